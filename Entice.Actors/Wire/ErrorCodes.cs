@@ -1,0 +1,25 @@
+namespace Entice.Wire;
+
+/// <summary>Stable error codes: clients and scripts match on these, so never rename one.</summary>
+public static class ErrorCodes
+{
+    public const string BadFrame = "bad_frame";
+    public const string FrameTooLarge = "frame_too_large";
+    public const string UnsupportedVersion = "unsupported_version";
+    public const string BadHello = "bad_hello";
+    public const string NotAuthenticated = "not_authenticated";
+    public const string InvalidName = "invalid_name";
+    public const string NameTaken = "name_taken";
+    public const string InvalidRoom = "invalid_room";
+    public const string NotInRoom = "not_in_room";
+    public const string NoSuchMember = "no_such_member";
+    public const string Overloaded = "overloaded";
+
+    // Raised by clients, never sent by a server.
+    public const string DecryptFailed = "decrypt_failed";
+    public const string Replay = "replay";
+    public const string UntrustedKey = "untrusted_key";
+    public const string ServerUnreachable = "server_unreachable";
+    public const string Disconnected = "disconnected";
+    public const string UnknownCommand = "unknown_command";
+}

@@ -1,0 +1,63 @@
+namespace Entice.Wire;
+
+/// <summary>
+/// Everything that crosses the TCP connection between a client node and a server node, one per frame.
+/// The server reads these headers; it never reads <see cref="Envelope.Ciphertext"/>.
+/// </summary>
+public abstract record WireMessage;
+
+/// <summary>Server, first frame on a new connection: the version it speaks and a fresh challenge to sign.</summary>
+public sealed record ServerHello(ushort Version, byte[] Challenge) : WireMessage;
+
+/// <summary>Client, answer to <see cref="ServerHello"/>: who it is and proof that it owns the identity key.</summary>
+public sealed record Hello(ushort Version, string Name, IdentityBundle Identity, byte[] ChallengeSignature) : WireMessage;
+
+/// <summary>Server: the hello was accepted and the name is now this connection's.</summary>
+public sealed record Welcome(string Name) : WireMessage;
+
+public sealed record JoinRoom(string Room) : WireMessage;
+
+public sealed record LeaveRoom(string Room) : WireMessage;
+
+/// <summary>Server: you are in the room; these are the members already present (yourself excluded).</summary>
+public sealed record RoomJoined(string Room, IReadOnlyList<MemberInfo> Members) : WireMessage;
+
+public sealed record RoomLeft(string Room) : WireMessage;
+
+public sealed record MemberJoined(string Room, MemberInfo Member) : WireMessage;
+
+public sealed record MemberLeft(string Room, string Name) : WireMessage;
+
+/// <summary>
+/// An opaque ciphertext with the routing header the relay needs. <see cref="Recipient"/> empty means the
+/// whole room. From a client, <see cref="Sender"/> is ignored: the server stamps the authenticated name.
+/// </summary>
+public sealed record Envelope(string Room, string Sender, string Recipient, ulong Id, bool Direct, byte[] Ciphertext)
+    : WireMessage;
+
+public sealed record Ping(ulong Nonce) : WireMessage;
+
+public sealed record Pong(ulong Nonce) : WireMessage;
+
+/// <summary>Client: no more input; answer with <see cref="GoodbyeAck"/> once everything before it was routed.</summary>
+public sealed record Goodbye : WireMessage;
+
+public sealed record GoodbyeAck : WireMessage;
+
+/// <summary>A refusal with a stable machine-readable <see cref="Code"/> (see <see cref="ErrorCodes"/>).</summary>
+public sealed record ErrorMessage(string Code, string Message) : WireMessage;
+
+/// <summary>A member as the server announces it: a name and the public keys that client published.</summary>
+public sealed record MemberInfo(string Name, IdentityBundle Identity);
+
+/// <summary>
+/// Public key material a client publishes: Ed25519 signing key, X25519 identity key and their binding
+/// signature, plus a signed X25519 prekey. Raw bytes here; the Crypto layer gives them meaning.
+/// </summary>
+public sealed record IdentityBundle(
+    byte[] SigningKey,
+    byte[] DhKey,
+    byte[] BindingSignature,
+    uint PrekeyId,
+    byte[] Prekey,
+    byte[] PrekeySignature);
