@@ -1,1 +1,102 @@
-﻿Console.WriteLine("Hello, World!");
+using System.CommandLine;
+using System.Text;
+using Akka.Actor;
+using Entice.Client;
+using Entice.Client.View;
+using Entice.Config;
+using Entice.Crypto;
+using Entice.Logging;
+using Entice.Wire;
+using Serilog;
+using Serilog.Events;
+
+var nameOption = new Option<string>("--name") { Description = "Your name on the server", Required = true };
+var serverOption = new Option<string?>("--server") { Description = "HOST:PORT of the relay, several comma-separated (default 127.0.0.1:42000)" };
+var roomOption = new Option<string?>("--room") { Description = "Room to join (default lobby)" };
+var keyDirOption = new Option<string?>("--key-dir") { Description = "Where your keys live (default: a folder per name under your data directory)" };
+var jsonOption = new Option<bool>("--json") { Description = "One JSON event per line on stdout, for scripts" };
+var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over hocon/client.conf" };
+var logLevelOption = new Option<string?>("--log-level") { Description = "Diagnostics on stderr: Warning (default), Information, Debug" };
+
+var root = new RootCommand("Entice chat client: end-to-end encrypted chat through an Entice relay.")
+{
+    nameOption, serverOption, roomOption, keyDirOption, jsonOption, configOption, logLevelOption,
+};
+root.SetAction(async (parse, cancel) =>
+{
+    var name = parse.GetValue(nameOption)!;
+    if (!Names.IsValidName(name))
+        return Fail($"'{name}' is not a valid name: use 1-32 letters, digits, '_', '-' or '.'");
+
+    Akka.Configuration.Config config;
+    ClientSettings settings;
+    try
+    {
+        config = EnticeConfig.Client(parse.GetValue(configOption));
+        settings = ClientSettings.FromConfig(config, name);
+        var server = parse.GetValue(serverOption);
+        if (server is not null)
+            settings = settings with { Servers = ClientSettings.ParseServers(server) };
+        settings = settings with { Room = parse.GetValue(roomOption) ?? settings.Room };
+    }
+    catch (Exception ex) when (ex is IOException or FormatException or Akka.Configuration.ConfigurationException)
+    {
+        return Fail(ex.Message);
+    }
+    if (!Names.IsValidRoom(settings.Room))
+        return Fail($"'{settings.Room}' is not a valid room name: use 1-64 letters, digits, '_', '-', '.' or '#'");
+
+    var keyDirPath = parse.GetValue(keyDirOption) is { Length: > 0 } k ? k
+        : config.GetString("entice.client.key-dir", "") is { Length: > 0 } c ? c
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "entice", "keys", name);
+
+    KeyDirectory keys;
+    IdentityKeys identity;
+    try
+    {
+        keys = new KeyDirectory(keyDirPath);
+        identity = keys.LoadOrCreateIdentity(out _);
+    }
+    catch (Exception ex) when (ex is CryptoException or IOException or UnauthorizedAccessException)
+    {
+        return Fail($"cannot use the key directory {keyDirPath}: {ex.Message}");
+    }
+
+    Console.OutputEncoding = new UTF8Encoding(false);
+    Log.Logger = EnticeLogging.Base(EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Warning))
+        .WriteTo.Console(outputTemplate: EnticeLogging.Template, standardErrorFromLevel: LogEventLevel.Verbose)
+        .CreateLogger();
+    try
+    {
+        using var system = ActorSystem.Create("entice-client", config);
+        var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        IChatView view = parse.GetValue(jsonOption) ? new JsonChatView(Console.Out) : new LineChatView(Console.Out);
+        var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
+        var crypto = system.ActorOf(CryptoAgent.Props(name, identity, keys, settings.MaxSkip), "crypto");
+        var client = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
+
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; client.Tell(new ChatClient.EndOfInput()); };
+        // Reading stdin blocks; this loop only turns lines into messages for the chat actor.
+        _ = Task.Factory.StartNew(() =>
+        {
+            while (Console.In.ReadLine() is { } line)
+                client.Tell(new ChatClient.UserLine(line));
+            client.Tell(new ChatClient.EndOfInput());
+        }, TaskCreationOptions.LongRunning);
+
+        var code = await exit.Task;
+        await system.Terminate();
+        return code;
+    }
+    finally
+    {
+        await Log.CloseAndFlushAsync();
+    }
+});
+return await root.Parse(args).InvokeAsync();
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine($"entice: {message}");
+    return 2;
+}

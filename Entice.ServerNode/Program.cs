@@ -1,1 +1,91 @@
-﻿Console.WriteLine("Hello, World!");
+using System.CommandLine;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Akka.Actor;
+using Entice.Config;
+using Entice.Logging;
+using Entice.Server;
+using Serilog;
+using Serilog.Events;
+
+var hostOption = new Option<string?>("--host") { Description = "Address to listen on (default from hocon/server.conf: 0.0.0.0, every interface)" };
+var portOption = new Option<int?>("--port") { Description = "TCP port (default 42000; 0 picks a free port)" };
+var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over hocon/server.conf" };
+var logLevelOption = new Option<string?>("--log-level") { Description = "Verbose, Debug, Information (default), Warning, Error" };
+
+var root = new RootCommand("Entice relay server: routes end-to-end encrypted chat it cannot read.")
+{
+    hostOption, portOption, configOption, logLevelOption,
+};
+root.SetAction(async (parse, cancel) =>
+{
+    Akka.Configuration.Config config;
+    try
+    {
+        config = EnticeConfig.Server(parse.GetValue(configOption));
+    }
+    catch (Exception ex) when (ex is IOException or Akka.Configuration.ConfigurationException)
+    {
+        await Console.Error.WriteLineAsync($"entice-server: {ex.Message}");
+        return 2;
+    }
+
+    var settings = ServerSettings.FromConfig(config);
+    settings = settings with
+    {
+        Host = parse.GetValue(hostOption) ?? settings.Host,
+        Port = parse.GetValue(portOption) ?? settings.Port,
+    };
+
+    Log.Logger = EnticeLogging.Base(EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Information))
+        .WriteTo.Console(outputTemplate: EnticeLogging.Template)
+        .CreateLogger();
+    try
+    {
+        using var system = ActorSystem.Create("entice-server", config);
+        RelayServer.Started started;
+        try
+        {
+            started = await RelayServer.StartAsync(system, settings);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"entice-server: {ex.Message}");
+            await system.Terminate();
+            return 1;
+        }
+
+        Console.WriteLine($"Listening on {started.Endpoint}");
+        foreach (var lan in LanAddresses(started.Endpoint))
+            Console.WriteLine($"Clients on other machines: --server {lan}");
+        Console.Out.Flush();
+
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; _ = CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); });
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; _ = CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); };
+        await system.WhenTerminated;
+        Log.Information("Server stopped");
+        return 0;
+    }
+    finally
+    {
+        await Log.CloseAndFlushAsync();
+    }
+});
+return await root.Parse(args).InvokeAsync();
+
+// The addresses a LAN or hotspot peer would use: every IPv4 address of an interface that is up,
+// when listening on all interfaces. Read from the local interface table; nothing is sent anywhere.
+static IEnumerable<string> LanAddresses(IPEndPoint bound)
+{
+    if (!bound.Address.Equals(IPAddress.Any) && !bound.Address.Equals(IPAddress.IPv6Any))
+        return [];
+    return NetworkInterface.GetAllNetworkInterfaces()
+        .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+        .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+        .Where(a => a.Address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a.Address))
+        .Select(a => $"{a.Address}:{bound.Port}")
+        .Distinct()
+        .ToList();
+}

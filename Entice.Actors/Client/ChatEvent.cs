@@ -1,0 +1,31 @@
+namespace Entice.Client;
+
+/// <summary>
+/// What the console side is shown. Plaintext appears here and nowhere else on a client: these events
+/// go to a view, never to a log.
+/// </summary>
+public abstract record ChatEvent;
+
+public sealed record ReadyEvent(string Name, string Room, string Fingerprint) : ChatEvent;
+
+public sealed record MemberJoinedEvent(string Room, string Name) : ChatEvent;
+
+public sealed record MemberLeftEvent(string Room, string Name) : ChatEvent;
+
+public sealed record MessageEvent(string Room, string From, string Text, bool Direct, DateTimeOffset SentAt) : ChatEvent
+{
+    public override string ToString() => $"MessageEvent {{ Room = {Room}, From = {From}, Direct = {Direct} }}";
+}
+
+public sealed record MembersEvent(string Room, IReadOnlyList<string> Members) : ChatEvent;
+
+public sealed record SafetyNumberEvent(string Peer, string SafetyNumber) : ChatEvent;
+
+public sealed record KeyChangedEvent(string Peer) : ChatEvent;
+
+public sealed record TrustedEvent(string Peer) : ChatEvent;
+
+public sealed record ErrorEvent(string Code, string Message) : ChatEvent;
+
+/// <summary>The client is done; the program exits with <paramref name="ExitCode"/>.</summary>
+public sealed record StoppedEvent(int ExitCode, string Reason) : ChatEvent;

@@ -1,0 +1,51 @@
+using System.Net;
+
+namespace Entice.Client;
+
+/// <summary>The client node's knobs: <c>entice.client</c> in <c>hocon/client.conf</c>, then the command line.</summary>
+public sealed record ClientSettings
+{
+    public required string Name { get; init; }
+    public string Room { get; init; } = "lobby";
+    public IReadOnlyList<DnsEndPoint> Servers { get; init; } = [new("127.0.0.1", 42000)];
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public int MaxFrameSize { get; init; } = 64 * 1024;
+    public int MaxSkip { get; init; } = 1000;
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public long MaxOutboundQueueBytes { get; init; } = 16 * 1024 * 1024;
+
+    public static ClientSettings FromConfig(Akka.Configuration.Config root, string name)
+    {
+        var c = root.GetConfig("entice.client");
+        var d = new ClientSettings { Name = name };
+        if (c is null)
+            return d;
+        return d with
+        {
+            Room = c.GetString("room", d.Room),
+            Servers = ParseServers(c.GetString("server", "127.0.0.1:42000")),
+            ConnectTimeout = c.GetTimeSpan("connect-timeout", d.ConnectTimeout),
+            MaxFrameSize = checked((int)(c.GetByteSize("max-frame-size") ?? d.MaxFrameSize)),
+            MaxSkip = c.GetInt("max-skip", d.MaxSkip),
+            DrainTimeout = c.GetTimeSpan("drain-timeout", d.DrainTimeout),
+        };
+    }
+
+    /// <summary>"host:port[,host:port...]"; IPv6 as [addr]:port. Throws FormatException with the bad part.</summary>
+    public static IReadOnlyList<DnsEndPoint> ParseServers(string list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        var result = new List<DnsEndPoint>();
+        foreach (var part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = part.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(part[(colon + 1)..], out var port) || port is <= 0 or > 65535)
+                throw new FormatException($"'{part}' is not HOST:PORT");
+            var host = part[..colon].Trim('[', ']');
+            result.Add(new DnsEndPoint(host, port));
+        }
+        if (result.Count == 0)
+            throw new FormatException("no server address given");
+        return result;
+    }
+}

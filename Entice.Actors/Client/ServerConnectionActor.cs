@@ -1,0 +1,155 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using Entice.Wire;
+
+namespace Entice.Client;
+
+/// <summary>
+/// States: Connecting (each server of the list in turn) -> Connected -> Closing -> stopped.
+/// Received bytes go through the frame decoder; a malformed frame from the server ends the connection
+/// (the server is untrusted too). Outbound frames queue in an <see cref="OutboundQueue"/>, one batch
+/// in flight at a time.
+/// </summary>
+internal sealed class ServerConnectionActor : ReceiveActor
+{
+    private sealed class WriteAck : Tcp.Event
+    {
+        public static readonly WriteAck Instance = new();
+    }
+
+    private readonly ClientSettings _settings;
+    private readonly IActorRef _owner;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly FrameDecoder _decoder;
+    private readonly OutboundQueue _outbound;
+    private readonly List<byte[]> _frames = [];
+    private readonly List<string> _failures = [];
+    private IActorRef? _connection;
+    private int _serverIndex;
+    private bool _writing;
+    private bool _closing;
+    private bool _reported;
+
+    public ServerConnectionActor(ClientSettings settings, IActorRef owner)
+    {
+        _settings = settings;
+        _owner = owner;
+        _decoder = new FrameDecoder(settings.MaxFrameSize);
+        _outbound = new OutboundQueue(settings.MaxOutboundQueueBytes);
+        Connecting();
+    }
+
+    protected override void PreStart() => TryNextServer();
+
+    private void TryNextServer()
+    {
+        var server = _settings.Servers[_serverIndex];
+        Context.System.Tcp().Tell(new Tcp.Connect(server, options: [TcpNoDelay.On], timeout: _settings.ConnectTimeout));
+    }
+
+    private void Connecting()
+    {
+        Receive<Tcp.Connected>(c =>
+        {
+            _connection = Sender;
+            Context.Watch(_connection);
+            _connection.Tell(new Tcp.Register(Self));
+            _owner.Tell(new ServerConnection.Connected(c.RemoteAddress));
+            Become(Connected);
+            Flush();
+        });
+        Receive<Tcp.CommandFailed>(f =>
+        {
+            var server = _settings.Servers[_serverIndex];
+            _failures.Add($"{server.Host}:{server.Port} ({f.CauseString ?? "refused or timed out"})");
+            if (++_serverIndex < _settings.Servers.Count)
+            {
+                TryNextServer();
+                return;
+            }
+            _owner.Tell(new ServerConnection.ConnectFailed("cannot reach " + string.Join(", ", _failures)));
+            _reported = true;
+            Context.Stop(Self);
+        });
+        Receive<ServerConnection.Send>(s => _outbound.TryEnqueue(WireCodec.EncodeFrame(s.Message)));
+        Receive<ServerConnection.Close>(_ => Context.Stop(Self));
+    }
+
+    private void Connected()
+    {
+        Receive<Tcp.Received>(r =>
+        {
+            foreach (var segment in r.Data.Buffers)
+            {
+                var status = _decoder.Feed(segment.AsSpan(), _frames);
+                foreach (var payload in _frames)
+                {
+                    if (!WireCodec.TryDecode(payload, out var message, out var error))
+                    {
+                        Drop($"the server sent a malformed message ({error})");
+                        return;
+                    }
+                    _owner.Tell(new ServerConnection.Received(message));
+                }
+                _frames.Clear();
+                if (status != FrameDecodeStatus.Ok)
+                {
+                    Drop($"the server sent a bad frame ({status})");
+                    return;
+                }
+            }
+        });
+        Receive<ServerConnection.Send>(s =>
+        {
+            if (!_outbound.TryEnqueue(WireCodec.EncodeFrame(s.Message)))
+            {
+                Drop("the connection to the server is too slow: outbound queue full");
+                return;
+            }
+            Flush();
+        });
+        Receive<WriteAck>(_ => { _writing = false; Flush(); });
+        Receive<ServerConnection.Close>(_ => { _closing = true; Flush(); });
+        Receive<Tcp.ConnectionClosed>(c => Report(_closing ? "closed" : DescribeClose(c), _closing));
+        Receive<Tcp.CommandFailed>(f => Drop($"write failed ({f.CauseString})"));
+        Receive<Terminated>(_ => Report("connection lost", _closing));
+    }
+
+    private void Flush()
+    {
+        if (_writing || _connection is null)
+            return;
+        if (_outbound.IsEmpty)
+        {
+            if (_closing)
+                _connection.Tell(Tcp.Close.Instance);
+            return;
+        }
+        _writing = true;
+        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_outbound.TakeBatch()), WriteAck.Instance));
+    }
+
+    private void Drop(string reason)
+    {
+        _log.Warning("Dropping the connection: {Reason}", reason);
+        _connection?.Tell(Tcp.Abort.Instance);
+        Report(reason, requested: false);
+    }
+
+    private void Report(string reason, bool requested)
+    {
+        if (!_reported)
+            _owner.Tell(new ServerConnection.Disconnected(reason, requested));
+        _reported = true;
+        Context.Stop(Self);
+    }
+
+    private static string DescribeClose(Tcp.ConnectionClosed c) => c switch
+    {
+        Tcp.ErrorClosed e => $"connection error: {e.Cause}",
+        Tcp.PeerClosed => "the server closed the connection",
+        _ => "connection closed",
+    };
+}

@@ -1,0 +1,53 @@
+namespace Entice.Client;
+
+/// <summary>One line of user input, parsed. Pure: the same line always gives the same command.</summary>
+public abstract record UserCommand
+{
+    public static UserCommand Parse(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var trimmed = line.TrimEnd('\r', '\n');
+        if (trimmed.Trim().Length == 0)
+            return new Nothing();
+        if (!trimmed.StartsWith('/') || trimmed.StartsWith("//", StringComparison.Ordinal))
+            return new Say(trimmed.StartsWith("//", StringComparison.Ordinal) ? trimmed[1..] : trimmed);
+
+        var parts = trimmed.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
+        var verb = parts[0].ToLowerInvariant();
+        return verb switch
+        {
+            "/msg" when parts.Length == 3 => new Direct(parts[1], parts[2]),
+            "/msg" => new Invalid("usage: /msg NAME TEXT"),
+            "/who" => new Who(),
+            "/verify" when parts.Length == 2 => new Verify(parts[1]),
+            "/verify" => new Invalid("usage: /verify NAME"),
+            "/trust" when parts.Length == 2 => new Trust(parts[1]),
+            "/trust" => new Invalid("usage: /trust NAME"),
+            "/quit" or "/exit" => new Quit(),
+            _ => new Invalid($"unknown command {parts[0]}; commands: /msg NAME TEXT, /who, /verify NAME, /trust NAME, /quit (start a line with // to send a literal /)"),
+        };
+    }
+
+    public sealed record Nothing : UserCommand;
+
+    /// <summary>Text for everyone in the room.</summary>
+    public sealed record Say(string Text) : UserCommand
+    {
+        public override string ToString() => "Say";
+    }
+
+    public sealed record Direct(string To, string Text) : UserCommand
+    {
+        public override string ToString() => $"Direct {{ To = {To} }}";
+    }
+
+    public sealed record Who : UserCommand;
+
+    public sealed record Verify(string Peer) : UserCommand;
+
+    public sealed record Trust(string Peer) : UserCommand;
+
+    public sealed record Quit : UserCommand;
+
+    public sealed record Invalid(string Usage) : UserCommand;
+}

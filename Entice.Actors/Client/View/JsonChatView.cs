@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace Entice.Client.View;
+
+/// <summary>
+/// <c>--json</c>: one JSON object per line on stdout, each with an "event" field, for scripts and tests.
+/// Field names are a contract (see the README); add fields, never rename them.
+/// </summary>
+public sealed class JsonChatView(TextWriter output) : IChatView
+{
+    private static readonly JsonSerializerOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public void Show(ChatEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        object? payload = e switch
+        {
+            ReadyEvent r => new { @event = "ready", name = r.Name, room = r.Room, fingerprint = r.Fingerprint },
+            MemberJoinedEvent j => new { @event = "joined", room = j.Room, name = j.Name },
+            MemberLeftEvent l => new { @event = "left", room = l.Room, name = l.Name },
+            MessageEvent m => new { @event = "message", room = m.Room, from = m.From, text = m.Text, direct = m.Direct, sent_at = m.SentAt.ToString("O") },
+            MembersEvent m => new { @event = "members", room = m.Room, members = m.Members },
+            SafetyNumberEvent s => new { @event = "safety_number", peer = s.Peer, safety_number = s.SafetyNumber },
+            KeyChangedEvent k => new { @event = "key_changed", peer = k.Peer },
+            TrustedEvent t => new { @event = "trusted", peer = t.Peer },
+            ErrorEvent err => new { @event = "error", code = err.Code, message = err.Message },
+            StoppedEvent s => new { @event = "stopped", exit_code = s.ExitCode, reason = s.Reason },
+            _ => null,
+        };
+        if (payload is null)
+            return;
+        output.WriteLine(JsonSerializer.Serialize(payload, Options));
+        output.Flush();
+    }
+}

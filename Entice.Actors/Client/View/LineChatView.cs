@@ -1,0 +1,30 @@
+using Entice.Crypto;
+
+namespace Entice.Client.View;
+
+/// <summary>Line mode: human-readable lines, <c>[room] name: text</c> for messages.</summary>
+public sealed class LineChatView(TextWriter output) : IChatView
+{
+    public void Show(ChatEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var line = e switch
+        {
+            ReadyEvent r => $"* You are {r.Name} in [{r.Room}]. Your fingerprint: {r.Fingerprint}\n* Type to talk; /msg NAME TEXT, /who, /verify NAME, /trust NAME, /quit.",
+            MemberJoinedEvent j => $"* {j.Name} is in [{j.Room}]",
+            MemberLeftEvent l => $"* {l.Name} left [{l.Room}]",
+            MessageEvent { Direct: true } m => $"[{m.Room}] {m.From} (direct): {m.Text}",
+            MessageEvent m => $"[{m.Room}] {m.From}: {m.Text}",
+            MembersEvent m => $"* In [{m.Room}]: {string.Join(", ", m.Members)}",
+            SafetyNumberEvent s => $"* Safety number with {s.Peer}: {SafetyNumber.Format(s.SafetyNumber)}\n* Compare it with {s.Peer} in person or on a call; equal numbers mean no one is in between.",
+            KeyChangedEvent k => $"! The key of {k.Peer} CHANGED. They may have reinstalled, or someone is in between. Nothing is sent to {k.Peer} until you /verify {k.Peer} and /trust {k.Peer}.",
+            TrustedEvent t => $"* You now trust the current key of {t.Peer}.",
+            ErrorEvent err => $"! {err.Message} ({err.Code})",
+            _ => null,
+        };
+        if (line is null)
+            return;
+        output.WriteLine(line);
+        output.Flush();
+    }
+}

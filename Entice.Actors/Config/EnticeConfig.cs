@@ -1,0 +1,34 @@
+using System.Reflection;
+using Akka.Configuration;
+
+namespace Entice.Config;
+
+/// <summary>
+/// Loads the HOCON configuration of a node: the defaults from <c>hocon/*.conf</c> (embedded in this
+/// assembly, so a bare start always has every setting), with an optional file layered over them.
+/// </summary>
+public static class EnticeConfig
+{
+    public static Akka.Configuration.Config Server(string? overrideFile = null) => Load("server.conf", overrideFile);
+
+    public static Akka.Configuration.Config Client(string? overrideFile = null) => Load("client.conf", overrideFile);
+
+    public static Akka.Configuration.Config Defaults(string fileName)
+    {
+        var resource = "Entice.hocon." + fileName;
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"embedded configuration {resource} is missing from the build");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    private static Akka.Configuration.Config Load(string fileName, string? overrideFile)
+    {
+        var defaults = Defaults(fileName);
+        if (string.IsNullOrEmpty(overrideFile))
+            return defaults;
+        if (!File.Exists(overrideFile))
+            throw new FileNotFoundException($"configuration file not found: {overrideFile}", overrideFile);
+        return ConfigurationFactory.ParseString(File.ReadAllText(overrideFile)).WithFallback(defaults);
+    }
+}

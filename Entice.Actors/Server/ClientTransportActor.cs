@@ -1,0 +1,284 @@
+using System.Net;
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using Entice.Crypto;
+using Entice.Wire;
+
+namespace Entice.Server;
+
+/// <summary>
+/// States:
+///   AwaitingHello  -> ServerHello sent; only a valid Hello is accepted (anything else: error, close).
+///   Claiming       -> the name registry decides; frames that arrive meanwhile wait in order.
+///   Ready          -> joins, leaves, envelopes (to the room's session), pings, goodbye.
+///   Closing        -> a final frame is queued; the socket closes once it is written.
+/// Any protocol violation costs only this connection: it is logged with a reason and closed.
+/// Outbound: one batch in flight at a time (ack-based), the rest in a bounded queue; a client that
+/// falls further behind than the queue allows is aborted.
+/// </summary>
+internal sealed class ClientTransportActor : ReceiveActor
+{
+    private enum State { AwaitingHello, Claiming, Ready, Closing }
+
+    private sealed class WriteAck : Tcp.Event
+    {
+        public static readonly WriteAck Instance = new();
+    }
+
+    private readonly IActorRef _connection;
+    private readonly EndPoint _remote;
+    private readonly ServerSettings _settings;
+    private readonly IActorRef _names;
+    private readonly IActorRef _rooms;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly FrameDecoder _decoder;
+    private readonly OutboundQueue _outbound;
+    private readonly List<byte[]> _frames = [];
+    private readonly Queue<byte[]> _heldWhileClaiming = new();
+    private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _drainsPending = new(StringComparer.Ordinal);
+    private readonly byte[] _challenge = RandomNumberGenerator.GetBytes(32);
+    private State _state = State.AwaitingHello;
+    private bool _writing;
+    private bool _goodbyeRequested;
+    private string _name = "";
+    private MemberInfo? _member;
+
+    public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms)
+    {
+        _connection = connection;
+        _remote = remote;
+        _settings = settings;
+        _names = names;
+        _rooms = rooms;
+        _decoder = new FrameDecoder(settings.MaxFrameSize);
+        _outbound = new OutboundQueue(settings.MaxOutboundQueueBytes);
+
+        Receive<Tcp.Received>(r => OnReceived(r.Data));
+        Receive<WriteAck>(_ => { _writing = false; Flush(); });
+        Receive<ClientTransport.Send>(s => Enqueue(s.Frame));
+        Receive<NameRegistry.Claimed>(OnClaimed);
+        Receive<NameRegistry.Refused>(r => Fail(ErrorCodes.NameTaken, $"the name {r.Name} is already in use on this server", "name taken"));
+        Receive<Room.Joined>(OnJoined);
+        Receive<Room.Drained>(d => { _drainsPending.Remove(d.Room); MaybeSayGoodbye(); });
+        Receive<Tcp.CommandFailed>(f => { _log.Warning("Write to {Remote} failed: {Cmd}; closing", _remote, f.Cmd); Context.Stop(Self); });
+        Receive<Tcp.ConnectionClosed>(c =>
+        {
+            _log.Info("Connection from {Remote} ({Name}) closed: {Reason}", _remote, _name, c is Tcp.ErrorClosed e ? e.Cause : c.GetType().Name);
+            Context.Stop(Self);
+        });
+        Receive<Terminated>(t =>
+        {
+            if (t.ActorRef.Equals(_connection))
+            {
+                Context.Stop(Self);
+                return;
+            }
+            // A session stopped (its room removed it): forget it.
+            foreach (var room in _sessions.Where(kv => kv.Value.Equals(t.ActorRef)).Select(kv => kv.Key).ToList())
+                _sessions.Remove(room);
+        });
+    }
+
+    protected override void PreStart()
+    {
+        Context.Watch(_connection);
+        Enqueue(WireCodec.EncodeFrame(new ServerHello(ProtocolVersion.Current, _challenge)));
+    }
+
+    private void OnReceived(ByteString data)
+    {
+        if (_state == State.Closing)
+            return;
+        foreach (var segment in data.Buffers)
+        {
+            var status = _decoder.Feed(segment.AsSpan(), _frames);
+            foreach (var frame in _frames)
+                HandleFrame(frame);
+            _frames.Clear();
+            if (status != FrameDecodeStatus.Ok)
+            {
+                var code = status == FrameDecodeStatus.TooLarge ? ErrorCodes.FrameTooLarge : ErrorCodes.BadFrame;
+                Fail(code, $"frame rejected: {status} (maximum {_settings.MaxFrameSize} bytes)", $"framing: {status}");
+                return;
+            }
+        }
+    }
+
+    private void HandleFrame(byte[] payload)
+    {
+        switch (_state)
+        {
+            case State.Closing:
+                return;
+            case State.Claiming:
+                _heldWhileClaiming.Enqueue(payload);
+                return;
+        }
+
+        if (!WireCodec.TryDecode(payload, out var message, out var error))
+        {
+            Fail(ErrorCodes.BadFrame, $"malformed message: {error}", $"malformed message: {error}");
+            return;
+        }
+
+        if (_state == State.AwaitingHello)
+        {
+            if (message is Hello hello)
+                OnHello(hello);
+            else
+                Fail(ErrorCodes.NotAuthenticated, "say hello first", $"{message.GetType().Name} before hello");
+            return;
+        }
+
+        switch (message)
+        {
+            case JoinRoom join: OnJoinRoom(join.Room); break;
+            case LeaveRoom leave: OnLeaveRoom(leave.Room); break;
+            case Envelope envelope: OnEnvelope(envelope); break;
+            case Ping ping: Enqueue(WireCodec.EncodeFrame(new Pong(ping.Nonce))); break;
+            case Pong: break;
+            case Goodbye: OnGoodbye(); break;
+            default:
+                Fail(ErrorCodes.BadFrame, $"unexpected {message.GetType().Name} from a client", $"unexpected {message.GetType().Name}");
+                break;
+        }
+    }
+
+    private void OnHello(Hello hello)
+    {
+        if (hello.Version != ProtocolVersion.Current)
+        {
+            Fail(ErrorCodes.UnsupportedVersion, $"protocol version {hello.Version} is not supported; this server speaks {ProtocolVersion.Current}", $"version {hello.Version}");
+            return;
+        }
+        if (!Names.IsValidName(hello.Name))
+        {
+            Fail(ErrorCodes.InvalidName, "names are 1-32 letters, digits, '_', '-' or '.'", "invalid name");
+            return;
+        }
+        // Proof of who owns the name: the keys are bound to each other and the challenge is signed.
+        // This is the only cryptography on the server; it decrypts nothing.
+        if (!IdentitySignatures.VerifyBundle(hello.Identity) ||
+            !IdentitySignatures.VerifyHello(hello.Identity.SigningKey, _challenge, hello.Name, hello.ChallengeSignature))
+        {
+            Fail(ErrorCodes.BadHello, "identity signatures do not verify", "bad signatures in hello");
+            return;
+        }
+        _name = hello.Name;
+        _member = new MemberInfo(hello.Name, hello.Identity);
+        _state = State.Claiming;
+        _names.Tell(new NameRegistry.Claim(hello.Name, Self));
+    }
+
+    private void OnClaimed(NameRegistry.Claimed claimed)
+    {
+        _state = State.Ready;
+        _log.Info("{Name} connected from {Remote}", _name, _remote);
+        Enqueue(WireCodec.EncodeFrame(new Welcome(claimed.Name)));
+        while (_heldWhileClaiming.Count > 0 && _state == State.Ready)
+            HandleFrame(_heldWhileClaiming.Dequeue());
+    }
+
+    private void OnJoinRoom(string room)
+    {
+        if (!Names.IsValidRoom(room))
+        {
+            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.InvalidRoom, "room names are 1-64 letters, digits, '_', '-', '.' or '#'")));
+            return;
+        }
+        _rooms.Tell(new Room.Join(room, _member!, Self));
+    }
+
+    private void OnJoined(Room.Joined joined)
+    {
+        _sessions[joined.Room] = joined.Session;
+        Context.Watch(joined.Session);
+        Enqueue(WireCodec.EncodeFrame(new RoomJoined(joined.Room, joined.Members)));
+    }
+
+    private void OnLeaveRoom(string room)
+    {
+        if (_sessions.Remove(room, out var session))
+        {
+            Context.Unwatch(session);
+            session.Tell(new Session.Leave());
+        }
+        else
+        {
+            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.NotInRoom, $"you are not in room {room}")));
+        }
+    }
+
+    private void OnEnvelope(Envelope envelope)
+    {
+        if (_sessions.TryGetValue(envelope.Room, out var session))
+            session.Tell(new Session.Publish(envelope));
+        else
+            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.NotInRoom, $"join room {envelope.Room} before sending to it; envelope {envelope.Id} was not delivered")));
+    }
+
+    // Goodbye is answered only after every room has routed what this client sent before it, so a
+    // client that exits on GoodbyeAck knows its last messages are on their way.
+    private void OnGoodbye()
+    {
+        _goodbyeRequested = true;
+        foreach (var (room, session) in _sessions)
+        {
+            _drainsPending.Add(room);
+            session.Tell(new Session.Drain(Self));
+        }
+        MaybeSayGoodbye();
+    }
+
+    private void MaybeSayGoodbye()
+    {
+        if (!_goodbyeRequested || _drainsPending.Count > 0 || _state == State.Closing)
+            return;
+        Enqueue(WireCodec.EncodeFrame(new GoodbyeAck()));
+        _state = State.Closing;
+        Flush();
+    }
+
+    private void Enqueue(byte[] frame)
+    {
+        if (_state == State.Closing && _outbound.IsEmpty && !_writing)
+            return;
+        if (!_outbound.TryEnqueue(frame))
+        {
+            _log.Warning("{Name} at {Remote} is too slow: {Queued} bytes queued (limit {Limit}); disconnecting",
+                _name, _remote, _outbound.QueuedBytes, _outbound.MaxBytes);
+            _connection.Tell(Tcp.Abort.Instance);
+            Context.Stop(Self);
+            return;
+        }
+        Flush();
+    }
+
+    private void Flush()
+    {
+        if (_writing)
+            return;
+        if (_outbound.IsEmpty)
+        {
+            if (_state == State.Closing)
+                _connection.Tell(Tcp.Close.Instance);
+            return;
+        }
+        _writing = true;
+        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_outbound.TakeBatch()), WriteAck.Instance));
+    }
+
+    /// <summary>Tells the client why (one error frame), logs it, and closes once that frame is written.</summary>
+    private void Fail(string code, string message, string logReason)
+    {
+        if (_state == State.Closing)
+            return;
+        _log.Warning("Closing connection from {Remote} ({Name}): {Reason}", _remote, _name, logReason);
+        Enqueue(WireCodec.EncodeFrame(new ErrorMessage(code, message)));
+        _state = State.Closing;
+        Flush();
+    }
+}

@@ -1,0 +1,31 @@
+using Akka.Actor;
+using Entice.Wire;
+
+namespace Entice.Server;
+
+/// <summary>
+/// A chat room on the relay. Its children are the sessions of its members; it routes envelopes between
+/// them without being able to read them. The messages here are the room's whole protocol.
+/// </summary>
+public static class Room
+{
+    public static Props Props(string name, ServerSettings settings) =>
+        Akka.Actor.Props.Create(() => new RoomActor(name, settings));
+
+    /// <summary>A connection asks to enter the room as <paramref name="Member"/>.</summary>
+    public sealed record Join(string Room, MemberInfo Member, IActorRef Transport);
+
+    /// <summary>To the transport: you are in; talk to the room through <paramref name="Session"/>.</summary>
+    public sealed record Joined(string Room, IActorRef Session, IReadOnlyList<MemberInfo> Members);
+
+    /// <summary>From a session: route this envelope (already stamped with the member's name).</summary>
+    public sealed record Route(Envelope Envelope);
+
+    /// <summary>From a session: the member leaves.</summary>
+    public sealed record Leave(string Name);
+
+    /// <summary>Answered with <see cref="Drained"/> once everything the room received before it was routed.</summary>
+    public sealed record Drain(string Room, IActorRef ReplyTo);
+
+    public sealed record Drained(string Room);
+}

@@ -1,0 +1,124 @@
+using Akka.Actor;
+using Akka.Event;
+using Entice.Wire;
+
+namespace Entice.Server;
+
+/// <summary>
+/// One state. Keeps the member list (name, published keys, session). A session that crashes is restarted
+/// in place (same ref, membership untouched, other members never notice); a session that stops means
+/// its member left. Each envelope is encoded once and the same frame is handed to every recipient.
+/// </summary>
+internal sealed class RoomActor : ReceiveActor
+{
+    private sealed record Member(MemberInfo Info, IActorRef Session, IActorRef Transport);
+
+    private readonly string _name;
+    private readonly ServerSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+    private long _sessionCounter;
+
+    public RoomActor(string name, ServerSettings settings)
+    {
+        _name = name;
+        _settings = settings;
+
+        Receive<Room.Join>(OnJoin);
+        Receive<Room.Route>(r => OnRoute(r.Envelope));
+        Receive<Room.Leave>(l => RemoveMember(l.Name, announceToSelf: true));
+        Receive<Room.Drain>(d => d.ReplyTo.Tell(new Room.Drained(_name)));
+        Receive<Terminated>(t =>
+        {
+            var gone = _members.Values.FirstOrDefault(m => m.Session.Equals(t.ActorRef));
+            if (gone is not null)
+                RemoveMember(gone.Info.Name, announceToSelf: false);
+        });
+    }
+
+    // A session's failure is a bug in handling one member's traffic: restart it, keep the member.
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), localOnlyDecider: ex =>
+        {
+            _log.Warning("Session in room {Room} failed ({Error}); restarting it", _name, ex.GetType().Name);
+            return Directive.Restart;
+        });
+
+    private void OnJoin(Room.Join join)
+    {
+        var name = join.Member.Name;
+        if (_members.TryGetValue(name, out var existing))
+        {
+            if (existing.Transport.Equals(join.Transport))
+            {
+                join.Transport.Tell(new Room.Joined(_name, existing.Session, Others(name)));
+                return;
+            }
+            // Names are unique per server, so this is a stale member whose connection is going away.
+            RemoveMember(name, announceToSelf: false);
+        }
+
+        var session = Context.ActorOf(Session.Props(_name, name, join.Transport), $"session-{++_sessionCounter}");
+        Context.Watch(session);
+        var others = Others(name);
+        _members[name] = new Member(join.Member, session, join.Transport);
+        join.Transport.Tell(new Room.Joined(_name, session, others));
+
+        var announce = WireCodec.EncodeFrame(new MemberJoined(_name, join.Member));
+        foreach (var m in _members.Values.Where(m => m.Info.Name != name))
+            m.Session.Tell(new Session.Deliver(announce));
+        _log.Info("{Name} joined room {Room} ({Count} members)", name, _name, _members.Count);
+    }
+
+    private void OnRoute(Envelope envelope)
+    {
+        if (!_members.TryGetValue(envelope.Sender, out var from))
+            return; // The sender left between sending and routing; nothing to do.
+
+        var frame = WireCodec.EncodeFrame(envelope);
+        var hex = Convert.ToHexStringLower(envelope.Ciphertext.AsSpan(0, Math.Min(_settings.LogHexPrefix, envelope.Ciphertext.Length)));
+        if (envelope.Recipient.Length == 0)
+        {
+            var count = 0;
+            foreach (var m in _members.Values)
+            {
+                if (m.Info.Name == envelope.Sender)
+                    continue;
+                m.Session.Tell(new Session.Deliver(frame));
+                count++;
+            }
+            _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
+                envelope.Id, envelope.Sender, _name, count, envelope.Ciphertext.Length, hex);
+            return;
+        }
+
+        if (!_members.TryGetValue(envelope.Recipient, out var to))
+        {
+            from.Session.Tell(new Session.Deliver(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.NoSuchMember,
+                $"{envelope.Recipient} is not in room {_name}; envelope {envelope.Id} was not delivered"))));
+            return;
+        }
+        to.Session.Tell(new Session.Deliver(frame));
+        _log.Info("Relayed envelope {EnvelopeId} from {Sender} to {Recipient} in {Room}{Kind}: {Size} B {CiphertextPrefix}…",
+            envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Direct ? " (direct)" : "",
+            envelope.Ciphertext.Length, hex);
+    }
+
+    private void RemoveMember(string name, bool announceToSelf)
+    {
+        if (!_members.Remove(name, out var member))
+            return;
+        Context.Unwatch(member.Session);
+        Context.Stop(member.Session);
+        if (announceToSelf)
+            member.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new RoomLeft(_name))));
+
+        var announce = WireCodec.EncodeFrame(new MemberLeft(_name, name));
+        foreach (var m in _members.Values)
+            m.Session.Tell(new Session.Deliver(announce));
+        _log.Info("{Name} left room {Room} ({Count} members)", name, _name, _members.Count);
+    }
+
+    private List<MemberInfo> Others(string name) =>
+        _members.Values.Where(m => m.Info.Name != name).Select(m => m.Info).ToList();
+}

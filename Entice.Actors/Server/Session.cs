@@ -1,0 +1,27 @@
+using Akka.Actor;
+using Entice.Wire;
+
+namespace Entice.Server;
+
+/// <summary>
+/// A member's presence in one room: a child of the room, standing in for the client there. The socket
+/// belongs to a separate transport actor (Akka.IO cannot hand a connection to another actor, and an
+/// actor cannot change its parent), which the session watches.
+/// </summary>
+public static class Session
+{
+    public static Props Props(string room, string member, IActorRef transport) =>
+        Akka.Actor.Props.Create(() => new SessionActor(room, member, transport));
+
+    /// <summary>From the transport: the client sent this envelope into the room.</summary>
+    public sealed record Publish(Envelope Envelope);
+
+    /// <summary>From the room: an encoded frame for this member.</summary>
+    public sealed record Deliver(byte[] Frame);
+
+    /// <summary>From the transport: the client leaves the room.</summary>
+    public sealed record Leave;
+
+    /// <summary>From the transport: answer (to <paramref name="ReplyTo"/>) once the room routed all before it.</summary>
+    public sealed record Drain(IActorRef ReplyTo);
+}

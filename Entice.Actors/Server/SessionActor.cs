@@ -1,0 +1,31 @@
+using Akka.Actor;
+using Entice.Wire;
+
+namespace Entice.Server;
+
+/// <summary>
+/// One state. Stamps the authenticated member name and the room on what the client sends (a client
+/// cannot speak as someone else), and passes what the room routes to the member's transport.
+/// </summary>
+internal sealed class SessionActor : ReceiveActor
+{
+    public SessionActor(string room, string member, IActorRef transport)
+    {
+        Context.Watch(transport);
+
+        Receive<Session.Publish>(p =>
+            Context.Parent.Tell(new Room.Route(p.Envelope with { Room = room, Sender = member })));
+
+        Receive<Session.Deliver>(d =>
+        {
+            ArgumentNullException.ThrowIfNull(d.Frame);
+            transport.Tell(new ClientTransport.Send(d.Frame));
+        });
+
+        Receive<Session.Leave>(_ => Context.Parent.Tell(new Room.Leave(member)));
+        Receive<Session.Drain>(d => Context.Parent.Tell(new Room.Drain(room, d.ReplyTo)));
+
+        // The connection is gone: so is the member. The room sees this session stop.
+        Receive<Terminated>(t => t.ActorRef.Equals(transport), _ => Context.Stop(Self));
+    }
+}

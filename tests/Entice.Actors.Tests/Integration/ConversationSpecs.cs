@@ -1,0 +1,130 @@
+using Entice.Client;
+using Entice.Tests.Support;
+using Entice.Wire;
+
+namespace Entice.Tests.Integration;
+
+/// <summary>A server node and client nodes in one process, talking over loopback TCP, as users would.</summary>
+public sealed class ConversationSpecs : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _nodes = [];
+    private Akka.Actor.ActorSystem _server = null!;
+    private System.Net.IPEndPoint _endpoint = null!;
+
+    public async Task InitializeAsync() => (_server, _endpoint) = await LocalNodes.StartServerAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var n in _nodes)
+            await n.DisposeAsync();
+        await _server.Terminate();
+    }
+
+    [Fact]
+    public async Task Two_clients_hold_a_conversation_in_both_directions()
+    {
+        var alice = Start("alice");
+        await alice.View.NextAsync<ReadyEvent>();
+        var bob = Start("bob");
+        await bob.View.NextAsync<ReadyEvent>();
+        await bob.View.NextAsync<MemberJoinedEvent>(j => j.Name == "alice");
+        await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
+
+        alice.Type("hello bob");
+        alice.Type("how are you?");
+        Assert.Equal("hello bob", (await bob.View.NextAsync<MessageEvent>()).Text);
+        Assert.Equal("how are you?", (await bob.View.NextAsync<MessageEvent>()).Text);
+
+        bob.Type("fine, and you? ünïcödé ✓");
+        var reply = await alice.View.NextAsync<MessageEvent>();
+        Assert.Equal(("bob", "fine, and you? ünïcödé ✓", false), (reply.From, reply.Text, reply.Direct));
+    }
+
+    [Fact]
+    public async Task A_direct_message_reaches_only_its_recipient()
+    {
+        var alice = Start("alice");
+        await alice.View.NextAsync<ReadyEvent>();
+        var bob = Start("bob");
+        await bob.View.NextAsync<ReadyEvent>();
+        var carol = Start("carol");
+        await carol.View.NextAsync<ReadyEvent>();
+        await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "carol");
+
+        alice.Type("/msg bob just between us");
+
+        var dm = await bob.View.NextAsync<MessageEvent>();
+        Assert.Equal(("alice", "just between us", true), (dm.From, dm.Text, dm.Direct));
+        Assert.DoesNotContain(await carol.View.DrainAsync(TimeSpan.FromMilliseconds(500)), e => e is MessageEvent);
+    }
+
+    [Fact]
+    public async Task Both_sides_see_the_same_safety_number()
+    {
+        var alice = Start("alice");
+        await alice.View.NextAsync<ReadyEvent>();
+        var bob = Start("bob");
+        await bob.View.NextAsync<ReadyEvent>();
+        await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
+
+        alice.Type("/verify bob");
+        bob.Type("/verify alice");
+
+        var a = await alice.View.NextAsync<SafetyNumberEvent>();
+        var b = await bob.View.NextAsync<SafetyNumberEvent>();
+        Assert.Equal(60, a.SafetyNumber.Length);
+        Assert.Equal(a.SafetyNumber, b.SafetyNumber);
+    }
+
+    [Fact]
+    public async Task A_second_client_with_a_name_in_use_is_refused_with_a_clear_error()
+    {
+        var alice = Start("alice");
+        await alice.View.NextAsync<ReadyEvent>();
+
+        var impostor = Start("alice");
+
+        var error = await impostor.View.NextAsync<ErrorEvent>();
+        Assert.Equal(ErrorCodes.NameTaken, error.Code);
+        Assert.NotEqual(0, await impostor.Exit.WaitAsync(TimeSpan.FromSeconds(10)));
+        alice.Type("/who");
+        Assert.Equal(["alice"], (await alice.View.NextAsync<MembersEvent>()).Members);
+    }
+
+    [Fact]
+    public async Task Lines_typed_before_input_ends_are_delivered_then_the_client_exits_zero()
+    {
+        var alice = Start("alice");
+        await alice.View.NextAsync<ReadyEvent>();
+        var dave = Start("dave");
+        dave.Type("first");
+        dave.Type("last words");
+        dave.EndInput();
+
+        Assert.Equal(0, await dave.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal("first", (await alice.View.NextAsync<MessageEvent>()).Text);
+        Assert.Equal("last words", (await alice.View.NextAsync<MessageEvent>()).Text);
+        Assert.Equal("dave", (await alice.View.NextAsync<MemberLeftEvent>()).Name);
+    }
+
+    [Fact]
+    public async Task A_server_that_cannot_be_reached_ends_the_client_with_an_error()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var closedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        var lost = Start("lost", new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, closedPort));
+
+        Assert.Equal(ErrorCodes.ServerUnreachable, (await lost.View.NextAsync<ErrorEvent>()).Code);
+        Assert.Equal(2, await lost.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    private TestClient Start(string name, System.Net.IPEndPoint? server = null)
+    {
+        var client = LocalNodes.StartClient(name, server ?? _endpoint);
+        _nodes.Add(client);
+        return client;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using Akka.Actor;
+using Entice.Client;
+using Entice.Client.View;
+using Entice.Config;
+using Entice.Crypto;
+using Entice.Server;
+
+namespace Entice.Tests.Support;
+
+/// <summary>Real server and client nodes in this process, each its own ActorSystem, on 127.0.0.1 port 0.</summary>
+internal static class LocalNodes
+{
+    public static async Task<(ActorSystem System, IPEndPoint Endpoint)> StartServerAsync(ServerSettings? settings = null)
+    {
+        var system = ActorSystem.Create("server-" + Guid.NewGuid().ToString("N")[..8],
+            Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.loggers = [\"Akka.Event.DefaultLogger\"]")
+                .WithFallback(EnticeConfig.Server()));
+        var started = await RelayServer.StartAsync(system, (settings ?? new ServerSettings()) with { Host = "127.0.0.1", Port = 0 });
+        return (system, started.Endpoint);
+    }
+
+    public static TestClient StartClient(string name, IPEndPoint server, string room = "lobby", string? keyDir = null)
+    {
+        var dir = keyDir ?? Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
+        var system = ActorSystem.Create("client-" + name,
+            Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.loggers = [\"Akka.Event.DefaultLogger\"]")
+                .WithFallback(EnticeConfig.Client()));
+        var settings = new ClientSettings { Name = name, Room = room, Servers = [new DnsEndPoint("127.0.0.1", server.Port)] };
+        var keys = new KeyDirectory(dir);
+        var view = new RecordingView();
+        var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
+        var crypto = system.ActorOf(CryptoAgent.Props(name, keys.LoadOrCreateIdentity(out _), keys, 1000), "crypto");
+        var chat = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
+        return new TestClient(name, system, chat, view, exit.Task, dir);
+    }
+}
+
+internal sealed record TestClient(string Name, ActorSystem System, IActorRef Chat, RecordingView View, Task<int> Exit, string KeyDir)
+    : IAsyncDisposable
+{
+    public void Type(string line) => Chat.Tell(new ChatClient.UserLine(line));
+
+    public void EndInput() => Chat.Tell(new ChatClient.EndOfInput());
+
+    public async ValueTask DisposeAsync()
+    {
+        await System.Terminate();
+        if (Directory.Exists(KeyDir))
+            Directory.Delete(KeyDir, recursive: true);
+    }
+}

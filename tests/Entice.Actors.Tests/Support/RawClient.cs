@@ -1,0 +1,97 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Entice.Wire;
+
+namespace Entice.Tests.Support;
+
+/// <summary>A hand-driven TCP client for feeding a server exactly the bytes a test wants (hostile ones included).</summary>
+internal sealed class RawClient : IDisposable
+{
+    private readonly TcpClient _tcp = new();
+    private NetworkStream _stream = null!;
+
+    public static async Task<RawClient> ConnectAsync(IPEndPoint server)
+    {
+        var c = new RawClient();
+        await c._tcp.ConnectAsync(server.Address, server.Port);
+        c._tcp.NoDelay = true;
+        c._stream = c._tcp.GetStream();
+        return c;
+    }
+
+    public Task SendRawAsync(byte[] bytes) => _stream.WriteAsync(bytes).AsTask();
+
+    public Task SendAsync(WireMessage message) => SendRawAsync(WireCodec.EncodeFrame(message));
+
+    /// <summary>The next message, or null when the server closed the connection.</summary>
+    public async Task<WireMessage?> ReceiveAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        var header = new byte[4];
+        if (!await ReadExactlyAsync(header, cts.Token))
+            return null;
+        var payload = new byte[BinaryPrimitives.ReadInt32BigEndian(header)];
+        if (!await ReadExactlyAsync(payload, cts.Token))
+            return null;
+        Assert.True(WireCodec.TryDecode(payload, out var message, out var error), error);
+        return message;
+    }
+
+    public async Task<T> ReceiveAsync<T>() where T : WireMessage
+    {
+        while (true)
+        {
+            var m = await ReceiveAsync();
+            Assert.NotNull(m);
+            if (m is T t)
+                return t;
+        }
+    }
+
+    /// <summary>Reads until the server closes; true if it did within the timeout.</summary>
+    public async Task<bool> ClosedByServerAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        var buffer = new byte[4096];
+        try
+        {
+            while (await _stream.ReadAsync(buffer, cts.Token) > 0)
+            {
+            }
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Says a valid hello as <paramref name="who"/> and waits for Welcome.</summary>
+    public async Task<WireMessage?> HelloAsync(TestIdentity who)
+    {
+        var serverHello = Assert.IsType<ServerHello>(await ReceiveAsync());
+        var signature = Entice.Crypto.IdentitySignatures.SignHello(who.Keys, serverHello.Challenge, who.Name);
+        await SendAsync(new Hello(ProtocolVersion.Current, who.Name, who.Bundle, signature));
+        return await ReceiveAsync();
+    }
+
+    private async Task<bool> ReadExactlyAsync(byte[] buffer, CancellationToken ct)
+    {
+        try
+        {
+            await _stream.ReadExactlyAsync(buffer, ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose() => _tcp.Dispose();
+}
