@@ -1,0 +1,19 @@
+using System.Text;
+
+namespace Entice.Crypto;
+
+/// <summary>
+/// The HKDF info strings and the AD prefix. Each one separates a derivation domain, so a key derived for
+/// one purpose can never be confused with a key for another. Signature contexts live in
+/// <see cref="IdentitySignatures"/>.
+/// </summary>
+internal static class KdfLabels
+{
+    public static readonly byte[] X3dh = Encoding.ASCII.GetBytes("Entice/v1/x3dh");
+    public static readonly byte[] Chain = Encoding.ASCII.GetBytes("Entice/v1/chain");
+    public static readonly byte[] Message = Encoding.ASCII.GetBytes("Entice/v1/msg");
+    public static readonly byte[] AssociatedDataPrefix = Encoding.ASCII.GetBytes("Entice/v1");
+
+    /// <summary>The all-zero 32-byte salt the protocol uses wherever no salt is meaningful.</summary>
+    public static readonly byte[] ZeroSalt = new byte[32];
+}
