@@ -81,25 +81,19 @@ internal sealed class ServerConnectionActor : ReceiveActor
     {
         Receive<Tcp.Received>(r =>
         {
-            foreach (var segment in r.Data.Buffers)
+            var status = _decoder.Feed(r.Data.ToReadOnlySpan(), _frames);
+            foreach (var payload in _frames)
             {
-                var status = _decoder.Feed(segment.AsSpan(), _frames);
-                foreach (var payload in _frames)
+                if (!WireCodec.TryDecode(payload, out var message, out var error))
                 {
-                    if (!WireCodec.TryDecode(payload, out var message, out var error))
-                    {
-                        Drop($"the server sent a malformed message ({error})");
-                        return;
-                    }
-                    _owner.Tell(new ServerConnection.Received(message));
-                }
-                _frames.Clear();
-                if (status != FrameDecodeStatus.Ok)
-                {
-                    Drop($"the server sent a bad frame ({status})");
+                    Drop($"the server sent a malformed message ({error})");
                     return;
                 }
+                _owner.Tell(new ServerConnection.Received(message));
             }
+            _frames.Clear();
+            if (status != FrameDecodeStatus.Ok)
+                Drop($"the server sent a bad frame ({status})");
         });
         Receive<ServerConnection.Send>(s =>
         {

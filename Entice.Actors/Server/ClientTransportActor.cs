@@ -92,18 +92,14 @@ internal sealed class ClientTransportActor : ReceiveActor
     {
         if (_state == State.Closing)
             return;
-        foreach (var segment in data.Buffers)
+        var status = _decoder.Feed(data.ToReadOnlySpan(), _frames);
+        foreach (var frame in _frames)
+            HandleFrame(frame);
+        _frames.Clear();
+        if (status != FrameDecodeStatus.Ok)
         {
-            var status = _decoder.Feed(segment.AsSpan(), _frames);
-            foreach (var frame in _frames)
-                HandleFrame(frame);
-            _frames.Clear();
-            if (status != FrameDecodeStatus.Ok)
-            {
-                var code = status == FrameDecodeStatus.TooLarge ? ErrorCodes.FrameTooLarge : ErrorCodes.BadFrame;
-                Fail(code, $"frame rejected: {status} (maximum {_settings.MaxFrameSize} bytes)", $"framing: {status}");
-                return;
-            }
+            var code = status == FrameDecodeStatus.TooLarge ? ErrorCodes.FrameTooLarge : ErrorCodes.BadFrame;
+            Fail(code, $"frame rejected: {status} (maximum {_settings.MaxFrameSize} bytes)", $"framing: {status}");
         }
     }
 

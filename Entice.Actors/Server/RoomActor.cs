@@ -88,7 +88,7 @@ internal sealed class RoomActor : ReceiveActor
                 count++;
             }
             _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
-                envelope.Id, envelope.Sender, _name, count, envelope.Ciphertext.Length, hex);
+                [envelope.Id, envelope.Sender, _name, count, envelope.Ciphertext.Length, hex]);
             return;
         }
 
@@ -100,8 +100,7 @@ internal sealed class RoomActor : ReceiveActor
         }
         to.Session.Tell(new Session.Deliver(frame));
         _log.Info("Relayed envelope {EnvelopeId} from {Sender} to {Recipient} in {Room}{Kind}: {Size} B {CiphertextPrefix}…",
-            envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Direct ? " (direct)" : "",
-            envelope.Ciphertext.Length, hex);
+            [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Direct ? " (direct)" : "", envelope.Ciphertext.Length, hex]);
     }
 
     private void RemoveMember(string name, bool announceToSelf)
