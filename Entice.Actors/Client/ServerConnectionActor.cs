@@ -63,13 +63,14 @@ internal sealed class ServerConnectionActor : ReceiveActor
         Receive<Tcp.CommandFailed>(f =>
         {
             var server = _settings.Servers[_serverIndex];
-            _failures.Add($"{server.Host}:{server.Port} ({f.CauseString ?? "refused or timed out"})");
+            _failures.Add($"{server.Host}:{server.Port}");
+            _log.Info("Connecting to {Host}:{Port} failed: {Cause}", server.Host, server.Port, f.CauseString);
             if (++_serverIndex < _settings.Servers.Count)
             {
                 TryNextServer();
                 return;
             }
-            _owner.Tell(new ServerConnection.ConnectFailed("cannot reach " + string.Join(", ", _failures)));
+            _owner.Tell(new ServerConnection.ConnectFailed($"cannot reach the server at {string.Join(", ", _failures)} (refused, unreachable or timed out); is it running, and is the address right?"));
             _reported = true;
             Context.Stop(Self);
         });

@@ -26,7 +26,7 @@ internal sealed class ListenerActor : ReceiveActor
 
         Receive<Tcp.Bound>(b =>
         {
-            _log.Info("Listening on {Endpoint}", b.LocalAddress);
+            _log.Info("TCP listener bound to {Endpoint}", b.LocalAddress);
             Context.Parent.Tell(new Listener.Bound(b.LocalAddress));
         });
         Receive<Tcp.CommandFailed>(f => f.Cmd is Tcp.Bind, f =>
