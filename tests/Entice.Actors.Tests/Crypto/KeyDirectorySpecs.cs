@@ -133,6 +133,8 @@ public sealed class KeyDirectorySpecs : IDisposable
     [InlineData("{\"bob\": {\"signingKey\": \"AAAA\", \"dhKey\": \"AAAA\", \"verified\": true}}")]
     [InlineData("{\"bob\": {\"signingKey\": \"!!\"}}")]
     [InlineData("{\"bob\": {}}")]
+    [InlineData("{\"bob\": null}")]
+    [InlineData("[1, 2]")]
     public void A_corrupt_pin_file_is_refused(string content)
     {
         Directory.CreateDirectory(KeyPath);
