@@ -85,12 +85,12 @@ public sealed class PinStore
             var loaded = new Dictionary<string, Pin>(StringComparer.Ordinal);
             foreach (var (name, entry) in stored ?? [])
             {
-                loaded[name] = Pin.From(entry);
+                loaded[name] = Pin.From(entry ?? throw new FormatException());
             }
 
             return loaded;
         }
-        catch (Exception error) when (error is JsonException or FormatException or NullReferenceException)
+        catch (Exception error) when (error is JsonException or FormatException)
         {
             throw new CryptoException($"The pin file {Path.GetFileName(path)} is corrupt.", error);
         }
