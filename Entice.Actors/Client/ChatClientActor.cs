@@ -22,12 +22,14 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, MemberInfo> _members = new(StringComparer.Ordinal);
     private readonly Queue<UserCommand> _waitingForRoom = new();
+    private readonly DisplayOrder _display = new();
     private IActorRef _connection = ActorRefs.Nobody;
     private CryptoAgent.IdentityInfo? _identity;
     private bool _inRoom;
     private bool _inputEnded;
     private bool _goodbyeSent;
     private bool _stopped;
+    private StoppedEvent? _stopping;
     private int _outstandingCrypto;
     private ulong _nextEnvelopeId = (ulong)Random.Shared.NextInt64(1, long.MaxValue / 2);
 
@@ -49,12 +51,16 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         Receive<CryptoAgent.HelloSigned>(h => _connection.Tell(new ServerConnection.Send(
             new Hello(ProtocolVersion.Current, _settings.Name, _identity!.Bundle, h.Signature))));
         Receive<CryptoAgent.PeerObserved>(OnPeerObserved);
-        Receive<CryptoAgent.Encrypted>(e => { CryptoAnswered(); _connection.Tell(new ServerConnection.Send(e.Envelope)); });
+        Receive<CryptoAgent.Encrypted>(e =>
+        {
+            _connection.Tell(new ServerConnection.Send(e.Envelope));
+            CryptoAnswered(); // after the send: the last answer may trigger Goodbye, which must follow it
+        });
         Receive<CryptoAgent.EncryptRefused>(r => { CryptoAnswered(); Show(new ErrorEvent(r.Code, r.Reason)); });
-        Receive<CryptoAgent.Decrypted>(d => Show(new MessageEvent(d.Room, d.From, d.Plaintext.Text, d.Direct,
+        Receive<CryptoAgent.Decrypted>(d => ShowAnswer(d.Ticket, new MessageEvent(d.Room, d.From, d.Plaintext.Text, d.Direct,
             DateTimeOffset.FromUnixTimeMilliseconds(d.Plaintext.SentAtUnixMs))));
-        Receive<CryptoAgent.DecryptRejected>(r => Show(new ErrorEvent(r.Code, r.Reason)));
-        Receive<CryptoAgent.DecryptHeld>(_ => { });
+        Receive<CryptoAgent.DecryptRejected>(r => ShowAnswer(r.Ticket, new ErrorEvent(r.Code, r.Reason)));
+        Receive<CryptoAgent.DecryptHeld>(h => ShowAnswer(h.Ticket, null));
         Receive<CryptoAgent.SafetyNumberComputed>(s => Show(new SafetyNumberEvent(s.Peer, s.Digits)));
         Receive<CryptoAgent.TrustAccepted>(t => Show(new TrustedEvent(t.Peer)));
         Receive<ChatClient.UserLine>(l => OnCommand(UserCommand.Parse(l.Line)));
@@ -137,7 +143,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
             Show(new ErrorEvent(ErrorCodes.DecryptFailed, $"a message from {envelope.Sender}, who is not in the room, was ignored"));
             return;
         }
-        _crypto.Tell(new CryptoAgent.Decrypt(envelope, sender));
+        _crypto.Tell(new CryptoAgent.Decrypt(envelope, sender, _display.Reserve()));
     }
 
     private void OnServerError(ErrorMessage error)
@@ -237,13 +243,43 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         if (code is not null)
             Show(new ErrorEvent(code, reason));
         _connection.Tell(new ServerConnection.Close());
-        Show(new StoppedEvent(exitCode, reason));
+        _stopping = new StoppedEvent(exitCode, reason);
+        FinishStopping();
+    }
+
+    // Messages still being decrypted when the client stops are shown first: the crypto actor answers
+    // every request, so this waits only for answers already on their way.
+    private void FinishStopping()
+    {
+        if (_stopping is null || _display.HasPending)
+            return;
+        _view.Tell(_stopping);
+        _stopping = null;
         Context.Stop(Self);
     }
 
     private void Show(ChatEvent e)
     {
-        if (!_stopped || e is StoppedEvent or ErrorEvent)
-            _view.Tell(e);
+        if (_stopped && e is not ErrorEvent)
+            return;
+        _display.Add(e);
+        foreach (var ready in _display.TakeReady())
+            _view.Tell(ready);
+    }
+
+    // A decryption answer fills the place its envelope had in the server's order; answers for messages
+    // released later (after /trust) have no place left and show at once.
+    private void ShowAnswer(ulong ticket, ChatEvent? e)
+    {
+        if (_display.Fill(ticket, e))
+        {
+            foreach (var ready in _display.TakeReady())
+                _view.Tell(ready);
+            FinishStopping();
+        }
+        else if (e is not null)
+        {
+            Show(e);
+        }
     }
 }

@@ -38,15 +38,21 @@ public static class CryptoAgent
 
     public sealed record EncryptRefused(string Recipient, string Code, string Reason);
 
-    /// <summary>Decrypt an envelope from <paramref name="Sender"/>; answered with Decrypted, DecryptRejected or DecryptHeld.</summary>
-    public sealed record Decrypt(Envelope Envelope, MemberInfo Sender);
+    /// <summary>
+    /// Decrypt an envelope from <paramref name="Sender"/>; answered, in request order, with Decrypted,
+    /// DecryptRejected or DecryptHeld carrying the same <paramref name="Ticket"/>.
+    /// </summary>
+    public sealed record Decrypt(Envelope Envelope, MemberInfo Sender, ulong Ticket = 0);
 
-    public sealed record Decrypted(string Room, string From, bool Direct, ChatPlaintext Plaintext);
+    public sealed record Decrypted(string Room, string From, bool Direct, ChatPlaintext Plaintext, ulong Ticket = 0);
 
-    public sealed record DecryptRejected(string From, string Code, string Reason);
+    public sealed record DecryptRejected(string From, string Code, string Reason, ulong Ticket = 0);
 
-    /// <summary>From a peer whose key changed: kept, unread, until the user trusts the new key.</summary>
-    public sealed record DecryptHeld(string From);
+    /// <summary>
+    /// From a peer whose key changed: kept, unread, until the user trusts the new key; then it is
+    /// answered again (Decrypted or DecryptRejected, same ticket).
+    /// </summary>
+    public sealed record DecryptHeld(string From, ulong Ticket = 0);
 
     public sealed record ComputeSafetyNumber(MemberInfo Peer);
 

@@ -101,7 +101,7 @@ internal sealed class CryptoAgentActor : ReceiveActor
             var queue = _held.TryGetValue(from, out var q) ? q : _held[from] = new Queue<CryptoAgent.Decrypt>();
             if (queue.Count < MaxHeldPerPeer)
                 queue.Enqueue(d);
-            return new CryptoAgent.DecryptHeld(from);
+            return new CryptoAgent.DecryptHeld(from, d.Ticket);
         }
 
         var env = d.Envelope;
@@ -112,11 +112,11 @@ internal sealed class CryptoAgentActor : ReceiveActor
         {
             _log.Warning("Rejected envelope {EnvelopeId} from {Peer}: {Failure}", env.Id, from, result.Failure);
             var code = result.Failure == DecryptFailure.Replay ? ErrorCodes.Replay : ErrorCodes.DecryptFailed;
-            return new CryptoAgent.DecryptRejected(from, code, Describe(result.Failure.Value, from));
+            return new CryptoAgent.DecryptRejected(from, code, Describe(result.Failure.Value, from), d.Ticket);
         }
         if (!ChatPlaintext.TryDecode(result.Plaintext, out var plaintext))
-            return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, $"a message from {from} decrypted to something unreadable");
-        return new CryptoAgent.Decrypted(env.Room, from, env.Direct, plaintext);
+            return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, $"a message from {from} decrypted to something unreadable", d.Ticket);
+        return new CryptoAgent.Decrypted(env.Room, from, env.Direct, plaintext, d.Ticket);
     }
 
     private void OnTrust(CryptoAgent.Trust t)
