@@ -108,6 +108,32 @@ public sealed class ConversationSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_peer_whose_key_changed_gets_nothing_until_trusted()
+    {
+        var alice = Start("alice");
+        await alice.View.NextAsync<ReadyEvent>();
+        var bob = Start("bob");
+        await bob.View.NextAsync<ReadyEvent>();
+        await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
+        bob.EndInput();
+        await bob.Exit.WaitAsync(TimeSpan.FromSeconds(15));
+        await alice.View.NextAsync<MemberLeftEvent>(l => l.Name == "bob");
+
+        var newBob = Start("bob"); // a new key directory: a new identity under the same name
+        await newBob.View.NextAsync<ReadyEvent>();
+        Assert.Equal("bob", (await alice.View.NextAsync<KeyChangedEvent>()).Peer);
+
+        alice.Type("did you get a new phone?");
+        Assert.Equal(ErrorCodes.UntrustedKey, (await alice.View.NextAsync<ErrorEvent>()).Code);
+        Assert.DoesNotContain(await newBob.View.DrainAsync(TimeSpan.FromMilliseconds(500)), e => e is MessageEvent);
+
+        alice.Type("/trust bob");
+        await alice.View.NextAsync<TrustedEvent>();
+        alice.Type("welcome back");
+        Assert.Equal("welcome back", (await newBob.View.NextAsync<MessageEvent>()).Text);
+    }
+
+    [Fact]
     public async Task A_server_that_cannot_be_reached_ends_the_client_with_an_error()
     {
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
