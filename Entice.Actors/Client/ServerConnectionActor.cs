@@ -9,26 +9,19 @@ namespace Entice.Client;
 /// <summary>
 /// States: Connecting (each server of the list in turn) -> Connected -> Closing -> stopped.
 /// Received bytes go through the frame decoder; a malformed frame from the server ends the connection
-/// (the server is untrusted too). Outbound frames queue in an <see cref="OutboundQueue"/>, one batch
-/// in flight at a time.
+/// (the server is untrusted too). Outbound frames go through an <see cref="AckedWriter"/>.
 /// </summary>
 internal sealed class ServerConnectionActor : ReceiveActor
 {
-    private sealed class WriteAck : Tcp.Event
-    {
-        public static readonly WriteAck Instance = new();
-    }
-
     private readonly ClientSettings _settings;
     private readonly IActorRef _owner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly FrameDecoder _decoder;
-    private readonly OutboundQueue _outbound;
+    private readonly AckedWriter _writer;
     private readonly List<byte[]> _frames = [];
     private readonly List<string> _failures = [];
     private IActorRef? _connection;
     private int _serverIndex;
-    private bool _writing;
     private bool _closing;
     private bool _reported;
 
@@ -37,7 +30,7 @@ internal sealed class ServerConnectionActor : ReceiveActor
         _settings = settings;
         _owner = owner;
         _decoder = new FrameDecoder(settings.MaxFrameSize);
-        _outbound = new OutboundQueue(settings.MaxOutboundQueueBytes);
+        _writer = new AckedWriter(settings.MaxOutboundQueueBytes);
         Connecting();
     }
 
@@ -58,7 +51,7 @@ internal sealed class ServerConnectionActor : ReceiveActor
             _connection.Tell(new Tcp.Register(Self));
             _owner.Tell(new ServerConnection.Connected(c.RemoteAddress));
             Become(Connected);
-            Flush();
+            _writer.Attach(_connection);
         });
         Receive<Tcp.CommandFailed>(f =>
         {
@@ -74,7 +67,7 @@ internal sealed class ServerConnectionActor : ReceiveActor
             _reported = true;
             Context.Stop(Self);
         });
-        Receive<ServerConnection.Send>(s => _outbound.TryEnqueue(WireCodec.EncodeFrame(s.Message)));
+        Receive<ServerConnection.Send>(s => _writer.TryEnqueue(WireCodec.EncodeFrame(s.Message)));
         Receive<ServerConnection.Close>(_ => Context.Stop(Self));
     }
 
@@ -98,32 +91,14 @@ internal sealed class ServerConnectionActor : ReceiveActor
         });
         Receive<ServerConnection.Send>(s =>
         {
-            if (!_outbound.TryEnqueue(WireCodec.EncodeFrame(s.Message)))
-            {
+            if (!_writer.TryEnqueue(WireCodec.EncodeFrame(s.Message)))
                 Drop("the connection to the server is too slow: outbound queue full");
-                return;
-            }
-            Flush();
         });
-        Receive<WriteAck>(_ => { _writing = false; Flush(); });
-        Receive<ServerConnection.Close>(_ => { _closing = true; Flush(); });
+        Receive<AckedWriter.Ack>(_ => _writer.OnAck());
+        Receive<ServerConnection.Close>(_ => { _closing = true; _writer.CloseWhenDrained(); });
         Receive<Tcp.ConnectionClosed>(c => Report(_closing ? "closed" : DescribeClose(c), _closing));
         Receive<Tcp.CommandFailed>(f => Drop($"write failed ({f.CauseString})"));
         Receive<Terminated>(_ => Report("connection lost", _closing));
-    }
-
-    private void Flush()
-    {
-        if (_writing || _connection is null)
-            return;
-        if (_outbound.IsEmpty)
-        {
-            if (_closing)
-                _connection.Tell(Tcp.Close.Instance);
-            return;
-        }
-        _writing = true;
-        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_outbound.TakeBatch()), WriteAck.Instance));
     }
 
     private void Drop(string reason)

@@ -15,17 +15,12 @@ namespace Entice.Server;
 ///   Ready          -> joins, leaves, envelopes (to the room's session), pings, goodbye.
 ///   Closing        -> a final frame is queued; the socket closes once it is written.
 /// Any protocol violation costs only this connection: it is logged with a reason and closed.
-/// Outbound: one batch in flight at a time (ack-based), the rest in a bounded queue; a client that
-/// falls further behind than the queue allows is aborted.
+/// Outbound goes through an <see cref="AckedWriter"/>; a client that falls further behind than its
+/// queue allows is aborted.
 /// </summary>
 internal sealed class ClientTransportActor : ReceiveActor
 {
     private enum State { AwaitingHello, Claiming, Ready, Closing }
-
-    private sealed class WriteAck : Tcp.Event
-    {
-        public static readonly WriteAck Instance = new();
-    }
 
     private readonly IActorRef _connection;
     private readonly EndPoint _remote;
@@ -34,14 +29,13 @@ internal sealed class ClientTransportActor : ReceiveActor
     private readonly IActorRef _rooms;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly FrameDecoder _decoder;
-    private readonly OutboundQueue _outbound;
+    private readonly AckedWriter _writer;
     private readonly List<byte[]> _frames = [];
     private readonly Queue<byte[]> _heldWhileClaiming = new();
     private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _drainsPending = new(StringComparer.Ordinal);
     private readonly byte[] _challenge = RandomNumberGenerator.GetBytes(32);
     private State _state = State.AwaitingHello;
-    private bool _writing;
     private bool _goodbyeRequested;
     private string _name = "";
     private MemberInfo? _member;
@@ -54,10 +48,10 @@ internal sealed class ClientTransportActor : ReceiveActor
         _names = names;
         _rooms = rooms;
         _decoder = new FrameDecoder(settings.MaxFrameSize);
-        _outbound = new OutboundQueue(settings.MaxOutboundQueueBytes);
+        _writer = new AckedWriter(settings.MaxOutboundQueueBytes);
 
         Receive<Tcp.Received>(r => OnReceived(r.Data));
-        Receive<WriteAck>(_ => { _writing = false; Flush(); });
+        Receive<AckedWriter.Ack>(_ => _writer.OnAck());
         Receive<ClientTransport.Send>(s => Enqueue(s.Frame));
         Receive<NameRegistry.Claimed>(OnClaimed);
         Receive<NameRegistry.Refused>(r => Fail(ErrorCodes.NameTaken, $"the name {r.Name} is already in use on this server", "name taken"));
@@ -85,6 +79,7 @@ internal sealed class ClientTransportActor : ReceiveActor
     protected override void PreStart()
     {
         Context.Watch(_connection);
+        _writer.Attach(_connection);
         Enqueue(WireCodec.EncodeFrame(new ServerHello(ProtocolVersion.Current, _challenge)));
     }
 
@@ -235,36 +230,17 @@ internal sealed class ClientTransportActor : ReceiveActor
             return;
         Enqueue(WireCodec.EncodeFrame(new GoodbyeAck()));
         _state = State.Closing;
-        Flush();
+        _writer.CloseWhenDrained();
     }
 
     private void Enqueue(byte[] frame)
     {
-        if (_state == State.Closing && _outbound.IsEmpty && !_writing)
+        if (_writer.TryEnqueue(frame))
             return;
-        if (!_outbound.TryEnqueue(frame))
-        {
-            _log.Warning("{Name} at {Remote} is too slow: {Queued} bytes queued (limit {Limit}); disconnecting",
-                _name, _remote, _outbound.QueuedBytes, _outbound.MaxBytes);
-            _connection.Tell(Tcp.Abort.Instance);
-            Context.Stop(Self);
-            return;
-        }
-        Flush();
-    }
-
-    private void Flush()
-    {
-        if (_writing)
-            return;
-        if (_outbound.IsEmpty)
-        {
-            if (_state == State.Closing)
-                _connection.Tell(Tcp.Close.Instance);
-            return;
-        }
-        _writing = true;
-        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_outbound.TakeBatch()), WriteAck.Instance));
+        _log.Warning("{Name} at {Remote} is too slow: {Queued} bytes queued (limit {Limit}); disconnecting",
+            _name, _remote, _writer.QueuedBytes, _writer.MaxQueueBytes);
+        _connection.Tell(Tcp.Abort.Instance);
+        Context.Stop(Self);
     }
 
     /// <summary>Tells the client why (one error frame), logs it, and closes once that frame is written.</summary>
@@ -275,6 +251,6 @@ internal sealed class ClientTransportActor : ReceiveActor
         _log.Warning("Closing connection from {Remote} ({Name}): {Reason}", _remote, _name, logReason);
         Enqueue(WireCodec.EncodeFrame(new ErrorMessage(code, message)));
         _state = State.Closing;
-        Flush();
+        _writer.CloseWhenDrained();
     }
 }
