@@ -13,8 +13,11 @@ public static class ChatClient
     public static Props Props(ClientSettings settings, IActorRef crypto, IActorRef view) =>
         Akka.Actor.Props.Create(() => new ChatClientActor(settings, crypto, view));
 
-    /// <summary>A line the user typed.</summary>
-    public sealed record UserLine(string Line)
+    /// <summary>
+    /// A line the user typed. Plain text goes to <paramref name="Room"/>, or to the room joined last
+    /// when null (line mode has no notion of a selected room; a windowed UI does).
+    /// </summary>
+    public sealed record UserLine(string Line, string? Room = null)
     {
         public override string ToString() => "UserLine";
     }

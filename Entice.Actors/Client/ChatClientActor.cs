@@ -20,12 +20,13 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
     private readonly IActorRef _crypto;
     private readonly IActorRef _view;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, MemberInfo> _members = new(StringComparer.Ordinal);
-    private readonly Queue<UserCommand> _waitingForRoom = new();
+    private readonly RoomRoster _roster = new();
+    private readonly Queue<(UserCommand Command, string? Room)> _waitingForRoom = new();
     private readonly DisplayOrder _display = new();
     private IActorRef _connection = ActorRefs.Nobody;
     private CryptoAgent.IdentityInfo? _identity;
     private bool _inRoom;
+    private string _currentRoom;
     private bool _inputEnded;
     private bool _goodbyeSent;
     private bool _stopped;
@@ -38,6 +39,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         _settings = settings;
         _crypto = crypto;
         _view = view;
+        _currentRoom = settings.Room;
 
         Receive<CryptoAgent.IdentityInfo>(info =>
         {
@@ -63,8 +65,8 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         Receive<CryptoAgent.DecryptHeld>(h => ShowAnswer(h.Ticket, null));
         Receive<CryptoAgent.SafetyNumberComputed>(s => Show(new SafetyNumberEvent(s.Peer, s.Digits)));
         Receive<CryptoAgent.TrustAccepted>(t => Show(new TrustedEvent(t.Peer)));
-        Receive<ChatClient.UserLine>(l => OnCommand(UserCommand.Parse(l.Line)));
-        Receive<ChatClient.EndOfInput>(_ => OnCommand(new UserCommand.Quit()));
+        Receive<ChatClient.UserLine>(l => OnCommand(UserCommand.Parse(l.Line), l.Room));
+        Receive<ChatClient.EndOfInput>(_ => OnCommand(new UserCommand.Quit(), null));
         Receive<DrainTimedOut>(_ => Stop(1, ErrorCodes.Disconnected, "timed out delivering pending messages to the server"));
     }
 
@@ -88,13 +90,17 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
             case RoomJoined joined:
                 OnRoomJoined(joined);
                 break;
+            case RoomLeft left:
+                _roster.Leave(left.Room);
+                Show(new RoomExitedEvent(left.Room));
+                break;
             case MemberJoined joined:
-                _members[joined.Member.Name] = joined.Member;
+                _roster.Add(joined.Room, joined.Member);
                 _crypto.Tell(new CryptoAgent.ObservePeer(joined.Member));
                 Show(new MemberJoinedEvent(joined.Room, joined.Member.Name));
                 break;
             case MemberLeft left:
-                _members.Remove(left.Name);
+                _roster.Remove(left.Room, left.Name);
                 Show(new MemberLeftEvent(left.Room, left.Name));
                 break;
             case Envelope envelope:
@@ -114,17 +120,27 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
 
     private void OnRoomJoined(RoomJoined joined)
     {
-        _inRoom = true;
-        _members.Clear();
-        Show(new ReadyEvent(_settings.Name, joined.Room, _identity!.Fingerprint));
+        _roster.Enter(joined.Room, joined.Members);
+        _currentRoom = joined.Room;
+        if (_inRoom)
+        {
+            Show(new RoomEnteredEvent(joined.Room));
+        }
+        else
+        {
+            _inRoom = true;
+            Show(new ReadyEvent(_settings.Name, joined.Room, _identity!.Fingerprint));
+        }
         foreach (var m in joined.Members)
         {
-            _members[m.Name] = m;
             _crypto.Tell(new CryptoAgent.ObservePeer(m));
             Show(new MemberJoinedEvent(joined.Room, m.Name));
         }
         while (_waitingForRoom.Count > 0)
-            Execute(_waitingForRoom.Dequeue());
+        {
+            var (command, room) = _waitingForRoom.Dequeue();
+            Execute(command, room);
+        }
         MaybeSayGoodbye();
     }
 
@@ -138,7 +154,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
 
     private void OnEnvelope(Envelope envelope)
     {
-        if (!_members.TryGetValue(envelope.Sender, out var sender))
+        if (!_roster.TryGet(envelope.Room, envelope.Sender, out var sender))
         {
             Show(new ErrorEvent(ErrorCodes.DecryptFailed, $"a message from {envelope.Sender}, who is not in the room, was ignored"));
             return;
@@ -156,44 +172,67 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         Show(new ErrorEvent(error.Code, error.Message));
     }
 
-    private void OnCommand(UserCommand command)
+    private void OnCommand(UserCommand command, string? room)
     {
         if (command is UserCommand.Quit)
             _inputEnded = true;
         if (!_inRoom)
         {
             if (command is not UserCommand.Quit and not UserCommand.Nothing)
-                _waitingForRoom.Enqueue(command);
+                _waitingForRoom.Enqueue((command, room));
             return;
         }
-        Execute(command);
+        Execute(command, room);
     }
 
-    private void Execute(UserCommand command)
+    private void Execute(UserCommand command, string? selectedRoom)
     {
+        var room = selectedRoom ?? _currentRoom;
         switch (command)
         {
-            case UserCommand.Say say:
-                foreach (var member in _members.Values)
-                    EncryptFor(member, say.Text, direct: false);
+            case UserCommand.Say when !_roster.IsIn(room):
+                Show(new ErrorEvent(ErrorCodes.NotInRoom, $"you are not in room {room}; /join {room} first"));
                 break;
-            case UserCommand.Direct dm when _members.TryGetValue(dm.To, out var member):
-                EncryptFor(member, dm.Text, direct: true);
+            case UserCommand.Say say:
+                foreach (var member in _roster.Members(room))
+                    EncryptFor(room, member, say.Text, direct: false);
+                break;
+            case UserCommand.Direct dm when _roster.FindPeer(dm.To, room) is var (dmRoom, member):
+                EncryptFor(dmRoom, member, dm.Text, direct: true);
                 break;
             case UserCommand.Direct dm:
-                Show(new ErrorEvent(ErrorCodes.NoSuchMember, $"{dm.To} is not in room {_settings.Room}; message not sent"));
+                Show(new ErrorEvent(ErrorCodes.NoSuchMember, $"{dm.To} is not in any room you are in; message not sent"));
                 break;
             case UserCommand.Who:
-                Show(new MembersEvent(_settings.Room, _members.Keys.Append(_settings.Name).Order(StringComparer.Ordinal).ToList()));
+                Show(new MembersEvent(room, _roster.Members(room).Select(m => m.Name).Append(_settings.Name).Order(StringComparer.Ordinal).ToList()));
                 break;
-            case UserCommand.Verify v when _members.TryGetValue(v.Peer, out var peer):
+            case UserCommand.Verify v when _roster.FindPeer(v.Peer, room) is var (_, peer):
                 _crypto.Tell(new CryptoAgent.ComputeSafetyNumber(peer));
                 break;
-            case UserCommand.Trust t when _members.TryGetValue(t.Peer, out var peer):
+            case UserCommand.Trust t when _roster.FindPeer(t.Peer, room) is var (_, peer):
                 _crypto.Tell(new CryptoAgent.Trust(peer));
                 break;
             case UserCommand.Verify or UserCommand.Trust:
-                Show(new ErrorEvent(ErrorCodes.NoSuchMember, "that person is not in the room"));
+                Show(new ErrorEvent(ErrorCodes.NoSuchMember, "that person is not in any room you are in"));
+                break;
+            case UserCommand.Join join when !Names.IsValidRoom(join.Room):
+                Show(new ErrorEvent(ErrorCodes.InvalidRoom, "room names are 1-64 letters, digits, '_', '-', '.' or '#'"));
+                break;
+            case UserCommand.Join join when _roster.IsIn(join.Room):
+                _currentRoom = join.Room;
+                Show(new RoomEnteredEvent(join.Room));
+                break;
+            case UserCommand.Join join:
+                _connection.Tell(new ServerConnection.Send(new JoinRoom(join.Room)));
+                break;
+            case UserCommand.Leave leave:
+                var leaving = leave.Room ?? room;
+                if (_roster.IsIn(leaving))
+                    _connection.Tell(new ServerConnection.Send(new LeaveRoom(leaving)));
+                else
+                    Show(new ErrorEvent(ErrorCodes.NotInRoom, $"you are not in room {leaving}"));
+                if (leaving == _currentRoom)
+                    _currentRoom = _roster.Rooms.FirstOrDefault(r => r != leaving) ?? _currentRoom;
                 break;
             case UserCommand.Invalid invalid:
                 Show(new ErrorEvent(ErrorCodes.UnknownCommand, invalid.Usage));
@@ -204,10 +243,10 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void EncryptFor(MemberInfo member, string text, bool direct)
+    private void EncryptFor(string room, MemberInfo member, string text, bool direct)
     {
         _outstandingCrypto++;
-        _crypto.Tell(new CryptoAgent.Encrypt(member, _settings.Room, direct, text, _nextEnvelopeId++));
+        _crypto.Tell(new CryptoAgent.Encrypt(member, room, direct, text, _nextEnvelopeId++));
     }
 
     private void CryptoAnswered()

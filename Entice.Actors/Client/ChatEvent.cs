@@ -8,6 +8,12 @@ public abstract record ChatEvent;
 
 public sealed record ReadyEvent(string Name, string Room, string Fingerprint) : ChatEvent;
 
+/// <summary>This client entered a room after the first (the first is announced by <see cref="ReadyEvent"/>).</summary>
+public sealed record RoomEnteredEvent(string Room) : ChatEvent;
+
+/// <summary>This client left a room.</summary>
+public sealed record RoomExitedEvent(string Room) : ChatEvent;
+
 public sealed record MemberJoinedEvent(string Room, string Name) : ChatEvent;
 
 public sealed record MemberLeftEvent(string Room, string Name) : ChatEvent;

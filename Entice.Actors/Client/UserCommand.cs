@@ -23,8 +23,11 @@ public abstract record UserCommand
             "/verify" => new Invalid("usage: /verify NAME"),
             "/trust" when parts.Length == 2 => new Trust(parts[1]),
             "/trust" => new Invalid("usage: /trust NAME"),
+            "/join" when parts.Length == 2 => new Join(parts[1]),
+            "/join" => new Invalid("usage: /join ROOM"),
+            "/leave" => new Leave(parts.Length >= 2 ? parts[1] : null),
             "/quit" or "/exit" => new Quit(),
-            _ => new Invalid($"unknown command {parts[0]}; commands: /msg NAME TEXT, /who, /verify NAME, /trust NAME, /quit (start a line with // to send a literal /)"),
+            _ => new Invalid($"unknown command {parts[0]}; commands: /msg NAME TEXT, /join ROOM, /leave [ROOM], /who, /verify NAME, /trust NAME, /quit (start a line with // to send a literal /)"),
         };
     }
 
@@ -42,6 +45,12 @@ public abstract record UserCommand
     }
 
     public sealed record Who : UserCommand;
+
+    /// <summary>Enter another room (it becomes the one plain lines go to).</summary>
+    public sealed record Join(string Room) : UserCommand;
+
+    /// <summary>Leave a room (the current one when <paramref name="Room"/> is null).</summary>
+    public sealed record Leave(string? Room) : UserCommand;
 
     public sealed record Verify(string Peer) : UserCommand;
 

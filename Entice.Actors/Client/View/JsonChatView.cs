@@ -16,6 +16,8 @@ public sealed class JsonChatView(TextWriter output) : IChatView
         object? payload = e switch
         {
             ReadyEvent r => new { @event = "ready", name = r.Name, room = r.Room, fingerprint = r.Fingerprint },
+            RoomEnteredEvent r => new { @event = "room_joined", room = r.Room },
+            RoomExitedEvent r => new { @event = "room_left", room = r.Room },
             MemberJoinedEvent j => new { @event = "joined", room = j.Room, name = j.Name },
             MemberLeftEvent l => new { @event = "left", room = l.Room, name = l.Name },
             MessageEvent m => new { @event = "message", room = m.Room, from = m.From, text = m.Text, direct = m.Direct, sent_at = m.SentAt.ToString("O") },

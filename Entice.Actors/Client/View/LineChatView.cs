@@ -10,7 +10,9 @@ public sealed class LineChatView(TextWriter output) : IChatView
         ArgumentNullException.ThrowIfNull(e);
         var line = e switch
         {
-            ReadyEvent r => $"* You are {r.Name} in [{r.Room}]. Your fingerprint: {r.Fingerprint}\n* Type to talk; /msg NAME TEXT, /who, /verify NAME, /trust NAME, /quit.",
+            ReadyEvent r => $"* You are {r.Name} in [{r.Room}]. Your fingerprint: {r.Fingerprint}\n* Type to talk; /msg NAME TEXT, /join ROOM, /leave, /who, /verify NAME, /trust NAME, /quit.",
+            RoomEnteredEvent r => $"* You are in [{r.Room}]; plain lines go there now.",
+            RoomExitedEvent r => $"* You left [{r.Room}].",
             MemberJoinedEvent j => $"* {j.Name} is in [{j.Room}]",
             MemberLeftEvent l => $"* {l.Name} left [{l.Room}]",
             MessageEvent { Direct: true } m => $"[{m.Room}] {m.From} (direct): {m.Text}",

@@ -33,6 +33,9 @@ public sealed class UserCommandSpecs
         Assert.Equal("bob", Assert.IsType<UserCommand.Verify>(UserCommand.Parse("/verify bob")).Peer);
         Assert.Equal("bob", Assert.IsType<UserCommand.Trust>(UserCommand.Parse("/trust bob")).Peer);
         Assert.IsType<UserCommand.Quit>(UserCommand.Parse("/quit"));
+        Assert.Equal("games", Assert.IsType<UserCommand.Join>(UserCommand.Parse("/join games")).Room);
+        Assert.Null(Assert.IsType<UserCommand.Leave>(UserCommand.Parse("/leave")).Room);
+        Assert.Equal("games", Assert.IsType<UserCommand.Leave>(UserCommand.Parse("/leave games")).Room);
         Assert.IsType<UserCommand.Nothing>(UserCommand.Parse("   "));
     }
 

@@ -134,6 +134,36 @@ public sealed class ConversationSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_second_room_carries_its_own_conversation()
+    {
+        var alice = Start("alice");
+        await alice.View.NextAsync<ReadyEvent>();
+        var bob = Start("bob");
+        await bob.View.NextAsync<ReadyEvent>();
+        var carol = Start("carol");
+        await carol.View.NextAsync<ReadyEvent>();
+
+        alice.Type("/join games");
+        Assert.Equal("games", (await alice.View.NextAsync<RoomEnteredEvent>()).Room);
+        bob.Type("/join games");
+        await bob.View.NextAsync<RoomEnteredEvent>();
+        await alice.View.NextAsync<MemberJoinedEvent>(j => j.Room == "games" && j.Name == "bob");
+
+        alice.Type("anyone for chess?");              // goes to the room joined last
+        var inGames = await bob.View.NextAsync<MessageEvent>();
+        Assert.Equal(("games", "anyone for chess?"), (inGames.Room, inGames.Text));
+        alice.Chat.Tell(new ChatClient.UserLine("back in the lobby", "lobby"), Akka.Actor.ActorRefs.NoSender);
+        Assert.Equal("lobby", (await bob.View.NextAsync<MessageEvent>()).Room);
+        var carolSaw = await carol.View.NextAsync<MessageEvent>();
+        Assert.Equal("back in the lobby", carolSaw.Text);
+        Assert.DoesNotContain(await carol.View.DrainAsync(TimeSpan.FromMilliseconds(300)), e => e is MessageEvent);
+
+        bob.Type("/leave games");
+        Assert.Equal("games", (await bob.View.NextAsync<RoomExitedEvent>()).Room);
+        await alice.View.NextAsync<MemberLeftEvent>(l => l.Room == "games" && l.Name == "bob");
+    }
+
+    [Fact]
     public async Task A_server_that_cannot_be_reached_ends_the_client_with_an_error()
     {
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

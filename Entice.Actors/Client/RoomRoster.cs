@@ -1,0 +1,60 @@
+using Entice.Wire;
+
+namespace Entice.Client;
+
+/// <summary>
+/// The rooms this client is in and who is in each, as the server announced them. Pure state, owned by
+/// the chat actor. The keys in it are the server's word; the crypto actor checks them against pins.
+/// </summary>
+internal sealed class RoomRoster
+{
+    private readonly Dictionary<string, Dictionary<string, MemberInfo>> _rooms = new(StringComparer.Ordinal);
+
+    public IEnumerable<string> Rooms => _rooms.Keys;
+
+    public int Count => _rooms.Count;
+
+    public bool IsIn(string room) => _rooms.ContainsKey(room);
+
+    public void Enter(string room, IEnumerable<MemberInfo> members) =>
+        _rooms[room] = members.ToDictionary(m => m.Name, StringComparer.Ordinal);
+
+    public void Leave(string room) => _rooms.Remove(room);
+
+    public void Clear() => _rooms.Clear();
+
+    public void Add(string room, MemberInfo member)
+    {
+        if (_rooms.TryGetValue(room, out var members))
+            members[member.Name] = member;
+    }
+
+    public void Remove(string room, string name)
+    {
+        if (_rooms.TryGetValue(room, out var members))
+            members.Remove(name);
+    }
+
+    /// <summary>The other members of a room (empty if not in it).</summary>
+    public IReadOnlyCollection<MemberInfo> Members(string room) =>
+        _rooms.TryGetValue(room, out var members) ? members.Values : [];
+
+    public bool TryGet(string room, string name, out MemberInfo member)
+    {
+        member = null!;
+        return _rooms.TryGetValue(room, out var members) && members.TryGetValue(name, out member!);
+    }
+
+    /// <summary>Finds a peer to talk to directly: in <paramref name="preferredRoom"/> if there, else any shared room.</summary>
+    public (string Room, MemberInfo Member)? FindPeer(string name, string? preferredRoom)
+    {
+        if (preferredRoom is not null && TryGet(preferredRoom, name, out var here))
+            return (preferredRoom, here);
+        foreach (var (room, members) in _rooms.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (members.TryGetValue(name, out var member))
+                return (room, member);
+        }
+        return null;
+    }
+}

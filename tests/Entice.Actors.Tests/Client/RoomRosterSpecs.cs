@@ -1,0 +1,43 @@
+using Entice.Client;
+using Entice.Tests.Support;
+
+namespace Entice.Tests.Client;
+
+public sealed class RoomRosterSpecs : IDisposable
+{
+    private readonly TestIdentity _bob = new("bob");
+    private readonly TestIdentity _carol = new("carol");
+
+    [Fact]
+    public void A_direct_peer_is_found_in_the_selected_room_first_then_in_any_shared_room()
+    {
+        var roster = new RoomRoster();
+        roster.Enter("lobby", [_bob.Member]);
+        roster.Enter("games", [_bob.Member, _carol.Member]);
+
+        Assert.Equal("games", roster.FindPeer("bob", "games")!.Value.Room);
+        Assert.Equal("games", roster.FindPeer("carol", "lobby")!.Value.Room);
+        Assert.Null(roster.FindPeer("mallory", "lobby"));
+    }
+
+    [Fact]
+    public void Members_come_and_go_per_room()
+    {
+        var roster = new RoomRoster();
+        roster.Enter("lobby", [_bob.Member]);
+        roster.Add("lobby", _carol.Member);
+        roster.Remove("lobby", "bob");
+        roster.Add("elsewhere", _bob.Member); // not in that room: ignored
+
+        Assert.Equal(["carol"], roster.Members("lobby").Select(m => m.Name));
+        Assert.Empty(roster.Members("elsewhere"));
+        roster.Leave("lobby");
+        Assert.False(roster.IsIn("lobby"));
+    }
+
+    public void Dispose()
+    {
+        _bob.Dispose();
+        _carol.Dispose();
+    }
+}
