@@ -9,9 +9,13 @@ namespace Entice.Server;
 /// </summary>
 public static class ClientTransport
 {
-    public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms) =>
-        Akka.Actor.Props.Create(() => new ClientTransportActor(connection, remote, settings, names, rooms));
+    /// <param name="refuse">Over the connection limit: say "overloaded" and close.</param>
+    public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms, bool refuse = false) =>
+        Akka.Actor.Props.Create(() => new ClientTransportActor(connection, remote, settings, names, rooms, refuse));
 
     /// <summary>An encoded frame to write to this client.</summary>
     public sealed record Send(byte[] Frame);
+
+    /// <summary>The server is stopping: tell the client, send what is queued, close.</summary>
+    public sealed record Shutdown;
 }

@@ -18,9 +18,13 @@ namespace Entice.Server;
 /// Outbound goes through an <see cref="AckedWriter"/>; a client that falls further behind than its
 /// queue allows is aborted.
 /// </summary>
-internal sealed class ClientTransportActor : ReceiveActor
+internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
 {
     private enum State { AwaitingHello, Claiming, Ready, Closing }
+
+    private sealed record HandshakeDeadline;
+
+    private sealed record HeartbeatTick;
 
     private readonly IActorRef _connection;
     private readonly EndPoint _remote;
@@ -39,9 +43,17 @@ internal sealed class ClientTransportActor : ReceiveActor
     private bool _goodbyeRequested;
     private string _name = "";
     private MemberInfo? _member;
+    private readonly TokenBucket _rate;
+    private readonly bool _refuse;
+    private long _lastHeardTicks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+    private long _lastRateNoticeTicks;
+    private long _rateLimited;
+    private ulong _pingNonce;
 
-    public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms)
+    public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms, bool refuse)
     {
+        _refuse = refuse;
+        _rate = new TokenBucket(settings.EnvelopesPerSecond, settings.EnvelopeBurst, NowTicks());
         _connection = connection;
         _remote = remote;
         _settings = settings;
@@ -56,6 +68,15 @@ internal sealed class ClientTransportActor : ReceiveActor
         Receive<NameRegistry.Claimed>(OnClaimed);
         Receive<NameRegistry.Refused>(r => Fail(ErrorCodes.NameTaken, $"the name {r.Name} is already in use on this server", "name taken"));
         Receive<Room.Joined>(OnJoined);
+        Receive<Room.JoinRefused>(r => Enqueue(WireCodec.EncodeFrame(new ErrorMessage(r.Code, r.Message))));
+        Receive<HandshakeDeadline>(_ =>
+        {
+            if (_state is State.AwaitingHello or State.Claiming)
+                Fail(ErrorCodes.HandshakeTimeout, $"no hello within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout");
+        });
+        Receive<HeartbeatTick>(_ => OnHeartbeat());
+        Receive<ClientTransport.Shutdown>(_ =>
+            Fail(ErrorCodes.ServerShutdown, "the server is shutting down; reconnect later or to another server", "server shutdown"));
         Receive<Room.Drained>(d => { _drainsPending.Remove(d.Room); MaybeSayGoodbye(); });
         Receive<Tcp.CommandFailed>(f => { _log.Warning("Write to {Remote} failed: {Cmd}; closing", _remote, f.Cmd); Context.Stop(Self); });
         Receive<Tcp.ConnectionClosed>(c =>
@@ -76,17 +97,43 @@ internal sealed class ClientTransportActor : ReceiveActor
         });
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     protected override void PreStart()
     {
         Context.Watch(_connection);
         _writer.Attach(_connection);
+        if (_refuse)
+        {
+            Fail(ErrorCodes.Overloaded, "the server has too many connections; try again later", "over max-connections");
+            return;
+        }
         Enqueue(WireCodec.EncodeFrame(new ServerHello(ProtocolVersion.Current, _challenge)));
+        Timers.StartSingleTimer("handshake", new HandshakeDeadline(), _settings.HandshakeTimeout);
+        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond / 10, Math.Min(_settings.HeartbeatInterval.Ticks, _settings.IdleTimeout.Ticks) / 2));
+        Timers.StartPeriodicTimer("heartbeat", new HeartbeatTick(), tick);
+    }
+
+    private static long NowTicks() => Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+
+    // Quiet for a heartbeat interval: ping (a live client answers with a pong, which counts as heard).
+    // Quiet for the idle timeout: the client or its network is gone; close so its name and memory free up.
+    private void OnHeartbeat()
+    {
+        if (_state == State.Closing)
+            return;
+        var quiet = TimeSpan.FromTicks(NowTicks() - _lastHeardTicks);
+        if (quiet >= _settings.IdleTimeout)
+            Fail(ErrorCodes.IdleTimeout, $"nothing heard for {quiet.TotalSeconds:0} s", "idle timeout");
+        else if (quiet >= _settings.HeartbeatInterval && _state == State.Ready)
+            Enqueue(WireCodec.EncodeFrame(new Ping(++_pingNonce)));
     }
 
     private void OnReceived(ByteString data)
     {
         if (_state == State.Closing)
             return;
+        _lastHeardTicks = NowTicks();
         var status = _decoder.Feed(data.ToReadOnlySpan(), _frames);
         foreach (var frame in _frames)
             HandleFrame(frame);
@@ -167,6 +214,7 @@ internal sealed class ClientTransportActor : ReceiveActor
     private void OnClaimed(NameRegistry.Claimed claimed)
     {
         _state = State.Ready;
+        Timers.Cancel("handshake");
         _log.Info("{Name} connected from {Remote}", _name, _remote);
         Enqueue(WireCodec.EncodeFrame(new Welcome(claimed.Name)));
         while (_heldWhileClaiming.Count > 0 && _state == State.Ready)
@@ -178,6 +226,11 @@ internal sealed class ClientTransportActor : ReceiveActor
         if (!Names.IsValidRoom(room))
         {
             Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.InvalidRoom, "room names are 1-64 letters, digits, '_', '-', '.' or '#'")));
+            return;
+        }
+        if (!_sessions.ContainsKey(room) && _sessions.Count >= _settings.MaxRoomsPerClient)
+        {
+            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.TooManyRooms, $"you are in {_sessions.Count} rooms, the most this server allows; leave one first")));
             return;
         }
         _rooms.Tell(new Room.Join(room, _member!, Self));
@@ -205,6 +258,20 @@ internal sealed class ClientTransportActor : ReceiveActor
 
     private void OnEnvelope(Envelope envelope)
     {
+        var now = NowTicks();
+        if (!_rate.TryTake(now))
+        {
+            // Refused, and said so at most once a second: the error must not become a flood of its own.
+            _rateLimited++;
+            if (now - _lastRateNoticeTicks >= TimeSpan.TicksPerSecond)
+            {
+                _lastRateNoticeTicks = now;
+                _log.Warning("{Name} is over the rate limit ({Refused} envelopes refused so far)", _name, _rateLimited);
+                Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.RateLimited,
+                    $"slow down: at most {_settings.EnvelopesPerSecond:0} envelopes per second; envelope {envelope.Id} and others were not delivered")));
+            }
+            return;
+        }
         if (_sessions.TryGetValue(envelope.Room, out var session))
             session.Tell(new Session.Publish(envelope));
         else

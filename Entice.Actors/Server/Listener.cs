@@ -12,4 +12,13 @@ public static class Listener
     public sealed record Bound(EndPoint Endpoint);
 
     public sealed record BindFailed(string Reason);
+
+    /// <summary>Stop accepting and tell every connected client that the server is shutting down.</summary>
+    public sealed record Stop;
+
+    /// <summary>To the parent, after <see cref="Stop"/>: every client connection is closed.</summary>
+    public sealed record Drained;
+
+    /// <summary>Answered with the Akka.IO actor of the listening socket (Nobody while unbound). For tests.</summary>
+    public sealed record GetSocket;
 }

@@ -7,16 +7,23 @@ using Entice.Wire;
 namespace Entice.Server;
 
 /// <summary>
-/// States: Binding -> Listening. Accepted connections get a transport child each; a transport that
-/// throws is stopped (its connection closes) and nobody else is affected.
+/// States: Binding -> Listening -> (socket lost: Binding again, with a pause) ; Stopping on shutdown.
+/// Accepted connections get a transport child each; a transport that throws is stopped (its connection
+/// closes) and nobody else is affected. Past max-connections a connection is told "overloaded".
 /// </summary>
-internal sealed class ListenerActor : ReceiveActor
+internal sealed class ListenerActor : ReceiveActor, IWithTimers
 {
+    private sealed record Rebind;
+
     private readonly ServerSettings _settings;
     private readonly IActorRef _names;
     private readonly IActorRef _rooms;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private IActorRef? _socket;
+    private EndPoint? _boundTo;
+    private bool _stopping;
     private long _accepted;
+    private int _live;
 
     public ListenerActor(ServerSettings settings, IActorRef names, IActorRef rooms)
     {
@@ -26,28 +33,75 @@ internal sealed class ListenerActor : ReceiveActor
 
         Receive<Tcp.Bound>(b =>
         {
+            _socket = Sender;
+            Context.Watch(_socket);
+            var first = _boundTo is null;
+            _boundTo = b.LocalAddress;
             _log.Info("TCP listener bound to {Endpoint}", b.LocalAddress);
-            Context.Parent.Tell(new Listener.Bound(b.LocalAddress));
+            if (first)
+                Context.Parent.Tell(new Listener.Bound(b.LocalAddress));
         });
         Receive<Tcp.CommandFailed>(f => f.Cmd is Tcp.Bind, f =>
         {
-            Context.Parent.Tell(new Listener.BindFailed(f.CauseString ?? "the address is in use or not available"));
-            Context.Stop(Self);
+            if (_boundTo is null)
+            {
+                Context.Parent.Tell(new Listener.BindFailed(f.CauseString ?? "the address is in use or not available"));
+                Context.Stop(Self);
+                return;
+            }
+            _log.Warning("Re-binding {Endpoint} failed ({Cause}); trying again", _boundTo, f.CauseString);
+            Timers.StartSingleTimer("rebind", new Rebind(), TimeSpan.FromSeconds(1));
         });
         Receive<Tcp.Connected>(c =>
         {
+            var refuse = _live >= _settings.MaxConnections || _stopping;
+            if (refuse)
+                _log.Warning("Refusing a connection from {Remote}: {Live} connections (max {Max})", c.RemoteAddress, _live, _settings.MaxConnections);
             var transport = Context.ActorOf(
-                ClientTransport.Props(Sender, c.RemoteAddress, _settings, _names, _rooms), $"client-{++_accepted}");
+                ClientTransport.Props(Sender, c.RemoteAddress, _settings, _names, _rooms, refuse), $"client-{++_accepted}");
+            Context.Watch(transport);
+            _live++;
             Sender.Tell(new Tcp.Register(transport));
         });
+        Receive<Terminated>(t => t.ActorRef.Equals(_socket), _ =>
+        {
+            _socket = null;
+            if (_stopping)
+                return;
+            // The listening socket died under us (an OS error): clients already connected keep going,
+            // and the same address is bound again so new ones can come.
+            _log.Warning("The TCP listener on {Endpoint} stopped; binding it again", _boundTo);
+            Timers.StartSingleTimer("rebind", new Rebind(), TimeSpan.FromMilliseconds(200));
+        });
+        Receive<Terminated>(_ =>
+        {
+            _live--;
+            if (_stopping && _live == 0)
+                Context.Parent.Tell(new Listener.Drained());
+        });
+        Receive<Rebind>(_ => Bind(_boundTo!));
+        Receive<Listener.Stop>(_ =>
+        {
+            _stopping = true;
+            _socket?.Tell(Tcp.Unbind.Instance);
+            foreach (var transport in Context.GetChildren())
+                transport.Tell(new ClientTransport.Shutdown());
+            if (_live == 0)
+                Context.Parent.Tell(new Listener.Drained());
+        });
+        Receive<Listener.GetSocket>(_ => Sender.Tell(_socket ?? ActorRefs.Nobody));
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void PreStart()
     {
-        var address = IPAddress.Parse(_settings.Host);
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, new IPEndPoint(address, _settings.Port), _settings.Backlog,
-            options: [TcpNoDelay.On]));
+        var address = IPAddress.TryParse(_settings.Host, out var ip) ? ip : System.Net.Dns.GetHostAddresses(_settings.Host)[0];
+        Bind(new IPEndPoint(address, _settings.Port));
     }
+
+    private void Bind(EndPoint endpoint) =>
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, endpoint, _settings.Backlog, options: [TcpNoDelay.On]));
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(ex =>
     {

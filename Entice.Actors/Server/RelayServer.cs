@@ -18,6 +18,19 @@ public static class RelayServer
     {
         ArgumentNullException.ThrowIfNull(system);
         var guardian = system.ActorOf(Props(settings), ActorName);
+        // Ctrl+C, SIGTERM or system.Terminate(): clients hear why before their connections close.
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "entice-relay-goodbye", async () =>
+        {
+            try
+            {
+                await guardian.Ask<Stopped>(new Stop(), settings.ShutdownGrace + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+            {
+                // Past the grace period the remaining connections are simply closed with the system.
+            }
+            return Akka.Done.Instance;
+        });
         var reply = await guardian.Ask<object>(new AwaitBinding(), timeout ?? TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         return reply switch
         {
@@ -33,4 +46,9 @@ public static class RelayServer
     public sealed record Started(IPEndPoint Endpoint, IActorRef Guardian);
 
     public sealed record BindFailed(string Reason);
+
+    /// <summary>Stop accepting, tell every client, and answer <see cref="Stopped"/> once they are gone (or the grace ends).</summary>
+    public sealed record Stop;
+
+    public sealed record Stopped;
 }

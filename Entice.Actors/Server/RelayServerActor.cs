@@ -5,18 +5,33 @@ namespace Entice.Server;
 
 /// <summary>
 /// States: Binding (callers of AwaitBinding wait) -> Listening or Failed (callers answered at once).
-/// Children: names, rooms, listener. A listener that crashes is restarted and binds again.
+/// Children: names, rooms, listener. On Stop the listener tells every client and closes; Stopped is
+/// answered when they are gone or after the shutdown grace period.
 /// </summary>
-internal sealed class RelayServerActor : ReceiveActor
+internal sealed class RelayServerActor : ReceiveActor, IWithTimers
 {
     private readonly List<IActorRef> _waiting = [];
+    private readonly List<IActorRef> _stopWaiters = [];
     private object? _outcome;
 
     public RelayServerActor(ServerSettings settings)
     {
         var names = Context.ActorOf(NameRegistry.Props(), "names");
         var rooms = Context.ActorOf(RoomDirectory.Props(settings), "rooms");
-        Context.ActorOf(Listener.Props(settings, names, rooms), "listener");
+        var listener = Context.ActorOf(Listener.Props(settings, names, rooms), "listener");
+
+        Receive<RelayServer.Stop>(_ =>
+        {
+            _stopWaiters.Add(Sender);
+            listener.Tell(new Listener.Stop());
+            Timers.StartSingleTimer("grace", new Listener.Drained(), settings.ShutdownGrace);
+        });
+        Receive<Listener.Drained>(_ =>
+        {
+            foreach (var w in _stopWaiters)
+                w.Tell(new RelayServer.Stopped());
+            _stopWaiters.Clear();
+        });
 
         Receive<RelayServer.AwaitBinding>(_ =>
         {
@@ -28,6 +43,8 @@ internal sealed class RelayServerActor : ReceiveActor
         Receive<Listener.Bound>(b => Settle(new RelayServer.Started((IPEndPoint)b.Endpoint, Self)));
         Receive<Listener.BindFailed>(f => Settle(new RelayServer.BindFailed(f.Reason)));
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     private void Settle(object outcome)
     {

@@ -18,6 +18,12 @@ public static class Room
     /// <summary>To the transport: you are in; talk to the room through <paramref name="Session"/>.</summary>
     public sealed record Joined(string Room, IActorRef Session, IReadOnlyList<MemberInfo> Members);
 
+    /// <summary>To the transport: the join was refused (e.g. the room is full).</summary>
+    public sealed record JoinRefused(string Room, string Code, string Message);
+
+    /// <summary>From a session after the room restarted: the member it stands for is still here.</summary>
+    public sealed record Rejoin(MemberInfo Member, IActorRef Transport);
+
     /// <summary>From a session: route this envelope (already stamped with the member's name).</summary>
     public sealed record Route(Envelope Envelope);
 

@@ -7,7 +7,9 @@ namespace Entice.Server;
 /// <summary>
 /// One state. Keeps the member list (name, published keys, session). A session that crashes is restarted
 /// in place (same ref, membership untouched, other members never notice); a session that stops means
-/// its member left. Each envelope is encoded once and the same frame is handed to every recipient.
+/// its member left. If the room itself crashes, its sessions survive the restart and tell the new
+/// instance who they stand for, so nobody is disconnected. Each envelope is encoded once and the same
+/// frame is handed to every recipient; the sender gets an EnvelopeAck once it is routed.
 /// </summary>
 internal sealed class RoomActor : ReceiveActor
 {
@@ -17,7 +19,6 @@ internal sealed class RoomActor : ReceiveActor
     private readonly ServerSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
-    private long _sessionCounter;
 
     public RoomActor(string name, ServerSettings settings)
     {
@@ -25,6 +26,11 @@ internal sealed class RoomActor : ReceiveActor
         _settings = settings;
 
         Receive<Room.Join>(OnJoin);
+        Receive<Room.Rejoin>(r =>
+        {
+            _members[r.Member.Name] = new Member(r.Member, Sender, r.Transport);
+            Context.Watch(Sender);
+        });
         Receive<Room.Route>(r => OnRoute(r.Envelope));
         Receive<Room.Leave>(l => RemoveMember(l.Name, announceToSelf: true));
         Receive<Room.Drain>(d => d.ReplyTo.Tell(new Room.Drained(_name)));
@@ -34,6 +40,18 @@ internal sealed class RoomActor : ReceiveActor
             if (gone is not null)
                 RemoveMember(gone.Info.Name, announceToSelf: false);
         });
+    }
+
+    // Keep the children (the members' sessions) across a restart of the room itself (their names are
+    // unique across instances, so new joins after a restart cannot collide with them)...
+    protected override void PreRestart(Exception reason, object message) =>
+        _log.Warning("Room {Room} failed ({Error}); restarting it with its members", _name, reason.GetType().Name);
+
+    // ... and rebuild the member list from them.
+    protected override void PostRestart(Exception reason)
+    {
+        foreach (var session in Context.GetChildren())
+            session.Tell(new Session.Reattach());
     }
 
     // A session's failure is a bug in handling one member's traffic: restart it, keep the member.
@@ -47,6 +65,11 @@ internal sealed class RoomActor : ReceiveActor
     private void OnJoin(Room.Join join)
     {
         var name = join.Member.Name;
+        if (!_members.ContainsKey(name) && _members.Count >= _settings.MaxRoomMembers)
+        {
+            join.Transport.Tell(new Room.JoinRefused(_name, ErrorCodes.RoomFull, $"room {_name} is full ({_members.Count} members)"));
+            return;
+        }
         if (_members.TryGetValue(name, out var existing))
         {
             if (existing.Transport.Equals(join.Transport))
@@ -58,7 +81,7 @@ internal sealed class RoomActor : ReceiveActor
             RemoveMember(name, announceToSelf: false);
         }
 
-        var session = Context.ActorOf(Session.Props(_name, name, join.Transport), $"session-{++_sessionCounter}");
+        var session = Context.ActorOf(Session.Props(_name, join.Member, join.Transport), $"session-{Guid.NewGuid():N}");
         Context.Watch(session);
         var others = Others(name);
         _members[name] = new Member(join.Member, session, join.Transport);
@@ -76,6 +99,7 @@ internal sealed class RoomActor : ReceiveActor
             return; // The sender left between sending and routing; nothing to do.
 
         var frame = WireCodec.EncodeFrame(envelope);
+        var ack = new Session.Deliver(WireCodec.EncodeFrame(new EnvelopeAck(envelope.Id)));
         var hex = Convert.ToHexStringLower(envelope.Ciphertext.AsSpan(0, Math.Min(_settings.LogHexPrefix, envelope.Ciphertext.Length)));
         if (envelope.Recipient.Length == 0)
         {
@@ -87,6 +111,7 @@ internal sealed class RoomActor : ReceiveActor
                 m.Session.Tell(new Session.Deliver(frame));
                 count++;
             }
+            from.Session.Tell(ack);
             _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
                 [envelope.Id, envelope.Sender, _name, count, envelope.Ciphertext.Length, hex]);
             return;
@@ -99,6 +124,7 @@ internal sealed class RoomActor : ReceiveActor
             return;
         }
         to.Session.Tell(new Session.Deliver(frame));
+        from.Session.Tell(ack);
         _log.Info("Relayed envelope {EnvelopeId} from {Sender} to {Recipient} in {Room}{Kind}: {Size} B {CiphertextPrefix}…",
             [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Direct ? " (direct)" : "", envelope.Ciphertext.Length, hex]);
     }

@@ -1,3 +1,5 @@
+using Entice.Wire;
+
 namespace Entice.Server;
 
 /// <summary>The server node's knobs, read from <c>entice.server</c> in <c>hocon/server.conf</c>.</summary>
@@ -9,6 +11,15 @@ public sealed record ServerSettings
     public long MaxOutboundQueueBytes { get; init; } = 4 * 1024 * 1024;
     public int Backlog { get; init; } = 256;
     public int LogHexPrefix { get; init; } = 16;
+    public int MaxConnections { get; init; } = 10000;
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(45);
+    public double EnvelopesPerSecond { get; init; } = 500;
+    public int EnvelopeBurst { get; init; } = 2000;
+    public int MaxRoomsPerClient { get; init; } = 32;
+    public int MaxRoomMembers { get; init; } = 1000;
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(3);
 
     public static ServerSettings FromConfig(Akka.Configuration.Config root)
     {
@@ -24,6 +35,16 @@ public sealed record ServerSettings
             MaxOutboundQueueBytes = c.GetByteSize("max-outbound-queue") ?? d.MaxOutboundQueueBytes,
             Backlog = c.GetInt("backlog", d.Backlog),
             LogHexPrefix = c.GetInt("log-hex-prefix", d.LogHexPrefix),
+            MaxConnections = c.GetInt("max-connections", d.MaxConnections),
+            HandshakeTimeout = c.GetTimeSpan("handshake-timeout", d.HandshakeTimeout),
+            HeartbeatInterval = c.GetTimeSpan("heartbeat-interval", d.HeartbeatInterval),
+            IdleTimeout = c.GetTimeSpan("idle-timeout", d.IdleTimeout),
+            EnvelopesPerSecond = c.GetDouble("rate-limit.envelopes-per-second", d.EnvelopesPerSecond),
+            EnvelopeBurst = c.GetInt("rate-limit.burst", d.EnvelopeBurst),
+            MaxRoomsPerClient = c.GetInt("max-rooms-per-client", d.MaxRoomsPerClient),
+            // The member list travels in one RoomJoined message, which the codec caps.
+            MaxRoomMembers = Math.Min(c.GetInt("max-room-members", d.MaxRoomMembers), WireLimits.MaxMembers),
+            ShutdownGrace = c.GetTimeSpan("shutdown-grace", d.ShutdownGrace),
         };
     }
 }

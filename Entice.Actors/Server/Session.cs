@@ -10,7 +10,7 @@ namespace Entice.Server;
 /// </summary>
 public static class Session
 {
-    public static Props Props(string room, string member, IActorRef transport) =>
+    public static Props Props(string room, MemberInfo member, IActorRef transport) =>
         Akka.Actor.Props.Create(() => new SessionActor(room, member, transport));
 
     /// <summary>From the transport: the client sent this envelope into the room.</summary>
@@ -21,6 +21,9 @@ public static class Session
 
     /// <summary>From the transport: the client leaves the room.</summary>
     public sealed record Leave;
+
+    /// <summary>From a room that restarted and lost its member list: say who you stand for.</summary>
+    public sealed record Reattach;
 
     /// <summary>From the transport: answer (to <paramref name="ReplyTo"/>) once the room routed all before it.</summary>
     public sealed record Drain(IActorRef ReplyTo);

@@ -9,8 +9,9 @@ namespace Entice.Server;
 /// </summary>
 internal sealed class SessionActor : ReceiveActor
 {
-    public SessionActor(string room, string member, IActorRef transport)
+    public SessionActor(string room, MemberInfo info, IActorRef transport)
     {
+        var member = info.Name;
         Context.Watch(transport);
 
         Receive<Session.Publish>(p =>
@@ -23,6 +24,7 @@ internal sealed class SessionActor : ReceiveActor
         });
 
         Receive<Session.Leave>(_ => Context.Parent.Tell(new Room.Leave(member)));
+        Receive<Session.Reattach>(_ => Context.Parent.Tell(new Room.Rejoin(info, transport)));
         Receive<Session.Drain>(d => Context.Parent.Tell(new Room.Drain(room, d.ReplyTo)));
 
         // The connection is gone: so is the member. The room sees this session stop.

@@ -14,6 +14,12 @@ public static class ErrorCodes
     public const string NotInRoom = "not_in_room";
     public const string NoSuchMember = "no_such_member";
     public const string Overloaded = "overloaded";
+    public const string HandshakeTimeout = "handshake_timeout";
+    public const string IdleTimeout = "idle_timeout";
+    public const string RateLimited = "rate_limited";
+    public const string TooManyRooms = "too_many_rooms";
+    public const string RoomFull = "room_full";
+    public const string ServerShutdown = "server_shutdown";
 
     // Raised by clients, never sent by a server.
     public const string DecryptFailed = "decrypt_failed";

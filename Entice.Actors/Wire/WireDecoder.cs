@@ -23,6 +23,7 @@ internal static class WireDecoder
             WireTag.MemberJoined => ReadMemberJoined(ref reader),
             WireTag.MemberLeft => ReadMemberLeft(ref reader),
             WireTag.Envelope => ReadEnvelope(ref reader),
+            WireTag.EnvelopeAck => reader.TryReadU64("id", out var id) ? new EnvelopeAck(id) : null,
             WireTag.Ping => reader.TryReadU64("nonce", out var nonce) ? new Ping(nonce) : null,
             WireTag.Pong => reader.TryReadU64("nonce", out var nonce) ? new Pong(nonce) : null,
             WireTag.Goodbye => new Goodbye(),

@@ -23,6 +23,7 @@ internal static class WireEncoder
                       + WireSize.String(m.Recipient, "recipient") + WireSize.U64 + WireSize.Bool
                       + WireSize.Blob32(m.Ciphertext, "ciphertext"),
         Ping => WireSize.U64,
+        EnvelopeAck => WireSize.U64,
         Pong => WireSize.U64,
         Goodbye => 0,
         GoodbyeAck => 0,
@@ -91,6 +92,10 @@ internal static class WireEncoder
                 writer.WriteU64(m.Id);
                 writer.WriteBool(m.Direct);
                 writer.WriteBlob32(m.Ciphertext);
+                break;
+            case EnvelopeAck m:
+                writer.WriteByte((byte)WireTag.EnvelopeAck);
+                writer.WriteU64(m.Id);
                 break;
             case Ping m:
                 writer.WriteByte((byte)WireTag.Ping);

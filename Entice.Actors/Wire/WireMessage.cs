@@ -35,6 +35,12 @@ public sealed record MemberLeft(string Room, string Name) : WireMessage;
 public sealed record Envelope(string Room, string Sender, string Recipient, ulong Id, bool Direct, byte[] Ciphertext)
     : WireMessage;
 
+/// <summary>
+/// Server: the envelope with <paramref name="Id"/> was taken and routed; the client need not resend it
+/// after a reconnect.
+/// </summary>
+public sealed record EnvelopeAck(ulong Id) : WireMessage;
+
 public sealed record Ping(ulong Nonce) : WireMessage;
 
 public sealed record Pong(ulong Nonce) : WireMessage;

@@ -15,6 +15,7 @@ namespace Entice.Wire;
 /// 0x14  MemberJoined   room str, member MemberInfo
 /// 0x15  MemberLeft     room str, name str
 /// 0x20  Envelope       room str, sender str, recipient str, id u64, direct bool, ciphertext u32 len + bytes
+/// 0x21  EnvelopeAck    id u64 (server: the envelope with this id was taken and routed)
 /// 0x30  Ping           nonce u64
 /// 0x31  Pong           nonce u64
 /// 0x32  Goodbye        (none)
@@ -34,6 +35,7 @@ internal enum WireTag : byte
     MemberJoined = 0x14,
     MemberLeft = 0x15,
     Envelope = 0x20,
+    EnvelopeAck = 0x21,
     Ping = 0x30,
     Pong = 0x31,
     Goodbye = 0x32,

@@ -52,6 +52,8 @@ public sealed class RoomSpecs : TestKit
             Assert.Equal("lobby", env.Room);
             Assert.Equal(new byte[] { 1, 2, 3 }, env.Ciphertext);
         }
+        // The sender hears only that its envelope was taken, never its own message back.
+        Assert.Equal(42UL, Frames.Decode<EnvelopeAck>((await alice.ExpectMsgAsync<ClientTransport.Send>()).Frame).Id);
         await alice.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
@@ -67,6 +69,7 @@ public sealed class RoomSpecs : TestKit
         var env = Frames.Decode<Envelope>((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame);
         Assert.Equal(("alice", "bob", true), (env.Sender, env.Recipient, env.Direct));
         await carol.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(7UL, Frames.Decode<EnvelopeAck>((await alice.ExpectMsgAsync<ClientTransport.Send>()).Frame).Id);
         await alice.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
     }
 
@@ -122,11 +125,50 @@ public sealed class RoomSpecs : TestKit
         carolSession.Tell(new Session.Publish(new Envelope("lobby", "", "", 2, false, [5])));
         Assert.Equal("carol", Frames.Decode<Envelope>((await alice.ExpectMsgAsync<ClientTransport.Send>()).Frame).Sender);
         Assert.Equal("carol", Frames.Decode<Envelope>((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame).Sender);
+        Frames.Decode<EnvelopeAck>((await carol.ExpectMsgAsync<ClientTransport.Send>()).Frame);
 
         // bob is still a member, reachable through the same session, and nobody was told he left.
         aliceSession.Tell(new Session.Publish(new Envelope("lobby", "", "bob", 3, true, [6])));
         Assert.Equal("alice", Frames.Decode<Envelope>((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame).Sender);
         await carol.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_crashed_room_keeps_its_members_and_nobody_is_disconnected()
+    {
+        var (alice, aliceSession) = await JoinAsync(_alice);
+        var (bob, _) = await JoinAsync(_bob, alice);
+
+        await EventFilter.Exception<NullReferenceException>().ExpectOneAsync(async () =>
+        {
+            _room.Tell(new Room.Route(null!)); // a bug in the room's routing
+            await Task.Yield();
+        });
+
+        await AwaitAssertAsync(async () =>
+        {
+            aliceSession.Tell(new Session.Publish(new Envelope("lobby", "", "bob", 9, true, [1])));
+            var env = Frames.Decode<Envelope>((await bob.ExpectMsgAsync<ClientTransport.Send>(TimeSpan.FromMilliseconds(300))).Frame);
+            Assert.Equal("alice", env.Sender);
+        }, TimeSpan.FromSeconds(5));
+        var carol = CreateTestProbe();
+        _room.Tell(new Room.Join("lobby", _carol.Member, carol.Ref));
+        var joined = await carol.ExpectMsgAsync<Room.Joined>();
+        Assert.Equal(["alice", "bob"], joined.Members.Select(m => m.Name).Order());
+    }
+
+    [Fact]
+    public async Task A_full_room_refuses_a_join_with_a_clear_error()
+    {
+        var small = Sys.ActorOf(Room.Props("tiny", new ServerSettings { MaxRoomMembers = 1 }));
+        var alice = CreateTestProbe();
+        small.Tell(new Room.Join("tiny", _alice.Member, alice.Ref));
+        await alice.ExpectMsgAsync<Room.Joined>();
+
+        var bob = CreateTestProbe();
+        small.Tell(new Room.Join("tiny", _bob.Member, bob.Ref));
+
+        Assert.Equal(ErrorCodes.RoomFull, (await bob.ExpectMsgAsync<Room.JoinRefused>()).Code);
     }
 
     private async Task<(TestProbe Transport, IActorRef Session)> JoinAsync(TestIdentity who, params TestProbe[] alreadyIn)
