@@ -105,7 +105,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         _writer.Attach(_connection);
         if (_refuse)
         {
-            Fail(ErrorCodes.Overloaded, "the server has too many connections; try again later", "over max-connections");
+            Fail(ErrorCodes.Overloaded, "the server is not taking connections now (full or shutting down); try again later", "refused at accept");
             return;
         }
         Enqueue(WireCodec.EncodeFrame(new ServerHello(ProtocolVersion.Current, _challenge)));

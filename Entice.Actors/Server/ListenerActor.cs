@@ -68,8 +68,8 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
             _socket = null;
             if (_stopping)
                 return;
-            // The listening socket died under us (an OS error): clients already connected keep going,
-            // and the same address is bound again so new ones can come.
+            // The listening socket died under us. Akka.IO ends its accepted connections with it (they are
+            // its children), so clients reconnect; binding the same address again lets them.
             _log.Warning("The TCP listener on {Endpoint} stopped; binding it again", _boundTo);
             Timers.StartSingleTimer("rebind", new Rebind(), TimeSpan.FromMilliseconds(200));
         });
@@ -77,22 +77,29 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         {
             _live--;
             if (_stopping && _live == 0)
-                Context.Parent.Tell(new Listener.Drained());
+                FinishStopping();
         });
         Receive<Rebind>(_ => Bind(_boundTo!));
         Receive<Listener.Stop>(_ =>
         {
+            // Unbinding ends Akka.IO's accepted connections at once (they are the listening socket's
+            // children), so the clients are told first and the socket goes only when they have gone.
             _stopping = true;
-            _socket?.Tell(Tcp.Unbind.Instance);
             foreach (var transport in Context.GetChildren())
                 transport.Tell(new ClientTransport.Shutdown());
             if (_live == 0)
-                Context.Parent.Tell(new Listener.Drained());
+                FinishStopping();
         });
         Receive<Listener.GetSocket>(_ => Sender.Tell(_socket ?? ActorRefs.Nobody));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    private void FinishStopping()
+    {
+        _socket?.Tell(Tcp.Unbind.Instance);
+        Context.Parent.Tell(new Listener.Drained());
+    }
 
     protected override void PreStart()
     {

@@ -11,9 +11,11 @@ internal sealed class RawClient : IDisposable
     private readonly TcpClient _tcp = new();
     private NetworkStream _stream = null!;
 
-    public static async Task<RawClient> ConnectAsync(IPEndPoint server)
+    public static async Task<RawClient> ConnectAsync(IPEndPoint server, int? receiveBufferBytes = null)
     {
         var c = new RawClient();
+        if (receiveBufferBytes is { } size)
+            c._tcp.ReceiveBufferSize = size;
         await c._tcp.ConnectAsync(server.Address, server.Port);
         c._tcp.NoDelay = true;
         c._stream = c._tcp.GetStream();
@@ -24,7 +26,7 @@ internal sealed class RawClient : IDisposable
 
     public Task SendAsync(WireMessage message) => SendRawAsync(WireCodec.EncodeFrame(message));
 
-    /// <summary>The next message, or null when the server closed the connection.</summary>
+    /// <summary>The next message, or null when the server closed the connection or nothing came in time.</summary>
     public async Task<WireMessage?> ReceiveAsync(TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
@@ -87,7 +89,7 @@ internal sealed class RawClient : IDisposable
             await _stream.ReadExactlyAsync(buffer, ct);
             return true;
         }
-        catch (Exception ex) when (ex is EndOfStreamException or IOException)
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or OperationCanceledException)
         {
             return false;
         }
