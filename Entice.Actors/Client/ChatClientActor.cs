@@ -6,15 +6,24 @@ namespace Entice.Client;
 
 /// <summary>
 /// States:
-///   Starting    -> fetch own identity from the crypto actor, then open the connection
-///   Connecting  -> ServerHello -> (crypto signs) -> Hello -> Welcome -> JoinRoom
-///   InRoom      -> chatting; lines typed before this point waited in order and go now
-///   Draining    -> input ended: once every encryption is answered, Goodbye; exit on GoodbyeAck
-/// Failures before InRoom (unreachable, name taken, refused hello) end the client with exit code 1 or 2.
+///   Starting     -> own identity from the crypto actor, then a connection
+///   Handshaking  -> ServerHello -> (crypto signs) -> Hello -> Welcome -> JoinRoom (the first time)
+///   Online       -> chatting; lines typed before the first join waited in order and go now
+///   Offline      -> the connection dropped after the first join: reconnect with backoff and jitter,
+///                   rejoin every room, then send again everything the server has not acknowledged
+///                   (typed meanwhile, or in flight when the connection dropped)
+///   Draining     -> input ended: once every encryption is answered and every envelope acknowledged,
+///                   Goodbye; exit 0 on GoodbyeAck, 1 if the drain timeout passes first
+/// Before the first join, failures end the client (exit 2: unreachable, 1: refused). After it, the
+/// client keeps trying until the user quits.
 /// </summary>
 internal sealed class ChatClientActor : ReceiveActor, IWithTimers
 {
     private sealed record DrainTimedOut;
+
+    private sealed record ReconnectNow;
+
+    private sealed record ResendTick;
 
     private readonly ClientSettings _settings;
     private readonly IActorRef _crypto;
@@ -23,9 +32,18 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
     private readonly RoomRoster _roster = new();
     private readonly Queue<(UserCommand Command, string? Room)> _waitingForRoom = new();
     private readonly DisplayOrder _display = new();
+    private readonly Outbox _outbox = new();
+    private readonly SeenEnvelopes _seen = new();
+    private readonly Dictionary<ulong, (string Sender, ulong Id)> _decrypting = [];
+    private readonly HashSet<string> _rejoining = new(StringComparer.Ordinal);
+    private readonly Backoff _backoff;
     private IActorRef _connection = ActorRefs.Nobody;
     private CryptoAgent.IdentityInfo? _identity;
-    private bool _inRoom;
+    private string _server = "";
+    private int _serverIndex;
+    private int _generation;
+    private bool _everJoined;
+    private bool _online;
     private string _currentRoom;
     private bool _inputEnded;
     private bool _goodbyeSent;
@@ -40,39 +58,91 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         _crypto = crypto;
         _view = view;
         _currentRoom = settings.Room;
+        _backoff = new Backoff(settings.ReconnectInitial, settings.ReconnectMax);
 
         Receive<CryptoAgent.IdentityInfo>(info =>
         {
             _identity = info;
-            _connection = Context.ActorOf(ServerConnection.Props(_settings, Self), "connection");
+            Connect();
         });
-        Receive<ServerConnection.Connected>(c => _log.Info("Connected to {Server}", c.Server));
-        Receive<ServerConnection.ConnectFailed>(f => Stop(2, ErrorCodes.ServerUnreachable, f.Reason));
-        Receive<ServerConnection.Disconnected>(OnDisconnected);
-        Receive<ServerConnection.Received>(r => OnServerMessage(r.Message));
+        Receive<ServerConnection.Connected>(c => Sender.Equals(_connection), c =>
+        {
+            _server = c.Server is System.Net.IPEndPoint ip && ip.Address.IsIPv4MappedToIPv6
+                ? new System.Net.IPEndPoint(ip.Address.MapToIPv4(), ip.Port).ToString()
+                : c.Server.ToString() ?? "";
+            _serverIndex = c.ServerIndex;
+            _log.Info("Connected to {Server}", c.Server);
+        });
+        Receive<ServerConnection.ConnectFailed>(f => Sender.Equals(_connection), f => ConnectionLost(f.Reason, ErrorCodes.ServerUnreachable));
+        Receive<ServerConnection.Disconnected>(d => Sender.Equals(_connection), d => ConnectionLost(d.Reason, ErrorCodes.Disconnected));
+        Receive<ServerConnection.Received>(r => Sender.Equals(_connection), r => OnServerMessage(r.Message));
+        Receive<ReconnectNow>(_ => Connect());
+        Receive<ResendTick>(_ => OnResendTick());
         Receive<CryptoAgent.HelloSigned>(h => _connection.Tell(new ServerConnection.Send(
             new Hello(ProtocolVersion.Current, _settings.Name, _identity!.Bundle, h.Signature))));
         Receive<CryptoAgent.PeerObserved>(OnPeerObserved);
         Receive<CryptoAgent.Encrypted>(e =>
         {
-            _connection.Tell(new ServerConnection.Send(e.Envelope));
-            CryptoAnswered(); // after the send: the last answer may trigger Goodbye, which must follow it
+            _outbox.Add(e.Envelope, Now());
+            if (_online)
+                _connection.Tell(new ServerConnection.Send(e.Envelope));
+            CryptoAnswered();
         });
         Receive<CryptoAgent.EncryptRefused>(r => { CryptoAnswered(); Show(new ErrorEvent(r.Code, r.Reason)); });
-        Receive<CryptoAgent.Decrypted>(d => ShowAnswer(d.Ticket, new MessageEvent(d.Room, d.From, d.Plaintext.Text, d.Direct,
-            DateTimeOffset.FromUnixTimeMilliseconds(d.Plaintext.SentAtUnixMs))));
-        Receive<CryptoAgent.DecryptRejected>(r => ShowAnswer(r.Ticket, new ErrorEvent(r.Code, r.Reason)));
+        Receive<CryptoAgent.Decrypted>(d =>
+        {
+            if (_decrypting.Remove(d.Ticket, out var key))
+                _seen.Add(key.Sender, key.Id);
+            ShowAnswer(d.Ticket, new MessageEvent(d.Room, d.From, d.Plaintext.Text, d.Direct,
+                DateTimeOffset.FromUnixTimeMilliseconds(d.Plaintext.SentAtUnixMs)));
+        });
+        Receive<CryptoAgent.DecryptRejected>(r =>
+        {
+            // A copy of an envelope that was shown already (two copies in flight at once) is no attack.
+            var copy = _decrypting.Remove(r.Ticket, out var key) && r.Code == ErrorCodes.Replay && _seen.Contains(key.Sender, key.Id);
+            ShowAnswer(r.Ticket, copy ? null : new ErrorEvent(r.Code, r.Reason));
+        });
         Receive<CryptoAgent.DecryptHeld>(h => ShowAnswer(h.Ticket, null));
         Receive<CryptoAgent.SafetyNumberComputed>(s => Show(new SafetyNumberEvent(s.Peer, s.Digits)));
         Receive<CryptoAgent.TrustAccepted>(t => Show(new TrustedEvent(t.Peer)));
         Receive<ChatClient.UserLine>(l => OnCommand(UserCommand.Parse(l.Line), l.Room));
         Receive<ChatClient.EndOfInput>(_ => OnCommand(new UserCommand.Quit(), null));
-        Receive<DrainTimedOut>(_ => Stop(1, ErrorCodes.Disconnected, "timed out delivering pending messages to the server"));
+        Receive<DrainTimedOut>(_ => Stop(1, ErrorCodes.Disconnected,
+            $"gave up after {_settings.DrainTimeout.TotalSeconds:0} s: {_outbox.Count} envelope(s) could not be delivered to the server"));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => _crypto.Tell(new CryptoAgent.GetIdentity());
+    protected override void PreStart()
+    {
+        _crypto.Tell(new CryptoAgent.GetIdentity());
+        Timers.StartPeriodicTimer("resend", new ResendTick(), _settings.ResendAfter);
+    }
+
+    private static long Now() => Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+
+    private void Connect()
+    {
+        var firstServer = _everJoined ? _serverIndex + _backoff.Attempt : 0;
+        _connection = Context.ActorOf(ServerConnection.Props(_settings, Self, firstServer), $"connection-{++_generation}");
+    }
+
+    private void ConnectionLost(string reason, string code)
+    {
+        if (_stopped)
+            return;
+        if (!_everJoined)
+        {
+            Stop(2, code, reason);
+            return;
+        }
+        _online = false;
+        _rejoining.Clear();
+        _connection = ActorRefs.Nobody;
+        var delay = _backoff.Next();
+        Show(new DisconnectedEvent(reason, delay));
+        Timers.StartSingleTimer("reconnect", new ReconnectNow(), delay);
+    }
 
     private void OnServerMessage(WireMessage message)
     {
@@ -85,7 +155,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
                 Stop(1, ErrorCodes.UnsupportedVersion, $"the server speaks protocol {hello.Version}; this client speaks {ProtocolVersion.Current}");
                 break;
             case Welcome:
-                _connection.Tell(new ServerConnection.Send(new JoinRoom(_settings.Room)));
+                OnWelcome();
                 break;
             case RoomJoined joined:
                 OnRoomJoined(joined);
@@ -98,6 +168,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
                 _roster.Add(joined.Room, joined.Member);
                 _crypto.Tell(new CryptoAgent.ObservePeer(joined.Member));
                 Show(new MemberJoinedEvent(joined.Room, joined.Member.Name));
+                Resend(_outbox.TakeFor(joined.Member.Name, Now())); // what waited for them while they were away
                 break;
             case MemberLeft left:
                 _roster.Remove(left.Room, left.Name);
@@ -106,11 +177,21 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
             case Envelope envelope:
                 OnEnvelope(envelope);
                 break;
+            case EnvelopeAck ack:
+                _outbox.Acknowledge(ack.Id);
+                MaybeSayGoodbye();
+                break;
+            case EnvelopeRefused refused:
+                _outbox.MarkRefused(refused.Id, Now());
+                break;
             case GoodbyeAck:
                 Stop(0, null, "done");
                 break;
+            case ErrorMessage error when !_everJoined:
+                Stop(error.Code == ErrorCodes.NameTaken ? 2 : 1, error.Code, error.Message);
+                break;
             case ErrorMessage error:
-                OnServerError(error);
+                Show(new ErrorEvent(error.Code, error.Message));
                 break;
             case Ping ping:
                 _connection.Tell(new ServerConnection.Send(new Pong(ping.Nonce)));
@@ -118,17 +199,53 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         }
     }
 
+    private void OnWelcome()
+    {
+        if (!_everJoined)
+        {
+            _connection.Tell(new ServerConnection.Send(new JoinRoom(_settings.Room)));
+            return;
+        }
+        Show(new ReconnectedEvent(_server));
+        foreach (var room in _roster.Rooms)
+        {
+            _rejoining.Add(room);
+            _connection.Tell(new ServerConnection.Send(new JoinRoom(room)));
+        }
+        if (_rejoining.Count == 0)
+            BackOnline();
+    }
+
     private void OnRoomJoined(RoomJoined joined)
     {
+        if (_rejoining.Remove(joined.Room))
+        {
+            // Back after a reconnect: report only who came or went meanwhile.
+            var before = _roster.Members(joined.Room).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+            _roster.Enter(joined.Room, joined.Members);
+            foreach (var m in joined.Members)
+            {
+                _crypto.Tell(new CryptoAgent.ObservePeer(m));
+                if (!before.Remove(m.Name))
+                    Show(new MemberJoinedEvent(joined.Room, m.Name));
+            }
+            foreach (var gone in before)
+                Show(new MemberLeftEvent(joined.Room, gone));
+            if (_rejoining.Count == 0)
+                BackOnline();
+            return;
+        }
+
         _roster.Enter(joined.Room, joined.Members);
         _currentRoom = joined.Room;
-        if (_inRoom)
+        if (_everJoined)
         {
             Show(new RoomEnteredEvent(joined.Room));
         }
         else
         {
-            _inRoom = true;
+            _everJoined = true;
+            _online = true;
             Show(new ReadyEvent(_settings.Name, joined.Room, _identity!.Fingerprint));
         }
         foreach (var m in joined.Members)
@@ -144,6 +261,35 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         MaybeSayGoodbye();
     }
 
+    // Every room is joined again: what the server never acknowledged goes again, oldest first.
+    private void BackOnline()
+    {
+        _online = true;
+        _backoff.Reset();
+        Resend(_outbox.TakeAllForResend(Now()));
+        MaybeSayGoodbye();
+    }
+
+    // Unanswered envelopes go again; ones refused because the recipient is away wait for them a while,
+    // then the user is told they were not delivered.
+    private void OnResendTick()
+    {
+        var now = Now();
+        foreach (var lost in _outbox.DropRefusedOlderThan(_settings.RecipientWait.Ticks, now))
+            Show(new ErrorEvent(ErrorCodes.NoSuchMember, $"a message to {lost.Recipient} was not delivered: they did not come back to {lost.Room} within {_settings.RecipientWait.TotalSeconds:0} s"));
+        Resend(_outbox.TakeOlderThan(_settings.ResendAfter.Ticks, now));
+        MaybeSayGoodbye();
+    }
+
+    private void Resend(List<Envelope> envelopes)
+    {
+        if (!_online || envelopes.Count == 0)
+            return;
+        _log.Info("Sending {Count} unacknowledged envelope(s) again", envelopes.Count);
+        foreach (var e in envelopes)
+            _connection.Tell(new ServerConnection.Send(e));
+    }
+
     private void OnPeerObserved(CryptoAgent.PeerObserved observed)
     {
         if (observed.Status == PeerKeyStatus.Changed)
@@ -156,27 +302,24 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
     {
         if (!_roster.TryGet(envelope.Room, envelope.Sender, out var sender))
         {
-            Show(new ErrorEvent(ErrorCodes.DecryptFailed, $"a message from {envelope.Sender}, who is not in the room, was ignored"));
+            Show(new ErrorEvent(ErrorCodes.DecryptFailed, $"a message from {envelope.Sender}, who is not in room {envelope.Room}, was ignored"));
             return;
         }
-        _crypto.Tell(new CryptoAgent.Decrypt(envelope, sender, _display.Reserve()));
-    }
-
-    private void OnServerError(ErrorMessage error)
-    {
-        if (!_inRoom)
-        {
-            Stop(1, error.Code, error.Message);
-            return;
-        }
-        Show(new ErrorEvent(error.Code, error.Message));
+        if (_seen.Contains(envelope.Sender, envelope.Id))
+            return; // a copy sent again after a reconnect; the original was shown
+        var ticket = _display.Reserve();
+        _decrypting[ticket] = (envelope.Sender, envelope.Id);
+        _crypto.Tell(new CryptoAgent.Decrypt(envelope, sender, ticket));
     }
 
     private void OnCommand(UserCommand command, string? room)
     {
-        if (command is UserCommand.Quit)
+        if (command is UserCommand.Quit && !_inputEnded)
+        {
             _inputEnded = true;
-        if (!_inRoom)
+            Timers.StartSingleTimer("drain", new DrainTimedOut(), _settings.DrainTimeout);
+        }
+        if (!_everJoined)
         {
             if (command is not UserCommand.Quit and not UserCommand.Nothing)
                 _waitingForRoom.Enqueue((command, room));
@@ -214,6 +357,9 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
                 break;
             case UserCommand.Verify or UserCommand.Trust:
                 Show(new ErrorEvent(ErrorCodes.NoSuchMember, "that person is not in any room you are in"));
+                break;
+            case UserCommand.Join or UserCommand.Leave when !_online:
+                Show(new ErrorEvent(ErrorCodes.Disconnected, "not connected to the server right now; try again once reconnected"));
                 break;
             case UserCommand.Join join when !Names.IsValidRoom(join.Room):
                 Show(new ErrorEvent(ErrorCodes.InvalidRoom, "room names are 1-64 letters, digits, '_', '-', '.' or '#'"));
@@ -255,23 +401,14 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         MaybeSayGoodbye();
     }
 
-    // Goodbye goes after the last envelope on the same connection; the server answers only once the
-    // room routed everything before it, so GoodbyeAck means "your messages are on their way".
+    // Goodbye goes once every envelope is acknowledged; the server answers only after the rooms routed
+    // everything before it, so GoodbyeAck means "your messages are on their way".
     private void MaybeSayGoodbye()
     {
-        if (!_inputEnded || !_inRoom || _goodbyeSent || _outstandingCrypto > 0)
+        if (!_inputEnded || !_online || _goodbyeSent || _outstandingCrypto > 0 || !_outbox.IsEmpty)
             return;
         _goodbyeSent = true;
         _connection.Tell(new ServerConnection.Send(new Goodbye()));
-        Timers.StartSingleTimer("drain", new DrainTimedOut(), _settings.DrainTimeout);
-    }
-
-    private void OnDisconnected(ServerConnection.Disconnected d)
-    {
-        if (_goodbyeSent && d.Requested)
-            Stop(0, null, "done");
-        else
-            Stop(_inRoom ? 3 : 2, ErrorCodes.Disconnected, d.Reason);
     }
 
     private void Stop(int exitCode, string? code, string reason)

@@ -33,5 +33,11 @@ public sealed record TrustedEvent(string Peer) : ChatEvent;
 
 public sealed record ErrorEvent(string Code, string Message) : ChatEvent;
 
+/// <summary>The connection to the server was lost; the client is reconnecting by itself.</summary>
+public sealed record DisconnectedEvent(string Reason, TimeSpan RetryIn) : ChatEvent;
+
+/// <summary>Connected again: rooms rejoined, what was typed meanwhile is on its way.</summary>
+public sealed record ReconnectedEvent(string Server) : ChatEvent;
+
 /// <summary>The client is done; the program exits with <paramref name="ExitCode"/>.</summary>
 public sealed record StoppedEvent(int ExitCode, string Reason) : ChatEvent;

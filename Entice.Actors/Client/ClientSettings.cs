@@ -11,8 +11,14 @@ public sealed record ClientSettings
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public int MaxFrameSize { get; init; } = 64 * 1024;
     public int MaxSkip { get; init; } = 1000;
-    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public long MaxOutboundQueueBytes { get; init; } = 16 * 1024 * 1024;
+    public TimeSpan ReconnectInitial { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan ReconnectMax { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Unacknowledged envelopes are sent again when the server has not taken them this long.</summary>
+    public TimeSpan ResendAfter { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long a message waits for a recipient who is away (after a restart, say) before it is given up.</summary>
+    public TimeSpan RecipientWait { get; init; } = TimeSpan.FromSeconds(30);
 
     public static ClientSettings FromConfig(Akka.Configuration.Config root, string name)
     {
@@ -28,6 +34,10 @@ public sealed record ClientSettings
             MaxFrameSize = checked((int)(c.GetByteSize("max-frame-size") ?? d.MaxFrameSize)),
             MaxSkip = c.GetInt("max-skip", d.MaxSkip),
             DrainTimeout = c.GetTimeSpan("drain-timeout", d.DrainTimeout),
+            ReconnectInitial = c.GetTimeSpan("reconnect.initial-delay", d.ReconnectInitial),
+            ReconnectMax = c.GetTimeSpan("reconnect.max-delay", d.ReconnectMax),
+            ResendAfter = c.GetTimeSpan("resend-after", d.ResendAfter),
+            RecipientWait = c.GetTimeSpan("recipient-wait", d.RecipientWait),
         };
     }
 

@@ -11,8 +11,9 @@ namespace Entice.Client;
 /// </summary>
 public static class ServerConnection
 {
-    public static Props Props(ClientSettings settings, IActorRef owner) =>
-        Akka.Actor.Props.Create(() => new ServerConnectionActor(settings, owner));
+    /// <param name="firstServer">Index in the server list to try first (a reconnect starts after the last one used).</param>
+    public static Props Props(ClientSettings settings, IActorRef owner, int firstServer = 0) =>
+        Akka.Actor.Props.Create(() => new ServerConnectionActor(settings, owner, firstServer));
 
     /// <summary>To the connection: send this message.</summary>
     public sealed record Send(WireMessage Message);
@@ -20,8 +21,8 @@ public static class ServerConnection
     /// <summary>To the connection: write what is queued, then close.</summary>
     public sealed record Close;
 
-    /// <summary>To the owner.</summary>
-    public sealed record Connected(EndPoint Server);
+    /// <summary>To the owner: connected to the server at index <paramref name="ServerIndex"/> of the list.</summary>
+    public sealed record Connected(EndPoint Server, int ServerIndex);
 
     /// <summary>To the owner: none of the servers could be reached.</summary>
     public sealed record ConnectFailed(string Reason);

@@ -21,12 +21,14 @@ internal sealed class ServerConnectionActor : ReceiveActor
     private readonly List<byte[]> _frames = [];
     private readonly List<string> _failures = [];
     private IActorRef? _connection;
+    private int _attempts;
     private int _serverIndex;
     private bool _closing;
     private bool _reported;
 
-    public ServerConnectionActor(ClientSettings settings, IActorRef owner)
+    public ServerConnectionActor(ClientSettings settings, IActorRef owner, int firstServer)
     {
+        _serverIndex = Math.Abs(firstServer) % settings.Servers.Count;
         _settings = settings;
         _owner = owner;
         _decoder = new FrameDecoder(settings.MaxFrameSize);
@@ -49,7 +51,7 @@ internal sealed class ServerConnectionActor : ReceiveActor
             _connection = Sender;
             Context.Watch(_connection);
             _connection.Tell(new Tcp.Register(Self));
-            _owner.Tell(new ServerConnection.Connected(c.RemoteAddress));
+            _owner.Tell(new ServerConnection.Connected(c.RemoteAddress, _serverIndex));
             Become(Connected);
             _writer.Attach(_connection);
         });
@@ -58,8 +60,9 @@ internal sealed class ServerConnectionActor : ReceiveActor
             var server = _settings.Servers[_serverIndex];
             _failures.Add($"{server.Host}:{server.Port}");
             _log.Info("Connecting to {Host}:{Port} failed: {Cause}", server.Host, server.Port, f.CauseString);
-            if (++_serverIndex < _settings.Servers.Count)
+            if (++_attempts < _settings.Servers.Count)
             {
+                _serverIndex = (_serverIndex + 1) % _settings.Servers.Count;
                 TryNextServer();
                 return;
             }

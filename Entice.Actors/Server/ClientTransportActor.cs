@@ -275,7 +275,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         if (_sessions.TryGetValue(envelope.Room, out var session))
             session.Tell(new Session.Publish(envelope));
         else
-            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.NotInRoom, $"join room {envelope.Room} before sending to it; envelope {envelope.Id} was not delivered")));
+            Enqueue(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NotInRoom, $"join room {envelope.Room} before sending to it")));
     }
 
     // Goodbye is answered only after every room has routed what this client sent before it, so a

@@ -119,8 +119,8 @@ internal sealed class RoomActor : ReceiveActor
 
         if (!_members.TryGetValue(envelope.Recipient, out var to))
         {
-            from.Session.Tell(new Session.Deliver(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.NoSuchMember,
-                $"{envelope.Recipient} is not in room {_name}; envelope {envelope.Id} was not delivered"))));
+            from.Session.Tell(new Session.Deliver(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NoSuchMember,
+                $"{envelope.Recipient} is not in room {_name}"))));
             return;
         }
         to.Session.Tell(new Session.Deliver(frame));

@@ -29,6 +29,7 @@ internal static class WireDecoder
             WireTag.Goodbye => new Goodbye(),
             WireTag.GoodbyeAck => new GoodbyeAck(),
             WireTag.ErrorMessage => ReadErrorMessage(ref reader),
+            WireTag.EnvelopeRefused => ReadEnvelopeRefused(ref reader),
             _ => Unknown(ref reader, tag),
         };
     }
@@ -123,6 +124,11 @@ internal static class WireDecoder
     private static ErrorMessage? ReadErrorMessage(ref WireReader reader) =>
         reader.TryReadString("code", out var code) && reader.TryReadString("message", out var message)
             ? new ErrorMessage(code, message)
+            : null;
+
+    private static EnvelopeRefused? ReadEnvelopeRefused(ref WireReader reader) =>
+        reader.TryReadU64("id", out var id) && reader.TryReadString("code", out var code) && reader.TryReadString("message", out var message)
+            ? new EnvelopeRefused(id, code, message)
             : null;
 
     private static MemberInfo? ReadMember(ref WireReader reader)

@@ -24,6 +24,7 @@ internal static class WireEncoder
                       + WireSize.Blob32(m.Ciphertext, "ciphertext"),
         Ping => WireSize.U64,
         EnvelopeAck => WireSize.U64,
+        EnvelopeRefused m => WireSize.U64 + WireSize.String(m.Code, "code") + WireSize.String(m.Message, "message"),
         Pong => WireSize.U64,
         Goodbye => 0,
         GoodbyeAck => 0,
@@ -96,6 +97,12 @@ internal static class WireEncoder
             case EnvelopeAck m:
                 writer.WriteByte((byte)WireTag.EnvelopeAck);
                 writer.WriteU64(m.Id);
+                break;
+            case EnvelopeRefused m:
+                writer.WriteByte((byte)WireTag.EnvelopeRefused);
+                writer.WriteU64(m.Id);
+                writer.WriteString(m.Code);
+                writer.WriteString(m.Message);
                 break;
             case Ping m:
                 writer.WriteByte((byte)WireTag.Ping);

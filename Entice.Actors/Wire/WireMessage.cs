@@ -41,6 +41,9 @@ public sealed record Envelope(string Room, string Sender, string Recipient, ulon
 /// </summary>
 public sealed record EnvelopeAck(ulong Id) : WireMessage;
 
+/// <summary>Server: the envelope with <paramref name="Id"/> was not routed (e.g. its recipient is not in the room).</summary>
+public sealed record EnvelopeRefused(ulong Id, string Code, string Message) : WireMessage;
+
 public sealed record Ping(ulong Nonce) : WireMessage;
 
 public sealed record Pong(ulong Nonce) : WireMessage;

@@ -16,6 +16,7 @@ namespace Entice.Wire;
 /// 0x15  MemberLeft     room str, name str
 /// 0x20  Envelope       room str, sender str, recipient str, id u64, direct bool, ciphertext u32 len + bytes
 /// 0x21  EnvelopeAck    id u64 (server: the envelope with this id was taken and routed)
+/// 0x22  EnvelopeRefused id u64, code str, message str (server: that envelope was not routed)
 /// 0x30  Ping           nonce u64
 /// 0x31  Pong           nonce u64
 /// 0x32  Goodbye        (none)
@@ -36,6 +37,7 @@ internal enum WireTag : byte
     MemberLeft = 0x15,
     Envelope = 0x20,
     EnvelopeAck = 0x21,
+    EnvelopeRefused = 0x22,
     Ping = 0x30,
     Pong = 0x31,
     Goodbye = 0x32,

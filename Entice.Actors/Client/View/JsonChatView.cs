@@ -26,6 +26,8 @@ public sealed class JsonChatView(TextWriter output) : IChatView
             KeyChangedEvent k => new { @event = "key_changed", peer = k.Peer },
             TrustedEvent t => new { @event = "trusted", peer = t.Peer },
             ErrorEvent err => new { @event = "error", code = err.Code, message = err.Message },
+            DisconnectedEvent d => new { @event = "disconnected", reason = d.Reason, retry_in_ms = (long)d.RetryIn.TotalMilliseconds },
+            ReconnectedEvent r => new { @event = "reconnected", server = r.Server },
             StoppedEvent s => new { @event = "stopped", exit_code = s.ExitCode, reason = s.Reason },
             _ => null,
         };

@@ -21,6 +21,8 @@ public sealed class LineChatView(TextWriter output) : IChatView
             SafetyNumberEvent s => $"* Safety number with {s.Peer}: {SafetyNumber.Format(s.SafetyNumber)}\n* Compare it with {s.Peer} in person or on a call; equal numbers mean no one is in between.",
             KeyChangedEvent k => $"! The key of {k.Peer} CHANGED. They may have reinstalled, or someone is in between. Nothing is sent to {k.Peer} until you /verify {k.Peer} and /trust {k.Peer}.",
             TrustedEvent t => $"* You now trust the current key of {t.Peer}.",
+            DisconnectedEvent d => $"! Disconnected ({d.Reason}); reconnecting in {d.RetryIn.TotalSeconds:0.#} s. What you type is kept and sent then.",
+            ReconnectedEvent r => $"* Reconnected to {r.Server}.",
             ErrorEvent err => $"! {err.Message} ({err.Code})",
             _ => null,
         };

@@ -80,8 +80,8 @@ public sealed class RoomSpecs : TestKit
 
         aliceSession.Tell(new Session.Publish(new Envelope("lobby", "", "mallory", 8, true, [9])));
 
-        var error = Frames.Decode<ErrorMessage>((await alice.ExpectMsgAsync<ClientTransport.Send>()).Frame);
-        Assert.Equal(ErrorCodes.NoSuchMember, error.Code);
+        var refused = Frames.Decode<EnvelopeRefused>((await alice.ExpectMsgAsync<ClientTransport.Send>()).Frame);
+        Assert.Equal((8UL, ErrorCodes.NoSuchMember), (refused.Id, refused.Code));
     }
 
     [Fact]

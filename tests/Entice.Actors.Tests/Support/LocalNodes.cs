@@ -11,22 +11,29 @@ namespace Entice.Tests.Support;
 /// <summary>Real server and client nodes in this process, each its own ActorSystem, on 127.0.0.1 port 0.</summary>
 internal static class LocalNodes
 {
-    public static async Task<(ActorSystem System, IPEndPoint Endpoint)> StartServerAsync(ServerSettings? settings = null)
+    public static async Task<(ActorSystem System, IPEndPoint Endpoint)> StartServerAsync(ServerSettings? settings = null, int port = 0)
     {
         var system = ActorSystem.Create("server-" + Guid.NewGuid().ToString("N")[..8],
             Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.loggers = [\"Akka.Event.DefaultLogger\"]")
                 .WithFallback(EnticeConfig.Server()));
-        var started = await RelayServer.StartAsync(system, (settings ?? new ServerSettings()) with { Host = "127.0.0.1", Port = 0 });
+        var started = await RelayServer.StartAsync(system, (settings ?? new ServerSettings()) with { Host = "127.0.0.1", Port = port });
         return (system, started.Endpoint);
     }
 
-    public static TestClient StartClient(string name, IPEndPoint server, string room = "lobby", string? keyDir = null)
+    public static TestClient StartClient(string name, IPEndPoint server, string room = "lobby", string? keyDir = null, int[]? morePorts = null)
     {
         var dir = keyDir ?? Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
         var system = ActorSystem.Create("client-" + name,
             Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.loggers = [\"Akka.Event.DefaultLogger\"]")
                 .WithFallback(EnticeConfig.Client()));
-        var settings = new ClientSettings { Name = name, Room = room, Servers = [new DnsEndPoint("127.0.0.1", server.Port)] };
+        var settings = new ClientSettings
+        {
+            Name = name,
+            Room = room,
+            Servers = [new DnsEndPoint("127.0.0.1", server.Port), .. (morePorts ?? []).Select(p => new DnsEndPoint("127.0.0.1", p))],
+            ReconnectInitial = TimeSpan.FromMilliseconds(100),
+            ReconnectMax = TimeSpan.FromSeconds(1),
+        };
         var keys = new KeyDirectory(dir);
         var view = new RecordingView();
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -25,6 +25,7 @@ public sealed class WireCodecLayoutSpecs
         { new MemberLeft("r", "a"), 0x15 },
         { new Envelope("r", "a", "b", 1, false, [1]), 0x20 },
         { new EnvelopeAck(1), 0x21 },
+        { new EnvelopeRefused(1, "c", "m"), 0x22 },
         { new Ping(1), 0x30 },
         { new Pong(1), 0x31 },
         { new Goodbye(), 0x32 },

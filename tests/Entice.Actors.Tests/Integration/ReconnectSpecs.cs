@@ -1,0 +1,108 @@
+using Akka.Actor;
+using Entice.Client;
+using Entice.Tests.Support;
+
+namespace Entice.Tests.Integration;
+
+/// <summary>The server goes away mid-conversation and comes back: nothing typed is lost or shown twice.</summary>
+public sealed class ReconnectSpecs : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _clients = [];
+    private readonly List<ActorSystem> _servers = [];
+
+    [Fact]
+    public async Task Messages_typed_before_during_and_after_a_server_restart_arrive_exactly_once()
+    {
+        var (server, endpoint) = await LocalNodes.StartServerAsync();
+        var alice = Start("alice", endpoint);
+        await alice.View.NextAsync<ReadyEvent>();
+        var bob = Start("bob", endpoint);
+        await bob.View.NextAsync<ReadyEvent>();
+        await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
+
+        alice.Type("before");
+        Assert.Equal("before", (await bob.View.NextAsync<MessageEvent>()).Text);
+
+        await server.Terminate();
+        await alice.View.NextAsync<DisconnectedEvent>();
+        await bob.View.NextAsync<DisconnectedEvent>();
+        alice.Type("during 1");
+        alice.Type("during 2");
+        bob.Type("bob while down");
+
+        var (restarted, _) = await LocalNodes.StartServerAsync(port: endpoint.Port);
+        _servers.Add(restarted);
+        await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
+        await bob.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
+        // Room messages go to the members present (until the server keeps messages for absent ones),
+        // so "after" is typed once bob is back in alice's room.
+        await WaitUntilPresentAsync(alice, "bob");
+        alice.Type("after");
+
+        var bobGot = new List<string>();
+        try
+        {
+            while (bobGot.Count < 3)
+                bobGot.Add((await bob.View.NextAsync<MessageEvent>(timeout: TimeSpan.FromSeconds(20))).Text);
+        }
+        catch (TimeoutException)
+        {
+            await alice.View.DrainAsync(TimeSpan.FromMilliseconds(100));
+            Assert.Fail($"bob got [{string.Join(", ", bobGot)}]; alice saw: {alice.View.Seen}");
+        }
+        Assert.Equal(["during 1", "during 2", "after"], bobGot);
+        Assert.Equal("bob while down", (await alice.View.NextAsync<MessageEvent>(timeout: TimeSpan.FromSeconds(20))).Text);
+
+        // Copies sent again by a reconnecting client are dropped quietly: nothing more shows up.
+        var extra = await bob.View.DrainAsync(TimeSpan.FromSeconds(3));
+        extra.RemoveAll(e => e is ErrorEvent { Code: Entice.Wire.ErrorCodes.ServerShutdown });
+        Assert.DoesNotContain(extra, e => e is MessageEvent or ErrorEvent);
+    }
+
+    [Fact]
+    public async Task A_client_moves_to_the_next_server_in_its_list_when_its_server_goes_away()
+    {
+        var (first, firstEndpoint) = await LocalNodes.StartServerAsync();
+        var (second, secondEndpoint) = await LocalNodes.StartServerAsync();
+        _servers.Add(second);
+        var alice = Start("alice", firstEndpoint, secondEndpoint.Port);
+        await alice.View.NextAsync<ReadyEvent>();
+        var bob = Start("bob", secondEndpoint);
+        await bob.View.NextAsync<ReadyEvent>();
+
+        await first.Terminate();
+
+        var reconnected = await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
+        Assert.EndsWith($":{secondEndpoint.Port}", reconnected.Server, StringComparison.Ordinal);
+        await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
+        alice.Type("found you");
+        Assert.Equal("found you", (await bob.View.NextAsync<MessageEvent>()).Text);
+    }
+
+    private static async Task WaitUntilPresentAsync(TestClient client, string name)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            client.Type("/who");
+            if ((await client.View.NextAsync<MembersEvent>()).Members.Contains(name))
+                return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"{name} never came back");
+    }
+
+    private TestClient Start(string name, System.Net.IPEndPoint server, params int[] morePorts)
+    {
+        var client = LocalNodes.StartClient(name, server, morePorts: morePorts);
+        _clients.Add(client);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in _clients)
+            await c.DisposeAsync();
+        foreach (var s in _servers)
+            await s.Terminate();
+    }
+}
