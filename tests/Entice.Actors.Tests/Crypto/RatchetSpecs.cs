@@ -41,6 +41,22 @@ public sealed class RatchetSpecs : IDisposable
     }
 
     [Fact]
+    public void A_version_1_ciphertext_or_an_unknown_header_kind_is_malformed_and_changes_nothing()
+    {
+        var genuine = Send(alice, bob, "v2");
+        var before = bob.Book.Export();
+        var asVersion1 = (byte[])genuine.Clone();
+        asVersion1[0] = 0x01;
+        var unknownKind = (byte[])genuine.Clone();
+        unknownKind[1] = 3;
+
+        Assert.Equal(DecryptFailure.Malformed, Receive(bob, alice, asVersion1).Failure);
+        Assert.Equal(DecryptFailure.Malformed, Receive(bob, alice, unknownKind).Failure);
+        Assert.Equal(before, bob.Book.Export());
+        AssertDecryptsTo("v2", Receive(bob, alice, genuine));
+    }
+
+    [Fact]
     public void Every_turn_of_the_conversation_brings_a_fresh_ratchet_key_and_PN_counts_the_previous_chain()
     {
         var a1 = Send(alice, bob, "a1");
