@@ -17,4 +17,10 @@ public enum DecryptFailure
 
     /// <summary>Authentication failed: tampering, wrong keys, a forged bundle, or the wrong context.</summary>
     Invalid,
+
+    /// <summary>
+    /// An ordinary message of a session we do not have (never started, or lost with our state): the sender
+    /// must start a new session. Only a prekey message can create one.
+    /// </summary>
+    UnknownSession,
 }

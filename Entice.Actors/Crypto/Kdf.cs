@@ -46,6 +46,23 @@ public static class Kdf
         return (messageKey, nextChainKey);
     }
 
+    /// <summary>
+    /// One DH-ratchet step of the root chain: RK' || CK = HKDF(ikm = DH output, salt = RK,
+    /// info = "Entice/v1/rk", 64). The caller owns both results and must forget the old root key.
+    /// </summary>
+    public static (byte[] RootKey, byte[] ChainKey) RootStep(ReadOnlySpan<byte> rootKey, ReadOnlySpan<byte> dhOutput)
+    {
+        var both = Hkdf(dhOutput, rootKey, KdfLabels.Root, 2 * HmacKeySize);
+        try
+        {
+            return (both[..HmacKeySize], both[HmacKeySize..]);
+        }
+        finally
+        {
+            Wipe(both);
+        }
+    }
+
     /// <summary>Zero a secret buffer; null-tolerant so cleanup paths stay short.</summary>
     internal static void Wipe(byte[]? secret)
     {

@@ -1,26 +1,54 @@
+using System.Security.Cryptography;
+
 namespace Entice.Crypto;
 
 /// <summary>
-/// The client's key directory (mode 0700): <c>identity.key</c> holds the Ed25519 seed and the X25519
-/// private key (64 bytes, mode 0600); <c>pins.json</c> holds the trust-on-first-use pins.
+/// The client's key directory (mode 0700). <c>identity.key</c> holds the Ed25519 seed and the X25519
+/// private key; <c>sessions.bin</c> the exported <see cref="SessionBook"/>; <c>pins.json</c> the
+/// trust-on-first-use pins (public data). Secret files are mode 0600 and replaced atomically. With a
+/// passphrase, every secret file is sealed (<see cref="SealedFile"/>: Argon2id + XChaCha20-Poly1305);
+/// without one they are plain, as before. A wrong passphrase is an error, never a reason to start afresh.
 /// </summary>
 public sealed class KeyDirectory
 {
     public const string IdentityFileName = "identity.key";
+    public const string SessionsFileName = "sessions.bin";
     public const string PinsFileName = "pins.json";
 
     private const int IdentityFileSize = 2 * IdentityKeys.PrivateKeySize;
 
     private readonly string directory;
+
+    // UTF-8 of the passphrase, kept for the directory's lifetime (a string could not be zeroed).
+    private readonly byte[]? passphrase;
+    private readonly PassphraseParameters parameters;
     private PinStore? pins;
 
-    public KeyDirectory(string path)
+    // One Argon2id derivation per directory object: later writes reuse this salt and key with fresh nonces.
+    private (byte[] Salt, PassphraseParameters Parameters, byte[] Key)? derived;
+
+    public KeyDirectory(string path, string? passphrase = null)
+        : this(path, passphrase, PassphraseParameters.Default)
+    {
+    }
+
+    /// <summary>For tests: cheap Argon2 parameters (the parameters are stored in each file).</summary>
+    internal KeyDirectory(string path, string? passphrase, PassphraseParameters parameters)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (passphrase is { Length: 0 })
+        {
+            throw new ArgumentException("An empty passphrase protects nothing; pass null for none.", nameof(passphrase));
+        }
+
         directory = path;
+        this.passphrase = passphrase is null ? null : StrictUtf8.GetBytes(passphrase);
+        this.parameters = parameters;
     }
 
     public string Path => directory;
+
+    public bool HasPassphrase => passphrase is not null;
 
     /// <summary>The pins, loaded on first use (a corrupt file throws <see cref="CryptoException"/> here).</summary>
     public PinStore Pins
@@ -37,7 +65,7 @@ public sealed class KeyDirectory
         }
     }
 
-    /// <summary>Load the identity, or create and save a new one the first time.</summary>
+    /// <summary>Load the identity, or create and save a new one the first time (never over an unreadable one).</summary>
     public IdentityKeys LoadOrCreateIdentity(out bool created)
     {
         KeyFiles.CreatePrivateDirectory(directory);
@@ -45,14 +73,14 @@ public sealed class KeyDirectory
         if (File.Exists(file))
         {
             created = false;
-            return Load(file);
+            return LoadIdentity(file);
         }
 
         var identity = IdentityKeys.CreateExportable();
         var privateKeys = identity.ExportPrivateKeys();
         try
         {
-            KeyFiles.WritePrivateFile(file, privateKeys, overwrite: false);
+            WriteSecret(file, IdentityFileName, privateKeys, overwrite: false);
         }
         catch
         {
@@ -68,18 +96,24 @@ public sealed class KeyDirectory
         return identity;
     }
 
-    private static IdentityKeys Load(string file)
+    /// <summary>Replace sessions.bin atomically with <paramref name="state"/> (from <see cref="SessionBook.Export"/>).</summary>
+    public void SaveSessions(byte[] state)
     {
-        byte[] privateKeys;
-        try
-        {
-            privateKeys = File.ReadAllBytes(file);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            throw new CryptoException($"{IdentityFileName} cannot be read.", error);
-        }
+        ArgumentNullException.ThrowIfNull(state);
+        KeyFiles.CreatePrivateDirectory(directory);
+        WriteSecret(System.IO.Path.Combine(directory, SessionsFileName), SessionsFileName, state, overwrite: true);
+    }
 
+    /// <summary>The saved session state, or null when none was saved. The caller zeroes it after import.</summary>
+    public byte[]? LoadSessions()
+    {
+        var file = System.IO.Path.Combine(directory, SessionsFileName);
+        return File.Exists(file) ? ReadSecret(file, SessionsFileName, expectedPlainSize: null) : null;
+    }
+
+    private IdentityKeys LoadIdentity(string file)
+    {
+        var privateKeys = ReadSecret(file, IdentityFileName, IdentityFileSize);
         try
         {
             if (privateKeys.Length != IdentityFileSize)
@@ -93,5 +127,80 @@ public sealed class KeyDirectory
         {
             Kdf.Wipe(privateKeys);
         }
+    }
+
+    private void WriteSecret(string file, string name, byte[] content, bool overwrite)
+    {
+        if (passphrase is null)
+        {
+            KeyFiles.WritePrivateFileAtomic(file, content, overwrite);
+            return;
+        }
+
+        if (derived is not { } current)
+        {
+            var salt = RandomNumberGenerator.GetBytes(SealedFile.SaltSize);
+            current = (salt, parameters, SealedFile.DeriveKey(passphrase, salt, parameters));
+            derived = current;
+        }
+
+        KeyFiles.WritePrivateFileAtomic(file, SealedFile.Seal(name, current.Key, current.Salt, current.Parameters, content), overwrite);
+    }
+
+    private byte[] ReadSecret(string file, string name, int? expectedPlainSize)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new CryptoException($"{name} cannot be read.", error);
+        }
+
+        if (passphrase is null)
+        {
+            // A plain identity file is exactly 64 bytes, so a sealed one cannot be mistaken for it.
+            if (SealedFile.LooksSealed(bytes) && (expectedPlainSize is null || bytes.Length != expectedPlainSize))
+            {
+                Kdf.Wipe(bytes);
+                throw new CryptoException($"{name} is protected by a passphrase; start with the passphrase to use it.");
+            }
+
+            return bytes;
+        }
+
+        try
+        {
+            if (!SealedFile.LooksSealed(bytes))
+            {
+                throw new CryptoException($"{name} is not passphrase-protected; start without a passphrase to use it.");
+            }
+
+            return SealedFile.Open(name, KeyFor(name, bytes), bytes);
+        }
+        finally
+        {
+            Kdf.Wipe(bytes);
+        }
+    }
+
+    private byte[] KeyFor(string name, byte[] file)
+    {
+        var (salt, fileParameters) = SealedFile.ReadHeader(name, file);
+        if (derived is { } current && current.Parameters == fileParameters && CryptographicOperations.FixedTimeEquals(current.Salt, salt))
+        {
+            return current.Key;
+        }
+
+        var key = SealedFile.DeriveKey(passphrase, salt, fileParameters);
+        if (derived is { } old)
+        {
+            Kdf.Wipe(old.Key);
+        }
+
+        derived = (salt, fileParameters, key);
+        return key;
     }
 }

@@ -46,4 +46,26 @@ internal static class KeyFiles
             File.SetUnixFileMode(path, OwnerReadWrite);
         }
     }
+
+    /// <summary>
+    /// Replace (or create) <paramref name="path"/> atomically: write a private temp file next to it, then
+    /// rename it over the target, so a crash leaves the old file or the new one, never half of either.
+    /// With <paramref name="overwrite"/> false an existing file is left alone and IOException is thrown.
+    /// </summary>
+    public static void WritePrivateFileAtomic(string path, ReadOnlySpan<byte> content, bool overwrite)
+    {
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            WritePrivateFile(temp, content, overwrite: false);
+            File.Move(temp, path, overwrite);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
 }

@@ -1,43 +1,119 @@
+using System.Security.Cryptography;
+using Entice.Wire;
+
 namespace Entice.Crypto;
 
 /// <summary>
-/// All pairwise sessions of one local party. Sessions are one-way for now (a Double Ratchet replaces this
-/// later): to send to a peer we run X3DH as initiator once and step our own sending chain; what a peer
-/// sends us arrives on its own chain, which we find by (peer name, EK) or create from the first message.
-/// Ciphertext = header (version || EK || prekey id || N) || ChaCha20-Poly1305(padded plaintext).
-/// A failed decryption changes no state: keys are derived on copies and committed only after the tag
-/// verifies. Not thread-safe: one actor owns a book. The book does not own <c>me</c> or the prekey.
+/// All pairwise sessions of one local party: X3DH (with an optional one-time prekey) to start, then the
+/// Double Ratchet in both directions. A peer may have several sessions (simultaneous starts, a peer that
+/// lost its state); all of them can receive, one is used for sending, and both sides settle on the same
+/// one. A failed decryption changes no state: the session is advanced on a copy, adopted only after the
+/// tag verifies and the padding is valid. Not thread-safe: one actor owns a book. The book owns copies of
+/// the signed prekeys it is given, its one-time prekeys and its sessions; it does not own <c>me</c>.
 /// </summary>
 public sealed class SessionBook : IDisposable
 {
-    private readonly IdentityKeys me;
-    private readonly SignedPrekey myPrekey;
-    private readonly int maxSkip;
-    private readonly Dictionary<string, SendingSession> sending = new(StringComparer.Ordinal);
-    private readonly Dictionary<ChainId, ReceivingSession> receiving = [];
+    public const int DefaultMaxSkip = 1000;
 
-    // Chains dropped by ForgetPeer: a replay of their old messages must not resurrect them via X3DH.
-    private readonly HashSet<ChainId> retired = [];
+    /// <summary>Sessions kept per peer; older ones (never the sending one) are retired first.</summary>
+    internal const int MaxSessionsPerPeer = 4;
+
+    public static readonly TimeSpan DefaultSkippedKeyLifetime = TimeSpan.FromDays(7);
+    public static readonly TimeSpan DefaultSignedPrekeyGracePeriod = TimeSpan.FromDays(14);
+
+    private readonly IdentityKeys me;
+    private readonly int maxSkip;
+    private readonly Func<DateTimeOffset> clock;
+    private readonly SignedPrekeyRing signedPrekeys;
+    private readonly Dictionary<SessionId, RatchetSession> sessions = [];
+    private readonly Dictionary<string, SessionId> sendingTo = new(StringComparer.Ordinal);
+
+    // Sessions we responded to and then dropped (ForgetPeer, eviction), with the signed prekey they used: a
+    // replayed prekey message must not re-create them through X3DH. An entry can go when its prekey does,
+    // because from then on such a message fails with UnknownPrekey anyway.
+    private readonly Dictionary<SessionId, uint> retired = [];
     private readonly SkippedMessageKeys skipped;
+    private long nextSequence;
     private bool disposed;
 
-    public SessionBook(IdentityKeys me, string myName, SignedPrekey myPrekey, int maxSkip = 1000)
+    public SessionBook(
+        IdentityKeys me,
+        string myName,
+        SignedPrekey myPrekey,
+        int maxSkip = DefaultMaxSkip,
+        TimeSpan? skippedKeyLifetime = null,
+        Func<DateTimeOffset>? clock = null,
+        TimeSpan? signedPrekeyGracePeriod = null)
+        : this(me, myName, maxSkip, skippedKeyLifetime, clock, signedPrekeyGracePeriod)
+    {
+        ArgumentNullException.ThrowIfNull(myPrekey);
+        signedPrekeys.Add(myPrekey.Copy(me), this.clock());
+    }
+
+    private SessionBook(IdentityKeys me, string myName, int maxSkip, TimeSpan? skippedKeyLifetime, Func<DateTimeOffset>? clock, TimeSpan? signedPrekeyGracePeriod)
     {
         ArgumentNullException.ThrowIfNull(me);
         ArgumentNullException.ThrowIfNull(myName);
-        ArgumentNullException.ThrowIfNull(myPrekey);
         ArgumentOutOfRangeException.ThrowIfNegative(maxSkip);
+        var lifetime = skippedKeyLifetime ?? DefaultSkippedKeyLifetime;
+        var grace = signedPrekeyGracePeriod ?? DefaultSignedPrekeyGracePeriod;
+        ArgumentOutOfRangeException.ThrowIfLessThan(lifetime, TimeSpan.Zero, nameof(skippedKeyLifetime));
+        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero, nameof(signedPrekeyGracePeriod));
         this.me = me;
         MyName = myName;
-        this.myPrekey = myPrekey;
         this.maxSkip = maxSkip;
-        skipped = new SkippedMessageKeys(maxSkip);
+        this.clock = clock ?? (() => DateTimeOffset.UtcNow);
+        signedPrekeys = new SignedPrekeyRing(grace);
+        skipped = new SkippedMessageKeys(maxSkip, lifetime);
+        OneTimePrekeys = new OneTimePrekeys();
     }
 
     public string MyName { get; }
 
+    /// <summary>Our one-time prekeys: generate, publish the public halves, top up as they are used.</summary>
+    public OneTimePrekeys OneTimePrekeys { get; }
+
+    /// <summary>The id of the signed prekey to publish (the most recently added).</summary>
+    public uint CurrentSignedPrekeyId
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return signedPrekeys.Current.Id;
+        }
+    }
+
     /// <summary>How many skipped message keys are held (never more than maxSkip).</summary>
     internal int SkippedKeyCount => skipped.Count;
+
+    internal int SessionCount(string peer) => sessions.Keys.Count(id => id.Peer == peer);
+
+    /// <summary>The bundle to publish: our identity and the current signed prekey.</summary>
+    public IdentityBundle CreateBundle()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return Bundles.CreateBundle(me, signedPrekeys.Current);
+    }
+
+    /// <summary>
+    /// Rotate: <paramref name="prekey"/> (copied; the caller keeps its own object) becomes current. The
+    /// previous one is still accepted for the grace period, or until <see cref="RetireSignedPrekey"/>.
+    /// </summary>
+    public void AddSignedPrekey(SignedPrekey prekey)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(prekey);
+        signedPrekeys.Add(prekey.Copy(me), clock());
+    }
+
+    /// <summary>Stop accepting prekey messages for a superseded signed prekey now; false if we do not hold it.</summary>
+    public bool RetireSignedPrekey(uint id)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var removed = signedPrekeys.Retire(id);
+        PruneRetired();
+        return removed;
+    }
 
     /// <summary>
     /// Encrypt <paramref name="plaintext"/> (padded here) to <paramref name="peer"/> for this context.
@@ -54,14 +130,14 @@ public sealed class SessionBook : IDisposable
         }
 
         var session = SendingSessionFor(peer);
-        var header = new SessionHeader(session.EphemeralKey, session.PrekeyId, session.NextIndex).Encode();
         // Built before the chain steps, so a context that cannot be encoded costs no message key.
-        var associatedData = MessageCipher.AssociatedData(me.Public, session.PeerIdentity, header, ctx);
-        var messageKey = session.NextMessageKey();
+        var encoded = session.PeekHeader().Encode();
+        var associatedData = AssociatedData(session, encoded, ctx);
+        var (_, messageKey) = session.NextSend();
         var padded = Padding.Pad(plaintext);
         try
         {
-            return [.. header, .. MessageCipher.Seal(messageKey, associatedData, padded)];
+            return [.. encoded, .. MessageCipher.Seal(messageKey, associatedData, padded)];
         }
         finally
         {
@@ -77,21 +153,17 @@ public sealed class SessionBook : IDisposable
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(ctx);
 
-        if (!SessionHeader.TryParse(ciphertext, out var header) || header is null)
+        if (!RatchetHeader.TryParse(ciphertext, out var header) || header is null)
         {
             return DecryptResult.Fail(DecryptFailure.Malformed);
         }
 
-        var body = ciphertext[SessionHeader.Size..];
+        var headerBytes = ciphertext[..header.Size].ToArray();
+        var body = ciphertext[header.Size..];
         var paddedLength = body.Length - MessageCipher.TagSize;
         if (paddedLength < Padding.BlockSize || paddedLength % Padding.BlockSize != 0)
         {
             return DecryptResult.Fail(DecryptFailure.Malformed);
-        }
-
-        if (header.PrekeyId != myPrekey.Id)
-        {
-            return DecryptResult.Fail(DecryptFailure.UnknownPrekey);
         }
 
         if (sender.Name is null || !IdentitySignatures.VerifyBundle(sender.Bundle))
@@ -99,78 +171,97 @@ public sealed class SessionBook : IDisposable
             return DecryptResult.Fail(DecryptFailure.Invalid);
         }
 
-        var initiator = sender.Identity;
-        byte[] associatedData;
-        try
+        var now = clock();
+        Expire(now);
+        var id = SessionId.For(sender.Name, header.BaseKey);
+        if (sessions.TryGetValue(id, out var session))
         {
-            associatedData = MessageCipher.AssociatedData(initiator, me.Public, ciphertext[..SessionHeader.Size].ToArray(), ctx);
-        }
-        catch (CryptoException)
-        {
-            return DecryptResult.Fail(DecryptFailure.Malformed);
-        }
-
-        var chain = ChainId.For(sender.Name, header.EphemeralKey);
-        if (retired.Contains(chain))
-        {
-            return DecryptResult.Fail(DecryptFailure.Replay);
-        }
-
-        if (receiving.TryGetValue(chain, out var session))
-        {
-            if (!session.Initiator.SameKeysAs(initiator))
+            if (!session.PeerIdentity.SameKeysAs(sender.Identity))
             {
                 return DecryptResult.Fail(DecryptFailure.Invalid);
             }
 
-            return header.Index < session.NextIndex
-                ? OpenWithSkippedKey(chain, header.Index, associatedData, body)
-                : OpenAhead(chain, session, header.Index, associatedData, body);
+            return TryAssociatedData(session, headerBytes, ctx, out var associatedData)
+                ? OpenExisting(session, header, associatedData, body, now)
+                : DecryptResult.Fail(DecryptFailure.Malformed);
         }
 
-        // Checked before X3DH: no reason to spend three DHs on a message we would refuse anyway.
-        if (header.Index > (ulong)maxSkip)
+        if (retired.ContainsKey(id))
         {
-            return DecryptResult.Fail(DecryptFailure.TooFarAhead);
+            return DecryptResult.Fail(DecryptFailure.Replay);
         }
 
-        var fresh = StartReceiving(initiator, header.EphemeralKey);
-        if (fresh is null)
-        {
-            return DecryptResult.Fail(DecryptFailure.Invalid);
-        }
-
-        var result = OpenAhead(chain, fresh, header.Index, associatedData, body);
-        if (result.Succeeded)
-        {
-            receiving.Add(chain, fresh);
-        }
-        else
-        {
-            fresh.Dispose();
-        }
-
-        return result;
+        return header.Prekey is null
+            ? DecryptResult.Fail(DecryptFailure.UnknownSession)
+            : OpenNew(sender, ctx, header, headerBytes, body, now);
     }
 
-    /// <summary>Drop every session with this peer (both directions) and its skipped keys.</summary>
+    /// <summary>Drop every session with this peer and its skipped keys; replays of its old messages stay refused.</summary>
     public void ForgetPeer(string name)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentNullException.ThrowIfNull(name);
-        if (sending.Remove(name, out var outgoing))
+        foreach (var id in sessions.Keys.Where(id => id.Peer == name).ToList())
         {
-            outgoing.Dispose();
+            RemoveSession(id);
         }
 
-        foreach (var chain in receiving.Keys.Where(chain => chain.Peer == name).ToList())
-        {
-            receiving.Remove(chain, out var incoming);
-            incoming!.Dispose();
-            retired.Add(chain);
-        }
+        sendingTo.Remove(name);
+    }
 
-        skipped.RemovePeer(name);
+    /// <summary>
+    /// The whole book (sessions, skipped keys with their times, signed and one-time prekeys with their
+    /// private parts, retired sessions) in the versioned format of README.md. It is secret: store it only
+    /// through <see cref="KeyDirectory.SaveSessions"/> or equivalent, and zero the array after use.
+    /// </summary>
+    public byte[] Export()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        Expire(clock());
+        return SessionBookState.Write(me, MyName, new SessionBookState.Parts(
+            nextSequence, signedPrekeys, OneTimePrekeys, sessions.Values.ToList(), sendingTo, retired, skipped));
+    }
+
+    /// <summary>
+    /// Restore a book saved by <see cref="Export"/> for the same identity and name. Throws
+    /// <see cref="CryptoException"/> on any truncation, corruption or mismatch: it never starts fresh.
+    /// </summary>
+    public static SessionBook Import(
+        IdentityKeys me,
+        string myName,
+        ReadOnlySpan<byte> state,
+        int maxSkip = DefaultMaxSkip,
+        TimeSpan? skippedKeyLifetime = null,
+        Func<DateTimeOffset>? clock = null,
+        TimeSpan? signedPrekeyGracePeriod = null)
+    {
+        var book = new SessionBook(me, myName, maxSkip, skippedKeyLifetime, clock, signedPrekeyGracePeriod);
+        try
+        {
+            var restored = SessionBookState.Read(me, myName, state, book.signedPrekeys, book.OneTimePrekeys, book.skipped);
+            book.nextSequence = restored.NextSequence;
+            foreach (var session in restored.Sessions)
+            {
+                book.sessions.Add(session.Id, session);
+            }
+
+            foreach (var (peer, id) in restored.SendingTo)
+            {
+                book.sendingTo.Add(peer, id);
+            }
+
+            foreach (var (id, prekeyId) in restored.Retired)
+            {
+                book.retired.Add(id, prekeyId);
+            }
+
+            return book;
+        }
+        catch
+        {
+            book.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()
@@ -181,117 +272,169 @@ public sealed class SessionBook : IDisposable
         }
 
         disposed = true;
-        foreach (var session in sending.Values)
+        foreach (var session in sessions.Values)
         {
             session.Dispose();
         }
 
-        foreach (var session in receiving.Values)
-        {
-            session.Dispose();
-        }
-
-        sending.Clear();
-        receiving.Clear();
+        sessions.Clear();
+        sendingTo.Clear();
         skipped.Dispose();
+        signedPrekeys.Dispose();
+        OneTimePrekeys.Dispose();
     }
 
-    public override string ToString() => $"SessionBook({MyName}, {sending.Count} out, {receiving.Count} in)";
+    public override string ToString() => $"SessionBook({MyName}, {sessions.Count} sessions)";
 
-    private SendingSession SendingSessionFor(PeerKeys peer)
+    private RatchetSession SendingSessionFor(PeerKeys peer)
     {
-        if (sending.TryGetValue(peer.Name, out var existing) && existing.WasMadeFor(peer.Bundle) && !existing.Exhausted)
-        {
-            return existing;
-        }
-
-        // New identity keys, a new prekey or a used-up chain: agree afresh rather than reuse the old chain.
-        var (sharedKey, ephemeralKey) = X3dh.Initiate(me, peer.Bundle);
-        byte[] chainKey;
-        try
-        {
-            chainKey = Kdf.Hkdf(sharedKey, KdfLabels.ZeroSalt, KdfLabels.Chain, Kdf.HmacKeySize);
-        }
-        finally
-        {
-            Kdf.Wipe(sharedKey);
-        }
-
         var bundle = peer.Bundle;
-        var created = new SendingSession(
+        if (sendingTo.TryGetValue(peer.Name, out var id) && sessions.TryGetValue(id, out var current)
+            && current.PeerIdentity.SameKeysAs(peer.Identity)
+            && current.PeerPrekey.Id == bundle.PrekeyId
+            && CryptographicOperations.FixedTimeEquals(current.PeerPrekey.PublicKey, bundle.Prekey)
+            && !current.Exhausted)
+        {
+            return current;
+        }
+
+        // No session, new identity keys, a new signed prekey (the peer may have lost its state) or a used-up
+        // session: agree afresh. Older sessions stay for receiving what is still in flight.
+        var oneTime = peer.OneTimePrekey;
+        var (sharedKey, baseKey) = X3dh.Initiate(me, bundle, oneTime?.PublicKey);
+        var session = RatchetSession.Initiate(
+            peer.Name,
+            baseKey,
             new PublicIdentity([.. bundle.SigningKey], [.. bundle.DhKey], [.. bundle.BindingSignature]),
-            bundle.PrekeyId,
-            [.. bundle.Prekey],
-            ephemeralKey,
-            chainKey);
-        existing?.Dispose();
-        sending[peer.Name] = created;
-        return created;
+            new PeerPrekey(bundle.PrekeyId, [.. bundle.Prekey]),
+            new PrekeyUse(bundle.PrekeyId, oneTime?.Id),
+            sharedKey);
+        AddSession(session);
+        sendingTo[peer.Name] = session.Id;
+        return session;
     }
 
-    private ReceivingSession? StartReceiving(PublicIdentity initiator, byte[] ephemeralKey)
+    private DecryptResult OpenExisting(RatchetSession session, RatchetHeader header, byte[] associatedData, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
-        byte[] sharedKey;
-        try
+        var skippedId = SkippedKeyId.For(session.Id, header.RatchetKey, header.Index);
+        if (skipped.TryGet(skippedId, out var skippedKey))
         {
-            sharedKey = X3dh.Respond(me, myPrekey, initiator, ephemeralKey);
-        }
-        catch (CryptoException)
-        {
-            return null;
+            var early = Open(skippedKey, associatedData, body);
+            if (early.Succeeded)
+            {
+                skipped.Remove(skippedId);
+                if (session.WeInitiated)
+                {
+                    session.Acknowledge();
+                }
+            }
+
+            return early;
         }
 
-        try
+        var working = session.Copy();
+        var newlySkipped = new List<SkippedKey>();
+        var result = Advance(working, header, associatedData, body, newlySkipped);
+        if (!result.Succeeded)
         {
-            var chainKey = Kdf.Hkdf(sharedKey, KdfLabels.ZeroSalt, KdfLabels.Chain, Kdf.HmacKeySize);
-            var pinned = new PublicIdentity([.. initiator.SigningKey], [.. initiator.DhKey], [.. initiator.BindingSignature]);
-            return new ReceivingSession(pinned, chainKey);
+            return result;
         }
-        finally
+
+        // Authentic: now, and only now, adopt the advanced session and keep the keys it skipped.
+        if (working.WeInitiated)
         {
-            Kdf.Wipe(sharedKey);
+            working.Acknowledge();
         }
+
+        sessions[session.Id] = working;
+        session.Dispose();
+        skipped.AddRange(newlySkipped, now);
+        return result;
     }
 
-    private DecryptResult OpenAhead(ChainId chain, ReceivingSession session, uint index, byte[] associatedData, ReadOnlySpan<byte> body)
+    private DecryptResult OpenNew(PeerKeys sender, MessageContext ctx, RatchetHeader header, byte[] headerBytes, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
-        if (index - session.NextIndex > (ulong)maxSkip)
+        var used = header.Prekey!;
+        if (!signedPrekeys.TryGet(used.SignedPrekeyId, out var signedPrekey))
+        {
+            return DecryptResult.Fail(DecryptFailure.UnknownPrekey);
+        }
+
+        var oneTimePrivate = Array.Empty<byte>();
+        if (used.OneTimePrekeyId is { } oneTimeId && !OneTimePrekeys.TryPeek(oneTimeId, out oneTimePrivate))
+        {
+            return DecryptResult.Fail(DecryptFailure.UnknownPrekey);
+        }
+
+        // Checked before X3DH: no reason to spend four DHs on a message we would refuse anyway.
+        if (header.Index > (uint)maxSkip)
         {
             return DecryptResult.Fail(DecryptFailure.TooFarAhead);
         }
 
-        using var advance = session.Preview(index);
-        var padded = MessageCipher.Open(advance.MessageKey, associatedData, body);
-        if (padded is null)
+        var initiator = sender.Identity;
+        if (!TryAssociatedData(initiator, me.Public, headerBytes, ctx, out var associatedData))
+        {
+            return DecryptResult.Fail(DecryptFailure.Malformed);
+        }
+
+        byte[] sharedKey;
+        try
+        {
+            sharedKey = X3dh.Respond(me, signedPrekey, initiator, header.BaseKey, oneTimePrivate);
+        }
+        catch (CryptoException)
         {
             return DecryptResult.Fail(DecryptFailure.Invalid);
         }
 
-        try
+        var session = RatchetSession.Respond(
+            sender.Name,
+            header.BaseKey,
+            new PublicIdentity([.. initiator.SigningKey], [.. initiator.DhKey], [.. initiator.BindingSignature]),
+            new PeerPrekey(sender.Bundle.PrekeyId, [.. sender.Bundle.Prekey]),
+            used,
+            sharedKey,
+            signedPrekey.ExportPrivateKey(),
+            [.. signedPrekey.PublicKey]);
+        var newlySkipped = new List<SkippedKey>();
+        var result = Advance(session, header, associatedData, body, newlySkipped);
+        if (!result.Succeeded)
         {
-            if (!Padding.TryUnpad(padded, out var plaintext))
-            {
-                return DecryptResult.Fail(DecryptFailure.Malformed);
-            }
+            return result;
+        }
 
-            // Authentic: now, and only now, move the chain and keep the keys of the messages we skipped.
-            session.Commit(advance.TakeNextChainKey(), (ulong)index + 1);
-            skipped.AddRange(chain, advance.TakeSkippedKeys());
-            return DecryptResult.Success(plaintext);
-        }
-        finally
+        if (used.OneTimePrekeyId is { } consumed)
         {
-            Kdf.Wipe(padded);
+            OneTimePrekeys.Consume(consumed);
         }
+
+        AddSession(session);
+        skipped.AddRange(newlySkipped, now);
+        ChooseSendingAfterNewSession(session);
+        return result;
     }
 
-    private DecryptResult OpenWithSkippedKey(ChainId chain, uint index, byte[] associatedData, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// Runs the ratchet on <paramref name="working"/> (a copy or a new session) and opens the body. On any
+    /// failure the working session and the keys it skipped are wiped, so the caller's state is untouched.
+    /// </summary>
+    private DecryptResult Advance(RatchetSession working, RatchetHeader header, byte[] associatedData, ReadOnlySpan<byte> body, List<SkippedKey> newlySkipped)
     {
-        if (!skipped.TryGet(chain, index, out var messageKey))
+        var failure = working.Advance(header, maxSkip, newlySkipped, out var messageKey);
+        var result = failure is { } refused ? DecryptResult.Fail(refused) : Open(messageKey, associatedData, body);
+        Kdf.Wipe(messageKey);
+        if (!result.Succeeded)
         {
-            return DecryptResult.Fail(DecryptFailure.Replay);
+            working.Dispose();
+            newlySkipped.ForEach(key => Kdf.Wipe(key.Key));
         }
 
+        return result;
+    }
+
+    private static DecryptResult Open(byte[] messageKey, byte[] associatedData, ReadOnlySpan<byte> body)
+    {
         var padded = MessageCipher.Open(messageKey, associatedData, body);
         if (padded is null)
         {
@@ -300,17 +443,102 @@ public sealed class SessionBook : IDisposable
 
         try
         {
-            if (!Padding.TryUnpad(padded, out var plaintext))
-            {
-                return DecryptResult.Fail(DecryptFailure.Malformed);
-            }
-
-            skipped.Remove(chain, index);
-            return DecryptResult.Success(plaintext);
+            return Padding.TryUnpad(padded, out var plaintext)
+                ? DecryptResult.Success(plaintext)
+                : DecryptResult.Fail(DecryptFailure.Malformed);
         }
         finally
         {
             Kdf.Wipe(padded);
+        }
+    }
+
+    /// <summary>
+    /// Both sides must send on the same session, or each keeps ratcheting one the other never replies on.
+    /// A new session from the peer becomes our sending session, except in a simultaneous start: if our own
+    /// session is still unanswered, the session started by the name that sorts first (ordinal) wins, and
+    /// the peer, applying the same rule, switches to it when our prekey message arrives.
+    /// </summary>
+    private void ChooseSendingAfterNewSession(RatchetSession theirs)
+    {
+        if (sendingTo.TryGetValue(theirs.Peer, out var id) && sessions.TryGetValue(id, out var ours)
+            && ours.PendingPrekey is not null
+            && ours.PeerIdentity.SameKeysAs(theirs.PeerIdentity)
+            && string.CompareOrdinal(MyName, theirs.Peer) < 0)
+        {
+            return;
+        }
+
+        sendingTo[theirs.Peer] = theirs.Id;
+    }
+
+    private void AddSession(RatchetSession session)
+    {
+        session.Sequence = nextSequence++;
+        sessions.Add(session.Id, session);
+        var sending = sendingTo.GetValueOrDefault(session.Peer);
+        var surplus = sessions.Values
+            .Where(other => other.Peer == session.Peer && other.Id != sending && other.Id != session.Id)
+            .OrderBy(other => other.Sequence)
+            .Take(Math.Max(0, SessionCount(session.Peer) - MaxSessionsPerPeer))
+            .Select(other => other.Id)
+            .ToList();
+        surplus.ForEach(RemoveSession);
+    }
+
+    private void RemoveSession(SessionId id)
+    {
+        if (!sessions.Remove(id, out var session))
+        {
+            return;
+        }
+
+        if (!session.WeInitiated)
+        {
+            retired[id] = session.Prekeys.SignedPrekeyId;
+        }
+
+        skipped.RemoveWhere(owner => owner == id);
+        session.Dispose();
+    }
+
+    private void Expire(DateTimeOffset now)
+    {
+        skipped.Expire(now);
+        signedPrekeys.Expire(now);
+        PruneRetired();
+    }
+
+    private void PruneRetired()
+    {
+        var held = signedPrekeys.Ids.ToHashSet();
+        foreach (var id in retired.Where(entry => !held.Contains(entry.Value)).Select(entry => entry.Key).ToList())
+        {
+            retired.Remove(id);
+        }
+    }
+
+    private byte[] AssociatedData(RatchetSession session, byte[] header, MessageContext ctx) =>
+        session.WeInitiated
+            ? MessageCipher.AssociatedData(me.Public, session.PeerIdentity, header, ctx)
+            : MessageCipher.AssociatedData(session.PeerIdentity, me.Public, header, ctx);
+
+    private bool TryAssociatedData(RatchetSession session, byte[] header, MessageContext ctx, out byte[] associatedData) =>
+        session.WeInitiated
+            ? TryAssociatedData(me.Public, session.PeerIdentity, header, ctx, out associatedData)
+            : TryAssociatedData(session.PeerIdentity, me.Public, header, ctx, out associatedData);
+
+    private static bool TryAssociatedData(PublicIdentity initiator, PublicIdentity responder, byte[] header, MessageContext ctx, out byte[] associatedData)
+    {
+        try
+        {
+            associatedData = MessageCipher.AssociatedData(initiator, responder, header, ctx);
+            return true;
+        }
+        catch (CryptoException)
+        {
+            associatedData = [];
+            return false;
         }
     }
 }

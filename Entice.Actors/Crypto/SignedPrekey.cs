@@ -1,3 +1,4 @@
+using Entice.Wire;
 using NSec.Cryptography;
 
 namespace Entice.Crypto;
@@ -39,7 +40,8 @@ public sealed class SignedPrekey : IDisposable
     public static SignedPrekey Create(IdentityKeys owner, uint id)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        var key = Key.Create(KeyAgreementAlgorithm.X25519);
+        // Exportable because a session book persists its prekeys; only ExportPrivateKey (internal) uses it.
+        var key = Key.Create(KeyAgreementAlgorithm.X25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
         try
         {
             var publicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
@@ -50,6 +52,52 @@ public sealed class SignedPrekey : IDisposable
         {
             key.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Rebuild a saved prekey; the signature is checked so a corrupt state cannot plant a foreign one.</summary>
+    internal static SignedPrekey Restore(IdentityKeys owner, uint id, ReadOnlySpan<byte> privateKey, byte[] signature)
+    {
+        var key = Key.Import(
+            KeyAgreementAlgorithm.X25519,
+            privateKey,
+            KeyBlobFormat.RawPrivateKey,
+            new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+        var publicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        var owned = owner.Public;
+        var bundle = new IdentityBundle(owned.SigningKey, owned.DhKey, owned.BindingSignature, id, publicKey, signature);
+        if (!IdentitySignatures.VerifyBundle(bundle))
+        {
+            key.Dispose();
+            throw new CryptoException("A saved signed prekey does not carry a valid signature.");
+        }
+
+        return new SignedPrekey(id, key, publicKey, signature);
+    }
+
+    /// <summary>The raw private scalar; the caller must zero it.</summary>
+    internal byte[] ExportPrivateKey()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (key.ExportPolicy != KeyExportPolicies.AllowPlaintextExport)
+        {
+            throw new CryptoException("This signed prekey cannot be saved.");
+        }
+
+        return key.Export(KeyBlobFormat.RawPrivateKey);
+    }
+
+    /// <summary>An independent copy, so a book can own its prekeys whatever the caller does with the original.</summary>
+    internal SignedPrekey Copy(IdentityKeys owner)
+    {
+        var scalar = ExportPrivateKey();
+        try
+        {
+            return Restore(owner, Id, scalar, [.. Signature]);
+        }
+        finally
+        {
+            Kdf.Wipe(scalar);
         }
     }
 

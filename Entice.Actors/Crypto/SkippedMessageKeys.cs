@@ -1,27 +1,31 @@
 namespace Entice.Crypto;
 
 /// <summary>
-/// Message keys of messages not yet received on a chain that has moved past them (out-of-order delivery).
-/// Bounded in total: when full, the oldest keys are wiped first, so an attacker cannot make us hoard keys.
-/// Each key is removed (and wiped) when used, which is what makes a replay find nothing.
+/// Message keys of messages not yet received on chains that have moved past them (out-of-order delivery).
+/// Bounded in total: when full, the oldest keys are wiped first, so an attacker cannot make us hoard keys;
+/// and each key expires after a lifetime, so a key for a message that never comes does not sit on disk
+/// forever (a later compromise would expose it). A key is removed (and wiped) when used, which is what
+/// makes a replay find nothing.
 /// </summary>
 internal sealed class SkippedMessageKeys : IDisposable
 {
     private readonly int capacity;
-    private readonly LinkedList<(ChainId Chain, uint Index, byte[] Key)> oldestFirst = new();
-    private readonly Dictionary<(ChainId Chain, uint Index), LinkedListNode<(ChainId Chain, uint Index, byte[] Key)>> byIndex = [];
+    private readonly TimeSpan lifetime;
+    private readonly LinkedList<Entry> oldestFirst = new();
+    private readonly Dictionary<SkippedKeyId, LinkedListNode<Entry>> byId = [];
 
-    public SkippedMessageKeys(int capacity)
+    public SkippedMessageKeys(int capacity, TimeSpan lifetime)
     {
         this.capacity = capacity;
+        this.lifetime = lifetime;
     }
 
-    public int Count => byIndex.Count;
+    public int Count => byId.Count;
 
     /// <summary>The stored key, left in place: it is removed only after its message authenticates.</summary>
-    public bool TryGet(ChainId chain, uint index, out byte[] key)
+    public bool TryGet(SkippedKeyId id, out byte[] key)
     {
-        if (byIndex.TryGetValue((chain, index), out var node))
+        if (byId.TryGetValue(id, out var node))
         {
             key = node.Value.Key;
             return true;
@@ -31,51 +35,101 @@ internal sealed class SkippedMessageKeys : IDisposable
         return false;
     }
 
-    public void Remove(ChainId chain, uint index)
+    public void Remove(SkippedKeyId id)
     {
-        if (byIndex.Remove((chain, index), out var node))
+        if (byId.Remove(id, out var node))
         {
             Kdf.Wipe(node.Value.Key);
             oldestFirst.Remove(node);
         }
     }
 
-    public void AddRange(ChainId chain, IReadOnlyList<(uint Index, byte[] Key)> keys)
+    /// <summary>Store keys skipped at <paramref name="now"/>; takes ownership of the key bytes.</summary>
+    public void AddRange(IEnumerable<SkippedKey> keys, DateTimeOffset now)
     {
-        foreach (var (index, key) in keys)
+        foreach (var (id, key) in keys)
         {
-            if (capacity == 0)
-            {
-                Kdf.Wipe(key);
-                continue;
-            }
-
-            while (byIndex.Count >= capacity)
-            {
-                var oldest = oldestFirst.First!;
-                Remove(oldest.Value.Chain, oldest.Value.Index);
-            }
-
-            byIndex[(chain, index)] = oldestFirst.AddLast((chain, index, key));
+            Add(id, key, now);
         }
     }
 
-    public void RemovePeer(string peer)
+    public void Add(SkippedKeyId id, byte[] key, DateTimeOffset skippedAt)
     {
-        foreach (var (chain, index, _) in oldestFirst.Where(entry => entry.Chain.Peer == peer).ToList())
+        if (capacity == 0)
         {
-            Remove(chain, index);
+            Kdf.Wipe(key);
+            return;
+        }
+
+        Remove(id);
+        while (byId.Count >= capacity)
+        {
+            Remove(oldestFirst.First!.Value.Id);
+        }
+
+        byId[id] = oldestFirst.AddLast(new Entry(id, key, skippedAt));
+    }
+
+    /// <summary>Wipe every key older than the lifetime. Entries are in insertion order, so the scan stops early.</summary>
+    public void Expire(DateTimeOffset now)
+    {
+        while (oldestFirst.First is { } first && now - first.Value.SkippedAt >= lifetime)
+        {
+            Remove(first.Value.Id);
+        }
+    }
+
+    public void RemoveWhere(Func<SessionId, bool> session)
+    {
+        foreach (var entry in oldestFirst.Where(entry => session(entry.Id.Session)).ToList())
+        {
+            Remove(entry.Id);
+        }
+    }
+
+    public void Write(StateWriter writer)
+    {
+        writer.U32((uint)byId.Count);
+        foreach (var entry in oldestFirst)
+        {
+            writer.String(entry.Id.Session.Peer)
+                .Key(Convert.FromHexString(entry.Id.Session.BaseKeyHex))
+                .Key(Convert.FromHexString(entry.Id.RatchetKeyHex))
+                .U32(entry.Id.Index)
+                .Key(entry.Key)
+                .I64(entry.SkippedAt.ToUnixTimeMilliseconds());
+        }
+    }
+
+    public void Read(ref StateReader reader)
+    {
+        var count = reader.Count(minItemSize: 4 + (3 * DiffieHellman.KeySize) + 4 + 8);
+        for (var i = 0; i < count; i++)
+        {
+            var session = SessionId.For(reader.String(), reader.Key());
+            var id = SkippedKeyId.For(session, reader.Key(), reader.U32());
+            var key = reader.Key();
+            var at = reader.I64();
+            if (at < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || at > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+            {
+                Kdf.Wipe(key);
+                throw StateReader.Corrupt();
+            }
+
+            Add(id, key, DateTimeOffset.FromUnixTimeMilliseconds(at));
         }
     }
 
     public void Dispose()
     {
-        foreach (var (_, _, key) in oldestFirst)
+        foreach (var entry in oldestFirst)
         {
-            Kdf.Wipe(key);
+            Kdf.Wipe(entry.Key);
         }
 
         oldestFirst.Clear();
-        byIndex.Clear();
+        byId.Clear();
     }
+
+    private sealed record Entry(SkippedKeyId Id, byte[] Key, DateTimeOffset SkippedAt);
 }
