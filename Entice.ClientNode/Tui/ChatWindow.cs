@@ -88,6 +88,7 @@ internal sealed class ChatWindow : Window
 
     private void Refresh()
     {
+        _messages.Title = _presenter.Selected?.Title ?? "Entice";
         _conversations.SetNeedsDraw();
         _messages.SetNeedsDraw();
         _members.SetNeedsDraw();
@@ -168,7 +169,7 @@ internal sealed class ChatWindow : Window
         Client?.Tell(new ChatClient.EndOfInput());
     }
 
-    private void ShowHelp() => RunDialog(() => MessageBox.Query(_app, "Entice help", HelpText.Render(), false, "Close"));
+    private void ShowHelp() => RunDialog(() => TextDialog.Show(_app, "Entice help", HelpText.Render(), "Close"));
 
     private void ShowDialogs()
     {
@@ -195,7 +196,7 @@ internal sealed class ChatWindow : Window
             + "Equal numbers mean no one is in between; different numbers mean\n"
             + "someone may be: do not send anything sensitive.";
         var matchLabel = s.KeyChanged ? "They match: accept key" : "They match";
-        var answer = RunDialog(() => MessageBox.Query(_app, $"Verify {s.Peer}", text, false, matchLabel, "Close"));
+        var answer = RunDialog(() => TextDialog.Show(_app, $"Verify {s.Peer}", text, matchLabel, "Close"));
         if (answer == 0)
             Perform(_presenter.MarkVerified(s.Peer));
     }
@@ -209,7 +210,7 @@ internal sealed class ChatWindow : Window
             + "(the relay, or someone on the network) is pretending to be them.\n\n"
             + $"Nothing is sent to {peer} until you accept the new key.\n"
             + $"Compare safety numbers with {peer} in person or on a call first.";
-        var answer = RunDialog(() => MessageBox.ErrorQuery(_app, $"Key of {peer} changed", text, false, "Compare (/verify)", "Accept (/trust)", "Later"));
+        var answer = RunDialog(() => TextDialog.Show(_app, $"Key of {peer} changed", text, "Compare (/verify)", "Accept (/trust)", "Later"));
         switch (answer)
         {
             case 0:

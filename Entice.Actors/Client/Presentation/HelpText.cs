@@ -21,7 +21,8 @@ public static class HelpText
     [
         ("Enter", "send the line"),
         ("Up / Down", "earlier / later lines you typed"),
-        ("PageUp / PageDown", "scroll messages (also the mouse wheel); End of history: Ctrl+End"),
+        ("PageUp / PageDown", "scroll messages (also the mouse wheel)"),
+        ("Ctrl+End", "back to the newest message"),
         ("Alt+1..9", "go to conversation 1..9"),
         ("Ctrl+N / Ctrl+P", "next / previous conversation"),
         ("F1", "this help"),
