@@ -97,12 +97,19 @@ internal sealed class ChatWindow : Window
 
     private void OnAppKeyDown(object? sender, Key key)
     {
-        if (!ReferenceEquals(_app.TopRunnable, this) || Stopped is not null)
+        if (Stopped is not null)
+            return;
+        if (key == Key.Q.WithCtrl)
+        {
+            // Quits from anywhere, a dialog included; the screen closes when the client has stopped.
+            key.Handled = true;
+            Quit();
+            return;
+        }
+        if (!ReferenceEquals(_app.TopRunnable, this))
             return;
         var handled = true;
-        if (key == Key.Q.WithCtrl)
-            Quit();
-        else if (key == Key.F1)
+        if (key == Key.F1)
             ShowHelp();
         else if (key == Key.N.WithCtrl)
             _presenter.SelectNext();
