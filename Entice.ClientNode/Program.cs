@@ -3,6 +3,7 @@ using System.Text;
 using Akka.Actor;
 using Entice.Client;
 using Entice.Client.View;
+using Entice.ClientNode.Tui;
 using Entice.Config;
 using Entice.Crypto;
 using Entice.Logging;
@@ -15,12 +16,13 @@ var serverOption = new Option<string?>("--server") { Description = "HOST:PORT of
 var roomOption = new Option<string?>("--room") { Description = "Room to join (default lobby)" };
 var keyDirOption = new Option<string?>("--key-dir") { Description = "Where your keys live (default: a folder per name under your data directory)" };
 var jsonOption = new Option<bool>("--json") { Description = "One JSON event per line on stdout, for scripts" };
+var plainOption = new Option<bool>("--plain") { Description = "Line mode: read lines from stdin, print lines (the default when stdin or stdout is not a terminal)" };
 var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over hocon/client.conf" };
-var logLevelOption = new Option<string?>("--log-level") { Description = "Diagnostics on stderr: Warning (default), Information, Debug" };
+var logLevelOption = new Option<string?>("--log-level") { Description = "Diagnostics: Warning (default), Information, Debug; on stderr, or in KEY-DIR/client.log while the terminal UI runs" };
 
 var root = new RootCommand("Entice chat client: end-to-end encrypted chat through an Entice relay.")
 {
-    nameOption, serverOption, roomOption, keyDirOption, jsonOption, configOption, logLevelOption,
+    nameOption, serverOption, roomOption, keyDirOption, jsonOption, plainOption, configOption, logLevelOption,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -63,14 +65,32 @@ root.SetAction(async (parse, cancel) =>
     }
 
     Console.OutputEncoding = new UTF8Encoding(false);
-    Log.Logger = EnticeLogging.Base(EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Warning))
-        .WriteTo.Console(outputTemplate: EnticeLogging.Template, standardErrorFromLevel: LogEventLevel.Verbose)
-        .CreateLogger();
+    var json = parse.GetValue(jsonOption);
+    // The terminal UI is the default for a person at a terminal; scripts and pipes get lines or JSON.
+    var tui = !json && !parse.GetValue(plainOption) && !Console.IsInputRedirected && !Console.IsOutputRedirected;
+    var level = EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Warning);
+    TextWriter? logFile = null;
+    if (tui)
+    {
+        // Nothing may draw over the screen: diagnostics go to a file in the key directory.
+        logFile = new StreamWriter(new FileStream(Path.Combine(keyDirPath, "client.log"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
+        Log.Logger = EnticeLogging.Base(level).WriteTo.Sink(new FileLogSink(logFile, EnticeLogging.Template)).CreateLogger();
+        config = Akka.Configuration.ConfigurationFactory.ParseString("akka.stdout-loglevel = OFF").WithFallback(config);
+    }
+    else
+    {
+        Log.Logger = EnticeLogging.Base(level)
+            .WriteTo.Console(outputTemplate: EnticeLogging.Template, standardErrorFromLevel: LogEventLevel.Verbose)
+            .CreateLogger();
+    }
     try
     {
+        if (tui)
+            return await TuiProgram.RunAsync(config, settings, name, identity, keys);
+
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        IChatView view = parse.GetValue(jsonOption) ? new JsonChatView(Console.Out) : new LineChatView(Console.Out);
+        IChatView view = json ? new JsonChatView(Console.Out) : new LineChatView(Console.Out);
         var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
         var crypto = system.ActorOf(CryptoAgent.Props(name, identity, keys, settings.MaxSkip), "crypto");
         var client = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
@@ -91,6 +111,7 @@ root.SetAction(async (parse, cancel) =>
     finally
     {
         await Log.CloseAndFlushAsync();
+        logFile?.Dispose();
     }
 });
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,348 @@
+namespace Entice.Client.Presentation;
+
+/// <summary>
+/// Everything a windowed UI shows, kept from <see cref="ChatEvent"/>s and the user's input, with no
+/// terminal code: conversations (rooms and direct ones) with their lines and unread counts, members
+/// and their key states, the status line, input history and routing, the key-change flow.
+/// Not thread-safe: the UI calls it from its own thread only.
+/// </summary>
+public sealed class ChatPresenter
+{
+    private const int MaxLinesPerConversation = 5000;
+
+    private readonly List<Conversation> _conversations = [];
+    private readonly Dictionary<string, SortedDictionary<string, bool>> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _verifyOnTrust = new(StringComparer.Ordinal);
+    private readonly List<string> _pendingKeyWarnings = [];
+    private readonly List<PaneLine> _systemLines = [];
+    private readonly Func<DateTimeOffset> _now;
+    private readonly TimeZoneInfo _zone;
+    private int _selected = -1;
+
+    public ChatPresenter(string name, string server, Func<DateTimeOffset>? now = null, TimeZoneInfo? zone = null)
+    {
+        Me = name;
+        Server = server;
+        _now = now ?? (() => DateTimeOffset.Now);
+        _zone = zone ?? TimeZoneInfo.Local;
+    }
+
+    public string Me { get; }
+
+    public string Server { get; }
+
+    public string Fingerprint { get; private set; } = "";
+
+    /// <summary>The first two groups of the fingerprint, for the status bar.</summary>
+    public string ShortFingerprint => string.Join(' ', Fingerprint.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2));
+
+    public ConnectionState Connection { get; private set; } = ConnectionState.Connecting;
+
+    public InputHistory History { get; } = new();
+
+    public IReadOnlyList<Conversation> Conversations => _conversations;
+
+    public Conversation? Selected => _selected >= 0 && _selected < _conversations.Count ? _conversations[_selected] : null;
+
+    public int SelectedIndex => _selected;
+
+    /// <summary>The selected conversation's lines (or start-up notices while there is none).</summary>
+    public IReadOnlyList<PaneLine> Lines => Selected?.Lines ?? _systemLines;
+
+    /// <summary>People whose changed key the user has not yet accepted or dismissed.</summary>
+    public IReadOnlyList<string> PendingKeyWarnings => _pendingKeyWarnings;
+
+    public string StatusText
+    {
+        get
+        {
+            var state = Connection switch
+            {
+                ConnectionState.Connecting => "connecting…",
+                ConnectionState.Connected => "● connected",
+                ConnectionState.Disconnected => "○ disconnected",
+                _ => "stopped",
+            };
+            var where = Selected?.Title ?? "-";
+            var fp = ShortFingerprint.Length > 0 ? $" │ you: {Me} {ShortFingerprint}" : $" │ you: {Me}";
+            return $" {Server} │ {state} │ {where}{fp} │ F1 help";
+        }
+    }
+
+    public KeyState KeyOf(string peer) => _keys.GetValueOrDefault(peer, KeyState.Unverified);
+
+    /// <summary>The member list for the selected conversation: yourself first, then the others by name.</summary>
+    public IReadOnlyList<MemberView> Members
+    {
+        get
+        {
+            var selected = Selected;
+            if (selected is null)
+                return [];
+            if (selected.IsDirect)
+                return [new MemberView(Me, true, true, KeyState.Unverified), new MemberView(selected.Name, IsOnline(selected.Name), false, KeyOf(selected.Name))];
+            if (!_members.TryGetValue(selected.Name, out var room))
+                return [new MemberView(Me, true, true, KeyState.Unverified)];
+            return [new MemberView(Me, true, true, KeyState.Unverified),
+                .. room.Where(m => m.Key != Me).Select(m => new MemberView(m.Key, m.Value, false, KeyOf(m.Key)))];
+        }
+    }
+
+    private bool IsOnline(string name) => _members.Values.Any(r => r.TryGetValue(name, out var online) && online);
+
+    // ---- events from the chat actor ----
+
+    public IReadOnlyList<UiEffect> Apply(ChatEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        switch (e)
+        {
+            case ReadyEvent r:
+                Fingerprint = r.Fingerprint;
+                Connection = ConnectionState.Connected;
+                Select(OpenRoom(r.Room));
+                Notice(Selected!, $"You are {r.Name} in #{r.Room}. Your fingerprint: {r.Fingerprint}. F1 for help.");
+                break;
+            case RoomEnteredEvent r:
+                Select(OpenRoom(r.Room));
+                Notice(Selected!, $"You are in #{r.Room}.");
+                break;
+            case RoomExitedEvent r:
+                CloseConversation(_conversations.FindIndex(c => !c.IsDirect && c.Name == r.Room));
+                _members.Remove(r.Room);
+                if (Selected is { } now)
+                    Notice(now, $"You left #{r.Room}.");
+                break;
+            case MemberJoinedEvent j:
+                MembersOf(j.Room)[j.Name] = true;
+                if (j.Name != Me)
+                    Notice(RoomOrSystem(j.Room), $"→ {j.Name} is here");
+                break;
+            case MemberLeftEvent l:
+                MembersOf(l.Room)[l.Name] = false;
+                Notice(RoomOrSystem(l.Room), $"← {l.Name} left");
+                break;
+            case MembersEvent m:
+                var members = MembersOf(m.Room);
+                foreach (var known in members.Keys.ToList())
+                    members[known] = false;
+                foreach (var present in m.Members)
+                    members[present] = true;
+                Notice(RoomOrSystem(m.Room), $"In #{m.Room}: {string.Join(", ", m.Members)}");
+                break;
+            case MessageEvent { Direct: true } m:
+                var dm = OpenDirect(m.From);
+                dm.ViaRoom = m.Room;
+                AddMessage(dm, m.From, m.Text, m.SentAt, own: false, direct: true);
+                break;
+            case MessageEvent m:
+                AddMessage(_conversations[OpenRoom(m.Room)], m.From, m.Text, m.SentAt, own: false, direct: false);
+                break;
+            case SafetyNumberEvent s:
+                return [new UiEffect.ShowSafetyNumber(s.Peer, s.SafetyNumber, KeyOf(s.Peer) == KeyState.Changed)];
+            case KeyChangedEvent k:
+                _keys[k.Peer] = KeyState.Changed;
+                if (!_pendingKeyWarnings.Contains(k.Peer))
+                    _pendingKeyWarnings.Add(k.Peer);
+                Error(CurrentOrSystem(), $"The key of {k.Peer} CHANGED. Nothing is sent to {k.Peer} until you accept it (/verify {k.Peer}, then /trust {k.Peer}).");
+                return [new UiEffect.WarnKeyChanged(k.Peer)];
+            case TrustedEvent t:
+                _keys[t.Peer] = _verifyOnTrust.Remove(t.Peer) ? KeyState.Verified : KeyState.Trusted;
+                _pendingKeyWarnings.Remove(t.Peer);
+                Notice(CurrentOrSystem(), $"You now trust the current key of {t.Peer}.");
+                break;
+            case ErrorEvent err:
+                if (err.Code is "disconnected" or "server_unreachable")
+                    Connection = ConnectionState.Disconnected;
+                Error(CurrentOrSystem(), $"{err.Message} ({err.Code})");
+                break;
+            case StoppedEvent s:
+                Connection = ConnectionState.Stopped;
+                Notice(CurrentOrSystem(), $"Stopped: {s.Reason}");
+                return [new UiEffect.Close(s.ExitCode, s.Reason)];
+        }
+        return [];
+    }
+
+    // ---- input ----
+
+    /// <summary>
+    /// A line the user typed in the selected conversation. Plain text goes to the selected room, or as
+    /// <c>/msg NAME text</c> in a direct conversation; own messages are shown at once (there is no
+    /// delivery event yet). Commands go to the chat actor with the selected room as context.
+    /// </summary>
+    public IReadOnlyList<InputAction> Submit(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var line = text.TrimEnd('\r', '\n');
+        if (line.Trim().Length == 0)
+            return [];
+        History.Add(line);
+        var selected = Selected;
+        var room = selected is null ? null : selected.IsDirect ? selected.ViaRoom : selected.Name;
+
+        if (line.StartsWith('/') && !line.StartsWith("//", StringComparison.Ordinal))
+        {
+            var parts = line.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
+            switch (parts[0].ToLowerInvariant())
+            {
+                case "/help":
+                    return [new InputAction.ShowHelp()];
+                case "/quit" or "/exit":
+                    return [new InputAction.Quit()];
+                case "/msg" when parts.Length == 3:
+                    var dm = OpenDirect(parts[1]);
+                    Select(_conversations.IndexOf(dm));
+                    AddMessage(dm, Me, parts[2], _now(), own: true, direct: true);
+                    return [new InputAction.Send(new ChatClient.UserLine(line, dm.ViaRoom ?? room))];
+                case "/leave" when parts.Length == 1 && selected is { IsDirect: true }:
+                    CloseConversation(_selected);
+                    return [];
+                default:
+                    return [new InputAction.Send(new ChatClient.UserLine(line, room))];
+            }
+        }
+
+        var body = line.StartsWith("//", StringComparison.Ordinal) ? line[1..] : line;
+        if (selected is null)
+            return [new InputAction.Send(new ChatClient.UserLine(line))];
+        if (selected.IsDirect)
+        {
+            AddMessage(selected, Me, body, _now(), own: true, direct: true);
+            return [new InputAction.Send(new ChatClient.UserLine($"/msg {selected.Name} {body}", room))];
+        }
+        AddMessage(selected, Me, body, _now(), own: true, direct: false);
+        return [new InputAction.Send(new ChatClient.UserLine(line, room))];
+    }
+
+    // ---- key-change flow ----
+
+    /// <summary>"Compare": ask for the safety number.</summary>
+    public InputAction CompareKey(string peer) => new InputAction.Send(new ChatClient.UserLine($"/verify {peer}", RoomHint()));
+
+    /// <summary>"Accept the new key": nothing was sent to the peer until now.</summary>
+    public InputAction AcceptKeyChange(string peer)
+    {
+        _pendingKeyWarnings.Remove(peer);
+        return new InputAction.Send(new ChatClient.UserLine($"/trust {peer}", RoomHint()));
+    }
+
+    /// <summary>"Later": the warning closes; the member stays marked KEY CHANGED and nothing is sent to them.</summary>
+    public void DismissKeyWarning(string peer) => _pendingKeyWarnings.Remove(peer);
+
+    /// <summary>
+    /// The user compared the safety number and it matches. Marks the peer verified for this session
+    /// (no chat command persists it yet); a changed key is accepted with <c>/trust</c> at the same time.
+    /// </summary>
+    public IReadOnlyList<InputAction> MarkVerified(string peer)
+    {
+        if (KeyOf(peer) == KeyState.Changed)
+        {
+            _verifyOnTrust.Add(peer);
+            return [AcceptKeyChange(peer)];
+        }
+        _keys[peer] = KeyState.Verified;
+        Notice(CurrentOrSystem(), $"You marked {peer} as verified (for this session).");
+        return [];
+    }
+
+    // ---- navigation ----
+
+    public void Select(int index)
+    {
+        if (index < 0 || index >= _conversations.Count)
+            return;
+        _selected = index;
+        _conversations[index].Unread = 0;
+    }
+
+    public void SelectNext() => Select(_conversations.Count == 0 ? -1 : (_selected + 1) % _conversations.Count);
+
+    public void SelectPrevious() => Select(_conversations.Count == 0 ? -1 : (_selected - 1 + _conversations.Count) % _conversations.Count);
+
+    // ---- helpers ----
+
+    private string? RoomHint() => Selected is { } s ? s.IsDirect ? s.ViaRoom : s.Name : null;
+
+    private SortedDictionary<string, bool> MembersOf(string room)
+    {
+        if (!_members.TryGetValue(room, out var members))
+            _members[room] = members = new SortedDictionary<string, bool>(StringComparer.Ordinal);
+        return members;
+    }
+
+    private int OpenRoom(string room)
+    {
+        var index = _conversations.FindIndex(c => !c.IsDirect && c.Name == room);
+        if (index >= 0)
+            return index;
+        // Rooms first, in the order joined; direct conversations after them.
+        var at = _conversations.FindIndex(c => c.IsDirect);
+        at = at < 0 ? _conversations.Count : at;
+        var selected = Selected;
+        _conversations.Insert(at, new Conversation(room, direct: false));
+        if (selected is not null)
+            _selected = _conversations.IndexOf(selected);
+        if (_systemLines.Count > 0)
+        {
+            _conversations[at].Lines.AddRange(_systemLines);
+            _systemLines.Clear();
+        }
+        return at;
+    }
+
+    private Conversation OpenDirect(string peer)
+    {
+        var existing = _conversations.Find(c => c.IsDirect && c.Name == peer);
+        if (existing is not null)
+            return existing;
+        var conversation = new Conversation(peer, direct: true);
+        _conversations.Add(conversation);
+        return conversation;
+    }
+
+    private void CloseConversation(int index)
+    {
+        if (index < 0)
+            return;
+        var selected = Selected;
+        _conversations.RemoveAt(index);
+        _selected = selected is not null && _conversations.IndexOf(selected) is var kept and >= 0
+            ? kept
+            : Math.Min(index, _conversations.Count - 1);
+        if (_selected >= 0)
+            _conversations[_selected].Unread = 0;
+    }
+
+    private Conversation? RoomOrSystem(string room) => _conversations.Find(c => !c.IsDirect && c.Name == room);
+
+    private Conversation? CurrentOrSystem() => Selected;
+
+    private void AddMessage(Conversation conversation, string from, string text, DateTimeOffset at, bool own, bool direct)
+    {
+        var day = PaneFormat.Day(at, _zone);
+        if (conversation.LastDay != day)
+        {
+            conversation.LastDay = day;
+            Append(conversation, new PaneLine(PaneLineKind.DaySeparator, "", "", PaneFormat.DaySeparator(day)));
+        }
+        Append(conversation, new PaneLine(PaneLineKind.Message, PaneFormat.Time(at, _zone), from, text, own, direct));
+        if (!own && conversation != Selected)
+            conversation.Unread++;
+    }
+
+    private void Notice(Conversation? conversation, string text) =>
+        Append(conversation, new PaneLine(PaneLineKind.Notice, PaneFormat.Time(_now(), _zone), "", text));
+
+    private void Error(Conversation? conversation, string text) =>
+        Append(conversation, new PaneLine(PaneLineKind.Error, PaneFormat.Time(_now(), _zone), "", "! " + text));
+
+    private void Append(Conversation? conversation, PaneLine line)
+    {
+        var lines = conversation?.Lines ?? _systemLines;
+        lines.Add(line);
+        if (lines.Count > MaxLinesPerConversation)
+            lines.RemoveRange(0, lines.Count - MaxLinesPerConversation);
+    }
+}

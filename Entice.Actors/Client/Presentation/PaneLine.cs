@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace Entice.Client.Presentation;
+
+public enum PaneLineKind
+{
+    Message,
+    /// <summary>"── Thursday 26 November 2026 ──": the first line of each local calendar day.</summary>
+    DaySeparator,
+    /// <summary>Joins, leaves, room changes, member lists: dimmed.</summary>
+    Notice,
+    /// <summary>An <see cref="ErrorEvent"/> or a security warning: red.</summary>
+    Error,
+}
+
+/// <summary>One line of the message pane, already formatted; the terminal code only picks colours.</summary>
+public sealed record PaneLine(PaneLineKind Kind, string Time, string Sender, string Text, bool Own = false, bool Direct = false)
+{
+    /// <summary>The marker in front of own messages.</summary>
+    public const string OwnMarker = "▸";
+
+    /// <summary>Palette slot for the sender (see <see cref="NameColors"/>); -1 when there is no sender.</summary>
+    public int ColorIndex(int paletteSize) => Sender.Length == 0 ? -1 : NameColors.IndexFor(Sender, paletteSize);
+
+    /// <summary>The whole line as plain text, e.g. <c>14:03 ▸ alice: hi</c> or <c>14:03   bob: hello</c>.</summary>
+    public string Plain => Kind switch
+    {
+        PaneLineKind.Message => $"{Time} {(Own ? OwnMarker : " ")} {Sender}: {Text}",
+        PaneLineKind.DaySeparator => Text,
+        _ => $"{Time} {Text}",
+    };
+}
+
+public static class PaneFormat
+{
+    public static string Time(DateTimeOffset at, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(at, zone).ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    public static DateOnly Day(DateTimeOffset at, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
+
+    public static string DaySeparator(DateOnly day) =>
+        $"──── {day.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture)} ────";
+}

@@ -1,0 +1,270 @@
+using Akka.Actor;
+using Entice.Client;
+using Entice.Client.Presentation;
+using Terminal.Gui.App;
+using Terminal.Gui.Drawing;
+using Terminal.Gui.Drivers;
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace Entice.ClientNode.Tui;
+
+/// <summary>
+/// The main screen: conversations on the left, messages in the middle, members on the right, the input
+/// line and the status bar at the bottom. Runs on the UI thread only; <see cref="TuiChatView"/> brings
+/// events here with <see cref="IApplication.Invoke(Action)"/>.
+/// </summary>
+internal sealed class ChatWindow : Window
+{
+    private const int SideWidth = 22;
+    private const int MemberWidth = 26;
+
+    private readonly IApplication _app;
+    private readonly ChatPresenter _presenter;
+    private readonly ConversationList _conversations;
+    private readonly MessagePane _messages;
+    private readonly MemberPane _members;
+    private readonly StatusLine _status;
+    private readonly TextField _input;
+    private readonly Queue<UiEffect> _dialogs = new();
+    private bool _inDialog;
+    private bool _quitSent;
+
+    public ChatWindow(IApplication app, ChatPresenter presenter)
+    {
+        _app = app;
+        _presenter = presenter;
+        BorderStyle = LineStyle.None;
+        Title = "Entice";
+
+        _conversations = new ConversationList(presenter) { X = 0, Y = 0, Width = SideWidth, Height = Dim.Fill(2) };
+        _members = new MemberPane(presenter) { X = Pos.AnchorEnd(MemberWidth), Y = 0, Width = MemberWidth, Height = Dim.Fill(2) };
+        _messages = new MessagePane(presenter) { X = SideWidth, Y = 0, Width = Dim.Fill(MemberWidth), Height = Dim.Fill(2) };
+        var prompt = new Label { X = 0, Y = Pos.AnchorEnd(2), Text = " › " };
+        _input = new TextField { X = 3, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1 };
+        _status = new StatusLine(presenter) { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
+        Add(_conversations, _messages, _members, prompt, _input, _status);
+
+        _conversations.Picked += i => { _presenter.Select(i); Refresh(); };
+        _input.Accepting += (_, e) =>
+        {
+            e.Handled = true;
+            var text = _input.Text ?? "";
+            _input.Text = "";
+            Perform(_presenter.Submit(text));
+            _messages.ScrollToBottom();
+            Refresh();
+        };
+        _app.Keyboard.KeyDown += OnAppKeyDown;
+        Refresh();
+    }
+
+    /// <summary>The chat actor; set before the first event can arrive.</summary>
+    public IActorRef? Client { get; set; }
+
+    /// <summary>The exit code and reason from <see cref="StoppedEvent"/>, once it arrived.</summary>
+    public StoppedEvent? Stopped { get; private set; }
+
+    public void Show(ChatEvent e)
+    {
+        if (e is StoppedEvent s)
+            Stopped = s;
+        foreach (var effect in _presenter.Apply(e))
+        {
+            if (effect is UiEffect.Close)
+            {
+                CloseAll();
+                return;
+            }
+            _dialogs.Enqueue(effect);
+        }
+        Refresh();
+        if (!_inDialog && _dialogs.Count > 0)
+            _app.Invoke(ShowDialogs); // after this event's redraw, outside the caller's stack
+    }
+
+    public void FocusInput() => _input.SetFocus();
+
+    private void Refresh()
+    {
+        _messages.Title = _presenter.Selected?.Title ?? "Entice";
+        _conversations.SetNeedsDraw();
+        _messages.SetNeedsDraw();
+        _members.SetNeedsDraw();
+        _status.SetNeedsDraw();
+    }
+
+    private void OnAppKeyDown(object? sender, Key key)
+    {
+        if (Stopped is not null)
+            return;
+        if (key == Key.Q.WithCtrl)
+        {
+            // Quits from anywhere, a dialog included; the screen closes when the client has stopped.
+            key.Handled = true;
+            Quit();
+            return;
+        }
+        if (!ReferenceEquals(_app.TopRunnable, this))
+            return;
+        var handled = true;
+        if (key == Key.F1)
+            ShowHelp();
+        else if (key == Key.N.WithCtrl)
+            _presenter.SelectNext();
+        else if (key == Key.P.WithCtrl)
+            _presenter.SelectPrevious();
+        else if (key == Key.PageUp)
+            _messages.ScrollPages(1);
+        else if (key == Key.PageDown)
+            _messages.ScrollPages(-1);
+        else if (key == Key.End.WithCtrl)
+            _messages.ScrollToBottom();
+        else if (key == Key.CursorUp)
+            _input.Text = _presenter.History.Older(_input.Text ?? "");
+        else if (key == Key.CursorDown)
+            _input.Text = _presenter.History.Newer(_input.Text ?? "");
+        else if (key == Key.Esc)
+            _input.Text = "";
+        else if (key.IsAlt && !key.IsCtrl && AltDigit(key) is int n)
+            _presenter.Select(n - 1);
+        else
+            handled = false;
+        if (!handled)
+            return;
+        key.Handled = true;
+        if (key == Key.CursorUp || key == Key.CursorDown)
+            _input.MoveEnd();
+        Refresh();
+    }
+
+    private static int? AltDigit(Key key)
+    {
+        for (var n = 1; n <= 9; n++)
+        {
+            if (key == new Key((KeyCode)('0' + n)).WithAlt)
+                return n;
+        }
+        return null;
+    }
+
+    private void Perform(IEnumerable<InputAction> actions)
+    {
+        foreach (var action in actions)
+        {
+            switch (action)
+            {
+                case InputAction.Send send:
+                    Client?.Tell(send.Line);
+                    break;
+                case InputAction.Quit:
+                    Quit();
+                    break;
+                case InputAction.ShowHelp:
+                    ShowHelp();
+                    break;
+            }
+        }
+    }
+
+    private void Quit()
+    {
+        if (_quitSent)
+            return;
+        _quitSent = true;
+        Client?.Tell(new ChatClient.EndOfInput());
+    }
+
+    private void ShowHelp() => RunDialog(() => TextDialog.Show(_app, "Entice help", HelpText.Render(), "Close"));
+
+    private void ShowDialogs()
+    {
+        while (_dialogs.Count > 0 && Stopped is null)
+        {
+            switch (_dialogs.Dequeue())
+            {
+                case UiEffect.ShowSafetyNumber s:
+                    ShowSafetyNumber(s);
+                    break;
+                case UiEffect.WarnKeyChanged k:
+                    WarnKeyChanged(k.Peer);
+                    break;
+            }
+        }
+    }
+
+    private void ShowSafetyNumber(UiEffect.ShowSafetyNumber s)
+    {
+        var rows = Enumerable.Range(0, 3).Select(r => "    " + string.Join("   ", s.Groups.Skip(r * 4).Take(4)));
+        var text = $"Safety number with {s.Peer}:\n\n{string.Join('\n', rows)}\n\n"
+            + $"{s.Peer} sees the same 60 digits under /verify {_presenter.Me}.\n"
+            + "Compare them in person or on a call (not through this chat).\n"
+            + "Equal numbers mean no one is in between; different numbers mean\n"
+            + "someone may be: do not send anything sensitive.";
+        var matchLabel = s.KeyChanged ? "They match: accept key" : "They match";
+        var answer = RunDialog(() => TextDialog.Show(_app, $"Verify {s.Peer}", text, matchLabel, "Close"));
+        if (answer == 0)
+            Perform(_presenter.MarkVerified(s.Peer));
+    }
+
+    private void WarnKeyChanged(string peer)
+    {
+        if (!_presenter.PendingKeyWarnings.Contains(peer))
+            return;
+        var text = $"The key of {peer} CHANGED.\n\n"
+            + $"Either {peer} reinstalled or moved to a new device, or someone\n"
+            + "(the relay, or someone on the network) is pretending to be them.\n\n"
+            + $"Nothing is sent to {peer} until you accept the new key.\n"
+            + $"Compare safety numbers with {peer} in person or on a call first.";
+        var answer = RunDialog(() => TextDialog.Show(_app, $"Key of {peer} changed", text, "Compare (/verify)", "Accept (/trust)", "Later"));
+        switch (answer)
+        {
+            case 0:
+                Perform([_presenter.CompareKey(peer)]);
+                break;
+            case 1:
+                Perform([_presenter.AcceptKeyChange(peer)]);
+                break;
+            default:
+                _presenter.DismissKeyWarning(peer);
+                break;
+        }
+        Refresh();
+    }
+
+    private int? RunDialog(Func<int?> dialog)
+    {
+        _inDialog = true;
+        try
+        {
+            return dialog();
+        }
+        finally
+        {
+            _inDialog = false;
+            if (Stopped is not null)
+                _app.RequestStop(this);
+            else
+                _input.SetFocus();
+        }
+    }
+
+    private void CloseAll()
+    {
+        _dialogs.Clear();
+        Refresh();
+        // A dialog runs its own loop on top of this window: stop it first; RunDialog stops the window after.
+        if (_inDialog)
+            _app.RequestStop();
+        else
+            _app.RequestStop(this);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _app.Keyboard.KeyDown -= OnAppKeyDown;
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,55 @@
+using Akka.Actor;
+using Entice.Client;
+using Entice.Client.Presentation;
+using Entice.Client.View;
+using Entice.Crypto;
+using Serilog;
+using Terminal.Gui.App;
+
+namespace Entice.ClientNode.Tui;
+
+/// <summary>
+/// The terminal UI's program: the same actors as line mode, with <see cref="TuiChatView"/> as the view
+/// and the Terminal.Gui loop on this thread instead of a stdin reader.
+/// </summary>
+internal static class TuiProgram
+{
+    public static async Task<int> RunAsync(Akka.Configuration.Config config, ClientSettings settings, string name, IdentityKeys identity, KeyDirectory keys)
+    {
+        var server = string.Join(",", settings.Servers.Select(s => $"{s.Host}:{s.Port}"));
+        var presenter = new ChatPresenter(name, server);
+        using var system = ActorSystem.Create("entice-client", config);
+        var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        IActorRef client;
+        StoppedEvent? stopped;
+        TuiChatView view;
+        using (var app = Application.Create().Init())
+        {
+            using var window = new ChatWindow(app, presenter);
+            view = new TuiChatView(app, window);
+            var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
+            var crypto = system.ActorOf(CryptoAgent.Props(name, identity, keys, settings.MaxSkip), "crypto");
+            client = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
+            window.Client = client;
+            window.FocusInput();
+            app.Run(window, ex =>
+            {
+                Log.Error(ex, "terminal UI error");
+                return true;
+            });
+            view.Close();
+            stopped = window.Stopped;
+        }
+        if (stopped is null)
+        {
+            // The screen closed without StoppedEvent (the terminal went away): still deliver what is pending.
+            client.Tell(new ChatClient.EndOfInput());
+        }
+        var code = await exit.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        stopped ??= view.Stopped;
+        if (stopped is { ExitCode: not 0 })
+            Console.Error.WriteLine($"entice: {stopped.Reason}");
+        await system.Terminate().ConfigureAwait(false);
+        return code;
+    }
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# End-to-end test of the terminal UI: a relay on 127.0.0.1 (port 0), the UI client "alice" in a tmux
+# session (120x40) and a --json client "bob" fed through a FIFO. Checks that text typed in the UI
+# reaches bob, that bob's message appears on the UI screen, that /verify shows the same 60 digits
+# bob's /verify reports, and that Ctrl+Q closes the UI with exit code 0.
+# Ends with "N passed, M failed"; exit 0 only if all passed. Loopback only; bounded in time.
+set -u
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+WORK="$(mktemp -d /tmp/entice-tui-e2e.XXXXXX)"
+SESSION="entice-e2e-$$"
+PASSED=0
+FAILED=0
+SERVER_PID=""
+BOB_PID=""
+
+cleanup() {
+    tmux kill-session -t "$SESSION" 2>/dev/null
+    [ -n "$BOB_PID" ] && kill "$BOB_PID" 2>/dev/null
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+    exec 7>&- 2>/dev/null
+    wait 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+# The whole run may take at most 5 minutes (the build included).
+( sleep 300; echo "tui_e2e: timed out" >&2; kill -TERM $$ ) 2>/dev/null &
+WATCHDOG=$!
+
+pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL $1"; }
+
+# wait_for SECONDS COMMAND...: retry the command every 0.2 s until it succeeds or time runs out.
+wait_for() {
+    local deadline=$(( $(date +%s) + $1 )); shift
+    until "$@"; do
+        [ "$(date +%s)" -ge "$deadline" ] && return 1
+        sleep 0.2
+    done
+}
+screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null; }
+screen_has() { screen | grep -qF -- "$1"; }
+bob_has() { grep -qF -- "$1" "$WORK/bob.out"; }
+
+if ! command -v tmux >/dev/null; then
+    apt-get install -y tmux >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y tmux >/dev/null 2>&1; }
+fi
+command -v tmux >/dev/null || { echo "tmux is missing and could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+
+echo "building (Release)..."
+if ! dotnet build "$ROOT/Entice.sln" -c Release -v q -nologo >"$WORK/build.log" 2>&1; then
+    tail -20 "$WORK/build.log"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+SERVER="$ROOT/Entice.ServerNode/bin/Release/net10.0/Entice.ServerNode"
+CLIENT="$ROOT/Entice.ClientNode/bin/Release/net10.0/Entice.ClientNode"
+
+"$SERVER" --host 127.0.0.1 --port 0 >"$WORK/server.out" 2>&1 &
+SERVER_PID=$!
+if wait_for 20 grep -q 'Listening on 127.0.0.1:' "$WORK/server.out"; then
+    PORT="$(grep -o 'Listening on 127.0.0.1:[0-9]*' "$WORK/server.out" | head -1 | cut -d: -f2)"
+    pass "server listens on 127.0.0.1:$PORT"
+else
+    fail "server did not start"; echo "$PASSED passed, $FAILED failed"; exit 1
+fi
+
+# The UI client, in a fixed-size terminal; its exit code lands in a file.
+tmux new-session -d -s "$SESSION" -x 120 -y 40 \
+    "TERM=xterm-256color '$CLIENT' --name alice --server 127.0.0.1:$PORT --key-dir '$WORK/alice'; echo \$? > '$WORK/alice.exit'; sleep 60"
+if wait_for 20 screen_has "connected"; then pass "UI starts and shows the connection"; else fail "UI did not connect"; fi
+
+# The JSON client: stdin from a FIFO held open on fd 7, stdout to a file.
+mkfifo "$WORK/bob.in"
+exec 7<>"$WORK/bob.in"
+"$CLIENT" --name bob --json --server 127.0.0.1:$PORT --key-dir "$WORK/bob" <"$WORK/bob.in" >"$WORK/bob.out" 2>"$WORK/bob.err" &
+BOB_PID=$!
+if wait_for 20 bob_has '"event":"ready"'; then pass "json client is ready"; else fail "json client did not start"; fi
+if wait_for 10 screen_has "bob"; then pass "UI lists bob as a member"; else fail "bob not shown in the UI"; fi
+
+# UI -> JSON client (multi-byte text included).
+tmux send-keys -t "$SESSION" -l "hello bob, grüße 你好"
+tmux send-keys -t "$SESSION" Enter
+bob_got_hello() {
+    python3 - "$WORK/bob.out" <<'EOF'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    e = json.loads(line)
+    if e.get("event") == "message" and e.get("from") == "alice" and e.get("text") == "hello bob, grüße 你好":
+        sys.exit(0)
+sys.exit(1)
+EOF
+}
+if wait_for 10 bob_got_hello; then pass "a line typed in the UI reaches the json client"; else fail "json client did not get the UI's message"; fi
+if screen_has "alice (you): hello bob"; then pass "own message shown with the own marker"; else fail "own message not shown"; fi
+
+# JSON client -> UI.
+echo "hi alice from json" >&7
+if wait_for 10 screen_has "bob: hi alice from json"; then pass "json client's message appears on the UI screen"; else fail "message from bob not on screen"; fi
+
+# /verify on both sides: the dialog must show the digits bob's client reports.
+echo "/verify alice" >&7
+tmux send-keys -t "$SESSION" -l "/verify bob"
+tmux send-keys -t "$SESSION" Enter
+wait_for 10 bob_has '"event":"safety_number"'
+BOB_DIGITS="$(python3 -c '
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    e = json.loads(line)
+    if e.get("event") == "safety_number":
+        print(e["safety_number"])' "$WORK/bob.out")"
+dialog_digits() {
+    # The dialog shows three rows of four groups of five digits; join them in order.
+    screen | grep -oE '([0-9]{5}   ){3}[0-9]{5}' | tr -d ' \n'
+}
+dialog_complete() { [ "$(dialog_digits | wc -c)" -ge 60 ]; }
+wait_for 10 dialog_complete
+UI_DIGITS="$(dialog_digits)"
+if [ ${#BOB_DIGITS} -eq 60 ] && [ "$UI_DIGITS" = "$BOB_DIGITS" ]; then
+    pass "verify dialog shows the same 60 digits as the json client ($UI_DIGITS)"
+else
+    fail "verify digits differ: ui='$UI_DIGITS' json='$BOB_DIGITS'"
+fi
+screen >"$WORK/screen-verify.txt"
+tmux send-keys -t "$SESSION" Escape
+if wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -q 'Safety number with'"; then pass "Esc closes the dialog"; else fail "dialog did not close"; fi
+
+# F1 help.
+tmux send-keys -t "$SESSION" F1
+if wait_for 5 screen_has "/verify NAME"; then pass "F1 shows the help"; else fail "no help on F1"; fi
+tmux send-keys -t "$SESSION" Escape
+wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -q '/verify NAME'"
+
+# Ctrl+Q: EndOfInput, the UI closes on StoppedEvent, exit code 0; bob sees alice leave.
+tmux send-keys -t "$SESSION" C-q
+if wait_for 15 test -s "$WORK/alice.exit" && [ "$(cat "$WORK/alice.exit")" = "0" ]; then pass "Ctrl+Q exits with code 0"; else fail "UI did not exit cleanly (exit: $(cat "$WORK/alice.exit" 2>/dev/null))"; fi
+if wait_for 10 bob_has '"event":"left","room":"lobby","name":"alice"'; then pass "the json client sees alice leave"; else fail "json client did not see alice leave"; fi
+
+if [ "${TUI_E2E_SHOW:-}" = 1 ]; then cat "$WORK/screen-verify.txt"; fi
+kill "$WATCHDOG" 2>/dev/null
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
