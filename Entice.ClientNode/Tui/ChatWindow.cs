@@ -57,6 +57,13 @@ internal sealed class ChatWindow : Window
             Refresh();
         };
         _app.Keyboard.KeyDown += OnAppKeyDown;
+        // The status bar counts down to the next reconnect attempt.
+        _app.AddTimeout(TimeSpan.FromSeconds(1), () =>
+        {
+            if (_presenter.Connection == ConnectionState.Reconnecting)
+                _status.SetNeedsDraw();
+            return Stopped is null;
+        });
         Refresh();
     }
 

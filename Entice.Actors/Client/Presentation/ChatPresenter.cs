@@ -30,7 +30,10 @@ public sealed class ChatPresenter
 
     public string Me { get; }
 
-    public string Server { get; }
+    public string Server { get; private set; }
+
+    /// <summary>While reconnecting: when the next attempt is due (for the status bar's countdown).</summary>
+    public DateTimeOffset? RetryAt { get; private set; }
 
     public string Fingerprint { get; private set; } = "";
 
@@ -61,6 +64,8 @@ public sealed class ChatPresenter
             {
                 ConnectionState.Connecting => "connecting…",
                 ConnectionState.Connected => "● connected",
+                ConnectionState.Reconnecting when RetryAt is { } at => $"◌ reconnecting in {Math.Max(0, (at - _now()).TotalSeconds):0} s",
+                ConnectionState.Reconnecting => "◌ reconnecting",
                 ConnectionState.Disconnected => "○ disconnected",
                 _ => "stopped",
             };
@@ -156,6 +161,17 @@ public sealed class ChatPresenter
                 if (err.Code is "disconnected" or "server_unreachable")
                     Connection = ConnectionState.Disconnected;
                 Error(CurrentOrSystem(), $"{err.Message} ({err.Code})");
+                break;
+            case DisconnectedEvent d:
+                Connection = ConnectionState.Reconnecting;
+                RetryAt = _now() + d.RetryIn;
+                Error(CurrentOrSystem(), $"Disconnected: {d.Reason}. Reconnecting; what you type is kept and sent then.");
+                break;
+            case ReconnectedEvent r:
+                Connection = ConnectionState.Connected;
+                RetryAt = null;
+                Server = r.Server;
+                Notice(CurrentOrSystem(), $"Reconnected to {r.Server}.");
                 break;
             case StoppedEvent s:
                 Connection = ConnectionState.Stopped;

@@ -33,6 +33,7 @@ public enum ConnectionState
 {
     Connecting,
     Connected,
+    Reconnecting,
     Disconnected,
     Stopped,
 }

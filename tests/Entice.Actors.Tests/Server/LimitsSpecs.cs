@@ -48,7 +48,7 @@ public sealed class LimitsSpecs : IAsyncDisposable
     {
         var server = await StartAsync(new ServerSettings
         {
-            HeartbeatInterval = TimeSpan.FromMilliseconds(150), IdleTimeout = TimeSpan.FromMilliseconds(600),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(200), IdleTimeout = TimeSpan.FromSeconds(3),
         });
         using var alice = await JoinedAsync(server, _alice);
 

@@ -261,4 +261,19 @@ public sealed class ChatPresenterSpecs
         var close = Assert.IsType<UiEffect.Close>(Assert.Single(p.Apply(new StoppedEvent(3, "connection lost"))));
         Assert.Equal(3, close.ExitCode);
     }
+
+    [Fact]
+    public void The_status_bar_counts_down_to_the_next_reconnect_and_shows_the_new_server()
+    {
+        var p = Alice();
+
+        p.Apply(new DisconnectedEvent("the server closed the connection", TimeSpan.FromSeconds(8)));
+        _now = Noon.AddSeconds(3);
+
+        Assert.Equal(ConnectionState.Reconnecting, p.Connection);
+        Assert.Contains("reconnecting in 5 s", p.StatusText, StringComparison.Ordinal);
+        p.Apply(new ReconnectedEvent("127.0.0.1:42001"));
+        Assert.Contains("127.0.0.1:42001", p.StatusText, StringComparison.Ordinal);
+        Assert.Contains("● connected", p.StatusText, StringComparison.Ordinal);
+    }
 }
