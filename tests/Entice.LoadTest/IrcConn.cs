@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -17,9 +18,9 @@ internal sealed class IrcConn(int index, int room, string name, int bufferSize) 
     public override async Task HandshakeAsync(string room, CancellationToken ct)
     {
         await SendAllAsync(Encoding.ASCII.GetBytes($"NICK {Name}\r\nUSER {Name} 0 * :{Name}\r\n"), ct);
-        await ReadUntilAsync(" 001 ", ct);
+        await ReadUntilAsync("001", ct);
         await SendAllAsync(Encoding.ASCII.GetBytes($"JOIN {room}\r\n"), ct);
-        await ReadUntilAsync(" 366 ", ct);
+        await ReadUntilAsync("366", ct);
     }
 
     private async Task ReadUntilAsync(string numeric, CancellationToken ct)
@@ -35,10 +36,9 @@ internal sealed class IrcConn(int index, int room, string name, int bufferSize) 
                 Start += nl + 1;
                 if (line.StartsWith("PING ", StringComparison.Ordinal))
                     await SendAllAsync(Encoding.ASCII.GetBytes("PONG " + line[5..] + "\r\n"), ct);
-                else if (line.StartsWith("ERROR", StringComparison.Ordinal) || line.Contains(" 433 ", StringComparison.Ordinal)
-                         || line.Contains(" 432 ", StringComparison.Ordinal) || line.Contains(" 471 ", StringComparison.Ordinal))
+                else if (line.StartsWith("ERROR", StringComparison.Ordinal) || IsRefusal(Command(line)))
                     throw new IOException($"{Name}: {line}");
-                else if (line.Contains(numeric, StringComparison.Ordinal))
+                else if (Command(line) == numeric)
                 {
                     if (Start == End)
                         Start = End = 0;
@@ -48,6 +48,17 @@ internal sealed class IrcConn(int index, int room, string name, int bufferSize) 
             await ReadMoreAsync(ct);
         }
     }
+
+    // ":prefix COMMAND args": the second token (or the first when there is no prefix).
+    private static string Command(string line)
+    {
+        var parts = line.Split(' ', 3);
+        return line.StartsWith(':') ? (parts.Length > 1 ? parts[1] : "") : parts[0];
+    }
+
+    // Nick in use / erroneous / unavailable, channel full / invite-only / banned / bad key, too many channels.
+    private static bool IsRefusal(string command) =>
+        command is "431" or "432" or "433" or "436" or "437" or "471" or "473" or "474" or "475" or "405";
 
     public override byte[] BuildTemplate(string room, int bytes)
     {
@@ -85,7 +96,7 @@ internal sealed class IrcConn(int index, int room, string name, int bufferSize) 
                     && Base64.DecodeFromUtf8(rest.Slice(colon + 2, StampChars), stamp, out _, out var written) == System.Buffers.OperationStatus.Done
                     && written == Stamp.Size)
                 {
-                    RecordDelivery(nowTicks, BitConverter.ToInt64(stamp), BitConverter.ToUInt16(stamp[8..]));
+                    RecordDelivery(nowTicks, BinaryPrimitives.ReadInt64LittleEndian(stamp), BinaryPrimitives.ReadUInt16LittleEndian(stamp[8..]));
                 }
             }
             else if (line.StartsWith("PING "u8))

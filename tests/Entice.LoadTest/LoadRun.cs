@@ -317,8 +317,10 @@ internal sealed class LoadRun(LoadSettings s)
                 if (!any)
                     return;
                 var wait = next.Min() - Stopwatch.GetTimestamp();
+                // Sleep, never spin: a spinning load tool would steal one of the two cores from the relay.
+                // Late sends do not bias latency (the stamp is taken at the real send time).
                 if (wait > 0)
-                    Thread.Sleep(wait > freq / 500 ? 1 : 0);
+                    Thread.Sleep(Math.Max(1, (int)(wait * 1000 / freq)));
             }
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
