@@ -9,15 +9,8 @@ namespace Entice.LoadTest;
 internal sealed class EnticeConn : LoadConn
 {
     private const byte EnvelopeTag = 0x20;
-    private readonly IdentityKeys _keys;
-    private readonly SignedPrekey _prekey;
-    private readonly IdentityBundle _bundle;
-
     public EnticeConn(int index, int room, string name, int bufferSize) : base(index, room, name, bufferSize)
     {
-        _keys = IdentityKeys.Create();
-        _prekey = SignedPrekey.Create(_keys, 1);
-        _bundle = Bundles.CreateBundle(_keys, _prekey);
     }
 
     public override async Task HandshakeAsync(string room, CancellationToken ct)
@@ -25,8 +18,18 @@ internal sealed class EnticeConn : LoadConn
         var hello = await ReadMessageAsync(ct);
         if (hello is not ServerHello sh)
             throw new IOException($"{Name}: expected ServerHello, got {hello.GetType().Name}");
-        var signature = IdentitySignatures.SignHello(_keys, sh.Challenge, Name);
-        await SendAllAsync(WireCodec.EncodeFrame(new Hello(ProtocolVersion.Current, Name, _bundle, signature)), ct);
+        // A real identity per connection. Its private keys live in libsodium guarded memory (a few memory
+        // mappings each), so they are dropped right after signing: 10,000 live identities would exceed
+        // vm.max_map_count. The tool never needs them again (it sends opaque bytes, not real ciphertext).
+        byte[] frame;
+        using (var keys = IdentityKeys.Create())
+        using (var prekey = SignedPrekey.Create(keys, 1))
+        {
+            var bundle = Bundles.CreateBundle(keys, prekey);
+            var signature = IdentitySignatures.SignHello(keys, sh.Challenge, Name);
+            frame = WireCodec.EncodeFrame(new Hello(ProtocolVersion.Current, Name, bundle, signature));
+        }
+        await SendAllAsync(frame, ct);
         var welcome = await ReadMessageAsync(ct);
         if (welcome is not Welcome)
             throw new IOException($"{Name}: hello refused: {welcome}");
@@ -117,10 +120,4 @@ internal sealed class EnticeConn : LoadConn
         Start = pos;
     }
 
-    public override void Dispose()
-    {
-        base.Dispose();
-        _prekey.Dispose();
-        _keys.Dispose();
-    }
 }

@@ -17,6 +17,7 @@ cleanup() {
     for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$p" 2>/dev/null || true
   done
+  if [ -s "$WORK/loadtest.err" ]; then echo "[compare] load tool stderr (tail):" >&2; tail -20 "$WORK/loadtest.err" >&2; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -127,11 +128,11 @@ run() { # $1 target, $2 pid, $3 port, rest: load tool options; prints one JSON l
     | tail -1 || echo '{"ok":false}'
 }
 
-# Median (by deliveries/s) of REPEATS runs.
+# Median of REPEATS runs, by deliveries/s (throughput) or by p99 (MEDIAN_BY=latency_p99_ms).
 median_run() {
-  local f="$WORK/runs.$RANDOM"; : >"$f"
+  local f="$WORK/runs.$RANDOM" key=${MEDIAN_BY:-deliveries_per_s}; : >"$f"
   for _ in $(seq "$REPEATS"); do run "$@" >>"$f"; echo >>"$f"; done
-  jq -s -c 'map(select(.deliveries_per_s != null)) | sort_by(.deliveries_per_s) | .[(length-1)/2|floor] // {"ok":false}' "$f"
+  jq -s -c --arg k "$key" 'map(select(.[$k] != null)) | sort_by(.[$k]) | .[(length-1)/2|floor] // {"ok":false}' "$f"
 }
 
 RESULTS="$WORK/results.jsonl"; : >"$RESULTS"
@@ -139,15 +140,17 @@ record() { jq -c --arg w "$1" --arg s "$2" '. + {workload:$w, server:$s}' >>"$RE
 
 W1=(-c 10 -s 10 -b 256 -m 10000 --window 64)
 W2=(-c 100 -s 10 -b 256 -m 5000 --window 64)
-W3=(-c 10 -s 10 -b 256 -m 500 --rate 1000)
+W3=(-c 10 -s 10 -b 256 -m 300 --rate 1000)
 for side in entice ngircd; do
   if [ $side = entice ]; then t=entice; p=$EN_PID; port=$EN_PORT; else t=irc; p=$NG_PID; port=$NG_PORT; fi
+  log "$side: warm-up run (JIT, pools; not recorded)";   run $t $p $port -c 10 -s 10 -m 2000 >/dev/null
   log "$side: C=10 S=10 full speed (median of $REPEATS)";  median_run $t $p $port "${W1[@]}" | record w1 $side
   log "$side: C=100 S=10 full speed (median of $REPEATS)"; median_run $t $p $port "${W2[@]}" | record w2 $side
-  log "$side: C=10 paced 1000/s";                           run $t $p $port "${W3[@]}" | record w3 $side
+  log "$side: C=10 paced 1000/s (median p99 of $REPEATS)"; MEDIAN_BY=latency_p99_ms median_run $t $p $port "${W3[@]}" | record w3 $side
 done
 if [ -n "$NGND_PID" ]; then
-  log "ngircd+nodelay: C=10 paced 1000/s"; run irc "$NGND_PID" "$NGND_PORT" "${W3[@]}" | record w3 ngircd-nodelay
+  log "ngircd+nodelay: C=10 paced 1000/s (median p99 of $REPEATS)"
+  MEDIAN_BY=latency_p99_ms median_run irc "$NGND_PID" "$NGND_PORT" "${W3[@]}" | record w3 ngircd-nodelay
 fi
 
 # Idle connections: each process needs one descriptor per connection (plus a few).
