@@ -173,6 +173,7 @@ internal sealed class LoadRun(LoadSettings s)
         using var sampler = pid is int p ? new RssSampler(p) : null;
         var serverCpu0 = pid is int p2 ? ProcStats.CpuSeconds(p2) : null;
         var selfCpu0 = ProcStats.CpuSeconds(Environment.ProcessId);
+        var machine0 = ProcStats.MachineBusySeconds();
         var gc0 = GC.CollectionCount(0);
         var alloc0 = GC.GetTotalAllocatedBytes();
         var t0 = Stopwatch.GetTimestamp();
@@ -198,6 +199,7 @@ internal sealed class LoadRun(LoadSettings s)
         var tEnd = Stopwatch.GetTimestamp();
         var serverCpu1 = pid is int p3 ? ProcStats.CpuSeconds(p3) : null;
         var selfCpu1 = ProcStats.CpuSeconds(Environment.ProcessId);
+        var machine1 = ProcStats.MachineBusySeconds();
         var wall = (tEnd - t0) / (double)Stopwatch.Frequency;
 
         await runCts.CancelAsync();
@@ -230,6 +232,12 @@ internal sealed class LoadRun(LoadSettings s)
             r["server_rss_peak_kib"] = sampler.PeakKiB;
         if (selfCpu0 is double b0 && selfCpu1 is double b1)
             r["loadtool_cpu_percent"] = Round(100 * (b1 - b0) / wall, 1);
+        // Everything else the machine ran meanwhile (other processes, kernel softirq): a noisy neighbour shows here.
+        if (machine0 is double m0 && machine1 is double m1 && selfCpu0 is double c0 && selfCpu1 is double c1)
+        {
+            var serverShare = serverCpu0 is double d0 && serverCpu1 is double d1 ? d1 - d0 : 0;
+            r["other_cpu_percent"] = Round(100 * ((m1 - m0) - (c1 - c0) - serverShare) / wall, 1);
+        }
         r["loadtool_gc0"] = GC.CollectionCount(0) - gc0;
         r["loadtool_alloc_bytes_per_delivery"] = received > 0 ? Round((GC.GetTotalAllocatedBytes() - alloc0) / (double)received, 2) : null;
         var failed = conns.Count(c => c.Failed);

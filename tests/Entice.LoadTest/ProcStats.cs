@@ -46,6 +46,23 @@ internal static class ProcStats
     }
 
     public static int? Threads(int pid) => (int?)StatusKiB(pid, "Threads");
+
+    /// <summary>Busy CPU seconds of the whole machine (all cores) from /proc/stat: everything but idle and iowait.</summary>
+    public static double? MachineBusySeconds()
+    {
+        try
+        {
+            var first = File.ReadLines("/proc/stat").First();
+            var f = first.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+                .Select(x => long.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            var busy = f.Sum() - f[3] - f[4];
+            return busy / TicksPerSecond;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>Samples a process's RSS every 50 ms on a background thread; keeps the peak.</summary>

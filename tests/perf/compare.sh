@@ -144,9 +144,10 @@ W3=(-c 10 -s 10 -b 256 -m 300 --rate 1000)
 for side in entice ngircd; do
   if [ $side = entice ]; then t=entice; p=$EN_PID; port=$EN_PORT; else t=irc; p=$NG_PID; port=$NG_PORT; fi
   log "$side: warm-up run (JIT, pools; not recorded)";   run $t $p $port -c 10 -s 10 -m 2000 >/dev/null
+  # Paced first: before the throughput runs grow the server's heap.
+  log "$side: C=10 paced 1000/s (median p99 of $REPEATS)"; MEDIAN_BY=latency_p99_ms median_run $t $p $port "${W3[@]}" | record w3 $side
   log "$side: C=10 S=10 full speed (median of $REPEATS)";  median_run $t $p $port "${W1[@]}" | record w1 $side
   log "$side: C=100 S=10 full speed (median of $REPEATS)"; median_run $t $p $port "${W2[@]}" | record w2 $side
-  log "$side: C=10 paced 1000/s (median p99 of $REPEATS)"; MEDIAN_BY=latency_p99_ms median_run $t $p $port "${W3[@]}" | record w3 $side
 done
 if [ -n "$NGND_PID" ]; then
   log "ngircd+nodelay: C=10 paced 1000/s (median p99 of $REPEATS)"
@@ -174,6 +175,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.2f"
 echo
 echo "Entice (TCP_NODELAY on, log level $ENTICE_LOG_LEVEL) vs ngIRCd $("$NGIRCD" --version 2>/dev/null | head -1 | awk '{print $2}') (no TCP_NODELAY unless marked); load tool sets TCP_NODELAY on its own sockets."
 echo "Throughput rows: median of $REPEATS runs. Latency: send to receive, in ms. CPU: % of one core."
+echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; 'other CPU' = busy CPU of everything except server and load tool during the run."
 printf '%-34s | %14s | %14s | %6s\n' "workload / metric" "Entice" "ngIRCd" "ratio"
 printf '%s\n' "-----------------------------------+----------------+----------------+-------"
 row() { printf '%-34s | %14s | %14s | %6s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"; }
@@ -185,11 +187,13 @@ for w in w1 w2; do
   row "$name server CPU %" "$(get $w entice .server_cpu_percent)" "$(get $w ngircd .server_cpu_percent)"
   row "$name load tool CPU %" "$(get $w entice .loadtool_cpu_percent)" "$(get $w ngircd .loadtool_cpu_percent)"
   row "$name lost" "$(get $w entice .lost)" "$(get $w ngircd .lost)"
+  row "$name other CPU % (noise)" "$(get $w entice .other_cpu_percent)" "$(get $w ngircd .other_cpu_percent)"
 done
 row "C=10 paced 1000/s p50 ms" "$(get w3 entice .latency_p50_ms)" "$(get w3 ngircd .latency_p50_ms)"
 row "C=10 paced 1000/s p99 ms" "$(get w3 entice .latency_p99_ms)" "$(get w3 ngircd .latency_p99_ms)"
 row "C=10 paced 1000/s max ms" "$(get w3 entice .latency_max_ms)" "$(get w3 ngircd .latency_max_ms)"
 row "C=10 paced 1000/s server CPU %" "$(get w3 entice .server_cpu_percent)" "$(get w3 ngircd .server_cpu_percent)"
+row "C=10 paced other CPU % (noise)" "$(get w3 entice .other_cpu_percent)" "$(get w3 ngircd .other_cpu_percent)"
 if [ -n "$NGND_PID" ]; then
   row "paced p50 ms vs ngIRCd+nodelay" "$(get w3 entice .latency_p50_ms)" "$(get w3 ngircd-nodelay .latency_p50_ms)"
   row "paced p99 ms vs ngIRCd+nodelay" "$(get w3 entice .latency_p99_ms)" "$(get w3 ngircd-nodelay .latency_p99_ms)"
