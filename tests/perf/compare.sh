@@ -128,30 +128,39 @@ run() { # $1 target, $2 pid, $3 port, rest: load tool options; prints one JSON l
     | tail -1 || echo '{"ok":false}'
 }
 
-# Median of REPEATS runs, by deliveries/s (throughput) or by p99 (MEDIAN_BY=latency_p99_ms).
-median_run() {
-  local f="$WORK/runs.$RANDOM" key=${MEDIAN_BY:-deliveries_per_s}; : >"$f"
-  for _ in $(seq "$REPEATS"); do run "$@" >>"$f"; echo >>"$f"; done
-  jq -s -c --arg k "$key" 'map(select(.[$k] != null)) | sort_by(.[$k]) | .[(length-1)/2|floor] // {"ok":false}' "$f"
-}
-
 RESULTS="$WORK/results.jsonl"; : >"$RESULTS"
 record() { jq -c --arg w "$1" --arg s "$2" '. + {workload:$w, server:$s}' >>"$RESULTS"; }
 
 W1=(-c 10 -s 10 -b 256 -m 10000 --window 64)
 W2=(-c 100 -s 10 -b 256 -m 5000 --window 64)
 W3=(-c 10 -s 10 -b 256 -m 300 --rate 1000)
-for side in entice ngircd; do
-  if [ $side = entice ]; then t=entice; p=$EN_PID; port=$EN_PORT; else t=irc; p=$NG_PID; port=$NG_PORT; fi
-  log "$side: warm-up run (JIT, pools; not recorded)";   run $t $p $port -c 10 -s 10 -m 2000 >/dev/null
-  # Paced first: before the throughput runs grow the server's heap.
-  log "$side: C=10 paced 1000/s (median p99 of $REPEATS)"; MEDIAN_BY=latency_p99_ms median_run $t $p $port "${W3[@]}" | record w3 $side
-  log "$side: C=10 S=10 full speed (median of $REPEATS)";  median_run $t $p $port "${W1[@]}" | record w1 $side
-  log "$side: C=100 S=10 full speed (median of $REPEATS)"; median_run $t $p $port "${W2[@]}" | record w2 $side
-done
+
+# Median of REPEATS runs per side; the two sides alternate run by run, so a noisy neighbour on the
+# machine (see "other CPU") hits both rather than one. Key: deliveries/s, or p99 for the paced workload.
+pick() { jq -s -c --arg k "$1" 'map(select(.[$k] != null)) | sort_by(.[$k]) | .[(length-1)/2|floor] // {"ok":false}' "$2"; }
+alternate() { # $1 workload id, $2 median key, rest: load tool options
+  local w=$1 key=$2; shift 2
+  local fe="$WORK/$w.entice" fn="$WORK/$w.ngircd"; : >"$fe"; : >"$fn"
+  for i in $(seq "$REPEATS"); do
+    log "$w run $i/$REPEATS: entice, ngircd"
+    run entice "$EN_PID" "$EN_PORT" "$@" >>"$fe"; echo >>"$fe"
+    run irc "$NG_PID" "$NG_PORT" "$@" >>"$fn"; echo >>"$fn"
+  done
+  pick "$key" "$fe" | record "$w" entice
+  pick "$key" "$fn" | record "$w" ngircd
+}
+
+log "warm-up runs (JIT, pools; not recorded)"
+run entice "$EN_PID" "$EN_PORT" -c 10 -s 10 -m 2000 >/dev/null
+run irc "$NG_PID" "$NG_PORT" -c 10 -s 10 -m 2000 >/dev/null
+# Paced first: before the throughput runs grow the server's heap.
+alternate w3 latency_p99_ms "${W3[@]}"
+alternate w1 deliveries_per_s "${W1[@]}"
+alternate w2 deliveries_per_s "${W2[@]}"
 if [ -n "$NGND_PID" ]; then
-  log "ngircd+nodelay: C=10 paced 1000/s (median p99 of $REPEATS)"
-  MEDIAN_BY=latency_p99_ms median_run irc "$NGND_PID" "$NGND_PORT" "${W3[@]}" | record w3 ngircd-nodelay
+  f="$WORK/w3.ngnd"; : >"$f"
+  for i in $(seq "$REPEATS"); do log "w3 run $i/$REPEATS: ngircd+nodelay"; run irc "$NGND_PID" "$NGND_PORT" "${W3[@]}" >>"$f"; echo >>"$f"; done
+  pick latency_p99_ms "$f" | record w3 ngircd-nodelay
 fi
 
 # Idle connections: each process needs one descriptor per connection (plus a few).
