@@ -1,0 +1,41 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Configuration;
+using Entice.Server;
+
+namespace Entice.Benchmarks;
+
+/// <summary>
+/// Live managed heap per idle actor (not a BenchmarkDotNet benchmark): `-- footprint`. Explains part of the
+/// server's RSS per connection: each connection is three actors (Akka.IO connection, transport, session).
+/// </summary>
+internal static class Footprint
+{
+    private sealed class Idle : ReceiveActor
+    {
+        public Idle() => ReceiveAny(_ => { });
+    }
+
+    public static void Run()
+    {
+        const int n = 5000;
+        using var system = ActorSystem.Create("footprint", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        var sink = system.ActorOf(Props.Create(() => new Idle()), "sink");
+        Measure("idle ReceiveActor (one handler)", n, i => system.ActorOf(Props.Create(() => new Idle()), $"idle-{i}"));
+        Measure("Session actor (watches its transport)", n, i => system.ActorOf(Session.Props("lobby", $"m{i}", sink), $"session-{i}"));
+        system.Terminate().Wait(TimeSpan.FromSeconds(10));
+    }
+
+    private static void Measure(string what, int n, Func<int, IActorRef> create)
+    {
+        var refs = new IActorRef[n];
+        Thread.Sleep(500);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var i = 0; i < n; i++)
+            refs[i] = create(i);
+        Thread.Sleep(1000); // actors start asynchronously
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: {(after - before) / (double)n / 1024:F2} KiB live heap per actor ({n} actors)"));
+        GC.KeepAlive(refs);
+    }
+}

@@ -1,0 +1,10 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project tests/Entice.Benchmarks -- --filter '*'   (add --job short for a quick run)
+// dotnet run -c Release --project tests/Entice.Benchmarks -- footprint      (live heap per idle actor)
+if (args is ["footprint"])
+{
+    Entice.Benchmarks.Footprint.Run();
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(Entice.Benchmarks.CodecBenchmarks).Assembly).Run(args);
