@@ -21,8 +21,11 @@ internal static class Footprint
         const int n = 5000;
         using var system = ActorSystem.Create("footprint", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         var sink = system.ActorOf(Props.Create(() => new Idle()), "sink");
+        using var keys = Entice.Crypto.IdentityKeys.Create();
+        using var prekey = Entice.Crypto.SignedPrekey.Create(keys, 1);
+        var bundle = Entice.Crypto.Bundles.CreateBundle(keys, prekey);
         Measure("idle ReceiveActor (one handler)", n, i => system.ActorOf(Props.Create(() => new Idle()), $"idle-{i}"));
-        Measure("Session actor (watches its transport)", n, i => system.ActorOf(Session.Props("lobby", $"m{i}", sink), $"session-{i}"));
+        Measure("Session actor (watches its transport)", n, i => system.ActorOf(Session.Props("lobby", new Entice.Wire.MemberInfo($"m{i}", bundle), sink), $"session-{i}"));
         system.Terminate().Wait(TimeSpan.FromSeconds(10));
     }
 
