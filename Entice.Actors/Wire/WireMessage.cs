@@ -42,7 +42,11 @@ public sealed record Envelope(string Room, string Sender, string Recipient, ulon
 public sealed record EnvelopeAck(ulong Id) : WireMessage;
 
 /// <summary>Server: the envelope with <paramref name="Id"/> was not routed (e.g. its recipient is not in the room).</summary>
-public sealed record EnvelopeRefused(ulong Id, string Code, string Message) : WireMessage;
+public sealed record EnvelopeRefused(ulong Id, string Code, string Message) : WireMessage
+{
+    /// <summary>Cut to what one wire string holds: messages quote names the client chose.</summary>
+    public string Message { get; init; } = WireText.Fit(Message);
+}
 
 public sealed record Ping(ulong Nonce) : WireMessage;
 
@@ -54,7 +58,11 @@ public sealed record Goodbye : WireMessage;
 public sealed record GoodbyeAck : WireMessage;
 
 /// <summary>A refusal with a stable machine-readable <see cref="Code"/> (see <see cref="ErrorCodes"/>).</summary>
-public sealed record ErrorMessage(string Code, string Message) : WireMessage;
+public sealed record ErrorMessage(string Code, string Message) : WireMessage
+{
+    /// <summary>Cut to what one wire string holds: messages quote names the client chose.</summary>
+    public string Message { get; init; } = WireText.Fit(Message);
+}
 
 /// <summary>A member as the server announces it: a name and the public keys that client published.</summary>
 public sealed record MemberInfo(string Name, IdentityBundle Identity);
