@@ -26,6 +26,7 @@ public sealed class SessionBook : IDisposable
     private readonly Func<DateTimeOffset> clock;
     private readonly SignedPrekeyRing signedPrekeys;
     private readonly Dictionary<SessionId, RatchetSession> sessions = [];
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IdentityBundle, IdentityBundle> verifiedBundles = new();
     private readonly Dictionary<string, SessionId> sendingTo = new(StringComparer.Ordinal);
 
     // Sessions we responded to and then dropped (ForgetPeer, eviction), with the signed prekey they used: a
@@ -124,7 +125,7 @@ public sealed class SessionBook : IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(ctx);
-        if (!IdentitySignatures.VerifyBundle(peer.Bundle))
+        if (!VerifiedOnce(peer.Bundle))
         {
             throw new CryptoException("The peer's key bundle has an invalid signature.");
         }
@@ -166,7 +167,7 @@ public sealed class SessionBook : IDisposable
             return DecryptResult.Fail(DecryptFailure.Malformed);
         }
 
-        if (sender.Name is null || !IdentitySignatures.VerifyBundle(sender.Bundle))
+        if (sender.Name is null || !VerifiedOnce(sender.Bundle))
         {
             return DecryptResult.Fail(DecryptFailure.Invalid);
         }
@@ -262,6 +263,20 @@ public sealed class SessionBook : IDisposable
             book.Dispose();
             throw;
         }
+    }
+
+    // Two Ed25519 verifications per message were most of its cost; a bundle object is immutable in
+    // practice (the chat actor keeps one per member), so once verified it stays verified.
+    private bool VerifiedOnce(IdentityBundle? bundle)
+    {
+        if (bundle is null)
+            return false;
+        if (verifiedBundles.TryGetValue(bundle, out _))
+            return true;
+        if (!IdentitySignatures.VerifyBundle(bundle))
+            return false;
+        verifiedBundles.AddOrUpdate(bundle, bundle);
+        return true;
     }
 
     public void Dispose()

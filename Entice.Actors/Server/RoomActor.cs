@@ -9,7 +9,8 @@ namespace Entice.Server;
 /// in place (same ref, membership untouched, other members never notice); a session that stops means
 /// its member left. If the room itself crashes, its sessions survive the restart and tell the new
 /// instance who they stand for, so nobody is disconnected. Each envelope is encoded once and the same
-/// frame is handed to every recipient; the sender gets an EnvelopeAck once it is routed.
+/// frame is handed straight to every recipient's transport (one hop, no copy); the sender gets an
+/// EnvelopeAck once it is routed.
 /// </summary>
 internal sealed class RoomActor : ReceiveActor
 {
@@ -89,7 +90,7 @@ internal sealed class RoomActor : ReceiveActor
 
         var announce = WireCodec.EncodeFrame(new MemberJoined(_name, join.Member));
         foreach (var m in _members.Values.Where(m => m.Info.Name != name))
-            m.Session.Tell(new Session.Deliver(announce));
+            m.Transport.Tell(new ClientTransport.Send(announce));
         _log.Info("{Name} joined room {Room} ({Count} members)", name, _name, _members.Count);
     }
 
@@ -99,8 +100,10 @@ internal sealed class RoomActor : ReceiveActor
             return; // The sender left between sending and routing; nothing to do.
 
         var frame = WireCodec.EncodeFrame(envelope);
-        var ack = new Session.Deliver(WireCodec.EncodeFrame(new EnvelopeAck(envelope.Id)));
-        var hex = Convert.ToHexStringLower(envelope.Ciphertext.AsSpan(0, Math.Min(_settings.LogHexPrefix, envelope.Ciphertext.Length)));
+        var ack = new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeAck(envelope.Id)));
+        var hex = _log.IsInfoEnabled
+            ? Convert.ToHexStringLower(envelope.Ciphertext.AsSpan(0, Math.Min(_settings.LogHexPrefix, envelope.Ciphertext.Length)))
+            : "";
         if (envelope.Recipient.Length == 0)
         {
             var count = 0;
@@ -108,10 +111,10 @@ internal sealed class RoomActor : ReceiveActor
             {
                 if (m.Info.Name == envelope.Sender)
                     continue;
-                m.Session.Tell(new Session.Deliver(frame));
+                m.Transport.Tell(new ClientTransport.Send(frame));
                 count++;
             }
-            from.Session.Tell(ack);
+            from.Transport.Tell(ack);
             _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
                 [envelope.Id, envelope.Sender, _name, count, envelope.Ciphertext.Length, hex]);
             return;
@@ -119,12 +122,12 @@ internal sealed class RoomActor : ReceiveActor
 
         if (!_members.TryGetValue(envelope.Recipient, out var to))
         {
-            from.Session.Tell(new Session.Deliver(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NoSuchMember,
+            from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NoSuchMember,
                 $"{envelope.Recipient} is not in room {_name}"))));
             return;
         }
-        to.Session.Tell(new Session.Deliver(frame));
-        from.Session.Tell(ack);
+        to.Transport.Tell(new ClientTransport.Send(frame));
+        from.Transport.Tell(ack);
         _log.Info("Relayed envelope {EnvelopeId} from {Sender} to {Recipient} in {Room}{Kind}: {Size} B {CiphertextPrefix}…",
             [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Direct ? " (direct)" : "", envelope.Ciphertext.Length, hex]);
     }
@@ -140,7 +143,7 @@ internal sealed class RoomActor : ReceiveActor
 
         var announce = WireCodec.EncodeFrame(new MemberLeft(_name, name));
         foreach (var m in _members.Values)
-            m.Session.Tell(new Session.Deliver(announce));
+            m.Transport.Tell(new ClientTransport.Send(announce));
         _log.Info("{Name} left room {Room} ({Count} members)", name, _name, _members.Count);
     }
 

@@ -6,7 +6,8 @@ namespace Entice.Server;
 /// <summary>
 /// A member's presence in one room: a child of the room, standing in for the client there. The socket
 /// belongs to a separate transport actor (Akka.IO cannot hand a connection to another actor, and an
-/// actor cannot change its parent), which the session watches.
+/// actor cannot change its parent), which the session watches. Inbound traffic passes through the
+/// session (which stamps who sent it); outbound frames go from the room to the transport directly.
 /// </summary>
 public static class Session
 {
@@ -15,9 +16,6 @@ public static class Session
 
     /// <summary>From the transport: the client sent this envelope into the room.</summary>
     public sealed record Publish(Envelope Envelope);
-
-    /// <summary>From the room: an encoded frame for this member.</summary>
-    public sealed record Deliver(byte[] Frame);
 
     /// <summary>From the transport: the client leaves the room.</summary>
     public sealed record Leave;

@@ -5,7 +5,7 @@ namespace Entice.Server;
 
 /// <summary>
 /// One state. Stamps the authenticated member name and the room on what the client sends (a client
-/// cannot speak as someone else), and passes what the room routes to the member's transport.
+/// cannot speak as someone else). If the transport goes, the member goes.
 /// </summary>
 internal sealed class SessionActor : ReceiveActor
 {
@@ -16,12 +16,6 @@ internal sealed class SessionActor : ReceiveActor
 
         Receive<Session.Publish>(p =>
             Context.Parent.Tell(new Room.Route(p.Envelope with { Room = room, Sender = member })));
-
-        Receive<Session.Deliver>(d =>
-        {
-            ArgumentNullException.ThrowIfNull(d.Frame);
-            transport.Tell(new ClientTransport.Send(d.Frame));
-        });
 
         Receive<Session.Leave>(_ => Context.Parent.Tell(new Room.Leave(member)));
         Receive<Session.Reattach>(_ => Context.Parent.Tell(new Room.Rejoin(info, transport)));

@@ -104,7 +104,15 @@ CONF
 
 start_entice() { # sets LAST_PID LAST_PORT
   local out="$WORK/entice.$RANDOM.log"
-  dotnet "$SERVER_DLL" --host 127.0.0.1 --port 0 --log-level "$ENTICE_LOG_LEVEL" >"$out" 2>&1 &
+  # Flood protection off, as for ngIRCd (MaxPenaltyTime = 0): the benchmark is the flood.
+  cat >"$WORK/entice-bench.conf" <<'CONF'
+entice.server {
+  rate-limit.envelopes-per-second = 0
+  max-connections = 20000
+  handshake-timeout = 60s
+}
+CONF
+  dotnet "$SERVER_DLL" --host 127.0.0.1 --port 0 --log-level "$ENTICE_LOG_LEVEL" --config "$WORK/entice-bench.conf" >"$out" 2>&1 &
   local pid=$!; STARTED+=("$pid")
   for _ in $(seq 300); do grep -q '^Listening on 127.0.0.1:' "$out" && break; sleep 0.1; done
   local port; port=$(grep -o '^Listening on 127.0.0.1:[0-9]*' "$out" | head -1 | cut -d: -f2)

@@ -116,9 +116,9 @@ public sealed class RoomSpecs : TestKit
         var (bob, bobSession) = await JoinAsync(_bob, alice);
         var (carol, carolSession) = await JoinAsync(_carol, alice, bob);
 
-        await EventFilter.Exception<ArgumentNullException>().ExpectOneAsync(async () =>
+        await EventFilter.Exception<NullReferenceException>().ExpectOneAsync(async () =>
         {
-            bobSession.Tell(new Session.Deliver(null!)); // a bug in handling bob's traffic
+            bobSession.Tell(new Session.Publish(null!)); // a bug in handling bob's traffic
             await Task.Yield();
         });
 
