@@ -18,11 +18,12 @@ var keyDirOption = new Option<string?>("--key-dir") { Description = "Where your 
 var jsonOption = new Option<bool>("--json") { Description = "One JSON event per line on stdout, for scripts" };
 var plainOption = new Option<bool>("--plain") { Description = "Line mode: read lines from stdin, print lines (the default when stdin or stdout is not a terminal)" };
 var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over hocon/client.conf" };
+var passphraseFileOption = new Option<string?>("--passphrase-file") { Description = "Read the key directory's passphrase from the first line of FILE; a new key directory given a passphrase is protected by it (at a terminal you are asked instead)" };
 var logLevelOption = new Option<string?>("--log-level") { Description = "Diagnostics: Warning (default), Information, Debug; on stderr, or in KEY-DIR/client.log while the terminal UI runs" };
 
 var root = new RootCommand("Entice chat client: end-to-end encrypted chat through an Entice relay.")
 {
-    nameOption, serverOption, roomOption, keyDirOption, jsonOption, plainOption, configOption, logLevelOption,
+    nameOption, serverOption, roomOption, keyDirOption, jsonOption, plainOption, configOption, passphraseFileOption, logLevelOption,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -56,8 +57,58 @@ root.SetAction(async (parse, cancel) =>
     IdentityKeys identity;
     try
     {
-        keys = new KeyDirectory(keyDirPath);
+        var kind = CryptoAgent.InspectKeyDirectory(keyDirPath);
+        string? passphrase;
+        if (parse.GetValue(passphraseFileOption) is { } passphraseFile)
+        {
+            try
+            {
+                passphrase = ReadPassphraseFile(passphraseFile);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException)
+            {
+                return Fail($"cannot read the passphrase file {passphraseFile}: {ex.Message}");
+            }
+            if (passphrase is null)
+                return Fail($"the passphrase file {passphraseFile} is empty");
+        }
+        else if (kind == CryptoAgent.KeyDirectoryKind.Plain)
+            passphrase = null;
+        else if (Console.IsInputRedirected)
+        {
+            if (kind == CryptoAgent.KeyDirectoryKind.Protected)
+                return Fail($"the key directory {keyDirPath} is protected by a passphrase: give it with --passphrase-file FILE (stdin is not a terminal)");
+            passphrase = null;
+        }
+        else if (kind == CryptoAgent.KeyDirectoryKind.Protected)
+        {
+            passphrase = Prompt($"Passphrase for {keyDirPath}: ");
+            if (passphrase is null)
+                return Fail("no passphrase given");
+        }
+        else
+        {
+            passphrase = Prompt($"New key directory {keyDirPath}. Passphrase to protect it (empty for none): ");
+            if (passphrase is not null && Prompt("Again: ") != passphrase)
+                return Fail("the passphrases differ; nothing was created");
+        }
+
+        keys = new KeyDirectory(keyDirPath, passphrase);
         identity = keys.LoadOrCreateIdentity(out _);
+        try
+        {
+            // Refuse to start on sessions we cannot read rather than start over without them.
+            CryptoAgent.CheckSavedSessions(name, identity, keys);
+        }
+        catch
+        {
+            identity.Dispose();
+            throw;
+        }
+    }
+    catch (CryptoException ex) when (ex.Message.Contains("wrong passphrase", StringComparison.Ordinal))
+    {
+        return Fail($"{ex.Message.TrimEnd('.')} (in {keyDirPath})");
     }
     catch (Exception ex) when (ex is CryptoException or IOException or UnauthorizedAccessException)
     {
@@ -115,6 +166,39 @@ root.SetAction(async (parse, cancel) =>
     }
 });
 return await root.Parse(args).InvokeAsync();
+
+// The first line of FILE, without its line ending; null when there is none.
+static string? ReadPassphraseFile(string file)
+{
+    using var reader = new StreamReader(file, new UTF8Encoding(false, throwOnInvalidBytes: true));
+    var line = reader.ReadLine();
+    return string.IsNullOrEmpty(line) ? null : line;
+}
+
+// Asks on stderr with no echo; null for an empty answer or end of input.
+static string? Prompt(string question)
+{
+    Console.Error.Write(question);
+    var text = new StringBuilder();
+    while (true)
+    {
+        var key = Console.ReadKey(intercept: true);
+        if (key.Key == ConsoleKey.Enter)
+            break;
+        if (key.Key == ConsoleKey.Backspace)
+        {
+            if (text.Length > 0)
+                text.Length--;
+            continue;
+        }
+        if (key.Key == ConsoleKey.D && key.Modifiers.HasFlag(ConsoleModifiers.Control))
+            break;
+        if (!char.IsControl(key.KeyChar))
+            text.Append(key.KeyChar);
+    }
+    Console.Error.WriteLine();
+    return text.Length == 0 ? null : text.ToString();
+}
 
 static int Fail(string message)
 {

@@ -11,9 +11,89 @@ namespace Entice.Client;
 /// </summary>
 public static class CryptoAgent
 {
+    /// <summary>Error code of the <see cref="DecryptRejected"/> that says our sessions with a peer were reset.</summary>
+    public const string SessionResetCode = "session_reset";
+
+    /// <summary>Name of the small public file in the key directory that records when the current signed prekey was made.</summary>
+    public const string PrekeyInfoFileName = "signed-prekey.txt";
+
     /// <param name="identity">Ownership passes to the actor, which disposes it when it stops.</param>
     public static Props Props(string name, IdentityKeys identity, KeyDirectory keys, int maxSkip) =>
-        Akka.Actor.Props.Create(() => new CryptoAgentActor(name, identity, keys, maxSkip));
+        Props(name, identity, keys, new Options { MaxSkip = maxSkip });
+
+    /// <param name="identity">Ownership passes to the actor, which disposes it when it stops.</param>
+    public static Props Props(string name, IdentityKeys identity, KeyDirectory keys, Options options) =>
+        Akka.Actor.Props.Create(() => new CryptoAgentActor(name, identity, keys, options));
+
+    /// <summary>
+    /// The actor's knobs. A null value is read from <c>entice.client</c> in the actor system's config
+    /// (see hocon/client.conf), else the built-in default.
+    /// </summary>
+    public sealed record Options
+    {
+        public int MaxSkip { get; init; } = SessionBook.DefaultMaxSkip;
+
+        /// <summary>A signed prekey older than this is replaced at start and when the identity is asked for (default 7 days).</summary>
+        public TimeSpan? SignedPrekeyRotation { get; init; }
+
+        /// <summary>How long a replaced signed prekey is still accepted (default 14 days).</summary>
+        public TimeSpan? SignedPrekeyGracePeriod { get; init; }
+
+        /// <summary>Consecutive unreadable messages from one peer (unknown session or prekey, failed authentication) before its sessions are reset (default 2).</summary>
+        public int? SessionResetAfter { get; init; }
+
+        /// <summary>For tests: the time (default the system clock).</summary>
+        public Func<DateTimeOffset>? Clock { get; init; }
+    }
+
+    /// <summary>What a key directory holds, judged from its files without a passphrase.</summary>
+    public enum KeyDirectoryKind
+    {
+        /// <summary>No identity yet: it will be created (protected if a passphrase is given).</summary>
+        New,
+
+        /// <summary>An identity stored without a passphrase.</summary>
+        Plain,
+
+        /// <summary>An identity sealed under a passphrase.</summary>
+        Protected,
+    }
+
+    /// <summary>Whether <paramref name="path"/> holds no identity, a plain one or a passphrase-protected one.</summary>
+    public static KeyDirectoryKind InspectKeyDirectory(string path)
+    {
+        var file = System.IO.Path.Combine(path, KeyDirectory.IdentityFileName);
+        if (!File.Exists(file))
+            return KeyDirectoryKind.New;
+        var bytes = File.ReadAllBytes(file);
+        try
+        {
+            return bytes.Length != 2 * IdentityKeys.PrivateKeySize && SealedFile.LooksSealed(bytes) ? KeyDirectoryKind.Protected : KeyDirectoryKind.Plain;
+        }
+        finally
+        {
+            Array.Clear(bytes);
+        }
+    }
+
+    /// <summary>
+    /// Open the saved sessions, if any, the way the actor will (then drop them), so a program can refuse to
+    /// start on a wrong passphrase or a damaged sessions file. Throws <see cref="CryptoException"/>.
+    /// </summary>
+    public static void CheckSavedSessions(string name, IdentityKeys identity, KeyDirectory keys)
+    {
+        var saved = keys.LoadSessions();
+        if (saved is null)
+            return;
+        try
+        {
+            SessionBook.Import(identity, name, saved).Dispose();
+        }
+        finally
+        {
+            Array.Clear(saved);
+        }
+    }
 
     public sealed record GetIdentity;
 

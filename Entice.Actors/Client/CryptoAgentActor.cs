@@ -6,49 +6,222 @@ using Entice.Wire;
 namespace Entice.Client;
 
 /// <summary>
-/// One state. Owns the identity, a signed prekey made fresh for this run (so ciphertext recorded
-/// before a restart cannot be replayed into this run), the pairwise sessions and the pin store.
-/// Logs never include plaintext, keys or ciphertext: only names and outcomes.
+/// One state. Owns the identity, the session book (sessions, signed and one-time prekeys, skipped keys)
+/// and the pin store. The book is kept in the key directory (sessions.bin, sealed under the passphrase if
+/// there is one) and restored at start, so a restarted client continues its conversations. It is saved
+/// before any answer that depends on the change leaves the actor (a sent message must never reuse a
+/// message key after a crash, a shown one never be shown again): answers are held while a save is due,
+/// and one save covers everything already in the mailbox. Logs never include plaintext, keys or
+/// ciphertext: only names and outcomes.
 /// </summary>
 internal sealed class CryptoAgentActor : ReceiveActor
 {
     private const int MaxHeldPerPeer = 256;
+    private static readonly TimeSpan DefaultRotation = TimeSpan.FromDays(7);
+    private const int DefaultSessionResetAfter = 2;
 
     private readonly string _name;
     private readonly IdentityKeys _identity;
     private readonly KeyDirectory _keys;
-    private readonly SignedPrekey _prekey;
     private readonly SessionBook _sessions;
-    private readonly IdentityBundle _bundle;
+    private readonly Func<DateTimeOffset> _clock;
+    private readonly TimeSpan _rotation;
+    private readonly int _resetAfter;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _blocked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<CryptoAgent.Decrypt>> _held = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ulong> _sendSequence = new(StringComparer.Ordinal);
 
-    public CryptoAgentActor(string name, IdentityKeys identity, KeyDirectory keys, int maxSkip)
+    // Consecutive unreadable messages per peer that point at stale state; peers whose sessions we reset
+    // (no second warning until a message from or to them goes through).
+    private readonly Dictionary<string, int> _staleFailures = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reset = new(StringComparer.Ordinal);
+
+    // Answers held until the state they depend on is saved.
+    private readonly List<(IActorRef To, object Message)> _pending = [];
+    private bool _dirty;
+    private bool _saveScheduled;
+    private IdentityBundle _bundle;
+    private (uint Id, DateTimeOffset CreatedAt) _prekeyInfo;
+
+    public CryptoAgentActor(string name, IdentityKeys identity, KeyDirectory keys, CryptoAgent.Options options)
     {
         _name = name;
         _identity = identity;
         _keys = keys;
-        _prekey = SignedPrekey.Create(identity, (uint)Random.Shared.Next(1, int.MaxValue));
-        _sessions = new SessionBook(identity, name, _prekey, maxSkip);
-        _bundle = Bundles.CreateBundle(identity, _prekey);
+        _clock = options.Clock ?? (() => DateTimeOffset.UtcNow);
+        var config = Context.System.Settings.Config;
+        _rotation = options.SignedPrekeyRotation ?? config.GetTimeSpan("entice.client.signed-prekey-rotation", DefaultRotation, allowInfinite: true);
+        var grace = options.SignedPrekeyGracePeriod ?? config.GetTimeSpan("entice.client.signed-prekey-grace-period", SessionBook.DefaultSignedPrekeyGracePeriod, allowInfinite: false);
+        _resetAfter = Math.Max(1, options.SessionResetAfter ?? config.GetInt("entice.client.session-reset-after", DefaultSessionResetAfter));
 
-        Receive<CryptoAgent.GetIdentity>(_ => Sender.Tell(new CryptoAgent.IdentityInfo(_bundle, _identity.Public.Fingerprint)));
-        Receive<CryptoAgent.SignHello>(s => Sender.Tell(new CryptoAgent.HelloSigned(IdentitySignatures.SignHello(_identity, s.Challenge, _name))));
-        Receive<CryptoAgent.ObservePeer>(o => Sender.Tell(new CryptoAgent.PeerObserved(o.Peer.Name, Observe(o.Peer))));
+        try
+        {
+            var saved = keys.LoadSessions();
+            if (saved is not null)
+            {
+                try
+                {
+                    _sessions = SessionBook.Import(identity, name, saved, options.MaxSkip, clock: _clock, signedPrekeyGracePeriod: grace);
+                }
+                finally
+                {
+                    Array.Clear(saved);
+                }
+                _prekeyInfo = ReadPrekeyInfo();
+                _log.Info("Restored the saved sessions of {Name}", name);
+            }
+            else
+            {
+                using var prekey = SignedPrekey.Create(identity, NewPrekeyId());
+                _sessions = new SessionBook(identity, name, prekey, options.MaxSkip, clock: _clock, signedPrekeyGracePeriod: grace);
+                _prekeyInfo = (prekey.Id, _clock());
+                WritePrekeyInfo();
+                _dirty = true;
+            }
+            RotateIfDue();
+            _bundle = _sessions.CreateBundle();
+            // Before anyone sees the bundle: a prekey we publish must survive a crash.
+            Save();
+        }
+        catch
+        {
+            _sessions?.Dispose();
+            identity.Dispose();
+            throw;
+        }
+
+        Receive<CryptoAgent.GetIdentity>(_ =>
+        {
+            RotateIfDue();
+            Answer(new CryptoAgent.IdentityInfo(_bundle, _identity.Public.Fingerprint));
+        });
+        Receive<CryptoAgent.SignHello>(s => Answer(new CryptoAgent.HelloSigned(IdentitySignatures.SignHello(_identity, s.Challenge, _name))));
+        Receive<CryptoAgent.ObservePeer>(o => Answer(new CryptoAgent.PeerObserved(o.Peer.Name, Observe(o.Peer))));
         Receive<CryptoAgent.Encrypt>(OnEncrypt);
-        Receive<CryptoAgent.Decrypt>(d => Sender.Tell(OnDecrypt(d)));
-        Receive<CryptoAgent.ComputeSafetyNumber>(c => Sender.Tell(new CryptoAgent.SafetyNumberComputed(c.Peer.Name,
+        Receive<CryptoAgent.Decrypt>(d => Answer(OnDecrypt(d)));
+        Receive<CryptoAgent.ComputeSafetyNumber>(c => Answer(new CryptoAgent.SafetyNumberComputed(c.Peer.Name,
             SafetyNumber.ForIdentities(_identity.Public, _name, PublicIdentity.FromBundle(c.Peer.Identity), c.Peer.Name))));
         Receive<CryptoAgent.Trust>(OnTrust);
+        Receive<SaveNow>(_ => Flush());
     }
 
     protected override void PostStop()
     {
+        Flush();
         _sessions.Dispose();
-        _prekey.Dispose();
         _identity.Dispose();
+    }
+
+    private sealed record SaveNow
+    {
+        public static readonly SaveNow Instance = new();
+    }
+
+    /// <summary>Reply to the current sender, after the pending save if one is due (answers keep their order).</summary>
+    private void Answer(object message)
+    {
+        if (_saveScheduled)
+            _pending.Add((Sender, message));
+        else
+            Sender.Tell(message);
+    }
+
+    /// <summary>The book changed: save it once the messages already in the mailbox are handled.</summary>
+    private void Changed()
+    {
+        _dirty = true;
+        if (_saveScheduled)
+            return;
+        _saveScheduled = true;
+        Self.Tell(SaveNow.Instance);
+    }
+
+    private void Flush()
+    {
+        Save();
+        _saveScheduled = false;
+        foreach (var (to, message) in _pending)
+            to.Tell(message, Self);
+        _pending.Clear();
+    }
+
+    private void Save()
+    {
+        if (!_dirty)
+            return;
+        var state = _sessions.Export();
+        try
+        {
+            _keys.SaveSessions(state);
+            _dirty = false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptoException)
+        {
+            // Kept dirty: the next change tries again, and PostStop once more.
+            _log.Error("Could not save the session state to the key directory: {Error}", ex.Message);
+        }
+        finally
+        {
+            Array.Clear(state);
+        }
+    }
+
+    private void RotateIfDue()
+    {
+        var now = _clock();
+        if (_rotation == Timeout.InfiniteTimeSpan || now - _prekeyInfo.CreatedAt < _rotation)
+            return;
+        using var prekey = SignedPrekey.Create(_identity, NewPrekeyId());
+        _sessions.AddSignedPrekey(prekey);
+        _log.Info("Rotated the signed prekey (#{Old} -> #{New})", _prekeyInfo.Id, prekey.Id);
+        _prekeyInfo = (prekey.Id, now);
+        _bundle = _sessions.CreateBundle();
+        WritePrekeyInfo();
+        Changed();
+    }
+
+    private uint NewPrekeyId()
+    {
+        // Random, so a restored old copy of the key directory cannot reissue an id a peer has seen.
+        uint id;
+        do
+            id = (uint)Random.Shared.Next(1, int.MaxValue);
+        while (_sessions is not null && id == _sessions.CurrentSignedPrekeyId);
+        return id;
+    }
+
+    /// <summary>When the current signed prekey was made; an unknown or mismatching record counts as now.</summary>
+    private (uint Id, DateTimeOffset CreatedAt) ReadPrekeyInfo()
+    {
+        var current = _sessions.CurrentSignedPrekeyId;
+        try
+        {
+            var parts = File.ReadAllText(Path.Combine(_keys.Path, CryptoAgent.PrekeyInfoFileName)).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (parts.Length == 2 && uint.TryParse(parts[0], out var id) && id == current
+                && long.TryParse(parts[1], out var ms) && ms >= 0 && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+                return (id, DateTimeOffset.FromUnixTimeMilliseconds(ms));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+        var info = (current, _clock());
+        _prekeyInfo = info;
+        WritePrekeyInfo();
+        return info;
+    }
+
+    private void WritePrekeyInfo()
+    {
+        try
+        {
+            KeyFiles.WritePrivateFileAtomic(Path.Combine(_keys.Path, CryptoAgent.PrekeyInfoFileName),
+                System.Text.Encoding.ASCII.GetBytes($"{_prekeyInfo.Id} {_prekeyInfo.CreatedAt.ToUnixTimeMilliseconds()}\n"), overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.Warning("Could not record the signed prekey's age: {Error}", ex.Message);
+        }
     }
 
     private PeerKeyStatus Observe(MemberInfo peer)
@@ -69,6 +242,7 @@ internal sealed class CryptoAgentActor : ReceiveActor
                 _log.Warning("The identity key of {Peer} changed; nothing is sent to them until the user trusts it", peer.Name);
                 _blocked.Add(peer.Name);
                 _sessions.ForgetPeer(peer.Name);
+                Changed();
                 return PeerKeyStatus.Changed;
         }
     }
@@ -79,7 +253,7 @@ internal sealed class CryptoAgentActor : ReceiveActor
         if (_blocked.Contains(to) || _keys.Pins.Check(to, PublicIdentity.FromBundle(e.Recipient.Identity)) == PinStatus.Changed)
         {
             _blocked.Add(to);
-            Sender.Tell(new CryptoAgent.EncryptRefused(to, ErrorCodes.UntrustedKey,
+            Answer(new CryptoAgent.EncryptRefused(to, ErrorCodes.UntrustedKey,
                 $"not sent to {to}: their key changed. Compare safety numbers (/verify {to}), then /trust {to} to accept it"));
             return;
         }
@@ -90,7 +264,10 @@ internal sealed class CryptoAgentActor : ReceiveActor
         var context = new MessageContext(e.Room, _name, to, e.Direct);
         var ciphertext = _sessions.Encrypt(new PeerKeys(to, e.Recipient.Identity), context, plaintext);
         Array.Clear(plaintext);
-        Sender.Tell(new CryptoAgent.Encrypted(new Envelope(e.Room, _name, to, e.EnvelopeId, e.Direct, ciphertext)));
+        // After a reset this started a new session: the peer can read us again.
+        _reset.Remove(to);
+        Changed();
+        Answer(new CryptoAgent.Encrypted(new Envelope(e.Room, _name, to, e.EnvelopeId, e.Direct, ciphertext)));
     }
 
     private object OnDecrypt(CryptoAgent.Decrypt d)
@@ -111,9 +288,23 @@ internal sealed class CryptoAgentActor : ReceiveActor
         if (!result.Succeeded)
         {
             _log.Warning("Rejected envelope {EnvelopeId} from {Peer}: {Failure}", env.Id, from, result.Failure);
+            if (StaleStateSuspected(from, result.Failure.Value))
+            {
+                _log.Warning("Messages from {Peer} keep failing ({Failure}): our saved state is older than the conversation; resetting its sessions", from, result.Failure);
+                _sessions.ForgetPeer(from);
+                _reset.Add(from);
+                _staleFailures.Remove(from);
+                Changed();
+                return new CryptoAgent.DecryptRejected(from, CryptoAgent.SessionResetCode,
+                    $"messages from {from} could not be read: this key directory is older than the conversation; a new session is being set up (it starts with your next message to {from})",
+                    d.Ticket);
+            }
             var code = result.Failure == DecryptFailure.Replay ? ErrorCodes.Replay : ErrorCodes.DecryptFailed;
             return new CryptoAgent.DecryptRejected(from, code, Describe(result.Failure.Value, from), d.Ticket);
         }
+        _staleFailures.Remove(from);
+        _reset.Remove(from);
+        Changed();
         if (!ChatPlaintext.TryDecode(result.Plaintext, out var plaintext))
             return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, $"a message from {from} decrypted to something unreadable", d.Ticket);
         return new CryptoAgent.Decrypted(env.Room, from, env.Direct, plaintext, d.Ticket);
@@ -124,25 +315,46 @@ internal sealed class CryptoAgentActor : ReceiveActor
         var name = t.Peer.Name;
         if (!IdentitySignatures.VerifyBundle(t.Peer.Identity))
         {
-            Sender.Tell(new CryptoAgent.EncryptRefused(name, ErrorCodes.UntrustedKey, $"the keys announced for {name} do not verify and cannot be trusted"));
+            Answer(new CryptoAgent.EncryptRefused(name, ErrorCodes.UntrustedKey, $"the keys announced for {name} do not verify and cannot be trusted"));
             return;
         }
         _keys.Pins.Accept(name, PublicIdentity.FromBundle(t.Peer.Identity));
         _blocked.Remove(name);
         _sessions.ForgetPeer(name);
-        Sender.Tell(new CryptoAgent.TrustAccepted(name));
+        _staleFailures.Remove(name);
+        _reset.Remove(name);
+        Changed();
+        Answer(new CryptoAgent.TrustAccepted(name));
         if (_held.Remove(name, out var held))
         {
             foreach (var d in held)
-                Sender.Tell(OnDecrypt(d with { Sender = t.Peer }));
+                Answer(OnDecrypt(d with { Sender = t.Peer }));
         }
+    }
+
+    /// <summary>
+    /// Counts failures that a stale state produces (a session or prekey we do not hold, or a session that
+    /// moved on without us) and says when they repeat. Once reset, a peer is not reset again until a
+    /// message from or to it goes through.
+    /// </summary>
+    private bool StaleStateSuspected(string from, DecryptFailure failure)
+    {
+        if (failure is not (DecryptFailure.UnknownSession or DecryptFailure.UnknownPrekey or DecryptFailure.Invalid))
+            return false;
+        if (_reset.Contains(from))
+            return false;
+        var count = _staleFailures.GetValueOrDefault(from) + 1;
+        _staleFailures[from] = count;
+        return count >= _resetAfter;
     }
 
     private static string Describe(DecryptFailure failure, string from) => failure switch
     {
         DecryptFailure.Replay => $"a message from {from} was a replay of one already shown; ignored",
         DecryptFailure.TooFarAhead => $"a message from {from} is too far ahead of the conversation; ignored",
-        DecryptFailure.UnknownPrekey => $"a message from {from} was for an earlier run of this client and cannot be read",
+        DecryptFailure.UnknownPrekey => $"a message from {from} was sent to a prekey of ours that this client no longer holds (replaced and expired, or from a newer copy of this key directory); it cannot be read",
+        DecryptFailure.UnknownSession => $"a message from {from} belongs to a conversation this client has no record of (its key directory was reset, replaced or restored from an older copy); it cannot be read",
+        DecryptFailure.Malformed => $"a message from {from} is not a valid Entice ciphertext; not shown",
         _ => $"a message from {from} failed authentication (altered or forged); not shown",
     };
 }
