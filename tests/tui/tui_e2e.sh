@@ -65,9 +65,11 @@ else
     fail "server did not start"; echo "$PASSED passed, $FAILED failed"; exit 1
 fi
 
-# The UI client, in a fixed-size terminal; its exit code lands in a file.
+# The UI client, in a fixed-size terminal; its exit code lands in a file. Its key directory is protected
+# by a passphrase from a file (at a terminal it would otherwise ask for one before the UI starts).
+printf 'correct horse battery staple\n' > "$WORK/alice.pass"
 tmux new-session -d -s "$SESSION" -x 120 -y 40 \
-    "TERM=xterm-256color '$CLIENT' --name alice --server 127.0.0.1:$PORT --key-dir '$WORK/alice'; echo \$? > '$WORK/alice.exit'; sleep 60"
+    "TERM=xterm-256color '$CLIENT' --name alice --server 127.0.0.1:$PORT --key-dir '$WORK/alice' --passphrase-file '$WORK/alice.pass'; echo \$? > '$WORK/alice.exit'; sleep 60"
 if wait_for 20 screen_has "connected"; then pass "UI starts and shows the connection"; else fail "UI did not connect"; fi
 
 # The JSON client: stdin from a FIFO held open on fd 7, stdout to a file.
