@@ -14,7 +14,7 @@ SERVER_PID=""
 BOB_PID=""
 
 cleanup() {
-    [ -n "${WATCHDOG:-}" ] && { pkill -P "$WATCHDOG" 2>/dev/null; kill "$WATCHDOG" 2>/dev/null; }
+    [ -n "${WATCHDOG:-}" ] && { touch "$DONE_FLAG"; pkill -P "$WATCHDOG" 2>/dev/null; }
     tmux kill-session -t "$SESSION" 2>/dev/null
     [ -n "$BOB_PID" ] && kill "$BOB_PID" 2>/dev/null
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
@@ -26,7 +26,8 @@ trap cleanup EXIT
 trap 'echo "tui_e2e: stopped (timed out after 5 minutes, or interrupted)" >&2; exit 1' INT TERM
 # The whole run may take at most 5 minutes (the build included). The watchdog keeps none of our output
 # streams open, so a caller reading them (CI's tee) is not held up by its sleep.
-( sleep 300; kill -TERM $$ ) </dev/null >/dev/null 2>&1 &
+DONE_FLAG="$WORK.done"
+( sleep 300; if [ -e "$DONE_FLAG" ]; then rm -f "$DONE_FLAG"; else kill -TERM $$; fi ) </dev/null >/dev/null 2>&1 &
 WATCHDOG=$!
 
 pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
@@ -141,6 +142,5 @@ if wait_for 15 test -s "$WORK/alice.exit" && [ "$(cat "$WORK/alice.exit")" = "0"
 if wait_for 10 bob_has '"event":"left","room":"lobby","name":"alice"'; then pass "the json client sees alice leave"; else fail "json client did not see alice leave"; fi
 
 if [ "${TUI_E2E_SHOW:-}" = 1 ]; then cat "$WORK/screen-verify.txt"; fi
-pkill -P "$WATCHDOG" 2>/dev/null; kill "$WATCHDOG" 2>/dev/null
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
