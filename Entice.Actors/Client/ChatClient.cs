@@ -17,7 +17,9 @@ public static class ChatClient
     /// A line the user typed. Plain text goes to <paramref name="Room"/>, or to the room joined last
     /// when null (line mode has no notion of a selected room; a windowed UI does).
     /// </summary>
-    public sealed record UserLine(string Line, string? Room = null)
+    /// <param name="Tag">Chosen by the caller and echoed in the <see cref="SentEvent"/> of this line (a UI
+    /// uses it to mark the line it already shows).</param>
+    public sealed record UserLine(string Line, string? Room = null, string? Tag = null)
     {
         public override string ToString() => "UserLine";
     }

@@ -25,18 +25,31 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
 
     private sealed record ResendTick;
 
+    /// <summary>One typed message on its way: how many of its envelopes the server has yet to take.</summary>
+    private sealed class PendingMessage(string id, string room, string? to, string? tag)
+    {
+        public string Id { get; } = id;
+        public string Room { get; } = room;
+        public string? To { get; } = to;
+        public string? Tag { get; } = tag;
+        public int Waiting { get; set; }
+        public int Recipients { get; set; }
+    }
+
     private readonly ClientSettings _settings;
     private readonly IActorRef _crypto;
     private readonly IActorRef _view;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RoomRoster _roster = new();
-    private readonly Queue<(UserCommand Command, string? Room)> _waitingForRoom = new();
+    private readonly Queue<(UserCommand Command, string? Room, string? Tag)> _waitingForRoom = new();
     private readonly DisplayOrder _display = new();
     private readonly Outbox _outbox = new();
     private readonly SeenEnvelopes _seen = new();
     private readonly Dictionary<ulong, (string Sender, ulong Id)> _decrypting = [];
     private readonly HashSet<string> _rejoining = new(StringComparer.Ordinal);
     private readonly Backoff _backoff;
+    private readonly Dictionary<ulong, PendingMessage> _byEnvelope = [];
+    private long _nextMessageId;
     private IActorRef _connection = ActorRefs.Nobody;
     private CryptoAgent.IdentityInfo? _identity;
     private string _server = "";
@@ -88,7 +101,12 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
                 _connection.Tell(new ServerConnection.Send(e.Envelope));
             CryptoAnswered();
         });
-        Receive<CryptoAgent.EncryptRefused>(r => { CryptoAnswered(); Show(new ErrorEvent(r.Code, r.Reason)); });
+        Receive<CryptoAgent.EncryptRefused>(r =>
+        {
+            EnvelopeSettled(r.EnvelopeId, taken: false);
+            CryptoAnswered();
+            Show(new ErrorEvent(r.Code, r.Reason));
+        });
         Receive<CryptoAgent.Decrypted>(d =>
         {
             if (_decrypting.Remove(d.Ticket, out var key))
@@ -105,8 +123,8 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         Receive<CryptoAgent.DecryptHeld>(h => ShowAnswer(h.Ticket, null));
         Receive<CryptoAgent.SafetyNumberComputed>(s => Show(new SafetyNumberEvent(s.Peer, s.Digits)));
         Receive<CryptoAgent.TrustAccepted>(t => Show(new TrustedEvent(t.Peer)));
-        Receive<ChatClient.UserLine>(l => OnCommand(UserCommand.Parse(l.Line), l.Room));
-        Receive<ChatClient.EndOfInput>(_ => OnCommand(new UserCommand.Quit(), null));
+        Receive<ChatClient.UserLine>(l => OnCommand(UserCommand.Parse(l.Line), l.Room, l.Tag));
+        Receive<ChatClient.EndOfInput>(_ => OnCommand(new UserCommand.Quit(), null, null));
         Receive<DrainTimedOut>(_ => Stop(1, ErrorCodes.Disconnected,
             $"gave up after {_settings.DrainTimeout.TotalSeconds:0} s: {_outbox.Count} envelope(s) could not be delivered to the server"));
     }
@@ -178,7 +196,8 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
                 OnEnvelope(envelope);
                 break;
             case EnvelopeAck ack:
-                _outbox.Acknowledge(ack.Id);
+                if (_outbox.Acknowledge(ack.Id))
+                    EnvelopeSettled(ack.Id, taken: true);
                 MaybeSayGoodbye();
                 break;
             case EnvelopeRefused refused:
@@ -255,8 +274,8 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         }
         while (_waitingForRoom.Count > 0)
         {
-            var (command, room) = _waitingForRoom.Dequeue();
-            Execute(command, room);
+            var (command, room, tag) = _waitingForRoom.Dequeue();
+            Execute(command, room, tag);
         }
         MaybeSayGoodbye();
     }
@@ -276,7 +295,10 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
     {
         var now = Now();
         foreach (var lost in _outbox.DropRefusedOlderThan(_settings.RecipientWait.Ticks, now))
+        {
+            EnvelopeSettled(lost.Id, taken: false);
             Show(new ErrorEvent(ErrorCodes.NoSuchMember, $"a message to {lost.Recipient} was not delivered: they did not come back to {lost.Room} within {_settings.RecipientWait.TotalSeconds:0} s"));
+        }
         Resend(_outbox.TakeOlderThan(_settings.ResendAfter.Ticks, now));
         MaybeSayGoodbye();
     }
@@ -312,7 +334,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         _crypto.Tell(new CryptoAgent.Decrypt(envelope, sender, ticket));
     }
 
-    private void OnCommand(UserCommand command, string? room)
+    private void OnCommand(UserCommand command, string? room, string? tag)
     {
         if (command is UserCommand.Quit && !_inputEnded)
         {
@@ -322,13 +344,13 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         if (!_everJoined)
         {
             if (command is not UserCommand.Quit and not UserCommand.Nothing)
-                _waitingForRoom.Enqueue((command, room));
+                _waitingForRoom.Enqueue((command, room, tag));
             return;
         }
-        Execute(command, room);
+        Execute(command, room, tag);
     }
 
-    private void Execute(UserCommand command, string? selectedRoom)
+    private void Execute(UserCommand command, string? selectedRoom, string? tag = null)
     {
         var room = selectedRoom ?? _currentRoom;
         switch (command)
@@ -336,12 +358,16 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
             case UserCommand.Say when !_roster.IsIn(room):
                 Show(new ErrorEvent(ErrorCodes.NotInRoom, $"you are not in room {room}; /join {room} first"));
                 break;
+            case UserCommand.Say when _roster.Members(room).Count == 0:
+                Show(new ErrorEvent(ErrorCodes.NoSuchMember, $"nobody else is in {room}; the message was not sent"));
+                break;
             case UserCommand.Say say:
+                var message = NewMessage(room, null, tag);
                 foreach (var member in _roster.Members(room))
-                    EncryptFor(room, member, say.Text, direct: false);
+                    EncryptFor(room, member, say.Text, direct: false, message);
                 break;
             case UserCommand.Direct dm when _roster.FindPeer(dm.To, room) is var (dmRoom, member):
-                EncryptFor(dmRoom, member, dm.Text, direct: true);
+                EncryptFor(dmRoom, member, dm.Text, direct: true, NewMessage(dmRoom, dm.To, tag));
                 break;
             case UserCommand.Direct dm:
                 Show(new ErrorEvent(ErrorCodes.NoSuchMember, $"{dm.To} is not in any room you are in; message not sent"));
@@ -389,10 +415,28 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void EncryptFor(string room, MemberInfo member, string text, bool direct)
+    private PendingMessage NewMessage(string room, string? to, string? tag) => new($"m{++_nextMessageId}", room, to, tag);
+
+    private void EncryptFor(string room, MemberInfo member, string text, bool direct, PendingMessage message)
     {
         _outstandingCrypto++;
-        _crypto.Tell(new CryptoAgent.Encrypt(member, room, direct, text, _nextEnvelopeId++));
+        var envelopeId = _nextEnvelopeId++;
+        message.Waiting++;
+        _byEnvelope[envelopeId] = message;
+        _crypto.Tell(new CryptoAgent.Encrypt(member, room, direct, text, envelopeId));
+    }
+
+    // An envelope of a typed message was taken by the server, refused for good, or never encrypted;
+    // once none is left waiting, the message counts as sent (to those who took it).
+    private void EnvelopeSettled(ulong envelopeId, bool taken)
+    {
+        if (!_byEnvelope.Remove(envelopeId, out var message))
+            return;
+        message.Waiting--;
+        if (taken)
+            message.Recipients++;
+        if (message.Waiting == 0 && message.Recipients > 0)
+            Show(new SentEvent(message.Id, message.Room, message.To, message.Recipients, message.Tag));
     }
 
     private void CryptoAnswered()

@@ -23,6 +23,12 @@ public sealed record MessageEvent(string Room, string From, string Text, bool Di
     public override string ToString() => $"MessageEvent {{ Room = {Room}, From = {From}, Direct = {Direct} }}";
 }
 
+/// <summary>
+/// Every envelope of one typed message was taken by the server (routed, one per recipient). <paramref name="Tag"/>
+/// is the one given with the <see cref="ChatClient.UserLine"/>; <paramref name="To"/> is set for a direct message.
+/// </summary>
+public sealed record SentEvent(string Id, string Room, string? To, int Recipients, string? Tag) : ChatEvent;
+
 public sealed record MembersEvent(string Room, IReadOnlyList<string> Members) : ChatEvent;
 
 public sealed record SafetyNumberEvent(string Peer, string SafetyNumber) : ChatEvent;

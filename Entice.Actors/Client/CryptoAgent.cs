@@ -116,7 +116,7 @@ public static class CryptoAgent
 
     public sealed record Encrypted(Envelope Envelope);
 
-    public sealed record EncryptRefused(string Recipient, string Code, string Reason);
+    public sealed record EncryptRefused(string Recipient, string Code, string Reason, ulong EnvelopeId = 0);
 
     /// <summary>
     /// Decrypt an envelope from <paramref name="Sender"/>; answered, in request order, with Decrypted,

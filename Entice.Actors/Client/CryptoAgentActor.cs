@@ -254,7 +254,7 @@ internal sealed class CryptoAgentActor : ReceiveActor
         {
             _blocked.Add(to);
             Answer(new CryptoAgent.EncryptRefused(to, ErrorCodes.UntrustedKey,
-                $"not sent to {to}: their key changed. Compare safety numbers (/verify {to}), then /trust {to} to accept it"));
+                $"not sent to {to}: their key changed. Compare safety numbers (/verify {to}), then /trust {to} to accept it", e.EnvelopeId));
             return;
         }
 

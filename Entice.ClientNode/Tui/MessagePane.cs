@@ -112,6 +112,8 @@ internal sealed class MessagePane : View
                     new(line.Direct ? " (direct): " : ": ", dim),
                     new(line.Text, line.Own ? Palette.Fg(ColorName16.White, bg) : normal),
                 };
+                if (line.Sent)
+                    segs.Add(new(" " + PaneLine.SentMark, dim));
                 return Cells.Wrap(segs, width, Cells.Columns(prefix) + 2);
         }
     }

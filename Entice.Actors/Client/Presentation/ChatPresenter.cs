@@ -17,6 +17,8 @@ public sealed class ChatPresenter
     private readonly List<string> _pendingKeyWarnings = [];
     private readonly List<PaneLine> _systemLines = [];
     private readonly Func<DateTimeOffset> _now;
+    private readonly Dictionary<string, (Conversation Conversation, PaneLine Line)> _ownLines = new(StringComparer.Ordinal);
+    private long _ownCounter;
     private readonly TimeZoneInfo _zone;
     private int _selected = -1;
 
@@ -144,6 +146,9 @@ public sealed class ChatPresenter
             case MessageEvent m:
                 AddMessage(_conversations[OpenRoom(m.Room)], m.From, m.Text, m.SentAt, own: false, direct: false);
                 break;
+            case SentEvent { Tag: { } sentTag }:
+                MarkSent(sentTag);
+                break;
             case SafetyNumberEvent s:
                 return [new UiEffect.ShowSafetyNumber(s.Peer, s.SafetyNumber, KeyOf(s.Peer) == KeyState.Changed)];
             case KeyChangedEvent k:
@@ -185,8 +190,8 @@ public sealed class ChatPresenter
 
     /// <summary>
     /// A line the user typed in the selected conversation. Plain text goes to the selected room, or as
-    /// <c>/msg NAME text</c> in a direct conversation; own messages are shown at once (there is no
-    /// delivery event yet). Commands go to the chat actor with the selected room as context.
+    /// <c>/msg NAME text</c> in a direct conversation; own messages are shown at once and marked ✓ when
+    /// the server has taken them. Commands go to the chat actor with the selected room as context.
     /// </summary>
     public IReadOnlyList<InputAction> Submit(string text)
     {
@@ -210,8 +215,8 @@ public sealed class ChatPresenter
                 case "/msg" when parts.Length == 3:
                     var dm = OpenDirect(parts[1]);
                     Select(_conversations.IndexOf(dm));
-                    AddMessage(dm, Me, parts[2], _now(), own: true, direct: true);
-                    return [new InputAction.Send(new ChatClient.UserLine(line, dm.ViaRoom ?? room))];
+                    var dmTag = AddOwn(dm, parts[2], direct: true);
+                    return [new InputAction.Send(new ChatClient.UserLine(line, dm.ViaRoom ?? room, dmTag))];
                 case "/leave" when parts.Length == 1 && selected is { IsDirect: true }:
                     CloseConversation(_selected);
                     return [];
@@ -225,11 +230,11 @@ public sealed class ChatPresenter
             return [new InputAction.Send(new ChatClient.UserLine(line))];
         if (selected.IsDirect)
         {
-            AddMessage(selected, Me, body, _now(), own: true, direct: true);
-            return [new InputAction.Send(new ChatClient.UserLine($"/msg {selected.Name} {body}", room))];
+            var directTag = AddOwn(selected, body, direct: true);
+            return [new InputAction.Send(new ChatClient.UserLine($"/msg {selected.Name} {body}", room, directTag))];
         }
-        AddMessage(selected, Me, body, _now(), own: true, direct: false);
-        return [new InputAction.Send(new ChatClient.UserLine(line, room))];
+        var tag = AddOwn(selected, body, direct: false);
+        return [new InputAction.Send(new ChatClient.UserLine(line, room, tag))];
     }
 
     // ---- key-change flow ----
@@ -334,6 +339,24 @@ public sealed class ChatPresenter
     private Conversation? RoomOrSystem(string room) => _conversations.Find(c => !c.IsDirect && c.Name == room);
 
     private Conversation? CurrentOrSystem() => Selected;
+
+    // Own messages show at once; the line is marked sent when the SentEvent with its tag comes back.
+    private string AddOwn(Conversation conversation, string text, bool direct)
+    {
+        AddMessage(conversation, Me, text, _now(), own: true, direct);
+        var tag = $"t{++_ownCounter}";
+        _ownLines[tag] = (conversation, conversation.Lines[^1]);
+        return tag;
+    }
+
+    private void MarkSent(string tag)
+    {
+        if (!_ownLines.Remove(tag, out var own))
+            return;
+        var index = own.Conversation.Lines.IndexOf(own.Line);
+        if (index >= 0)
+            own.Conversation.Lines[index] = own.Line with { Sent = true };
+    }
 
     private void AddMessage(Conversation conversation, string from, string text, DateTimeOffset at, bool own, bool direct)
     {

@@ -14,10 +14,13 @@ public enum PaneLineKind
 }
 
 /// <summary>One line of the message pane, already formatted; the terminal code only picks colours.</summary>
-public sealed record PaneLine(PaneLineKind Kind, string Time, string Sender, string Text, bool Own = false, bool Direct = false)
+public sealed record PaneLine(PaneLineKind Kind, string Time, string Sender, string Text, bool Own = false, bool Direct = false, bool Sent = false)
 {
     /// <summary>The marker in front of own messages.</summary>
     public const string OwnMarker = "▸";
+
+    /// <summary>After an own message the server has taken (for every recipient).</summary>
+    public const string SentMark = "✓";
 
     /// <summary>Palette slot for the sender (see <see cref="NameColors"/>); -1 when there is no sender.</summary>
     public int ColorIndex(int paletteSize) => Sender.Length == 0 ? -1 : NameColors.IndexFor(Sender, paletteSize);
@@ -25,7 +28,7 @@ public sealed record PaneLine(PaneLineKind Kind, string Time, string Sender, str
     /// <summary>The whole line as plain text, e.g. <c>14:03 ▸ alice: hi</c> or <c>14:03   bob: hello</c>.</summary>
     public string Plain => Kind switch
     {
-        PaneLineKind.Message => $"{Time} {(Own ? OwnMarker : " ")} {Sender}: {Text}",
+        PaneLineKind.Message => $"{Time} {(Own ? OwnMarker : " ")} {Sender}: {Text}{(Sent ? " " + SentMark : "")}",
         PaneLineKind.DaySeparator => Text,
         _ => $"{Time} {Text}",
     };

@@ -164,6 +164,29 @@ public sealed class ConversationSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_sender_learns_when_the_server_took_a_message_and_is_told_when_nobody_is_there()
+    {
+        var alice = Start("alice");
+        await alice.View.NextAsync<ReadyEvent>();
+        alice.Type("anyone?");
+        Assert.Equal(ErrorCodes.NoSuchMember, (await alice.View.NextAsync<ErrorEvent>()).Code);
+
+        var bob = Start("bob");
+        await bob.View.NextAsync<ReadyEvent>();
+        var carol = Start("carol");
+        await carol.View.NextAsync<ReadyEvent>();
+        await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "carol");
+
+        alice.Chat.Tell(new ChatClient.UserLine("hello both", null, "line-1"), Akka.Actor.ActorRefs.NoSender);
+        var sent = await alice.View.NextAsync<SentEvent>();
+        Assert.Equal(("line-1", "lobby", (string?)null, 2), (sent.Tag, sent.Room, sent.To, sent.Recipients));
+
+        alice.Type("/msg bob psst");
+        var direct = await alice.View.NextAsync<SentEvent>();
+        Assert.Equal(("bob", 1), (direct.To, direct.Recipients));
+    }
+
+    [Fact]
     public async Task A_server_that_cannot_be_reached_ends_the_client_with_an_error()
     {
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -276,4 +276,17 @@ public sealed class ChatPresenterSpecs
         Assert.Contains("127.0.0.1:42001", p.StatusText, StringComparison.Ordinal);
         Assert.Contains("● connected", p.StatusText, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_own_message_is_marked_sent_when_the_server_took_it()
+    {
+        var p = Alice();
+        var line = Sent(p.Submit("hello"));
+        Assert.False(p.Lines[^1].Sent);
+
+        p.Apply(new SentEvent("m1", "lobby", null, 1, line.Tag));
+
+        Assert.True(p.Lines[^1].Sent);
+        Assert.EndsWith("hello " + PaneLine.SentMark, p.Lines[^1].Plain, StringComparison.Ordinal);
+    }
 }
