@@ -48,6 +48,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
     private readonly Dictionary<ulong, (string Sender, ulong Id)> _decrypting = [];
     private readonly HashSet<string> _rejoining = new(StringComparer.Ordinal);
     private readonly Backoff _backoff;
+    private readonly HashSet<string> _verifiedShown = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, PendingMessage> _byEnvelope = [];
     private long _nextMessageId;
     private IActorRef _connection = ActorRefs.Nobody;
@@ -123,6 +124,8 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         Receive<CryptoAgent.DecryptHeld>(h => ShowAnswer(h.Ticket, null));
         Receive<CryptoAgent.SafetyNumberComputed>(s => Show(new SafetyNumberEvent(s.Peer, s.Digits)));
         Receive<CryptoAgent.TrustAccepted>(t => Show(new TrustedEvent(t.Peer)));
+        Receive<CryptoAgent.VerificationRecorded>(v => Show(new VerifiedEvent(v.Peer)));
+        Receive<CryptoAgent.VerificationRefused>(v => Show(new ErrorEvent(ErrorCodes.UntrustedKey, v.Reason)));
         Receive<ChatClient.UserLine>(l => OnCommand(UserCommand.Parse(l.Line), l.Room, l.Tag));
         Receive<ChatClient.EndOfInput>(_ => OnCommand(new UserCommand.Quit(), null, null));
         Receive<DrainTimedOut>(_ => Stop(1, ErrorCodes.Disconnected,
@@ -314,6 +317,8 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
 
     private void OnPeerObserved(CryptoAgent.PeerObserved observed)
     {
+        if (observed.Verified && _verifiedShown.Add(observed.Name))
+            Show(new VerifiedEvent(observed.Name));
         if (observed.Status == PeerKeyStatus.Changed)
             Show(new KeyChangedEvent(observed.Name));
         else if (observed.Status == PeerKeyStatus.Invalid)
@@ -381,7 +386,10 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
             case UserCommand.Trust t when _roster.FindPeer(t.Peer, room) is var (_, peer):
                 _crypto.Tell(new CryptoAgent.Trust(peer));
                 break;
-            case UserCommand.Verify or UserCommand.Trust:
+            case UserCommand.MarkVerified mv when _roster.FindPeer(mv.Peer, room) is var (_, peer):
+                _crypto.Tell(new CryptoAgent.MarkVerified(peer));
+                break;
+            case UserCommand.Verify or UserCommand.Trust or UserCommand.MarkVerified:
                 Show(new ErrorEvent(ErrorCodes.NoSuchMember, "that person is not in any room you are in"));
                 break;
             case UserCommand.Join or UserCommand.Leave when !_online:

@@ -37,6 +37,9 @@ public sealed record KeyChangedEvent(string Peer) : ChatEvent;
 
 public sealed record TrustedEvent(string Peer) : ChatEvent;
 
+/// <summary>The peer's current key is verified: the user compared safety numbers (now or in an earlier run).</summary>
+public sealed record VerifiedEvent(string Peer) : ChatEvent;
+
 public sealed record ErrorEvent(string Code, string Message) : ChatEvent;
 
 /// <summary>The connection to the server was lost; the client is reconnecting by itself.</summary>

@@ -106,7 +106,8 @@ public static class CryptoAgent
     /// <summary>A member was announced by the server: pin or compare its keys.</summary>
     public sealed record ObservePeer(MemberInfo Peer);
 
-    public sealed record PeerObserved(string Name, PeerKeyStatus Status);
+    /// <param name="Verified">The user compared safety numbers with this key before (a verification is kept in the pin store).</param>
+    public sealed record PeerObserved(string Name, PeerKeyStatus Status, bool Verified = false);
 
     /// <summary>Encrypt <paramref name="Text"/> for one recipient; answered with Encrypted or EncryptRefused.</summary>
     public sealed record Encrypt(MemberInfo Recipient, string Room, bool Direct, string Text, ulong EnvelopeId)
@@ -142,6 +143,13 @@ public static class CryptoAgent
     public sealed record Trust(MemberInfo Peer);
 
     public sealed record TrustAccepted(string Peer);
+
+    /// <summary>The user compared safety numbers with the peer's current key: remember it as verified.</summary>
+    public sealed record MarkVerified(MemberInfo Peer);
+
+    public sealed record VerificationRecorded(string Peer);
+
+    public sealed record VerificationRefused(string Peer, string Reason);
 }
 
 public enum PeerKeyStatus

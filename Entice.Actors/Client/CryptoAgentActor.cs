@@ -97,7 +97,13 @@ internal sealed class CryptoAgentActor : ReceiveActor
             Answer(new CryptoAgent.IdentityInfo(_bundle, _identity.Public.Fingerprint));
         });
         Receive<CryptoAgent.SignHello>(s => Answer(new CryptoAgent.HelloSigned(IdentitySignatures.SignHello(_identity, s.Challenge, _name))));
-        Receive<CryptoAgent.ObservePeer>(o => Answer(new CryptoAgent.PeerObserved(o.Peer.Name, Observe(o.Peer))));
+        Receive<CryptoAgent.ObservePeer>(o =>
+        {
+            var status = Observe(o.Peer);
+            var verified = status is PeerKeyStatus.New or PeerKeyStatus.Known && _keys.Pins.IsVerified(o.Peer.Name);
+            Answer(new CryptoAgent.PeerObserved(o.Peer.Name, status, verified));
+        });
+        Receive<CryptoAgent.MarkVerified>(OnMarkVerified);
         Receive<CryptoAgent.Encrypt>(OnEncrypt);
         Receive<CryptoAgent.Decrypt>(d => Answer(OnDecrypt(d)));
         Receive<CryptoAgent.ComputeSafetyNumber>(c => Answer(new CryptoAgent.SafetyNumberComputed(c.Peer.Name,
@@ -308,6 +314,19 @@ internal sealed class CryptoAgentActor : ReceiveActor
         if (!ChatPlaintext.TryDecode(result.Plaintext, out var plaintext))
             return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, $"a message from {from} decrypted to something unreadable", d.Ticket);
         return new CryptoAgent.Decrypted(env.Room, from, env.Direct, plaintext, d.Ticket);
+    }
+
+    // Only the key the user compared can be marked: the pinned one, which must be the one announced now.
+    private void OnMarkVerified(CryptoAgent.MarkVerified m)
+    {
+        var name = m.Peer.Name;
+        if (_blocked.Contains(name) || _keys.Pins.Check(name, PublicIdentity.FromBundle(m.Peer.Identity)) != PinStatus.Same)
+        {
+            Answer(new CryptoAgent.VerificationRefused(name, $"the key of {name} changed; compare the new safety number (/verify {name}) and /trust {name} first"));
+            return;
+        }
+        _keys.Pins.MarkVerified(name);
+        Answer(new CryptoAgent.VerificationRecorded(name));
     }
 
     private void OnTrust(CryptoAgent.Trust t)

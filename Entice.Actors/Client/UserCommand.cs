@@ -22,12 +22,14 @@ public abstract record UserCommand
             "/verify" when parts.Length == 2 => new Verify(parts[1]),
             "/verify" => new Invalid("usage: /verify NAME"),
             "/trust" when parts.Length == 2 => new Trust(parts[1]),
+            "/verified" when parts.Length == 2 => new MarkVerified(parts[1]),
+            "/verified" => new Invalid("usage: /verified NAME (after comparing safety numbers)"),
             "/trust" => new Invalid("usage: /trust NAME"),
             "/join" when parts.Length == 2 => new Join(parts[1]),
             "/join" => new Invalid("usage: /join ROOM"),
             "/leave" => new Leave(parts.Length >= 2 ? parts[1] : null),
             "/quit" or "/exit" => new Quit(),
-            _ => new Invalid($"unknown command {parts[0]}; commands: /msg NAME TEXT, /join ROOM, /leave [ROOM], /who, /verify NAME, /trust NAME, /quit (start a line with // to send a literal /)"),
+            _ => new Invalid($"unknown command {parts[0]}; commands: /msg NAME TEXT, /join ROOM, /leave [ROOM], /who, /verify NAME, /verified NAME, /trust NAME, /quit (start a line with // to send a literal /)"),
         };
     }
 
@@ -55,6 +57,9 @@ public abstract record UserCommand
     public sealed record Verify(string Peer) : UserCommand;
 
     public sealed record Trust(string Peer) : UserCommand;
+
+    /// <summary>The user compared safety numbers with <paramref name="Peer"/> and they match.</summary>
+    public sealed record MarkVerified(string Peer) : UserCommand;
 
     public sealed record Quit : UserCommand;
 

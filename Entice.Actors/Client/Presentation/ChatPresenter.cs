@@ -13,7 +13,6 @@ public sealed class ChatPresenter
     private readonly List<Conversation> _conversations = [];
     private readonly Dictionary<string, SortedDictionary<string, bool>> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _verifyOnTrust = new(StringComparer.Ordinal);
     private readonly List<string> _pendingKeyWarnings = [];
     private readonly List<PaneLine> _systemLines = [];
     private readonly Func<DateTimeOffset> _now;
@@ -157,8 +156,11 @@ public sealed class ChatPresenter
                     _pendingKeyWarnings.Add(k.Peer);
                 Error(CurrentOrSystem(), $"The key of {k.Peer} CHANGED. Nothing is sent to {k.Peer} until you accept it (/verify {k.Peer}, then /trust {k.Peer}).");
                 return [new UiEffect.WarnKeyChanged(k.Peer)];
+            case VerifiedEvent v:
+                _keys[v.Peer] = KeyState.Verified;
+                break;
             case TrustedEvent t:
-                _keys[t.Peer] = _verifyOnTrust.Remove(t.Peer) ? KeyState.Verified : KeyState.Trusted;
+                _keys[t.Peer] = KeyState.Trusted;
                 _pendingKeyWarnings.Remove(t.Peer);
                 Notice(CurrentOrSystem(), $"You now trust the current key of {t.Peer}.");
                 break;
@@ -253,19 +255,16 @@ public sealed class ChatPresenter
     public void DismissKeyWarning(string peer) => _pendingKeyWarnings.Remove(peer);
 
     /// <summary>
-    /// The user compared the safety number and it matches. Marks the peer verified for this session
-    /// (no chat command persists it yet); a changed key is accepted with <c>/trust</c> at the same time.
+    /// The user compared the safety number and it matches: <c>/verified NAME</c> records it in the key
+    /// directory (the member shows ✓ from now on, in later runs too); a changed key is accepted with
+    /// <c>/trust</c> first.
     /// </summary>
     public IReadOnlyList<InputAction> MarkVerified(string peer)
     {
+        var verified = new InputAction.Send(new ChatClient.UserLine($"/verified {peer}", RoomHint()));
         if (KeyOf(peer) == KeyState.Changed)
-        {
-            _verifyOnTrust.Add(peer);
-            return [AcceptKeyChange(peer)];
-        }
-        _keys[peer] = KeyState.Verified;
-        Notice(CurrentOrSystem(), $"You marked {peer} as verified (for this session).");
-        return [];
+            return [AcceptKeyChange(peer), verified];
+        return [verified];
     }
 
     // ---- navigation ----

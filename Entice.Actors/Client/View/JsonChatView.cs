@@ -26,6 +26,7 @@ public sealed class JsonChatView(TextWriter output) : IChatView
             SafetyNumberEvent s => new { @event = "safety_number", peer = s.Peer, safety_number = s.SafetyNumber },
             KeyChangedEvent k => new { @event = "key_changed", peer = k.Peer },
             TrustedEvent t => new { @event = "trusted", peer = t.Peer },
+            VerifiedEvent v => new { @event = "verified", peer = v.Peer },
             ErrorEvent err => new { @event = "error", code = err.Code, message = err.Message },
             DisconnectedEvent d => new { @event = "disconnected", reason = d.Reason, retry_in_ms = (long)d.RetryIn.TotalMilliseconds },
             ReconnectedEvent r => new { @event = "reconnected", server = r.Server },

@@ -32,6 +32,7 @@ public sealed class UserCommandSpecs
         Assert.IsType<UserCommand.Who>(UserCommand.Parse("/who"));
         Assert.Equal("bob", Assert.IsType<UserCommand.Verify>(UserCommand.Parse("/verify bob")).Peer);
         Assert.Equal("bob", Assert.IsType<UserCommand.Trust>(UserCommand.Parse("/trust bob")).Peer);
+        Assert.Equal("bob", Assert.IsType<UserCommand.MarkVerified>(UserCommand.Parse("/verified bob")).Peer);
         Assert.IsType<UserCommand.Quit>(UserCommand.Parse("/quit"));
         Assert.Equal("games", Assert.IsType<UserCommand.Join>(UserCommand.Parse("/join games")).Room);
         Assert.Null(Assert.IsType<UserCommand.Leave>(UserCommand.Parse("/leave")).Room);

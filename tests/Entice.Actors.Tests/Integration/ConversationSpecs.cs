@@ -187,6 +187,27 @@ public sealed class ConversationSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_verification_is_remembered_in_the_key_directory()
+    {
+        var bob = Start("bob");
+        await bob.View.NextAsync<ReadyEvent>();
+        var dir = Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
+        var alice = LocalNodes.StartClient("alice", _endpoint, keyDir: dir);
+        await alice.View.NextAsync<ReadyEvent>();
+
+        alice.Type("/verified bob");
+        Assert.Equal("bob", (await alice.View.NextAsync<VerifiedEvent>()).Peer);
+        alice.EndInput();
+        await alice.Exit.WaitAsync(TimeSpan.FromSeconds(15));
+        await alice.System.Terminate();
+
+        var again = LocalNodes.StartClient("alice", _endpoint, keyDir: dir);
+        _nodes.Add(again); // deletes the key directory at the end
+        await again.View.NextAsync<ReadyEvent>();
+        Assert.Equal("bob", (await again.View.NextAsync<VerifiedEvent>()).Peer);
+    }
+
+    [Fact]
     public async Task A_server_that_cannot_be_reached_ends_the_client_with_an_error()
     {
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -117,7 +117,8 @@ public sealed class ChatPresenterSpecs
         p.Apply(new TrustedEvent("bob"));
         Assert.Equal(KeyState.Trusted, p.Members.Single(m => m.Name == "bob").Key);
 
-        p.MarkVerified("carol");
+        Assert.Equal("/verified carol", Sent(p.MarkVerified("carol")).Line);
+        p.Apply(new VerifiedEvent("carol")); // recorded in the key directory by the crypto actor
         Assert.Equal((KeyState.Verified, "✓"), (p.KeyOf("carol"), p.Members.Single(m => m.Name == "carol").KeyMark));
     }
 
@@ -173,8 +174,11 @@ public sealed class ChatPresenterSpecs
         Assert.All(show.Groups, g => Assert.Equal(5, g.Length));
         Assert.Equal(Digits, string.Concat(show.Groups));
 
-        Assert.Equal("/trust bob", Sent(p.MarkVerified("bob")).Line);
+        var actions = p.MarkVerified("bob");
+        Assert.Equal(["/trust bob", "/verified bob"], actions.Cast<InputAction.Send>().Select(a => a.Line.Line));
         p.Apply(new TrustedEvent("bob"));
+        Assert.Equal(KeyState.Trusted, p.KeyOf("bob"));
+        p.Apply(new VerifiedEvent("bob"));
         Assert.Equal(KeyState.Verified, p.KeyOf("bob"));
     }
 
