@@ -136,6 +136,11 @@ if wait_for 5 screen_has "/verify NAME"; then pass "F1 shows the help"; else fai
 tmux send-keys -t "$SESSION" Escape
 wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -q '/verify NAME'"
 
+# Resizing: the layout follows the terminal; the status bar (last row) and the latest message stay visible.
+tmux resize-window -t "$SESSION" -x 90 -y 24 2>/dev/null || tmux resize-pane -t "$SESSION" -x 90 -y 24
+resized() { local s; s=$(screen); [ "$(echo "$s" | tail -n1 | grep -c 'F1 help')" = 1 ] && echo "$s" | grep -qF "hi alice from json"; }
+if wait_for 5 resized; then pass "after a resize to 90x24 the status bar and messages are still there"; else fail "the layout did not follow a resize"; screen >&2; fi
+
 # Ctrl+Q: EndOfInput, the UI closes on StoppedEvent, exit code 0; bob sees alice leave.
 tmux send-keys -t "$SESSION" C-q
 if wait_for 15 test -s "$WORK/alice.exit" && [ "$(cat "$WORK/alice.exit")" = "0" ]; then pass "Ctrl+Q exits with code 0"; else fail "UI did not exit cleanly (exit: $(cat "$WORK/alice.exit" 2>/dev/null))"; fi
