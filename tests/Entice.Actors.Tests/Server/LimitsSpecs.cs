@@ -166,7 +166,7 @@ public sealed class LimitsSpecs : IAsyncDisposable
 
         system.Stop(socket);
 
-        await AssertEventuallyAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var current = await listener.Ask<IActorRef>(new Listener.GetSocket());
             return !current.IsNobody() && !current.Equals(socket);
@@ -175,16 +175,6 @@ public sealed class LimitsSpecs : IAsyncDisposable
         Assert.IsType<Welcome>(await bob.HelloAsync(_bob));
     }
 
-    private static async Task AssertEventuallyAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 50; i++)
-        {
-            if (await condition())
-                return;
-            await Task.Delay(100);
-        }
-        Assert.Fail("condition never held");
-    }
 
     [Fact]
     public async Task Shutting_down_tells_every_client_why()

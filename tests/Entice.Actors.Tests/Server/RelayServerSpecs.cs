@@ -146,7 +146,7 @@ public sealed class RelayServerSpecs : IAsyncLifetime
         var first = await ConnectedAsync(_alice, "lobby");
         first.Dispose();
 
-        await AssertEventuallyAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             using var again = await RawClient.ConnectAsync(_endpoint);
             return await again.HelloAsync(_alice) is Welcome;
@@ -184,14 +184,4 @@ public sealed class RelayServerSpecs : IAsyncLifetime
         Assert.Equal((77UL, "alice"), (env.Id, env.Sender));
     }
 
-    private static async Task AssertEventuallyAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 50; i++)
-        {
-            if (await condition())
-                return;
-            await Task.Delay(100);
-        }
-        Assert.Fail("condition never held");
-    }
 }

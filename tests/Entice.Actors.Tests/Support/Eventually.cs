@@ -1,0 +1,16 @@
+namespace Entice.Tests.Support;
+
+internal static class Eventually
+{
+    /// <summary>Polls <paramref name="condition"/> every 100 ms for up to 5 s; fails the test if it never holds.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            if (await condition())
+                return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("condition never held");
+    }
+}
