@@ -50,6 +50,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
     private readonly Backoff _backoff;
     private readonly HashSet<string> _verifiedShown = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, PendingMessage> _byEnvelope = [];
+    private readonly DeliveryTracker _delivery = new();
     private long _nextMessageId;
     private IActorRef _connection = ActorRefs.Nobody;
     private CryptoAgent.IdentityInfo? _identity;
@@ -110,10 +111,20 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         });
         Receive<CryptoAgent.Decrypted>(d =>
         {
-            if (_decrypting.Remove(d.Ticket, out var key))
+            var known = _decrypting.Remove(d.Ticket, out var key);
+            if (known)
                 _seen.Add(key.Sender, key.Id);
+            if (d.Plaintext.ReceiptFor is { } ids)
+            {
+                ShowAnswer(d.Ticket, null);
+                foreach (var delivered in _delivery.Delivered(d.From, ids))
+                    Show(delivered);
+                return;
+            }
             ShowAnswer(d.Ticket, new MessageEvent(d.Room, d.From, d.Plaintext.Text, d.Direct,
                 DateTimeOffset.FromUnixTimeMilliseconds(d.Plaintext.SentAtUnixMs)));
+            if (known)
+                SendReceipt(d.Room, d.From, key.Id);
         });
         Receive<CryptoAgent.DecryptRejected>(r =>
         {
@@ -423,6 +434,15 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         }
     }
 
+    // The sender learns its message was read: an encrypted receipt, direct to them, in the same room.
+    private void SendReceipt(string room, string to, ulong envelopeId)
+    {
+        if (!_roster.TryGet(room, to, out var sender))
+            return;
+        _outstandingCrypto++;
+        _crypto.Tell(new CryptoAgent.Encrypt(sender, room, true, "", _nextEnvelopeId++, [envelopeId]));
+    }
+
     private PendingMessage NewMessage(string room, string? to, string? tag) => new($"m{++_nextMessageId}", room, to, tag);
 
     private void EncryptFor(string room, MemberInfo member, string text, bool direct, PendingMessage message)
@@ -431,6 +451,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         var envelopeId = _nextEnvelopeId++;
         message.Waiting++;
         _byEnvelope[envelopeId] = message;
+        _delivery.Expect(envelopeId, member.Name, message.Id, message.Tag);
         _crypto.Tell(new CryptoAgent.Encrypt(member, room, direct, text, envelopeId));
     }
 

@@ -29,6 +29,12 @@ public sealed record MessageEvent(string Room, string From, string Text, bool Di
 /// </summary>
 public sealed record SentEvent(string Id, string Room, string? To, int Recipients, string? Tag) : ChatEvent;
 
+/// <summary>
+/// <paramref name="To"/>'s client decrypted the message <paramref name="Id"/> (an encrypted receipt came
+/// back). Sent once per recipient.
+/// </summary>
+public sealed record DeliveredEvent(string Id, string To, string? Tag) : ChatEvent;
+
 public sealed record MembersEvent(string Room, IReadOnlyList<string> Members) : ChatEvent;
 
 public sealed record SafetyNumberEvent(string Peer, string SafetyNumber) : ChatEvent;

@@ -110,7 +110,8 @@ public static class CryptoAgent
     public sealed record PeerObserved(string Name, PeerKeyStatus Status, bool Verified = false);
 
     /// <summary>Encrypt <paramref name="Text"/> for one recipient; answered with Encrypted or EncryptRefused.</summary>
-    public sealed record Encrypt(MemberInfo Recipient, string Room, bool Direct, string Text, ulong EnvelopeId)
+    /// <param name="ReceiptFor">When set, the envelope is a delivery receipt for these envelope ids instead of text.</param>
+    public sealed record Encrypt(MemberInfo Recipient, string Room, bool Direct, string Text, ulong EnvelopeId, IReadOnlyList<ulong>? ReceiptFor = null)
     {
         public override string ToString() => $"Encrypt {{ Recipient = {Recipient.Name}, Room = {Room}, Id = {EnvelopeId} }}";
     }

@@ -266,7 +266,8 @@ internal sealed class CryptoAgentActor : ReceiveActor
 
         var sequence = _sendSequence.GetValueOrDefault(to) + 1;
         _sendSequence[to] = sequence;
-        var plaintext = new ChatPlaintext(sequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), e.Text).Encode();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var plaintext = (e.ReceiptFor is { } ids ? ChatPlaintext.Receipt(sequence, now, ids) : new ChatPlaintext(sequence, now, e.Text)).Encode();
         var context = new MessageContext(e.Room, _name, to, e.Direct);
         var ciphertext = _sessions.Encrypt(new PeerKeys(to, e.Recipient.Identity), context, plaintext);
         Array.Clear(plaintext);

@@ -112,8 +112,8 @@ internal sealed class MessagePane : View
                     new(line.Direct ? " (direct): " : ": ", dim),
                     new(line.Text, line.Own ? Palette.Fg(ColorName16.White, bg) : normal),
                 };
-                if (line.Sent)
-                    segs.Add(new(" " + PaneLine.SentMark, dim));
+                if (line.Mark.Length > 0)
+                    segs.Add(new(" " + line.Mark, dim));
                 return Cells.Wrap(segs, width, Cells.Columns(prefix) + 2);
         }
     }

@@ -146,7 +146,10 @@ public sealed class ChatPresenter
                 AddMessage(_conversations[OpenRoom(m.Room)], m.From, m.Text, m.SentAt, own: false, direct: false);
                 break;
             case SentEvent { Tag: { } sentTag }:
-                MarkSent(sentTag);
+                MarkOwn(sentTag, l => l with { Sent = true });
+                break;
+            case DeliveredEvent { Tag: { } deliveredTag }:
+                MarkOwn(deliveredTag, l => l with { Sent = true, Delivered = true });
                 break;
             case SafetyNumberEvent s:
                 return [new UiEffect.ShowSafetyNumber(s.Peer, s.SafetyNumber, KeyOf(s.Peer) == KeyState.Changed)];
@@ -348,13 +351,19 @@ public sealed class ChatPresenter
         return tag;
     }
 
-    private void MarkSent(string tag)
+    private void MarkOwn(string tag, Func<PaneLine, PaneLine> mark)
     {
-        if (!_ownLines.Remove(tag, out var own))
+        if (!_ownLines.TryGetValue(tag, out var own))
             return;
         var index = own.Conversation.Lines.IndexOf(own.Line);
-        if (index >= 0)
-            own.Conversation.Lines[index] = own.Line with { Sent = true };
+        if (index < 0)
+        {
+            _ownLines.Remove(tag); // scrolled out of the kept history
+            return;
+        }
+        var marked = mark(own.Line);
+        own.Conversation.Lines[index] = marked;
+        _ownLines[tag] = (own.Conversation, marked);
     }
 
     private void AddMessage(Conversation conversation, string from, string text, DateTimeOffset at, bool own, bool direct)

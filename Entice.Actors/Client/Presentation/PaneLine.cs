@@ -14,7 +14,7 @@ public enum PaneLineKind
 }
 
 /// <summary>One line of the message pane, already formatted; the terminal code only picks colours.</summary>
-public sealed record PaneLine(PaneLineKind Kind, string Time, string Sender, string Text, bool Own = false, bool Direct = false, bool Sent = false)
+public sealed record PaneLine(PaneLineKind Kind, string Time, string Sender, string Text, bool Own = false, bool Direct = false, bool Sent = false, bool Delivered = false)
 {
     /// <summary>The marker in front of own messages.</summary>
     public const string OwnMarker = "▸";
@@ -22,13 +22,19 @@ public sealed record PaneLine(PaneLineKind Kind, string Time, string Sender, str
     /// <summary>After an own message the server has taken (for every recipient).</summary>
     public const string SentMark = "✓";
 
+    /// <summary>After an own message a recipient's client decrypted (a receipt came back).</summary>
+    public const string DeliveredMark = "✓✓";
+
+    /// <summary>The delivery mark to show after the text, if any.</summary>
+    public string Mark => Delivered ? DeliveredMark : Sent ? SentMark : "";
+
     /// <summary>Palette slot for the sender (see <see cref="NameColors"/>); -1 when there is no sender.</summary>
     public int ColorIndex(int paletteSize) => Sender.Length == 0 ? -1 : NameColors.IndexFor(Sender, paletteSize);
 
     /// <summary>The whole line as plain text, e.g. <c>14:03 ▸ alice: hi</c> or <c>14:03   bob: hello</c>.</summary>
     public string Plain => Kind switch
     {
-        PaneLineKind.Message => $"{Time} {(Own ? OwnMarker : " ")} {Sender}: {Text}{(Sent ? " " + SentMark : "")}",
+        PaneLineKind.Message => $"{Time} {(Own ? OwnMarker : " ")} {Sender}: {Text}{(Mark.Length > 0 ? " " + Mark : "")}",
         PaneLineKind.DaySeparator => Text,
         _ => $"{Time} {Text}",
     };

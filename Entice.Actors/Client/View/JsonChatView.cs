@@ -22,6 +22,7 @@ public sealed class JsonChatView(TextWriter output) : IChatView
             MemberLeftEvent l => new { @event = "left", room = l.Room, name = l.Name },
             MessageEvent m => new { @event = "message", room = m.Room, from = m.From, text = m.Text, direct = m.Direct, sent_at = m.SentAt.ToString("O") },
             SentEvent m => new { @event = "sent", id = m.Id, room = m.Room, to = m.To, recipients = m.Recipients },
+            DeliveredEvent d => new { @event = "delivered", id = d.Id, to = d.To },
             MembersEvent m => new { @event = "members", room = m.Room, members = m.Members },
             SafetyNumberEvent s => new { @event = "safety_number", peer = s.Peer, safety_number = s.SafetyNumber },
             KeyChangedEvent k => new { @event = "key_changed", peer = k.Peer },

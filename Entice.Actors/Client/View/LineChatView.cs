@@ -18,6 +18,7 @@ public sealed class LineChatView(TextWriter output) : IChatView
             MessageEvent { Direct: true } m => $"[{m.Room}] {m.From} (direct): {m.Text}",
             MessageEvent m => $"[{m.Room}] {m.From}: {m.Text}",
             SentEvent m => m.To is null ? $"  ✓ sent to [{m.Room}] ({m.Recipients})" : $"  ✓ sent to {m.To}",
+            DeliveredEvent d => $"  ✓✓ delivered to {d.To}",
             MembersEvent m => $"* In [{m.Room}]: {string.Join(", ", m.Members)}",
             SafetyNumberEvent s => $"* Safety number with {s.Peer}: {SafetyNumber.Format(s.SafetyNumber)}\n* Compare it with {s.Peer} in person or on a call; equal numbers mean no one is in between.",
             KeyChangedEvent k => $"! The key of {k.Peer} CHANGED. They may have reinstalled, or someone is in between. Nothing is sent to {k.Peer} until you /verify {k.Peer} and /trust {k.Peer}.",

@@ -80,4 +80,17 @@ public sealed class PaddingAndPlaintextSpecs
 
         Assert.DoesNotContain("hunter2", message.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_receipt_round_trips_and_cannot_pass_for_text()
+    {
+        var receipt = ChatPlaintext.Receipt(7, 1000, [1UL, ulong.MaxValue]);
+
+        Assert.True(ChatPlaintext.TryDecode(receipt.Encode(), out var decoded));
+
+        Assert.Equal([1UL, ulong.MaxValue], decoded!.ReceiptFor);
+        Assert.Equal("", decoded.Text);
+        var truncated = receipt.Encode()[..^1];
+        Assert.False(ChatPlaintext.TryDecode(truncated, out _));
+    }
 }

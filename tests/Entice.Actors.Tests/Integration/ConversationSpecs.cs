@@ -164,7 +164,7 @@ public sealed class ConversationSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_sender_learns_when_the_server_took_a_message_and_is_told_when_nobody_is_there()
+    public async Task The_sender_learns_when_the_server_took_a_message_and_when_each_recipient_read_it()
     {
         var alice = Start("alice");
         await alice.View.NextAsync<ReadyEvent>();
@@ -181,9 +181,16 @@ public sealed class ConversationSpecs : IAsyncLifetime
         var sent = await alice.View.NextAsync<SentEvent>();
         Assert.Equal(("line-1", "lobby", (string?)null, 2), (sent.Tag, sent.Room, sent.To, sent.Recipients));
 
+        var delivered = new[] { await alice.View.NextAsync<DeliveredEvent>(), await alice.View.NextAsync<DeliveredEvent>() };
+        Assert.Equal(["bob", "carol"], delivered.Select(d => d.To).Order());
+        Assert.All(delivered, d => Assert.Equal((sent.Id, "line-1"), (d.Id, d.Tag)));
+
         alice.Type("/msg bob psst");
         var direct = await alice.View.NextAsync<SentEvent>();
         Assert.Equal(("bob", 1), (direct.To, direct.Recipients));
+        Assert.Equal(("bob", direct.Id), ((await alice.View.NextAsync<DeliveredEvent>()).To, direct.Id));
+        // Receipts are not messages: nobody sees them as text.
+        Assert.DoesNotContain(await bob.View.DrainAsync(TimeSpan.FromMilliseconds(300)), e => e is MessageEvent { From: "alice", Text: "" });
     }
 
     [Fact]

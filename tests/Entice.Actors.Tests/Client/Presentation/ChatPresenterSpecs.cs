@@ -292,5 +292,8 @@ public sealed class ChatPresenterSpecs
 
         Assert.True(p.Lines[^1].Sent);
         Assert.EndsWith("hello " + PaneLine.SentMark, p.Lines[^1].Plain, StringComparison.Ordinal);
+
+        p.Apply(new DeliveredEvent("m1", "bob", line.Tag));
+        Assert.EndsWith("hello " + PaneLine.DeliveredMark, p.Lines[^1].Plain, StringComparison.Ordinal);
     }
 }
