@@ -25,16 +25,6 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
 
     private sealed record ResendTick;
 
-    /// <summary>One typed message on its way: how many of its envelopes the server has yet to take.</summary>
-    private sealed class PendingMessage(string id, string room, string? to, string? tag)
-    {
-        public string Id { get; } = id;
-        public string Room { get; } = room;
-        public string? To { get; } = to;
-        public string? Tag { get; } = tag;
-        public int Waiting { get; set; }
-        public int Recipients { get; set; }
-    }
 
     private readonly ClientSettings _settings;
     private readonly IActorRef _crypto;
@@ -49,9 +39,8 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _rejoining = new(StringComparer.Ordinal);
     private readonly Backoff _backoff;
     private readonly HashSet<string> _verifiedShown = new(StringComparer.Ordinal);
-    private readonly Dictionary<ulong, PendingMessage> _byEnvelope = [];
+    private readonly SendTracker _sending = new();
     private readonly DeliveryTracker _delivery = new();
-    private long _nextMessageId;
     private IActorRef _connection = ActorRefs.Nobody;
     private CryptoAgent.IdentityInfo? _identity;
     private string _server = "";
@@ -378,12 +367,12 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
                 Show(new ErrorEvent(ErrorCodes.NoSuchMember, $"nobody else is in {room}; the message was not sent"));
                 break;
             case UserCommand.Say say:
-                var message = NewMessage(room, null, tag);
+                var message = _sending.Start(room, null, tag);
                 foreach (var member in _roster.Members(room))
                     EncryptFor(room, member, say.Text, direct: false, message);
                 break;
             case UserCommand.Direct dm when _roster.FindPeer(dm.To, room) is var (dmRoom, member):
-                EncryptFor(dmRoom, member, dm.Text, direct: true, NewMessage(dmRoom, dm.To, tag));
+                EncryptFor(dmRoom, member, dm.Text, direct: true, _sending.Start(dmRoom, dm.To, tag));
                 break;
             case UserCommand.Direct dm:
                 Show(new ErrorEvent(ErrorCodes.NoSuchMember, $"{dm.To} is not in any room you are in; message not sent"));
@@ -443,29 +432,19 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         _crypto.Tell(new CryptoAgent.Encrypt(sender, room, true, "", _nextEnvelopeId++, [envelopeId]));
     }
 
-    private PendingMessage NewMessage(string room, string? to, string? tag) => new($"m{++_nextMessageId}", room, to, tag);
-
-    private void EncryptFor(string room, MemberInfo member, string text, bool direct, PendingMessage message)
+    private void EncryptFor(string room, MemberInfo member, string text, bool direct, SendTracker.Message message)
     {
         _outstandingCrypto++;
         var envelopeId = _nextEnvelopeId++;
-        message.Waiting++;
-        _byEnvelope[envelopeId] = message;
+        _sending.AddEnvelope(envelopeId, message);
         _delivery.Expect(envelopeId, member.Name, message.Id, message.Tag);
         _crypto.Tell(new CryptoAgent.Encrypt(member, room, direct, text, envelopeId));
     }
 
-    // An envelope of a typed message was taken by the server, refused for good, or never encrypted;
-    // once none is left waiting, the message counts as sent (to those who took it).
     private void EnvelopeSettled(ulong envelopeId, bool taken)
     {
-        if (!_byEnvelope.Remove(envelopeId, out var message))
-            return;
-        message.Waiting--;
-        if (taken)
-            message.Recipients++;
-        if (message.Waiting == 0 && message.Recipients > 0)
-            Show(new SentEvent(message.Id, message.Room, message.To, message.Recipients, message.Tag));
+        if (_sending.Settle(envelopeId, taken) is { } sent)
+            Show(sent);
     }
 
     private void CryptoAnswered()
