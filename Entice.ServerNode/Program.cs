@@ -11,12 +11,13 @@ using Serilog.Events;
 
 var hostOption = new Option<string?>("--host") { Description = "Address to listen on (default from hocon/server.conf: 0.0.0.0, every interface)" };
 var portOption = new Option<int?>("--port") { Description = "TCP port (default 42000; 0 picks a free port)" };
+var dataDirOption = new Option<string?>("--data-dir") { Description = "Where rooms remember members and keep messages for those away (default: ~/.local/share/entice/server; a temporary one with --port 0)" };
 var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over hocon/server.conf" };
 var logLevelOption = new Option<string?>("--log-level") { Description = "Verbose, Debug, Information (default), Warning, Error" };
 
 var root = new RootCommand("Entice relay server: routes end-to-end encrypted chat it cannot read.")
 {
-    hostOption, portOption, configOption, logLevelOption,
+    hostOption, portOption, dataDirOption, configOption, logLevelOption,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -36,6 +37,7 @@ root.SetAction(async (parse, cancel) =>
     {
         Host = parse.GetValue(hostOption) ?? settings.Host,
         Port = parse.GetValue(portOption) ?? settings.Port,
+        DataDir = parse.GetValue(dataDirOption) ?? settings.DataDir,
     };
 
     Log.Logger = EnticeLogging.Base(EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Information))

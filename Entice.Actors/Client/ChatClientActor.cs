@@ -41,6 +41,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _verifiedShown = new(StringComparer.Ordinal);
     private readonly SendTracker _sending = new();
     private readonly DeliveryTracker _delivery = new();
+    private readonly Dictionary<ulong, ulong> _storedTickets = [];
     private IActorRef _connection = ActorRefs.Nobody;
     private CryptoAgent.IdentityInfo? _identity;
     private string _server = "";
@@ -100,6 +101,8 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         });
         Receive<CryptoAgent.Decrypted>(d =>
         {
+            if (_storedTickets.Remove(d.Ticket, out var storedSeq))
+                AckStored(storedSeq);
             var known = _decrypting.Remove(d.Ticket, out var key);
             if (known)
                 _seen.Add(key.Sender, key.Id);
@@ -117,8 +120,12 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         });
         Receive<CryptoAgent.DecryptRejected>(r =>
         {
-            // A copy of an envelope that was shown already (two copies in flight at once) is no attack.
-            var copy = _decrypting.Remove(r.Ticket, out var key) && r.Code == ErrorCodes.Replay && _seen.Contains(key.Sender, key.Id);
+            var stored = _storedTickets.Remove(r.Ticket, out var storedSeq);
+            if (stored)
+                AckStored(storedSeq);
+            // A copy of an envelope that was shown already (two copies in flight at once, or a stored one
+            // delivered again after we crashed before acknowledging it) is no attack.
+            var copy = _decrypting.Remove(r.Ticket, out var key) && r.Code == ErrorCodes.Replay && (stored || _seen.Contains(key.Sender, key.Id));
             ShowAnswer(r.Ticket, copy ? null : new ErrorEvent(r.Code, r.Reason));
         });
         Receive<CryptoAgent.DecryptHeld>(h => ShowAnswer(h.Ticket, null));
@@ -195,8 +202,19 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
                 _roster.Remove(left.Room, left.Name);
                 Show(new MemberLeftEvent(left.Room, left.Name));
                 break;
+            case MemberAway away:
+                var wasPresent = _roster.TryGet(away.Room, away.Member.Name, out _) && !_roster.IsAway(away.Room, away.Member.Name);
+                var known = _roster.TryGet(away.Room, away.Member.Name, out _);
+                _roster.AddAway(away.Room, away.Member);
+                _crypto.Tell(new CryptoAgent.ObservePeer(away.Member));
+                if (wasPresent || !known)
+                    Show(new MemberAwayEvent(away.Room, away.Member.Name));
+                break;
             case Envelope envelope:
-                OnEnvelope(envelope);
+                OnEnvelope(envelope, storedSeq: null);
+                break;
+            case StoredEnvelope stored:
+                OnEnvelope(stored.Envelope, stored.Seq);
                 break;
             case EnvelopeAck ack:
                 if (_outbox.Acknowledge(ack.Id))
@@ -325,18 +343,32 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
             Show(new ErrorEvent(ErrorCodes.UntrustedKey, $"the server announced keys for {observed.Name} that do not verify; nothing will be sent to them"));
     }
 
-    private void OnEnvelope(Envelope envelope)
+    // A stored envelope (kept while we were away) is acknowledged once handled, whatever the outcome,
+    // so the server deletes it: each is shown at most once, and a copy after a crash is a quiet replay.
+    private void OnEnvelope(Envelope envelope, ulong? storedSeq)
     {
         if (!_roster.TryGet(envelope.Room, envelope.Sender, out var sender))
         {
+            AckStored(storedSeq);
             Show(new ErrorEvent(ErrorCodes.DecryptFailed, $"a message from {envelope.Sender}, who is not in room {envelope.Room}, was ignored"));
             return;
         }
         if (_seen.Contains(envelope.Sender, envelope.Id))
+        {
+            AckStored(storedSeq);
             return; // a copy sent again after a reconnect; the original was shown
+        }
         var ticket = _display.Reserve();
         _decrypting[ticket] = (envelope.Sender, envelope.Id);
+        if (storedSeq is { } seq)
+            _storedTickets[ticket] = seq;
         _crypto.Tell(new CryptoAgent.Decrypt(envelope, sender, ticket));
+    }
+
+    private void AckStored(ulong? seq)
+    {
+        if (seq is { } s && _online)
+            _connection.Tell(new ServerConnection.Send(new StoredAck(s)));
     }
 
     private void OnCommand(UserCommand command, string? room, string? tag)
@@ -378,7 +410,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
                 Show(new ErrorEvent(ErrorCodes.NoSuchMember, $"{dm.To} is not in any room you are in; message not sent"));
                 break;
             case UserCommand.Who:
-                Show(new MembersEvent(room, _roster.Members(room).Select(m => m.Name).Append(_settings.Name).Order(StringComparer.Ordinal).ToList()));
+                Show(new MembersEvent(room, _roster.Present(room).Select(m => m.Name).Append(_settings.Name).Order(StringComparer.Ordinal).ToList()));
                 break;
             case UserCommand.Verify v when _roster.FindPeer(v.Peer, room) is var (_, peer):
                 _crypto.Tell(new CryptoAgent.ComputeSafetyNumber(peer));

@@ -18,6 +18,9 @@ public sealed record MemberJoinedEvent(string Room, string Name) : ChatEvent;
 
 public sealed record MemberLeftEvent(string Room, string Name) : ChatEvent;
 
+/// <summary>A member the room remembers is not connected; messages to them are kept by the server.</summary>
+public sealed record MemberAwayEvent(string Room, string Name) : ChatEvent;
+
 public sealed record MessageEvent(string Room, string From, string Text, bool Direct, DateTimeOffset SentAt) : ChatEvent
 {
     public override string ToString() => $"MessageEvent {{ Room = {Room}, From = {From}, Direct = {Direct} }}";

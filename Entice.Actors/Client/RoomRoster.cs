@@ -9,6 +9,7 @@ namespace Entice.Client;
 internal sealed class RoomRoster
 {
     private readonly Dictionary<string, Dictionary<string, MemberInfo>> _rooms = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Room, string Name)> _away = [];
 
     public IEnumerable<string> Rooms => _rooms.Keys;
 
@@ -16,26 +17,56 @@ internal sealed class RoomRoster
 
     public bool IsIn(string room) => _rooms.ContainsKey(room);
 
-    public void Enter(string room, IEnumerable<MemberInfo> members) =>
+    public void Enter(string room, IEnumerable<MemberInfo> members)
+    {
         _rooms[room] = members.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        _away.RemoveWhere(a => a.Room == room);
+    }
 
-    public void Leave(string room) => _rooms.Remove(room);
+    public void Leave(string room)
+    {
+        _rooms.Remove(room);
+        _away.RemoveWhere(a => a.Room == room);
+    }
 
     public void Clear() => _rooms.Clear();
 
+    /// <summary>A member who is here (again).</summary>
     public void Add(string room, MemberInfo member)
     {
         if (_rooms.TryGetValue(room, out var members))
+        {
             members[member.Name] = member;
+            _away.Remove((room, member.Name));
+        }
     }
+
+    /// <summary>
+    /// A member the server remembers who is not connected: still written to (the server keeps the
+    /// envelopes), shown as away.
+    /// </summary>
+    public void AddAway(string room, MemberInfo member)
+    {
+        if (_rooms.TryGetValue(room, out var members))
+        {
+            members[member.Name] = member;
+            _away.Add((room, member.Name));
+        }
+    }
+
+    public bool IsAway(string room, string name) => _away.Contains((room, name));
 
     public void Remove(string room, string name)
     {
         if (_rooms.TryGetValue(room, out var members))
             members.Remove(name);
+        _away.Remove((room, name));
     }
 
-    /// <summary>The other members of a room (empty if not in it).</summary>
+    /// <summary>Who is connected in a room, away members excluded.</summary>
+    public IEnumerable<MemberInfo> Present(string room) => Members(room).Where(m => !IsAway(room, m.Name));
+
+    /// <summary>The other members of a room, present or away (empty if not in it).</summary>
     public IReadOnlyCollection<MemberInfo> Members(string room) =>
         _rooms.TryGetValue(room, out var members) ? members.Values : [];
 

@@ -10,8 +10,9 @@ namespace Entice.Server;
 public static class ClientTransport
 {
     /// <param name="refuse">Over the connection limit: say "overloaded" and close.</param>
-    public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms, bool refuse = false) =>
-        Akka.Actor.Props.Create(() => new ClientTransportActor(connection, remote, settings, names, rooms, refuse));
+    public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms,
+        bool refuse = false, OfflineStore? store = null) =>
+        Akka.Actor.Props.Create(() => new ClientTransportActor(connection, remote, settings, names, rooms, refuse, store));
 
     /// <summary>An encoded frame to write to this client.</summary>
     public sealed record Send(byte[] Frame);

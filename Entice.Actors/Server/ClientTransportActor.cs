@@ -50,8 +50,11 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private long _rateLimited;
     private ulong _pingNonce;
 
-    public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms, bool refuse)
+    private readonly OfflineStore? _store;
+
+    public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms, bool refuse, OfflineStore? store)
     {
+        _store = store;
         _refuse = refuse;
         _rate = new TokenBucket(settings.EnvelopesPerSecond, settings.EnvelopeBurst, NowTicks());
         _connection = connection;
@@ -179,6 +182,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             case Ping ping: Enqueue(WireCodec.EncodeFrame(new Pong(ping.Nonce))); break;
             case Pong: break;
             case Goodbye: OnGoodbye(); break;
+            case StoredAck ack: _store?.Delete(_name, ack.Seq); break;
             default:
                 Fail(ErrorCodes.BadFrame, $"unexpected {message.GetType().Name} from a client", $"unexpected {message.GetType().Name}");
                 break;

@@ -6,8 +6,8 @@ namespace Entice.Server;
 /// <summary>The TCP listener: binds, accepts, and gives each connection its own transport actor.</summary>
 public static class Listener
 {
-    public static Props Props(ServerSettings settings, IActorRef names, IActorRef rooms) =>
-        Akka.Actor.Props.Create(() => new ListenerActor(settings, names, rooms));
+    public static Props Props(ServerSettings settings, IActorRef names, IActorRef rooms, OfflineStore? store = null) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(settings, names, rooms, store));
 
     public sealed record Bound(EndPoint Endpoint);
 

@@ -18,6 +18,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private readonly ServerSettings _settings;
     private readonly IActorRef _names;
     private readonly IActorRef _rooms;
+    private readonly OfflineStore? _store;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _socket;
     private EndPoint? _boundTo;
@@ -25,8 +26,9 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private long _accepted;
     private int _live;
 
-    public ListenerActor(ServerSettings settings, IActorRef names, IActorRef rooms)
+    public ListenerActor(ServerSettings settings, IActorRef names, IActorRef rooms, OfflineStore? store)
     {
+        _store = store;
         _settings = settings;
         _names = names;
         _rooms = rooms;
@@ -58,7 +60,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
             if (refuse)
                 _log.Warning("Refusing a connection from {Remote}: {Live} connections (max {Max})", c.RemoteAddress, _live, _settings.MaxConnections);
             var transport = Context.ActorOf(
-                ClientTransport.Props(Sender, c.RemoteAddress, _settings, _names, _rooms, refuse), $"client-{++_accepted}");
+                ClientTransport.Props(Sender, c.RemoteAddress, _settings, _names, _rooms, refuse, _store), $"client-{++_accepted}");
             Context.Watch(transport);
             _live++;
             Sender.Tell(new Tcp.Register(transport));

@@ -14,11 +14,20 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _stopWaiters = [];
     private object? _outcome;
 
+    private readonly OfflineStore _store;
+    private readonly string _dataDir;
+    private readonly bool _throwaway;
+
     public RelayServerActor(ServerSettings settings)
     {
+        _throwaway = settings.UsesThrowawayDataDir;
+        _dataDir = settings.DataDir.Length > 0 ? settings.DataDir
+            : _throwaway ? Path.Combine(Path.GetTempPath(), "entice-server-" + Guid.NewGuid().ToString("N"))
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "entice", "server");
+        _store = OfflineStore.Open(_dataDir, settings.MaxStoredPerRecipient, settings.StoredTimeToLive);
         var names = Context.ActorOf(NameRegistry.Props(), "names");
-        var rooms = Context.ActorOf(RoomDirectory.Props(settings), "rooms");
-        var listener = Context.ActorOf(Listener.Props(settings, names, rooms), "listener");
+        var rooms = Context.ActorOf(RoomDirectory.Props(settings, _store), "rooms");
+        var listener = Context.ActorOf(Listener.Props(settings, names, rooms, _store), "listener");
 
         Receive<RelayServer.Stop>(_ =>
         {
@@ -45,6 +54,23 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PostStop()
+    {
+        _store.Dispose();
+        if (_throwaway)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_dataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: it is a temporary directory.
+            }
+        }
+    }
 
     private void Settle(object outcome)
     {

@@ -9,8 +9,9 @@ namespace Entice.Server;
 /// </summary>
 public static class Room
 {
-    public static Props Props(string name, ServerSettings settings) =>
-        Akka.Actor.Props.Create(() => new RoomActor(name, settings));
+    /// <param name="store">Where the room remembers its members and keeps messages for those away; null: in memory only, nothing kept.</param>
+    public static Props Props(string name, ServerSettings settings, OfflineStore? store = null) =>
+        Akka.Actor.Props.Create(() => new RoomActor(name, settings, store));
 
     /// <summary>A connection asks to enter the room as <paramref name="Member"/>.</summary>
     public sealed record Join(string Room, MemberInfo Member, IActorRef Transport);

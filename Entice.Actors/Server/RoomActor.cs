@@ -20,26 +20,34 @@ internal sealed class RoomActor : ReceiveActor
     private readonly ServerSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MemberInfo> _away = new(StringComparer.Ordinal);
+    private readonly OfflineStore? _store;
 
-    public RoomActor(string name, ServerSettings settings)
+    public RoomActor(string name, ServerSettings settings, OfflineStore? store)
     {
         _name = name;
         _settings = settings;
+        _store = store;
+        // Everyone the room remembers starts out away; joins (and sessions surviving a restart) move
+        // them back in.
+        foreach (var member in store?.Members(name) ?? [])
+            _away[member.Name] = member;
 
         Receive<Room.Join>(OnJoin);
         Receive<Room.Rejoin>(r =>
         {
+            _away.Remove(r.Member.Name);
             _members[r.Member.Name] = new Member(r.Member, Sender, r.Transport);
             Context.Watch(Sender);
         });
         Receive<Room.Route>(r => OnRoute(r.Envelope));
-        Receive<Room.Leave>(l => RemoveMember(l.Name, announceToSelf: true));
+        Receive<Room.Leave>(l => RemoveMember(l.Name, leftForGood: true));
         Receive<Room.Drain>(d => d.ReplyTo.Tell(new Room.Drained(_name)));
         Receive<Terminated>(t =>
         {
             var gone = _members.Values.FirstOrDefault(m => m.Session.Equals(t.ActorRef));
             if (gone is not null)
-                RemoveMember(gone.Info.Name, announceToSelf: false);
+                RemoveMember(gone.Info.Name, leftForGood: false);
         });
     }
 
@@ -79,14 +87,21 @@ internal sealed class RoomActor : ReceiveActor
                 return;
             }
             // Names are unique per server, so this is a stale member whose connection is going away.
-            RemoveMember(name, announceToSelf: false);
+            RemoveMember(name, leftForGood: false);
         }
 
         var session = Context.ActorOf(Session.Props(_name, join.Member, join.Transport), $"session-{Guid.NewGuid():N}");
         Context.Watch(session);
         var others = Others(name);
         _members[name] = new Member(join.Member, session, join.Transport);
+        _away.Remove(name);
+        _store?.RememberMember(_name, join.Member);
         join.Transport.Tell(new Room.Joined(_name, session, others));
+        // Then who is away (their keys, so the newcomer can write to them), then what waited for it.
+        foreach (var away in _away.Values)
+            join.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new MemberAway(_name, away))));
+        foreach (var stored in _store?.Pending(_name, name) ?? [])
+            join.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(stored)));
 
         var announce = WireCodec.EncodeFrame(new MemberJoined(_name, join.Member));
         foreach (var m in _members.Values.Where(m => m.Info.Name != name))
@@ -120,7 +135,12 @@ internal sealed class RoomActor : ReceiveActor
             return;
         }
 
-        if (!_members.TryGetValue(envelope.Recipient, out var to))
+        if (!_members.TryGetValue(envelope.Recipient, out var to) && _store is not null && _away.ContainsKey(envelope.Recipient))
+        {
+            Keep(envelope, from, hex);
+            return;
+        }
+        if (to is null)
         {
             from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NoSuchMember,
                 $"{envelope.Recipient} is not in room {_name}"))));
@@ -132,19 +152,42 @@ internal sealed class RoomActor : ReceiveActor
             [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Direct ? " (direct)" : "", envelope.Ciphertext.Length, hex]);
     }
 
-    private void RemoveMember(string name, bool announceToSelf)
+    // The recipient is away: the envelope is committed to disk before the sender hears it was taken.
+    private void Keep(Envelope envelope, Member from, string hex)
+    {
+        if (!_store!.Enqueue(_name, envelope.Recipient, envelope))
+        {
+            from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.RecipientFull,
+                $"{envelope.Recipient} is away and has too many messages waiting; not kept"))));
+            return;
+        }
+        from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeAck(envelope.Id))));
+        _log.Info("Kept envelope {EnvelopeId} from {Sender} for {Recipient} (away) in {Room}: {Size} B {CiphertextPrefix}…",
+            [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Ciphertext.Length, hex]);
+    }
+
+    // Leaving for good (LeaveRoom) forgets the member; a dropped connection leaves them away, remembered.
+    private void RemoveMember(string name, bool leftForGood)
     {
         if (!_members.Remove(name, out var member))
             return;
         Context.Unwatch(member.Session);
         Context.Stop(member.Session);
-        if (announceToSelf)
+        if (leftForGood)
+        {
+            _store?.ForgetMember(_name, name);
             member.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new RoomLeft(_name))));
+        }
 
-        var announce = WireCodec.EncodeFrame(new MemberLeft(_name, name));
+        var away = !leftForGood && _store is not null;
+        if (away)
+            _away[name] = member.Info;
+        var announce = away
+            ? WireCodec.EncodeFrame(new MemberAway(_name, member.Info))
+            : WireCodec.EncodeFrame(new MemberLeft(_name, name));
         foreach (var m in _members.Values)
             m.Transport.Tell(new ClientTransport.Send(announce));
-        _log.Info("{Name} left room {Room} ({Count} members)", name, _name, _members.Count);
+        _log.Info("{Name} {Went} room {Room} ({Count} members)", name, away ? "is away from" : "left", _name, _members.Count);
     }
 
     private List<MemberInfo> Others(string name) =>

@@ -8,7 +8,8 @@ namespace Entice.Server;
 /// </summary>
 public static class RoomDirectory
 {
-    public static Props Props(ServerSettings settings) => Akka.Actor.Props.Create(() => new RoomDirectoryActor(settings));
+    public static Props Props(ServerSettings settings, OfflineStore? store = null) =>
+        Akka.Actor.Props.Create(() => new RoomDirectoryActor(settings, store));
 }
 
 internal sealed class RoomDirectoryActor : ReceiveActor
@@ -16,14 +17,14 @@ internal sealed class RoomDirectoryActor : ReceiveActor
     private readonly Dictionary<string, IActorRef> _rooms = new(StringComparer.Ordinal);
     private long _counter;
 
-    public RoomDirectoryActor(ServerSettings settings)
+    public RoomDirectoryActor(ServerSettings settings, OfflineStore? store)
     {
         Receive<Room.Join>(join =>
         {
             if (!_rooms.TryGetValue(join.Room, out var room))
             {
                 // Actor names have a restricted alphabet; the room's own name lives in the actor's state.
-                room = Context.ActorOf(Room.Props(join.Room, settings), $"room-{++_counter}");
+                room = Context.ActorOf(Room.Props(join.Room, settings, store), $"room-{++_counter}");
                 _rooms[join.Room] = room;
             }
             room.Forward(join);

@@ -20,6 +20,15 @@ public sealed record ServerSettings
     public int MaxRoomsPerClient { get; init; } = 32;
     public int MaxRoomMembers { get; init; } = 1000;
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// Where the offline store lives. Empty: the user's data directory (entice/server) for a fixed port; for
+    /// port 0 (a throwaway server, as tests start) a fresh temporary directory, removed when it stops.
+    /// </summary>
+    public string DataDir { get; init; } = "";
+    public int MaxStoredPerRecipient { get; init; } = 1000;
+    public TimeSpan StoredTimeToLive { get; init; } = TimeSpan.FromDays(7);
+
+    public bool UsesThrowawayDataDir => DataDir.Length == 0 && Port == 0;
 
     public static ServerSettings FromConfig(Akka.Configuration.Config root)
     {
@@ -45,6 +54,9 @@ public sealed record ServerSettings
             // The member list travels in one RoomJoined message, which the codec caps.
             MaxRoomMembers = Math.Min(c.GetInt("max-room-members", d.MaxRoomMembers), WireLimits.MaxMembers),
             ShutdownGrace = c.GetTimeSpan("shutdown-grace", d.ShutdownGrace),
+            DataDir = c.GetString("data-dir", d.DataDir),
+            MaxStoredPerRecipient = c.GetInt("offline.max-per-recipient", d.MaxStoredPerRecipient),
+            StoredTimeToLive = c.GetTimeSpan("offline.time-to-live", d.StoredTimeToLive),
         };
     }
 }

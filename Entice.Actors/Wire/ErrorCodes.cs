@@ -20,6 +20,7 @@ public static class ErrorCodes
     public const string TooManyRooms = "too_many_rooms";
     public const string RoomFull = "room_full";
     public const string ServerShutdown = "server_shutdown";
+    public const string RecipientFull = "recipient_full";
 
     // Raised by clients, never sent by a server.
     public const string DecryptFailed = "decrypt_failed";

@@ -23,6 +23,11 @@ internal static class WireDecoder
             WireTag.MemberJoined => ReadMemberJoined(ref reader),
             WireTag.MemberLeft => ReadMemberLeft(ref reader),
             WireTag.Envelope => ReadEnvelope(ref reader),
+            WireTag.MemberAway => ReadMemberAway(ref reader),
+            WireTag.StoredEnvelope => reader.TryReadU64("seq", out var seq) && ReadEnvelope(ref reader) is { } stored
+                ? new StoredEnvelope(seq, stored)
+                : null,
+            WireTag.StoredAck => reader.TryReadU64("seq", out var ackSeq) ? new StoredAck(ackSeq) : null,
             WireTag.EnvelopeAck => reader.TryReadU64("id", out var id) ? new EnvelopeAck(id) : null,
             WireTag.Ping => reader.TryReadU64("nonce", out var nonce) ? new Ping(nonce) : null,
             WireTag.Pong => reader.TryReadU64("nonce", out var nonce) ? new Pong(nonce) : null,
@@ -104,6 +109,17 @@ internal static class WireDecoder
 
         var member = ReadMember(ref reader);
         return member is null ? null : new MemberJoined(room, member);
+    }
+
+    private static MemberAway? ReadMemberAway(ref WireReader reader)
+    {
+        if (!reader.TryReadString("room", out var room))
+        {
+            return null;
+        }
+
+        var member = ReadMember(ref reader);
+        return member is null ? null : new MemberAway(room, member);
     }
 
     private static MemberLeft? ReadMemberLeft(ref WireReader reader) =>

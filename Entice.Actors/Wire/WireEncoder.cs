@@ -19,9 +19,10 @@ internal static class WireEncoder
         RoomLeft m => WireSize.String(m.Room, "room"),
         MemberJoined m => WireSize.String(m.Room, "room") + WireSize.Member(m.Member),
         MemberLeft m => WireSize.String(m.Room, "room") + WireSize.String(m.Name, "name"),
-        Envelope m => WireSize.String(m.Room, "room") + WireSize.String(m.Sender, "sender")
-                      + WireSize.String(m.Recipient, "recipient") + WireSize.U64 + WireSize.Bool
-                      + WireSize.Blob32(m.Ciphertext, "ciphertext"),
+        MemberAway m => WireSize.String(m.Room, "room") + WireSize.Member(m.Member),
+        StoredEnvelope m => WireSize.U64 + EnvelopeSize(m.Envelope),
+        StoredAck => WireSize.U64,
+        Envelope m => EnvelopeSize(m),
         Ping => WireSize.U64,
         EnvelopeAck => WireSize.U64,
         EnvelopeRefused m => WireSize.U64 + WireSize.String(m.Code, "code") + WireSize.String(m.Message, "message"),
@@ -87,12 +88,21 @@ internal static class WireEncoder
                 break;
             case Envelope m:
                 writer.WriteByte((byte)WireTag.Envelope);
+                WriteEnvelope(m, ref writer);
+                break;
+            case MemberAway m:
+                writer.WriteByte((byte)WireTag.MemberAway);
                 writer.WriteString(m.Room);
-                writer.WriteString(m.Sender);
-                writer.WriteString(m.Recipient);
-                writer.WriteU64(m.Id);
-                writer.WriteBool(m.Direct);
-                writer.WriteBlob32(m.Ciphertext);
+                WriteMember(m.Member, ref writer);
+                break;
+            case StoredEnvelope m:
+                writer.WriteByte((byte)WireTag.StoredEnvelope);
+                writer.WriteU64(m.Seq);
+                WriteEnvelope(m.Envelope, ref writer);
+                break;
+            case StoredAck m:
+                writer.WriteByte((byte)WireTag.StoredAck);
+                writer.WriteU64(m.Seq);
                 break;
             case EnvelopeAck m:
                 writer.WriteByte((byte)WireTag.EnvelopeAck);
@@ -126,6 +136,21 @@ internal static class WireEncoder
             default:
                 throw new ArgumentException($"No wire encoding for {message.GetType().Name}.", nameof(message));
         }
+    }
+
+    private static int EnvelopeSize(Envelope m) =>
+        WireSize.String(m.Room, "room") + WireSize.String(m.Sender, "sender")
+        + WireSize.String(m.Recipient, "recipient") + WireSize.U64 + WireSize.Bool
+        + WireSize.Blob32(m.Ciphertext, "ciphertext");
+
+    private static void WriteEnvelope(Envelope m, ref WireWriter writer)
+    {
+        writer.WriteString(m.Room);
+        writer.WriteString(m.Sender);
+        writer.WriteString(m.Recipient);
+        writer.WriteU64(m.Id);
+        writer.WriteBool(m.Direct);
+        writer.WriteBlob32(m.Ciphertext);
     }
 
     private static void WriteMember(MemberInfo member, ref WireWriter writer)

@@ -29,6 +29,18 @@ public sealed record MemberJoined(string Room, MemberInfo Member) : WireMessage;
 public sealed record MemberLeft(string Room, string Name) : WireMessage;
 
 /// <summary>
+/// Server: a member the room remembers who is not connected now. Messages to them are kept by the
+/// server and delivered when they come back, so clients encrypt to them as to anyone present.
+/// </summary>
+public sealed record MemberAway(string Room, MemberInfo Member) : WireMessage;
+
+/// <summary>Server: an envelope kept while its recipient was away, numbered for <see cref="StoredAck"/>.</summary>
+public sealed record StoredEnvelope(ulong Seq, Envelope Envelope) : WireMessage;
+
+/// <summary>Client: the stored envelope <paramref name="Seq"/> was handled; the server may delete it.</summary>
+public sealed record StoredAck(ulong Seq) : WireMessage;
+
+/// <summary>
 /// An opaque ciphertext with the routing header the relay needs. <see cref="Recipient"/> empty means the
 /// whole room. From a client, <see cref="Sender"/> is ignored: the server stamps the authenticated name.
 /// </summary>

@@ -14,9 +14,12 @@ namespace Entice.Wire;
 /// 0x13  RoomLeft       room str
 /// 0x14  MemberJoined   room str, member MemberInfo
 /// 0x15  MemberLeft     room str, name str
+/// 0x16  MemberAway     room str, member MemberInfo (remembered, not connected: messages to them are stored)
 /// 0x20  Envelope       room str, sender str, recipient str, id u64, direct bool, ciphertext u32 len + bytes
 /// 0x21  EnvelopeAck    id u64 (server: the envelope with this id was taken and routed)
 /// 0x22  EnvelopeRefused id u64, code str, message str (server: that envelope was not routed)
+/// 0x24  StoredEnvelope seq u64, then an Envelope's fields (kept while the recipient was away)
+/// 0x25  StoredAck      seq u64 (client: that stored envelope was handled; the server deletes it)
 /// 0x30  Ping           nonce u64
 /// 0x31  Pong           nonce u64
 /// 0x32  Goodbye        (none)
@@ -35,9 +38,12 @@ internal enum WireTag : byte
     RoomLeft = 0x13,
     MemberJoined = 0x14,
     MemberLeft = 0x15,
+    MemberAway = 0x16,
     Envelope = 0x20,
     EnvelopeAck = 0x21,
     EnvelopeRefused = 0x22,
+    StoredEnvelope = 0x24,
+    StoredAck = 0x25,
     Ping = 0x30,
     Pong = 0x31,
     Goodbye = 0x32,

@@ -125,6 +125,10 @@ public sealed class ChatPresenter
                 if (j.Name != Me)
                     Notice(RoomOrSystem(j.Room), $"→ {j.Name} is here");
                 break;
+            case MemberAwayEvent a:
+                MembersOf(a.Room)[a.Name] = false;
+                Notice(RoomOrSystem(a.Room), $"◌ {a.Name} is away (messages are kept for them)");
+                break;
             case MemberLeftEvent l:
                 MembersOf(l.Room)[l.Name] = false;
                 Notice(RoomOrSystem(l.Room), $"← {l.Name} left");

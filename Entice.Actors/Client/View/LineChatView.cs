@@ -15,6 +15,7 @@ public sealed class LineChatView(TextWriter output) : IChatView
             RoomExitedEvent r => $"* You left [{r.Room}].",
             MemberJoinedEvent j => $"* {j.Name} is in [{j.Room}]",
             MemberLeftEvent l => $"* {l.Name} left [{l.Room}]",
+            MemberAwayEvent a => $"* {a.Name} is away from [{a.Room}]; messages to them are kept until they are back",
             MessageEvent { Direct: true } m => $"[{m.Room}] {m.From} (direct): {m.Text}",
             MessageEvent m => $"[{m.Room}] {m.From}: {m.Text}",
             SentEvent m => m.To is null ? $"  ✓ sent to [{m.Room}] ({m.Recipients})" : $"  ✓ sent to {m.To}",

@@ -104,7 +104,7 @@ public sealed class ConversationSpecs : IAsyncLifetime
         Assert.Equal(0, await dave.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
         Assert.Equal("first", (await alice.View.NextAsync<MessageEvent>()).Text);
         Assert.Equal("last words", (await alice.View.NextAsync<MessageEvent>()).Text);
-        Assert.Equal("dave", (await alice.View.NextAsync<MemberLeftEvent>()).Name);
+        Assert.Equal("dave", (await alice.View.NextAsync<MemberAwayEvent>()).Name);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class ConversationSpecs : IAsyncLifetime
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         bob.EndInput();
         await bob.Exit.WaitAsync(TimeSpan.FromSeconds(15));
-        await alice.View.NextAsync<MemberLeftEvent>(l => l.Name == "bob");
+        await alice.View.NextAsync<MemberAwayEvent>(l => l.Name == "bob");
 
         var newBob = Start("bob"); // a new key directory: a new identity under the same name
         await newBob.View.NextAsync<ReadyEvent>();

@@ -138,9 +138,9 @@ public sealed class LimitsSpecs : IAsyncDisposable
             if (i >= window)
             {
                 var m = await alice.ReceiveAsync();
-                while (m is MemberLeft left)
+                while (m is MemberLeft or MemberAway)
                 {
-                    carolLeft |= left.Name == "carol";
+                    carolLeft |= m is MemberAway { Member.Name: "carol" } or MemberLeft { Name: "carol" };
                     m = await alice.ReceiveAsync();
                 }
                 Assert.IsType<EnvelopeAck>(m);
@@ -152,7 +152,7 @@ public sealed class LimitsSpecs : IAsyncDisposable
 
         Assert.Equal(count, await received);
         while (!carolLeft && await alice.ReceiveAsync() is { } m)
-            carolLeft = m is MemberLeft { Name: "carol" };
+            carolLeft = m is MemberAway { Member.Name: "carol" } or MemberLeft { Name: "carol" };
         Assert.True(carolLeft, "the stalled client was disconnected");
     }
 

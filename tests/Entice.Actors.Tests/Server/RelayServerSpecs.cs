@@ -123,7 +123,8 @@ public sealed class RelayServerSpecs : IAsyncLifetime
 
         Assert.Equal(ErrorCodes.BadFrame, (await bob.ReceiveAsync<ErrorMessage>()).Code);
         Assert.True(await bob.ClosedByServerAsync());
-        Assert.Equal("bob", (await alice.ReceiveAsync<MemberLeft>()).Name);
+        // bob's connection is gone; the room remembers him as away (messages to him are kept).
+        Assert.Equal("bob", (await alice.ReceiveAsync<MemberAway>()).Member.Name);
     }
 
     [Fact]

@@ -11,12 +11,18 @@ namespace Entice.Tests.Support;
 /// <summary>Real server and client nodes in this process, each its own ActorSystem, on 127.0.0.1 port 0.</summary>
 internal static class LocalNodes
 {
-    public static async Task<(ActorSystem System, IPEndPoint Endpoint)> StartServerAsync(ServerSettings? settings = null, int port = 0)
+    /// <param name="dataDir">The offline store's directory; by default a throwaway one (never the user's).</param>
+    public static async Task<(ActorSystem System, IPEndPoint Endpoint)> StartServerAsync(ServerSettings? settings = null, int port = 0, string? dataDir = null)
     {
+        settings ??= new ServerSettings();
+        if (dataDir is not null)
+            settings = settings with { DataDir = dataDir };
+        else if (port != 0 && settings.DataDir.Length == 0)
+            settings = settings with { DataDir = Path.Combine(Path.GetTempPath(), "entice-test-server-" + Guid.NewGuid().ToString("N")) };
         var system = ActorSystem.Create("server-" + Guid.NewGuid().ToString("N")[..8],
             Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.loggers = [\"Akka.Event.DefaultLogger\"]")
                 .WithFallback(EnticeConfig.Server()));
-        var started = await RelayServer.StartAsync(system, (settings ?? new ServerSettings()) with { Host = "127.0.0.1", Port = port });
+        var started = await RelayServer.StartAsync(system, settings with { Host = "127.0.0.1", Port = port });
         return (system, started.Endpoint);
     }
 

@@ -26,6 +26,7 @@ public sealed class WireCodecLayoutSpecs
         { new Envelope("r", "a", "b", 1, false, [1]), 0x20 },
         { new EnvelopeAck(1), 0x21 },
         { new EnvelopeRefused(1, "c", "m"), 0x22 },
+        { new StoredAck(1), 0x25 },
         { new Ping(1), 0x30 },
         { new Pong(1), 0x31 },
         { new Goodbye(), 0x32 },

@@ -14,7 +14,7 @@ internal sealed class WireMessageGenerator(int seed)
     [
         nameof(ServerHello), nameof(Hello), nameof(Welcome), nameof(JoinRoom), nameof(LeaveRoom),
         nameof(RoomJoined), nameof(RoomLeft), nameof(MemberJoined), nameof(MemberLeft), nameof(Envelope),
-        nameof(EnvelopeAck), nameof(EnvelopeRefused), nameof(Ping), nameof(Pong), nameof(Goodbye), nameof(GoodbyeAck), nameof(ErrorMessage),
+        nameof(EnvelopeAck), nameof(EnvelopeRefused), nameof(MemberAway), nameof(StoredEnvelope), nameof(StoredAck), nameof(Ping), nameof(Pong), nameof(Goodbye), nameof(GoodbyeAck), nameof(ErrorMessage),
     ];
 
     // One-, two-, three- and four-byte UTF-8, right-to-left script, and a byte order mark.
@@ -38,6 +38,9 @@ internal sealed class WireMessageGenerator(int seed)
         nameof(MemberLeft) => new MemberLeft(Text(), Text()),
         nameof(Envelope) => new Envelope(Text(), Text(), Text(), U64(), _random.Next(2) == 1, Ciphertext()),
         nameof(EnvelopeAck) => new EnvelopeAck(U64()),
+        nameof(MemberAway) => new MemberAway(Text(), Member()),
+        nameof(StoredEnvelope) => new StoredEnvelope(U64(), new Envelope(Text(), Text(), Text(), U64(), _random.Next(2) == 1, Ciphertext())),
+        nameof(StoredAck) => new StoredAck(U64()),
         nameof(EnvelopeRefused) => new EnvelopeRefused(U64(), Text(), Text()),
         nameof(Ping) => new Ping(U64()),
         nameof(Pong) => new Pong(U64()),
