@@ -221,8 +221,14 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
                     EnvelopeSettled(ack.Id, taken: true);
                 MaybeSayGoodbye();
                 break;
+            case EnvelopeRefused refused when refused.Code == ErrorCodes.NoSuchMember:
+                _outbox.MarkRefused(refused.Id, Now()); // they may be back in a moment: wait for them
+                break;
             case EnvelopeRefused refused:
-                _outbox.MarkRefused(refused.Id, Now());
+                if (_outbox.Acknowledge(refused.Id))
+                    EnvelopeSettled(refused.Id, taken: false);
+                Show(new ErrorEvent(refused.Code, $"not delivered: {refused.Message}"));
+                MaybeSayGoodbye();
                 break;
             case GoodbyeAck:
                 Stop(0, null, "done");
