@@ -86,6 +86,11 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         Receive<CryptoAgent.HelloSigned>(h => _connection.Tell(new ServerConnection.Send(
             new Hello(ProtocolVersion.Current, _settings.Name, _identity!.Bundle, h.Signature))));
         Receive<CryptoAgent.PeerObserved>(OnPeerObserved);
+        Receive<CryptoAgent.PrekeysToPublish>(p =>
+        {
+            if (_online || _identity is not null)
+                _connection.Tell(new ServerConnection.Send(new PublishPrekeys(p.Prekeys)));
+        });
         Receive<CryptoAgent.Encrypted>(e =>
         {
             _outbox.Add(e.Envelope, Now());
@@ -242,11 +247,15 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
             case Ping ping:
                 _connection.Tell(new ServerConnection.Send(new Pong(ping.Nonce)));
                 break;
+            case PrekeyFor given when given.Prekeys.Count > 0:
+                _crypto.Tell(new CryptoAgent.ProvidePrekey(given.Name, given.Prekeys[0]));
+                break;
         }
     }
 
     private void OnWelcome()
     {
+        _crypto.Tell(new CryptoAgent.GetPrekeysToPublish());
         if (!_everJoined)
         {
             _connection.Tell(new ServerConnection.Send(new JoinRoom(_settings.Room)));
@@ -343,6 +352,8 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
     {
         if (observed.Verified && _verifiedShown.Add(observed.Name))
             Show(new VerifiedEvent(observed.Name));
+        if (observed.NeedsSession)
+            _connection.Tell(new ServerConnection.Send(new FetchPrekey(observed.Name)));
         if (observed.Status == PeerKeyStatus.Changed)
             Show(new KeyChangedEvent(observed.Name));
         else if (observed.Status == PeerKeyStatus.Invalid)

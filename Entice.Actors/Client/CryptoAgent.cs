@@ -42,6 +42,12 @@ public static class CryptoAgent
         /// <summary>Consecutive unreadable messages from one peer (unknown session or prekey, failed authentication) before its sessions are reset (default 2).</summary>
         public int? SessionResetAfter { get; init; }
 
+        /// <summary>One-time prekeys kept published (default 100).</summary>
+        public int? OneTimePrekeys { get; init; }
+
+        /// <summary>Fewer unused one-time prekeys than this and a fresh batch is offered for publishing (default 20).</summary>
+        public int? OneTimePrekeysLow { get; init; }
+
         /// <summary>For tests: the time (default the system clock).</summary>
         public Func<DateTimeOffset>? Clock { get; init; }
     }
@@ -107,7 +113,17 @@ public static class CryptoAgent
     public sealed record ObservePeer(MemberInfo Peer);
 
     /// <param name="Verified">The user compared safety numbers with this key before (a verification is kept in the pin store).</param>
-    public sealed record PeerObserved(string Name, PeerKeyStatus Status, bool Verified = false);
+    /// <param name="NeedsSession">Writing to this peer would start a new session: fetch one of its one-time prekeys first.</param>
+    public sealed record PeerObserved(string Name, PeerKeyStatus Status, bool Verified = false, bool NeedsSession = false);
+
+    /// <summary>Asks for the one-time prekeys to publish (topped up first).</summary>
+    public sealed record GetPrekeysToPublish;
+
+    /// <summary>Publish these (all still unused); also sent unasked when the batch runs low.</summary>
+    public sealed record PrekeysToPublish(IReadOnlyList<OneTimePrekey> Prekeys);
+
+    /// <summary>A one-time prekey of <paramref name="Peer"/> from the server, for the next session started with them.</summary>
+    public sealed record ProvidePrekey(string Peer, OneTimePrekey Prekey);
 
     /// <summary>Encrypt <paramref name="Text"/> for one recipient; answered with Encrypted or EncryptRefused.</summary>
     /// <param name="ReceiptFor">When set, the envelope is a delivery receipt for these envelope ids instead of text.</param>

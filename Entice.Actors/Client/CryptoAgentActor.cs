@@ -19,6 +19,10 @@ internal sealed class CryptoAgentActor : ReceiveActor
     private const int MaxHeldPerPeer = 256;
     private static readonly TimeSpan DefaultRotation = TimeSpan.FromDays(7);
     private const int DefaultSessionResetAfter = 2;
+    private readonly int _prekeyBatch;
+    private readonly int _prekeyLow;
+    private readonly Dictionary<string, OneTimePrekey> _offered = new(StringComparer.Ordinal);
+    private bool _publishing;
 
     private readonly string _name;
     private readonly IdentityKeys _identity;
@@ -54,6 +58,8 @@ internal sealed class CryptoAgentActor : ReceiveActor
         _rotation = options.SignedPrekeyRotation ?? config.GetTimeSpan("entice.client.signed-prekey-rotation", DefaultRotation, allowInfinite: true);
         var grace = options.SignedPrekeyGracePeriod ?? config.GetTimeSpan("entice.client.signed-prekey-grace-period", SessionBook.DefaultSignedPrekeyGracePeriod, allowInfinite: false);
         _resetAfter = Math.Max(1, options.SessionResetAfter ?? config.GetInt("entice.client.session-reset-after", DefaultSessionResetAfter));
+        _prekeyBatch = Math.Clamp(options.OneTimePrekeys ?? config.GetInt("entice.client.one-time-prekeys", 100), 1, 200);
+        _prekeyLow = Math.Clamp(options.OneTimePrekeysLow ?? config.GetInt("entice.client.one-time-prekeys-low", 20), 0, _prekeyBatch);
 
         try
         {
@@ -101,11 +107,25 @@ internal sealed class CryptoAgentActor : ReceiveActor
         {
             var status = Observe(o.Peer);
             var verified = status is PeerKeyStatus.New or PeerKeyStatus.Known && _keys.Pins.IsVerified(o.Peer.Name);
-            Answer(new CryptoAgent.PeerObserved(o.Peer.Name, status, verified));
+            var needsSession = status is PeerKeyStatus.New or PeerKeyStatus.Known
+                && !_offered.ContainsKey(o.Peer.Name) && _sessions.NeedsNewSession(new PeerKeys(o.Peer.Name, o.Peer.Identity));
+            Answer(new CryptoAgent.PeerObserved(o.Peer.Name, status, verified, needsSession));
         });
+        Receive<CryptoAgent.GetPrekeysToPublish>(_ =>
+        {
+            _publishing = true;
+            Answer(PrekeysToPublish());
+        });
+        Receive<CryptoAgent.ProvidePrekey>(p => _offered[p.Peer] = p.Prekey);
         Receive<CryptoAgent.MarkVerified>(OnMarkVerified);
         Receive<CryptoAgent.Encrypt>(OnEncrypt);
-        Receive<CryptoAgent.Decrypt>(d => Answer(OnDecrypt(d)));
+        Receive<CryptoAgent.Decrypt>(d =>
+        {
+            Answer(OnDecrypt(d));
+            // Sessions started with us used up one-time prekeys: offer a fresh batch before they run out.
+            if (_publishing && _sessions.OneTimePrekeys.Remaining < _prekeyLow)
+                Answer(PrekeysToPublish());
+        });
         Receive<CryptoAgent.ComputeSafetyNumber>(c => Answer(new CryptoAgent.SafetyNumberComputed(c.Peer.Name,
             SafetyNumber.ForIdentities(_identity.Public, _name, PublicIdentity.FromBundle(c.Peer.Identity), c.Peer.Name))));
         Receive<CryptoAgent.Trust>(OnTrust);
@@ -131,6 +151,14 @@ internal sealed class CryptoAgentActor : ReceiveActor
             _pending.Add((Sender, message));
         else
             Sender.Tell(message);
+    }
+
+    private CryptoAgent.PrekeysToPublish PrekeysToPublish()
+    {
+        if (_sessions.OneTimePrekeys.TopUp(_prekeyBatch).Count > 0)
+            Changed();
+        return new CryptoAgent.PrekeysToPublish(
+            _sessions.OneTimePrekeys.PublicKeys.Select(p => new OneTimePrekey(p.Id, p.PublicKey)).ToList());
     }
 
     /// <summary>The book changed: save it once the messages already in the mailbox are handled.</summary>
@@ -269,7 +297,11 @@ internal sealed class CryptoAgentActor : ReceiveActor
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var plaintext = (e.ReceiptFor is { } ids ? ChatPlaintext.Receipt(sequence, now, ids) : new ChatPlaintext(sequence, now, e.Text)).Encode();
         var context = new MessageContext(e.Room, _name, to, e.Direct);
-        var ciphertext = _sessions.Encrypt(new PeerKeys(to, e.Recipient.Identity), context, plaintext);
+        // A one-time prekey fetched for this peer goes into the session start (X3DH's fourth DH); if a
+        // session already exists it is simply not needed.
+        _offered.Remove(to, out var oneTime);
+        var ciphertext = _sessions.Encrypt(
+            new PeerKeys(to, e.Recipient.Identity, oneTime is null ? null : (oneTime.Id, oneTime.PublicKey)), context, plaintext);
         Array.Clear(plaintext);
         // After a reset this started a new session: the peer can read us again.
         _reset.Remove(to);

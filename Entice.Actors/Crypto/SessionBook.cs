@@ -301,17 +301,34 @@ public sealed class SessionBook : IDisposable
 
     public override string ToString() => $"SessionBook({MyName}, {sessions.Count} sessions)";
 
-    private RatchetSession SendingSessionFor(PeerKeys peer)
+    /// <summary>
+    /// True when the next <see cref="Encrypt"/> to <paramref name="peer"/> would start a new session
+    /// (X3DH): the moment to fetch one of the peer's one-time prekeys.
+    /// </summary>
+    public bool NeedsNewSession(PeerKeys peer)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(peer);
+        return CurrentSendingSession(peer) is null;
+    }
+
+    private RatchetSession? CurrentSendingSession(PeerKeys peer)
     {
         var bundle = peer.Bundle;
-        if (sendingTo.TryGetValue(peer.Name, out var id) && sessions.TryGetValue(id, out var current)
+        return sendingTo.TryGetValue(peer.Name, out var id) && sessions.TryGetValue(id, out var current)
             && current.PeerIdentity.SameKeysAs(peer.Identity)
             && current.PeerPrekey.Id == bundle.PrekeyId
             && CryptographicOperations.FixedTimeEquals(current.PeerPrekey.PublicKey, bundle.Prekey)
-            && !current.Exhausted)
-        {
+            && !current.Exhausted
+            ? current
+            : null;
+    }
+
+    private RatchetSession SendingSessionFor(PeerKeys peer)
+    {
+        var bundle = peer.Bundle;
+        if (CurrentSendingSession(peer) is { } current)
             return current;
-        }
 
         // No session, new identity keys, a new signed prekey (the peer may have lost its state) or a used-up
         // session: agree afresh. Older sessions stay for receiving what is still in flight.

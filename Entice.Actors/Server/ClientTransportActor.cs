@@ -183,6 +183,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             case Pong: break;
             case Goodbye: OnGoodbye(); break;
             case StoredAck ack: _store?.Delete(_name, ack.Seq); break;
+            case PublishPrekeys publish: _store?.PublishPrekeys(_name, publish.Prekeys); break;
+            case FetchPrekey fetch: OnFetchPrekey(fetch.Name); break;
             default:
                 Fail(ErrorCodes.BadFrame, $"unexpected {message.GetType().Name} from a client", $"unexpected {message.GetType().Name}");
                 break;
@@ -258,6 +260,15 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         {
             Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.NotInRoom, $"you are not in room {room}")));
         }
+    }
+
+    // Handing out a prekey uses it up for good, so asking counts against the rate limit like an envelope.
+    private void OnFetchPrekey(string name)
+    {
+        OneTimePrekey? prekey = null;
+        if (_rate.TryTake(NowTicks()) && Names.IsValidName(name))
+            prekey = _store?.TakePrekey(name);
+        Enqueue(WireCodec.EncodeFrame(new PrekeyFor(name, prekey is null ? [] : [prekey])));
     }
 
     private void OnEnvelope(Envelope envelope)

@@ -38,6 +38,8 @@ public sealed class OfflineStore : IDisposable
             CREATE TABLE IF NOT EXISTS waiting (seq INTEGER PRIMARY KEY AUTOINCREMENT, room TEXT NOT NULL, recipient TEXT NOT NULL,
                                                 envelope BLOB NOT NULL, stored_at INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS waiting_by_recipient ON waiting (recipient, room, seq);
+            CREATE TABLE IF NOT EXISTS prekeys (name TEXT NOT NULL, id INTEGER NOT NULL, key BLOB NOT NULL,
+                                                given INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (name, id));
             """);
         return new OfflineStore(db, maxPerRecipient, ttl ?? TimeSpan.FromDays(7), clock ?? (() => DateTimeOffset.UtcNow));
     }
@@ -110,6 +112,58 @@ public sealed class OfflineStore : IDisposable
     {
         lock (_lock)
             return Execute(_db, "DELETE FROM waiting WHERE seq = $seq AND recipient = $r", ("$seq", (long)seq), ("$r", recipient)) > 0;
+    }
+
+    /// <summary>Most one-time prekeys kept (not yet given out) for one name.</summary>
+    public const int MaxPrekeysPerName = 200;
+
+    /// <summary>
+    /// Adds one-time prekeys for <paramref name="name"/>. An id seen before is ignored, even one already
+    /// given out: a prekey is handed to one initiator only, ever. Returns how many are available now.
+    /// </summary>
+    public int PublishPrekeys(string name, IEnumerable<OneTimePrekey> prekeys)
+    {
+        ArgumentNullException.ThrowIfNull(prekeys);
+        lock (_lock)
+        {
+            using var tx = _db.BeginTransaction();
+            foreach (var p in prekeys)
+            {
+                if (AvailablePrekeysLocked(name) >= MaxPrekeysPerName)
+                    break;
+                Execute(_db, "INSERT OR IGNORE INTO prekeys (name, id, key) VALUES ($n, $id, $k)", ("$n", name), ("$id", (long)p.Id), ("$k", p.PublicKey));
+            }
+            tx.Commit();
+            return AvailablePrekeysLocked(name);
+        }
+    }
+
+    /// <summary>Gives out one of <paramref name="name"/>'s one-time prekeys (lowest id first), or null when none is left.</summary>
+    public OneTimePrekey? TakePrekey(string name)
+    {
+        lock (_lock)
+        {
+            using var cmd = Command(_db, "SELECT id, key FROM prekeys WHERE name = $n AND given = 0 ORDER BY id LIMIT 1", ("$n", name));
+            using var reader = cmd.ExecuteReader();
+            if (!reader.Read())
+                return null;
+            var prekey = new OneTimePrekey((uint)reader.GetInt64(0), (byte[])reader[1]);
+            reader.Close();
+            Execute(_db, "UPDATE prekeys SET given = 1 WHERE name = $n AND id = $id", ("$n", name), ("$id", (long)prekey.Id));
+            return prekey;
+        }
+    }
+
+    public int AvailablePrekeys(string name)
+    {
+        lock (_lock)
+            return AvailablePrekeysLocked(name);
+    }
+
+    private int AvailablePrekeysLocked(string name)
+    {
+        using var cmd = Command(_db, "SELECT COUNT(*) FROM prekeys WHERE name = $n AND given = 0", ("$n", name));
+        return (int)(long)cmd.ExecuteScalar()!;
     }
 
     public void Dispose()

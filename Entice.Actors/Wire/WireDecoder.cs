@@ -24,6 +24,11 @@ internal static class WireDecoder
             WireTag.MemberLeft => ReadMemberLeft(ref reader),
             WireTag.Envelope => ReadEnvelope(ref reader),
             WireTag.MemberAway => ReadMemberAway(ref reader),
+            WireTag.PublishPrekeys => ReadPrekeys(ref reader) is { } published ? new PublishPrekeys(published) : null,
+            WireTag.FetchPrekey => reader.TryReadString("name", out var fetchName) ? new FetchPrekey(fetchName) : null,
+            WireTag.PrekeyFor => reader.TryReadString("name", out var forName) && ReadPrekeys(ref reader) is { } given
+                ? new PrekeyFor(forName, given)
+                : null,
             WireTag.StoredEnvelope => reader.TryReadU64("seq", out var seq) && ReadEnvelope(ref reader) is { } stored
                 ? new StoredEnvelope(seq, stored)
                 : null,
@@ -109,6 +114,25 @@ internal static class WireDecoder
 
         var member = ReadMember(ref reader);
         return member is null ? null : new MemberJoined(room, member);
+    }
+
+    private static OneTimePrekey[]? ReadPrekeys(ref WireReader reader)
+    {
+        if (!reader.TryReadU16("prekeys", out var count))
+            return null;
+        if (count > WireLimits.MaxMembers || count * (4 + WireLimits.PrekeyBytes) > reader.Remaining)
+        {
+            reader.Fail($"prekey count {count} does not fit");
+            return null;
+        }
+        var prekeys = new OneTimePrekey[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!reader.TryReadU32("prekeyId", out var id) || !reader.TryReadFixed("prekey", WireLimits.PrekeyBytes, out var key))
+                return null;
+            prekeys[i] = new OneTimePrekey(id, key);
+        }
+        return prekeys;
     }
 
     private static MemberAway? ReadMemberAway(ref WireReader reader)

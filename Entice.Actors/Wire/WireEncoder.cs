@@ -23,6 +23,9 @@ internal static class WireEncoder
         StoredEnvelope m => WireSize.U64 + EnvelopeSize(m.Envelope),
         StoredAck => WireSize.U64,
         Envelope m => EnvelopeSize(m),
+        PublishPrekeys m => PrekeysSize(m.Prekeys),
+        FetchPrekey m => WireSize.String(m.Name, "name"),
+        PrekeyFor m => WireSize.String(m.Name, "name") + PrekeysSize(m.Prekeys),
         Ping => WireSize.U64,
         EnvelopeAck => WireSize.U64,
         EnvelopeRefused m => WireSize.U64 + WireSize.String(m.Code, "code") + WireSize.String(m.Message, "message"),
@@ -90,6 +93,19 @@ internal static class WireEncoder
                 writer.WriteByte((byte)WireTag.Envelope);
                 WriteEnvelope(m, ref writer);
                 break;
+            case PublishPrekeys m:
+                writer.WriteByte((byte)WireTag.PublishPrekeys);
+                WritePrekeys(m.Prekeys, ref writer);
+                break;
+            case FetchPrekey m:
+                writer.WriteByte((byte)WireTag.FetchPrekey);
+                writer.WriteString(m.Name);
+                break;
+            case PrekeyFor m:
+                writer.WriteByte((byte)WireTag.PrekeyFor);
+                writer.WriteString(m.Name);
+                WritePrekeys(m.Prekeys, ref writer);
+                break;
             case MemberAway m:
                 writer.WriteByte((byte)WireTag.MemberAway);
                 writer.WriteString(m.Room);
@@ -135,6 +151,28 @@ internal static class WireEncoder
                 break;
             default:
                 throw new ArgumentException($"No wire encoding for {message.GetType().Name}.", nameof(message));
+        }
+    }
+
+    private static int PrekeysSize(IReadOnlyList<OneTimePrekey>? prekeys)
+    {
+        if (prekeys is null || prekeys.Count > WireLimits.MaxMembers)
+            throw new ArgumentException($"Field 'prekeys' must hold 0 to {WireLimits.MaxMembers} entries.", nameof(prekeys));
+        foreach (var p in prekeys)
+        {
+            if (p?.PublicKey is not { Length: WireLimits.PrekeyBytes })
+                throw new ArgumentException($"Field 'prekey' must be exactly {WireLimits.PrekeyBytes} bytes.", nameof(prekeys));
+        }
+        return WireSize.U16 + (prekeys.Count * (4 + WireLimits.PrekeyBytes));
+    }
+
+    private static void WritePrekeys(IReadOnlyList<OneTimePrekey> prekeys, ref WireWriter writer)
+    {
+        writer.WriteU16((ushort)prekeys.Count);
+        foreach (var p in prekeys)
+        {
+            writer.WriteU32(p.Id);
+            writer.WriteRaw(p.PublicKey);
         }
     }
 

@@ -76,6 +76,18 @@ public sealed record ErrorMessage(string Code, string Message) : WireMessage
     public string Message { get; init; } = WireText.Fit(Message);
 }
 
+/// <summary>Client: one-time prekeys for the server to hand out, one per session someone starts with us.</summary>
+public sealed record PublishPrekeys(IReadOnlyList<OneTimePrekey> Prekeys) : WireMessage;
+
+/// <summary>Client: hand me one of <paramref name="Name"/>'s one-time prekeys (I am about to start a session).</summary>
+public sealed record FetchPrekey(string Name) : WireMessage;
+
+/// <summary>Server: one of <paramref name="Name"/>'s one-time prekeys (now given out, never again), or none left.</summary>
+public sealed record PrekeyFor(string Name, IReadOnlyList<OneTimePrekey> Prekeys) : WireMessage;
+
+/// <summary>An X25519 one-time prekey: its id and public key (32 bytes).</summary>
+public sealed record OneTimePrekey(uint Id, byte[] PublicKey);
+
 /// <summary>A member as the server announces it: a name and the public keys that client published.</summary>
 public sealed record MemberInfo(string Name, IdentityBundle Identity);
 

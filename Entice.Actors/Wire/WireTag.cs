@@ -8,6 +8,9 @@ namespace Entice.Wire;
 /// 0x01  ServerHello    version u16, challenge [32]
 /// 0x02  Hello          version u16, name str, identity IdentityBundle, challengeSignature [64]
 /// 0x03  Welcome        name str
+/// 0x04  PublishPrekeys prekeys u16 count + (id u32, key [32])*  (at most 1024)
+/// 0x05  FetchPrekey    name str
+/// 0x06  PrekeyFor      name str, prekeys u16 count + (id u32, key [32])*  (0 or 1)
 /// 0x10  JoinRoom       room str
 /// 0x11  LeaveRoom      room str
 /// 0x12  RoomJoined     room str, members u16 count + MemberInfo*
@@ -32,6 +35,9 @@ internal enum WireTag : byte
     ServerHello = 0x01,
     Hello = 0x02,
     Welcome = 0x03,
+    PublishPrekeys = 0x04,
+    FetchPrekey = 0x05,
+    PrekeyFor = 0x06,
     JoinRoom = 0x10,
     LeaveRoom = 0x11,
     RoomJoined = 0x12,

@@ -26,11 +26,11 @@ internal static class LocalNodes
         return (system, started.Endpoint);
     }
 
-    public static TestClient StartClient(string name, IPEndPoint server, string room = "lobby", string? keyDir = null, int[]? morePorts = null)
+    public static TestClient StartClient(string name, IPEndPoint server, string room = "lobby", string? keyDir = null, int[]? morePorts = null, string? config = null)
     {
         var dir = keyDir ?? Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
         var system = ActorSystem.Create("client-" + name,
-            Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.loggers = [\"Akka.Event.DefaultLogger\"]")
+            Akka.Configuration.ConfigurationFactory.ParseString((config ?? "") + "\nakka.loglevel = WARNING\nakka.loggers = [\"Akka.Event.DefaultLogger\"]")
                 .WithFallback(EnticeConfig.Client()));
         var settings = new ClientSettings
         {

@@ -14,7 +14,7 @@ internal sealed class WireMessageGenerator(int seed)
     [
         nameof(ServerHello), nameof(Hello), nameof(Welcome), nameof(JoinRoom), nameof(LeaveRoom),
         nameof(RoomJoined), nameof(RoomLeft), nameof(MemberJoined), nameof(MemberLeft), nameof(Envelope),
-        nameof(EnvelopeAck), nameof(EnvelopeRefused), nameof(MemberAway), nameof(StoredEnvelope), nameof(StoredAck), nameof(Ping), nameof(Pong), nameof(Goodbye), nameof(GoodbyeAck), nameof(ErrorMessage),
+        nameof(EnvelopeAck), nameof(EnvelopeRefused), nameof(MemberAway), nameof(StoredEnvelope), nameof(StoredAck), nameof(PublishPrekeys), nameof(FetchPrekey), nameof(PrekeyFor), nameof(Ping), nameof(Pong), nameof(Goodbye), nameof(GoodbyeAck), nameof(ErrorMessage),
     ];
 
     // One-, two-, three- and four-byte UTF-8, right-to-left script, and a byte order mark.
@@ -41,6 +41,9 @@ internal sealed class WireMessageGenerator(int seed)
         nameof(MemberAway) => new MemberAway(Text(), Member()),
         nameof(StoredEnvelope) => new StoredEnvelope(U64(), new Envelope(Text(), Text(), Text(), U64(), _random.Next(2) == 1, Ciphertext())),
         nameof(StoredAck) => new StoredAck(U64()),
+        nameof(PublishPrekeys) => new PublishPrekeys(Prekeys(_random.Next(0, 5))),
+        nameof(FetchPrekey) => new FetchPrekey(Text()),
+        nameof(PrekeyFor) => new PrekeyFor(Text(), Prekeys(_random.Next(0, 2))),
         nameof(EnvelopeRefused) => new EnvelopeRefused(U64(), Text(), Text()),
         nameof(Ping) => new Ping(U64()),
         nameof(Pong) => new Pong(U64()),
@@ -130,4 +133,7 @@ internal sealed class WireMessageGenerator(int seed)
     private uint U32() => _random.Next(3) == 0 ? uint.MaxValue : (uint)_random.NextInt64(uint.MaxValue + 1L);
 
     private ulong U64() => _random.Next(3) == 0 ? ulong.MaxValue : (ulong)_random.NextInt64() << 1 | (uint)_random.Next(2);
+
+    private OneTimePrekey[] Prekeys(int count) =>
+        Enumerable.Range(0, count).Select(_ => new OneTimePrekey((uint)_random.Next(), Bytes(WireLimits.PrekeyBytes))).ToArray();
 }

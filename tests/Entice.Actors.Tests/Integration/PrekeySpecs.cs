@@ -1,0 +1,68 @@
+using Akka.Actor;
+using Entice.Client;
+using Entice.Server;
+using Entice.Tests.Support;
+
+namespace Entice.Tests.Integration;
+
+/// <summary>One-time prekeys: published by their owner, handed out once per session start, replenished.</summary>
+public sealed class PrekeySpecs : IAsyncDisposable
+{
+    private const string SmallBatch = "entice.client { one-time-prekeys = 3, one-time-prekeys-low = 2 }";
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "entice-test-data-" + Guid.NewGuid().ToString("N"));
+    private readonly List<IAsyncDisposable> _clients = [];
+    private ActorSystem? _server;
+
+    [Fact]
+    public async Task Each_new_session_takes_one_prekey_once_and_the_owner_tops_up_when_low()
+    {
+        (_server, var endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
+        using var store = OfflineStore.Open(_data); // a second reader of the server's database
+        var bob = Start("bob", endpoint, SmallBatch);
+        await bob.View.NextAsync<ReadyEvent>();
+        await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 3));
+
+        var alice = Start("alice", endpoint);
+        await alice.View.NextAsync<ReadyEvent>();
+        await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 2)); // alice fetched one
+        alice.Type("/msg bob first contact");
+        Assert.Equal("first contact", (await bob.View.NextAsync<MessageEvent>()).Text);
+
+        var carol = Start("carol", endpoint);
+        await carol.View.NextAsync<ReadyEvent>();
+        await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 1));
+        carol.Type("/msg bob hello from carol");
+        Assert.Equal("hello from carol", (await bob.View.NextAsync<MessageEvent>()).Text);
+
+        // Two of bob's three are used up: below the low-water mark, so he published a fresh batch.
+        await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 3));
+        var handedOut = new HashSet<uint>();
+        for (var i = 0; i < 3; i++)
+            Assert.True(handedOut.Add(store.TakePrekey("bob")!.Id)); // never one given out before
+        Assert.Null(store.TakePrekey("bob"));
+
+        // With none left, a session still starts from the signed prekey alone.
+        var dave = Start("dave", endpoint);
+        await dave.View.NextAsync<ReadyEvent>();
+        dave.Type("/msg bob no prekeys left?");
+        Assert.Equal("no prekeys left?", (await bob.View.NextAsync<MessageEvent>()).Text);
+    }
+
+    private TestClient Start(string name, System.Net.IPEndPoint server, string? config = null)
+    {
+        var c = LocalNodes.StartClient(name, server, config: config);
+        _clients.Add(c);
+        return c;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in _clients)
+            await c.DisposeAsync();
+        if (_server is not null)
+            await _server.Terminate();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_data))
+            Directory.Delete(_data, recursive: true);
+    }
+}
