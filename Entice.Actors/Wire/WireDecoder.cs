@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 namespace Entice.Wire;
 
 /// <summary>Parses one payload per message type; every failure is reported through the reader's error.</summary>
@@ -105,16 +106,8 @@ internal static class WireDecoder
         return new RoomJoined(room, members);
     }
 
-    private static MemberJoined? ReadMemberJoined(ref WireReader reader)
-    {
-        if (!reader.TryReadString("room", out var room))
-        {
-            return null;
-        }
-
-        var member = ReadMember(ref reader);
-        return member is null ? null : new MemberJoined(room, member);
-    }
+    private static MemberJoined? ReadMemberJoined(ref WireReader reader) =>
+        TryReadRoomMember(ref reader, out var room, out var member) ? new MemberJoined(room, member) : null;
 
     private static OneTimePrekey[]? ReadPrekeys(ref WireReader reader)
     {
@@ -135,15 +128,13 @@ internal static class WireDecoder
         return prekeys;
     }
 
-    private static MemberAway? ReadMemberAway(ref WireReader reader)
-    {
-        if (!reader.TryReadString("room", out var room))
-        {
-            return null;
-        }
+    private static MemberAway? ReadMemberAway(ref WireReader reader) =>
+        TryReadRoomMember(ref reader, out var room, out var member) ? new MemberAway(room, member) : null;
 
-        var member = ReadMember(ref reader);
-        return member is null ? null : new MemberAway(room, member);
+    private static bool TryReadRoomMember(ref WireReader reader, out string room, [NotNullWhen(true)] out MemberInfo? member)
+    {
+        member = reader.TryReadString("room", out room) ? ReadMember(ref reader) : null;
+        return member is not null;
     }
 
     private static MemberLeft? ReadMemberLeft(ref WireReader reader) =>
