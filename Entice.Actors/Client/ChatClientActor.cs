@@ -67,8 +67,10 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
 
         Receive<CryptoAgent.IdentityInfo>(info =>
         {
+            var first = _identity is null;
             _identity = info;
-            Connect();
+            if (first)
+                Connect();
         });
         Receive<ServerConnection.Connected>(c => Sender.Equals(_connection), c =>
         {
@@ -182,6 +184,10 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         switch (message)
         {
             case ServerHello hello when hello.Version == ProtocolVersion.Current:
+                // The bundle is asked for again on every connection: a signed prekey rotated during a
+                // long run reaches the server at the next reconnect (answers come in order).
+                if (_everJoined)
+                    _crypto.Tell(new CryptoAgent.GetIdentity());
                 _crypto.Tell(new CryptoAgent.SignHello(hello.Challenge));
                 break;
             case ServerHello hello:

@@ -66,3 +66,47 @@ public sealed class PrekeySpecs : IAsyncDisposable
             Directory.Delete(_data, recursive: true);
     }
 }
+
+/// <summary>A signed prekey that rotates during a long run reaches the server at the next reconnect.</summary>
+public sealed class PrekeyRotationSpecs : IAsyncDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "entice-test-data-" + Guid.NewGuid().ToString("N"));
+    private readonly List<IAsyncDisposable> _clients = [];
+    private readonly List<ActorSystem> _servers = [];
+
+    [Fact]
+    public async Task A_rotated_signed_prekey_is_published_when_the_client_reconnects()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
+        _servers.Add(server);
+        var alice = LocalNodes.StartClient("alice", endpoint, clock: () => now);
+        _clients.Add(alice);
+        await alice.View.NextAsync<ReadyEvent>();
+        uint PublishedPrekeyId()
+        {
+            using var store = OfflineStore.Open(_data);
+            return store.Members("lobby").Single(m => m.Name == "alice").Identity.PrekeyId;
+        }
+        var before = PublishedPrekeyId();
+
+        now += TimeSpan.FromDays(8); // past the weekly rotation
+        await server.Terminate();
+        var (again, _) = await LocalNodes.StartServerAsync(port: endpoint.Port, dataDir: _data);
+        _servers.Add(again);
+        await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
+
+        await Eventually.HoldsAsync(() => Task.FromResult(PublishedPrekeyId() != before));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in _clients)
+            await c.DisposeAsync();
+        foreach (var s in _servers)
+            await s.Terminate();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_data))
+            Directory.Delete(_data, recursive: true);
+    }
+}

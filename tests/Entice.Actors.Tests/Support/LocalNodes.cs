@@ -26,7 +26,7 @@ internal static class LocalNodes
         return (system, started.Endpoint);
     }
 
-    public static TestClient StartClient(string name, IPEndPoint server, string room = "lobby", string? keyDir = null, int[]? morePorts = null, string? config = null)
+    public static TestClient StartClient(string name, IPEndPoint server, string room = "lobby", string? keyDir = null, int[]? morePorts = null, string? config = null, Func<DateTimeOffset>? clock = null)
     {
         var dir = keyDir ?? Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
         var system = ActorSystem.Create("client-" + name,
@@ -44,7 +44,8 @@ internal static class LocalNodes
         var view = new RecordingView();
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
-        var crypto = system.ActorOf(CryptoAgent.Props(name, keys.LoadOrCreateIdentity(out _), keys, 1000), "crypto");
+        var crypto = system.ActorOf(CryptoAgent.Props(name, keys.LoadOrCreateIdentity(out _), keys,
+            new CryptoAgent.Options { MaxSkip = 1000, Clock = clock }), "crypto");
         var chat = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
         return new TestClient(name, system, chat, view, exit.Task, dir);
     }
