@@ -114,43 +114,43 @@ internal sealed class RoomActor : ReceiveActor
         if (!_members.TryGetValue(envelope.Sender, out var from))
             return; // The sender left between sending and routing; nothing to do.
 
-        var frame = WireCodec.EncodeFrame(envelope);
-        var ack = new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeAck(envelope.Id)));
         var hex = _log.IsInfoEnabled
             ? Convert.ToHexStringLower(envelope.Ciphertext.AsSpan(0, Math.Min(_settings.LogHexPrefix, envelope.Ciphertext.Length)))
             : "";
         if (envelope.Recipient.Length == 0)
         {
+            var frame = new ClientTransport.Send(WireCodec.EncodeFrame(envelope));
             var count = 0;
             foreach (var m in _members.Values)
             {
                 if (m.Info.Name == envelope.Sender)
                     continue;
-                m.Transport.Tell(new ClientTransport.Send(frame));
+                m.Transport.Tell(frame);
                 count++;
             }
-            from.Transport.Tell(ack);
+            Acknowledge(from, envelope);
             _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
                 [envelope.Id, envelope.Sender, _name, count, envelope.Ciphertext.Length, hex]);
             return;
         }
 
-        if (!_members.TryGetValue(envelope.Recipient, out var to) && _store is not null && _away.ContainsKey(envelope.Recipient))
+        if (!_members.TryGetValue(envelope.Recipient, out var to))
         {
-            Keep(envelope, from, hex);
+            if (_store is not null && _away.ContainsKey(envelope.Recipient))
+                Keep(envelope, from, hex);
+            else
+                from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NoSuchMember,
+                    $"{envelope.Recipient} is not in room {_name}"))));
             return;
         }
-        if (to is null)
-        {
-            from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NoSuchMember,
-                $"{envelope.Recipient} is not in room {_name}"))));
-            return;
-        }
-        to.Transport.Tell(new ClientTransport.Send(frame));
-        from.Transport.Tell(ack);
+        to.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(envelope)));
+        Acknowledge(from, envelope);
         _log.Info("Relayed envelope {EnvelopeId} from {Sender} to {Recipient} in {Room}{Kind}: {Size} B {CiphertextPrefix}…",
             [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Direct ? " (direct)" : "", envelope.Ciphertext.Length, hex]);
     }
+
+    private static void Acknowledge(Member from, Envelope envelope) =>
+        from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeAck(envelope.Id))));
 
     // The recipient is away: the envelope is committed to disk before the sender hears it was taken.
     private void Keep(Envelope envelope, Member from, string hex)
@@ -161,7 +161,7 @@ internal sealed class RoomActor : ReceiveActor
                 $"{envelope.Recipient} is away and has too many messages waiting; not kept"))));
             return;
         }
-        from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeAck(envelope.Id))));
+        Acknowledge(from, envelope);
         _log.Info("Kept envelope {EnvelopeId} from {Sender} for {Recipient} (away) in {Room}: {Size} B {CiphertextPrefix}…",
             [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Ciphertext.Length, hex]);
     }
