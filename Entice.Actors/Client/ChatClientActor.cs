@@ -35,13 +35,13 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
     private readonly DisplayOrder _display = new();
     private readonly Outbox _outbox = new();
     private readonly SeenEnvelopes _seen = new();
-    private readonly Dictionary<ulong, (string Sender, ulong Id)> _decrypting = [];
+    // Envelopes at the crypto actor, by display ticket; StoredSeq is set for one kept while we were away.
+    private readonly Dictionary<ulong, (string Sender, ulong Id, ulong? StoredSeq)> _decrypting = [];
     private readonly HashSet<string> _rejoining = new(StringComparer.Ordinal);
     private readonly Backoff _backoff;
     private readonly HashSet<string> _verifiedShown = new(StringComparer.Ordinal);
     private readonly SendTracker _sending = new();
     private readonly DeliveryTracker _delivery = new();
-    private readonly Dictionary<ulong, ulong> _storedTickets = [];
     private IActorRef _connection = ActorRefs.Nobody;
     private CryptoAgent.IdentityInfo? _identity;
     private string _server = "";
@@ -88,11 +88,8 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         Receive<CryptoAgent.HelloSigned>(h => _connection.Tell(new ServerConnection.Send(
             new Hello(ProtocolVersion.Current, _settings.Name, _identity!.Bundle, h.Signature))));
         Receive<CryptoAgent.PeerObserved>(OnPeerObserved);
-        Receive<CryptoAgent.PrekeysToPublish>(p =>
-        {
-            if (_online || _identity is not null)
-                _connection.Tell(new ServerConnection.Send(new PublishPrekeys(p.Prekeys)));
-        });
+        // Asked for at every Welcome, and offered unasked when the batch runs low.
+        Receive<CryptoAgent.PrekeysToPublish>(p => _connection.Tell(new ServerConnection.Send(new PublishPrekeys(p.Prekeys))));
         Receive<CryptoAgent.Encrypted>(e =>
         {
             _outbox.Add(e.Envelope, Now());
@@ -108,9 +105,9 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         });
         Receive<CryptoAgent.Decrypted>(d =>
         {
-            if (_storedTickets.Remove(d.Ticket, out var storedSeq))
-                AckStored(storedSeq);
             var known = _decrypting.Remove(d.Ticket, out var key);
+            if (known)
+                AckStored(key.StoredSeq);
             if (known)
                 _seen.Add(key.Sender, key.Id);
             if (d.Plaintext.ReceiptFor is { } ids)
@@ -127,12 +124,12 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
         });
         Receive<CryptoAgent.DecryptRejected>(r =>
         {
-            var stored = _storedTickets.Remove(r.Ticket, out var storedSeq);
-            if (stored)
-                AckStored(storedSeq);
+            var known = _decrypting.Remove(r.Ticket, out var key);
+            if (known)
+                AckStored(key.StoredSeq);
             // A copy of an envelope that was shown already (two copies in flight at once, or a stored one
             // delivered again after we crashed before acknowledging it) is no attack.
-            var copy = _decrypting.Remove(r.Ticket, out var key) && r.Code == ErrorCodes.Replay && (stored || _seen.Contains(key.Sender, key.Id));
+            var copy = known && r.Code == ErrorCodes.Replay && (key.StoredSeq is not null || _seen.Contains(key.Sender, key.Id));
             ShowAnswer(r.Ticket, copy ? null : new ErrorEvent(r.Code, r.Reason));
         });
         Receive<CryptoAgent.DecryptHeld>(h => ShowAnswer(h.Ticket, null));
@@ -214,11 +211,10 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
                 Show(new MemberLeftEvent(left.Room, left.Name));
                 break;
             case MemberAway away:
-                var wasPresent = _roster.TryGet(away.Room, away.Member.Name, out _) && !_roster.IsAway(away.Room, away.Member.Name);
-                var known = _roster.TryGet(away.Room, away.Member.Name, out _);
+                var alreadyAway = _roster.IsAway(away.Room, away.Member.Name);
                 _roster.AddAway(away.Room, away.Member);
                 _crypto.Tell(new CryptoAgent.ObservePeer(away.Member));
-                if (wasPresent || !known)
+                if (!alreadyAway)
                     Show(new MemberAwayEvent(away.Room, away.Member.Name));
                 break;
             case Envelope envelope:
@@ -382,9 +378,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
             return; // a copy sent again after a reconnect; the original was shown
         }
         var ticket = _display.Reserve();
-        _decrypting[ticket] = (envelope.Sender, envelope.Id);
-        if (storedSeq is { } seq)
-            _storedTickets[ticket] = seq;
+        _decrypting[ticket] = (envelope.Sender, envelope.Id, storedSeq);
         _crypto.Tell(new CryptoAgent.Decrypt(envelope, sender, ticket));
     }
 
