@@ -99,8 +99,8 @@ public sealed class OfflineDeliverySpecs : IAsyncDisposable
             await c.DisposeAsync();
         foreach (var s in _servers)
             await s.Terminate();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var dir in _keyDirs.Append(_data).Where(Directory.Exists))
+        StoreDirs.Delete(_data);
+        foreach (var dir in _keyDirs.Where(Directory.Exists))
             Directory.Delete(dir, recursive: true);
     }
 }

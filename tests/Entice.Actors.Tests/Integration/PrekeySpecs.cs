@@ -61,9 +61,7 @@ public sealed class PrekeySpecs : IAsyncDisposable
             await c.DisposeAsync();
         if (_server is not null)
             await _server.Terminate();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_data))
-            Directory.Delete(_data, recursive: true);
+        StoreDirs.Delete(_data);
     }
 }
 
@@ -105,8 +103,6 @@ public sealed class PrekeyRotationSpecs : IAsyncDisposable
             await c.DisposeAsync();
         foreach (var s in _servers)
             await s.Terminate();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_data))
-            Directory.Delete(_data, recursive: true);
+        StoreDirs.Delete(_data);
     }
 }

@@ -58,8 +58,6 @@ public sealed class OfflineStoreSpecs : IDisposable
     public void Dispose()
     {
         _bob.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dir))
-            Directory.Delete(_dir, recursive: true);
+        StoreDirs.Delete(_dir);
     }
 }
