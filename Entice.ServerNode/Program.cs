@@ -6,6 +6,7 @@ using Akka.Actor;
 using Entice.Config;
 using Entice.Logging;
 using Entice.Server;
+using Entice.Server.Cluster;
 using Serilog;
 using Serilog.Events;
 
@@ -13,39 +14,57 @@ var hostOption = new Option<string?>("--host") { Description = "Address to liste
 var portOption = new Option<int?>("--port") { Description = "TCP port (default 42000; 0 picks a free port)" };
 var dataDirOption = new Option<string?>("--data-dir") { Description = "Where rooms remember members and keep messages for those away (default: ~/.local/share/entice/server; a temporary one with --port 0)" };
 var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over hocon/server.conf" };
+var clusterPortOption = new Option<int?>("--cluster-port") { Description = "Join other server nodes as one relay: the port for node-to-node traffic (hocon/cluster.conf)" };
+var seedNodesOption = new Option<string?>("--seed-nodes") { Description = "Cluster nodes to join, HOST:PORT[,HOST:PORT...] (their cluster ports); none: start a new cluster" };
+var clusterHostOption = new Option<string?>("--cluster-host") { Description = "Address other nodes reach this one at (default 127.0.0.1; use the LAN address across machines)" };
 var logLevelOption = new Option<string?>("--log-level") { Description = "Verbose, Debug, Information (default), Warning, Error" };
 
 var root = new RootCommand("Entice relay server: routes end-to-end encrypted chat it cannot read.")
 {
-    hostOption, portOption, dataDirOption, configOption, logLevelOption,
+    hostOption, portOption, dataDirOption, clusterPortOption, seedNodesOption, clusterHostOption, configOption, logLevelOption,
 };
 root.SetAction(async (parse, cancel) =>
 {
     Akka.Configuration.Config config;
+    ServerSettings settings;
     try
     {
-        config = EnticeConfig.Server(parse.GetValue(configOption));
+        var file = parse.GetValue(configOption);
+        config = EnticeConfig.Server(file);
+        settings = ServerSettings.FromConfig(config);
+        var cluster = ClusterSettings.FromConfig(EnticeConfig.Cluster(file));
+        cluster = (cluster with
+        {
+            Port = parse.GetValue(clusterPortOption) ?? cluster.Port,
+            Host = parse.GetValue(clusterHostOption) ?? cluster.Host,
+            Postgres = Environment.GetEnvironmentVariable("ENTICE_POSTGRES") is { Length: > 0 } postgres ? postgres : cluster.Postgres,
+            SeedNodes = parse.GetValue(seedNodesOption)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? cluster.SeedNodes,
+        }).Decide();
+        _ = cluster.SeedNodes.Select(ClusterSettings.SeedAddress).ToList(); // a malformed seed is a usage error now, not later
+        if (cluster.Enabled)
+            config = cluster.ToAkkaConfig().WithFallback(EnticeConfig.Cluster(file)).WithFallback(config);
+        settings = settings with
+        {
+            Host = parse.GetValue(hostOption) ?? settings.Host,
+            Port = parse.GetValue(portOption) ?? settings.Port,
+            DataDir = parse.GetValue(dataDirOption) ?? settings.DataDir,
+            Cluster = cluster,
+        };
     }
-    catch (Exception ex) when (ex is IOException or Akka.Configuration.ConfigurationException)
+    catch (Exception ex) when (ex is IOException or FormatException or Akka.Configuration.ConfigurationException)
     {
         await Console.Error.WriteLineAsync($"entice-server: {ex.Message}");
         return 2;
     }
-
-    var settings = ServerSettings.FromConfig(config);
-    settings = settings with
-    {
-        Host = parse.GetValue(hostOption) ?? settings.Host,
-        Port = parse.GetValue(portOption) ?? settings.Port,
-        DataDir = parse.GetValue(dataDirOption) ?? settings.DataDir,
-    };
 
     Log.Logger = EnticeLogging.Base(EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Information))
         .WriteTo.Console(outputTemplate: EnticeLogging.Template)
         .CreateLogger();
     try
     {
-        using var system = ActorSystem.Create("entice-server", config);
+        using var system = ActorSystem.Create(ClusterSettings.SystemName, config);
+        if (settings.Cluster.Enabled)
+            ClusterNode.Join(system, settings.Cluster);
         RelayServer.Started started;
         try
         {
@@ -59,6 +78,8 @@ root.SetAction(async (parse, cancel) =>
         }
 
         Console.WriteLine($"Listening on {started.Endpoint}");
+        if (settings.Cluster.Enabled)
+            Console.WriteLine($"Cluster node {Akka.Cluster.Cluster.Get(system).SelfAddress} (seed nodes: {(settings.Cluster.SeedNodes.Count == 0 ? "none, a new cluster" : string.Join(", ", settings.Cluster.SeedNodes))})");
         foreach (var lan in LanAddresses(started.Endpoint))
             Console.WriteLine($"Clients on other machines: --server {lan}");
         Console.Out.Flush();

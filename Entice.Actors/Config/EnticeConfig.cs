@@ -11,6 +11,9 @@ public static class EnticeConfig
 {
     public static Akka.Configuration.Config Server(string? overrideFile = null) => Load("server.conf", overrideFile);
 
+    /// <summary>The cluster settings (<c>hocon/cluster.conf</c>) with the same override file over them.</summary>
+    public static Akka.Configuration.Config Cluster(string? overrideFile = null) => Load("cluster.conf", overrideFile);
+
     public static Akka.Configuration.Config Client(string? overrideFile = null) => Load("client.conf", overrideFile);
 
     public static Akka.Configuration.Config Defaults(string fileName)

@@ -70,6 +70,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         Receive<ClientTransport.Send>(s => Enqueue(s.Frame));
         Receive<NameRegistry.Claimed>(OnClaimed);
         Receive<NameRegistry.Refused>(r => Fail(ErrorCodes.NameTaken, $"the name {r.Name} is already in use on this server", "name taken"));
+        Receive<NameRegistry.Replaced>(r => Fail(ErrorCodes.Replaced, $"{r.Name} connected again from elsewhere; this older connection is closed", "replaced by a newer connection"));
         Receive<Room.Joined>(OnJoined);
         Receive<Room.JoinRefused>(r => Enqueue(WireCodec.EncodeFrame(new ErrorMessage(r.Code, r.Message))));
         Receive<HandshakeDeadline>(_ =>
@@ -214,7 +215,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         _name = hello.Name;
         _member = new MemberInfo(hello.Name, hello.Identity);
         _state = State.Claiming;
-        _names.Tell(new NameRegistry.Claim(hello.Name, Self));
+        _names.Tell(new NameRegistry.Claim(hello.Name, hello.Identity.SigningKey, Self));
     }
 
     private void OnClaimed(NameRegistry.Claimed claimed)

@@ -1,33 +1,75 @@
 using Akka.Actor;
+using Akka.Event;
 
 namespace Entice.Server;
 
 /// <summary>
-/// One state: a map of name to owner. Owners are watched, so a dropped connection frees its name
-/// without anyone having to remember to release it.
+/// One state: a map of name to owner and the identity that proved it. Owners are watched, so a dropped
+/// connection frees its name without anyone having to remember to release it. The same identity
+/// claiming its name again (a phone that changed Wi-Fi before the old connection timed out) replaces
+/// the stale connection instead of being locked out.
 /// </summary>
 internal sealed class NameRegistryActor : ReceiveActor
 {
-    private readonly Dictionary<string, IActorRef> _owners = new(StringComparer.Ordinal);
+    private sealed record Holder(IActorRef Owner, byte[] Identity);
 
-    public NameRegistryActor()
+    private readonly Dictionary<string, Holder> _holders = new(StringComparer.Ordinal);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public NameRegistryActor(NameRegistry.SharedClaims? shared)
     {
         Receive<NameRegistry.Claim>(claim =>
         {
-            if (_owners.TryGetValue(claim.Name, out var owner) && !owner.Equals(claim.Owner))
+            if (_holders.TryGetValue(claim.Name, out var holder) && !holder.Owner.Equals(claim.Owner))
+            {
+                if (!holder.Identity.AsSpan().SequenceEqual(claim.Identity))
+                {
+                    Sender.Tell(new NameRegistry.Refused(claim.Name));
+                    return;
+                }
+                Replace(claim.Name, holder);
+            }
+            if (shared is not null && !ClaimShared(shared, claim))
             {
                 Sender.Tell(new NameRegistry.Refused(claim.Name));
                 return;
             }
-            _owners[claim.Name] = claim.Owner;
+            _holders[claim.Name] = new Holder(claim.Owner, claim.Identity);
             Context.Watch(claim.Owner);
             Sender.Tell(new NameRegistry.Claimed(claim.Name));
         });
 
+        Receive<NameRegistry.Evict>(evict =>
+        {
+            if (_holders.TryGetValue(evict.Name, out var holder) && holder.Identity.AsSpan().SequenceEqual(evict.Identity))
+                Replace(evict.Name, holder);
+        });
+
         Receive<Terminated>(t =>
         {
-            foreach (var name in _owners.Where(kv => kv.Value.Equals(t.ActorRef)).Select(kv => kv.Key).ToList())
-                _owners.Remove(name);
+            foreach (var name in _holders.Where(kv => kv.Value.Owner.Equals(t.ActorRef)).Select(kv => kv.Key).ToList())
+            {
+                _holders.Remove(name);
+                shared?.Store.ReleaseName(name, shared.Node);
+            }
         });
+    }
+
+    private void Replace(string name, Holder stale)
+    {
+        _log.Info("{Name} connected again; closing the older connection", name);
+        Context.Unwatch(stale.Owner);
+        _holders.Remove(name);
+        stale.Owner.Tell(new NameRegistry.Replaced(name));
+    }
+
+    // The cluster-wide claim. If the same identity still holds the name through another node, that
+    // node is told to close its stale connection.
+    private bool ClaimShared(NameRegistry.SharedClaims shared, NameRegistry.Claim claim)
+    {
+        var result = shared.Store.ClaimName(claim.Name, claim.Identity, shared.Node);
+        if (result.Granted && result.PreviousNode is { } previous && previous != shared.Node)
+            Context.ActorSelection($"{previous}/user/{RelayServer.ActorName}/names").Tell(new NameRegistry.Evict(claim.Name, claim.Identity));
+        return result.Granted;
     }
 }

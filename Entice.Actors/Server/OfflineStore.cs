@@ -166,6 +166,27 @@ public sealed class OfflineStore : IDisposable
         return (int)(long)cmd.ExecuteScalar()!;
     }
 
+    // TEMP (dev only, replaced by the store branch)
+    public static OfflineStore OpenPostgres(string cs, int maxPerRecipient = 1000, TimeSpan? ttl = null) => throw new NotSupportedException(cs);
+    public sealed record NameClaim(bool Granted, string? PreviousNode);
+    private readonly Dictionary<string, (byte[] Id, string Node)> _claims = new();
+    public NameClaim ClaimName(string name, byte[] identity, string node)
+    {
+        lock (_claims)
+        {
+            if (_claims.TryGetValue(name, out var c))
+            {
+                if (!c.Id.AsSpan().SequenceEqual(identity)) return new NameClaim(false, null);
+                _claims[name] = (identity, node);
+                return new NameClaim(true, c.Node == node ? null : c.Node);
+            }
+            _claims[name] = (identity, node);
+            return new NameClaim(true, null);
+        }
+    }
+    public void ReleaseName(string name, string node) { lock (_claims) if (_claims.TryGetValue(name, out var c) && c.Node == node) _claims.Remove(name); }
+    public int ReleaseNode(string node) { lock (_claims) { var n = _claims.Where(kv => kv.Value.Node == node).Select(kv => kv.Key).ToList(); foreach (var k in n) _claims.Remove(k); return n.Count; } }
+
     public void Dispose()
     {
         lock (_lock)

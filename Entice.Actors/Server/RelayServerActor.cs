@@ -1,11 +1,12 @@
 using System.Net;
 using Akka.Actor;
+using Entice.Server.Cluster;
 
 namespace Entice.Server;
 
 /// <summary>
 /// States: Binding (callers of AwaitBinding wait) -> Listening or Failed (callers answered at once).
-/// Children: names, rooms, listener. On Stop the listener tells every client and closes; Stopped is
+/// Children: names, rooms, listener (and in a cluster the janitor that frees names of departed nodes). On Stop the listener tells every client and closes; Stopped is
 /// answered when they are gone or after the shutdown grace period.
 /// </summary>
 internal sealed class RelayServerActor : ReceiveActor, IWithTimers
@@ -24,8 +25,16 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
         _dataDir = settings.DataDir.Length > 0 ? settings.DataDir
             : _throwaway ? Path.Combine(Path.GetTempPath(), "entice-server-" + Guid.NewGuid().ToString("N"))
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "entice", "server");
-        _store = OfflineStore.Open(_dataDir, settings.MaxStoredPerRecipient, settings.StoredTimeToLive);
-        var names = Context.ActorOf(NameRegistry.Props(), "names");
+        _store = settings.Cluster.Postgres.Length > 0
+            ? OfflineStore.OpenPostgres(settings.Cluster.Postgres, settings.MaxStoredPerRecipient, settings.StoredTimeToLive)
+            : OfflineStore.Open(_dataDir, settings.MaxStoredPerRecipient, settings.StoredTimeToLive);
+        NameRegistry.SharedClaims? claims = null;
+        if (settings.Cluster.Enabled)
+        {
+            claims = new NameRegistry.SharedClaims(_store, Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString());
+            Context.ActorOf(NodeJanitor.Props(_store), "janitor");
+        }
+        var names = Context.ActorOf(NameRegistry.Props(claims), "names");
         var rooms = Context.ActorOf(RoomDirectory.Props(settings, _store), "rooms");
         var listener = Context.ActorOf(Listener.Props(settings, names, rooms, _store), "listener");
 

@@ -1,20 +1,22 @@
 using Akka.Actor;
 using Akka.Event;
+using Entice.Server.Cluster;
 using Entice.Wire;
 
 namespace Entice.Server;
 
 /// <summary>
-/// One state. Keeps the member list (name, published keys, session). A session that crashes is restarted
-/// in place (same ref, membership untouched, other members never notice); a session that stops means
-/// its member left. If the room itself crashes, its sessions survive the restart and tell the new
-/// instance who they stand for, so nobody is disconnected. Each envelope is encoded once and the same
-/// frame is handed straight to every recipient's transport (one hop, no copy); the sender gets an
-/// EnvelopeAck once it is routed.
+/// One state. Keeps the member list: present here (with their session), present on another node (in
+/// cluster mode, see <see cref="RoomSpan"/>), or away (remembered, messages kept). A session that crashes
+/// is restarted in place (same ref, membership untouched, other members never notice); a session that
+/// stops means its member left. If the room itself crashes, its sessions survive the restart and tell
+/// the new instance who they stand for, so nobody is disconnected. Each envelope is encoded once and the
+/// same frame is handed straight to every local recipient's transport; the sender gets an EnvelopeAck
+/// once it is routed (to a connection, a peer node or the store).
 /// </summary>
-internal sealed class RoomActor : ReceiveActor
+internal sealed partial class RoomActor : ReceiveActor, IWithTimers
 {
-    private sealed record Member(MemberInfo Info, IActorRef Session, IActorRef Transport);
+    private sealed record Member(MemberInfo Info, IActorRef Session, IActorRef Transport, long JoinedAt);
 
     private readonly string _name;
     private readonly ServerSettings _settings;
@@ -37,19 +39,27 @@ internal sealed class RoomActor : ReceiveActor
         Receive<Room.Rejoin>(r =>
         {
             _away.Remove(r.Member.Name);
-            _members[r.Member.Name] = new Member(r.Member, Sender, r.Transport);
+            _members[r.Member.Name] = new Member(r.Member, Sender, r.Transport, NextVersion());
             Context.Watch(Sender);
+            TellPeers(new RoomSpan.MemberPresent(_name, _version, r.Member));
         });
         Receive<Room.Route>(r => OnRoute(r.Envelope));
         Receive<Room.Leave>(l => RemoveMember(l.Name, leftForGood: true));
         Receive<Room.Drain>(d => d.ReplyTo.Tell(new Room.Drained(_name)));
+        ReceiveSpan();
         Receive<Terminated>(t =>
         {
             var gone = _members.Values.FirstOrDefault(m => m.Session.Equals(t.ActorRef));
             if (gone is not null)
                 RemoveMember(gone.Info.Name, leftForGood: false);
+            else
+                OnPeerGone(t.ActorRef);
         });
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart() => StartSpan();
 
     // Keep the children (the members' sessions) across a restart of the room itself (their names are
     // unique across instances, so new joins after a restart cannot collide with them)...
@@ -59,6 +69,7 @@ internal sealed class RoomActor : ReceiveActor
     // ... and rebuild the member list from them.
     protected override void PostRestart(Exception reason)
     {
+        StartSpan();
         foreach (var session in Context.GetChildren())
             session.Tell(new Session.Reattach());
     }
@@ -86,26 +97,25 @@ internal sealed class RoomActor : ReceiveActor
                 join.Transport.Tell(new Room.Joined(_name, existing.Session, Others(name)));
                 return;
             }
-            // Names are unique per server, so this is a stale member whose connection is going away.
+            // Names are unique, so this is a stale member whose connection is going away.
             RemoveMember(name, leftForGood: false);
         }
 
         var session = Context.ActorOf(Session.Props(_name, join.Member, join.Transport), $"session-{Guid.NewGuid():N}");
         Context.Watch(session);
         var others = Others(name);
-        _members[name] = new Member(join.Member, session, join.Transport);
+        _members[name] = new Member(join.Member, session, join.Transport, NextVersion());
         _away.Remove(name);
+        _handed.Remove(name);
         _store?.RememberMember(_name, join.Member);
+        TellPeers(new RoomSpan.MemberPresent(_name, _version, join.Member));
         join.Transport.Tell(new Room.Joined(_name, session, others));
         // Then who is away (their keys, so the newcomer can write to them), then what waited for it.
         foreach (var away in _away.Values)
             join.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new MemberAway(_name, away))));
-        foreach (var stored in _store?.Pending(_name, name) ?? [])
-            join.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(stored)));
+        HandOverStored(name);
 
-        var announce = WireCodec.EncodeFrame(new MemberJoined(_name, join.Member));
-        foreach (var m in _members.Values.Where(m => m.Info.Name != name))
-            m.Transport.Tell(new ClientTransport.Send(announce));
+        AnnounceLocally(WireCodec.EncodeFrame(new MemberJoined(_name, join.Member)), except: name);
         _log.Info("{Name} joined room {Room} ({Count} members)", name, _name, _members.Count);
     }
 
@@ -119,34 +129,47 @@ internal sealed class RoomActor : ReceiveActor
             : "";
         if (envelope.Recipient.Length == 0)
         {
-            var frame = new ClientTransport.Send(WireCodec.EncodeFrame(envelope));
-            var count = 0;
-            foreach (var m in _members.Values)
-            {
-                if (m.Info.Name == envelope.Sender)
-                    continue;
-                m.Transport.Tell(frame);
-                count++;
-            }
+            var count = DeliverLocally(envelope);
+            foreach (var peer in _peers.WithMembersBesides(envelope.Sender))
+                peer.Tell(new RoomSpan.Deliver(envelope));
+            count += _peers.Count(except: envelope.Sender);
             Acknowledge(from, envelope);
             _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
                 [envelope.Id, envelope.Sender, _name, count, envelope.Ciphertext.Length, hex]);
             return;
         }
 
-        if (!_members.TryGetValue(envelope.Recipient, out var to))
+        if (_members.TryGetValue(envelope.Recipient, out var to))
+            to.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(envelope)));
+        else if (_peers.Where(envelope.Recipient) is { } peer)
+            peer.Tell(new RoomSpan.Deliver(envelope));
+        else
         {
-            if (_store is not null && _away.ContainsKey(envelope.Recipient))
+            if (_store is not null && IsRemembered(envelope.Recipient))
                 Keep(envelope, from, hex);
             else
                 from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NoSuchMember,
                     $"{envelope.Recipient} is not in room {_name}"))));
             return;
         }
-        to.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(envelope)));
         Acknowledge(from, envelope);
         _log.Info("Relayed envelope {EnvelopeId} from {Sender} to {Recipient} in {Room}{Kind}: {Size} B {CiphertextPrefix}…",
             [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Direct ? " (direct)" : "", envelope.Ciphertext.Length, hex]);
+    }
+
+    /// <summary>A room-wide envelope to every member connected here but its sender; returns how many.</summary>
+    private int DeliverLocally(Envelope envelope)
+    {
+        var frame = new ClientTransport.Send(WireCodec.EncodeFrame(envelope));
+        var count = 0;
+        foreach (var m in _members.Values)
+        {
+            if (m.Info.Name == envelope.Sender)
+                continue;
+            m.Transport.Tell(frame);
+            count++;
+        }
+        return count;
     }
 
     private static void Acknowledge(Member from, Envelope envelope) =>
@@ -155,7 +178,7 @@ internal sealed class RoomActor : ReceiveActor
     // The recipient is away: the envelope is committed to disk before the sender hears it was taken.
     private void Keep(Envelope envelope, Member from, string hex)
     {
-        if (!_store!.Enqueue(_name, envelope.Recipient, envelope))
+        if (!Store(envelope))
         {
             from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.RecipientFull,
                 $"{envelope.Recipient} is away and has too many messages waiting; not kept"))));
@@ -166,6 +189,15 @@ internal sealed class RoomActor : ReceiveActor
             [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Ciphertext.Length, hex]);
     }
 
+    // Stored for someone not present here; a peer node where they have just arrived is told to fetch it.
+    private bool Store(Envelope envelope)
+    {
+        if (!_store!.Enqueue(_name, envelope.Recipient, envelope))
+            return false;
+        TellPeers(new RoomSpan.Stored(_name, envelope.Recipient));
+        return true;
+    }
+
     // Leaving for good (LeaveRoom) forgets the member; a dropped connection leaves them away, remembered.
     private void RemoveMember(string name, bool leftForGood)
     {
@@ -173,23 +205,60 @@ internal sealed class RoomActor : ReceiveActor
             return;
         Context.Unwatch(member.Session);
         Context.Stop(member.Session);
+        _handed.Remove(name);
+        TellPeers(new RoomSpan.MemberGone(_name, NextVersion(), name, leftForGood));
         if (leftForGood)
         {
             _store?.ForgetMember(_name, name);
             member.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new RoomLeft(_name))));
         }
+        _log.Info("{Name} {Went} room {Room} ({Count} members)", name, leftForGood ? "left" : "is away from", _name, _members.Count);
+        MemberNoLongerHere(member.Info, leftForGood);
+    }
 
+    /// <summary>
+    /// A member is no longer present here or on the node that just told us; unless they are present
+    /// elsewhere, the members here hear they left or are away.
+    /// </summary>
+    private void MemberNoLongerHere(MemberInfo member, bool leftForGood)
+    {
+        if (_members.ContainsKey(member.Name) || _peers.IsPresent(member.Name))
+            return;
         var away = !leftForGood && _store is not null;
         if (away)
-            _away[name] = member.Info;
-        var announce = away
-            ? WireCodec.EncodeFrame(new MemberAway(_name, member.Info))
-            : WireCodec.EncodeFrame(new MemberLeft(_name, name));
+            _away[member.Name] = member;
+        else
+            _away.Remove(member.Name);
+        AnnounceLocally(away
+            ? WireCodec.EncodeFrame(new MemberAway(_name, member))
+            : WireCodec.EncodeFrame(new MemberLeft(_name, member.Name)), except: null);
+    }
+
+    private void AnnounceLocally(byte[] frame, string? except)
+    {
+        var send = new ClientTransport.Send(frame);
         foreach (var m in _members.Values)
-            m.Transport.Tell(new ClientTransport.Send(announce));
-        _log.Info("{Name} {Went} room {Room} ({Count} members)", name, away ? "is away from" : "left", _name, _members.Count);
+        {
+            if (m.Info.Name != except)
+                m.Transport.Tell(send);
+        }
     }
 
     private List<MemberInfo> Others(string name) =>
-        _members.Values.Where(m => m.Info.Name != name).Select(m => m.Info).ToList();
+        _members.Values.Select(m => m.Info).Concat(_peers.Members().Where(m => !_members.ContainsKey(m.Name)))
+            .Where(m => m.Name != name).ToList();
+
+    // Someone this room does not know may still be a member: one who joined on another node and went
+    // away before this room heard of them. The shared store knows.
+    private bool IsRemembered(string name)
+    {
+        if (_away.ContainsKey(name))
+            return true;
+        if (!_settings.Cluster.Enabled)
+            return false;
+        var member = _store!.Members(_name).FirstOrDefault(m => m.Name == name);
+        if (member is not null)
+            _away[name] = member;
+        return member is not null;
+    }
 }

@@ -1,3 +1,4 @@
+using Entice.Server.Cluster;
 using Entice.Wire;
 
 namespace Entice.Server;
@@ -28,6 +29,9 @@ public sealed record ServerSettings
     public int MaxStoredPerRecipient { get; init; } = 1000;
     public TimeSpan StoredTimeToLive { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>Other nodes to act as one relay with (off unless a cluster port or seed nodes are set).</summary>
+    public ClusterSettings Cluster { get; init; } = new();
+
     public bool UsesThrowawayDataDir => DataDir.Length == 0 && Port == 0;
 
     public static ServerSettings FromConfig(Akka.Configuration.Config root)
@@ -35,7 +39,7 @@ public sealed record ServerSettings
         var c = root.GetConfig("entice.server");
         var d = new ServerSettings();
         if (c is null)
-            return d;
+            return d with { Cluster = ClusterSettings.FromConfig(root) };
         return new ServerSettings
         {
             Host = c.GetString("host", d.Host),
@@ -57,6 +61,7 @@ public sealed record ServerSettings
             DataDir = c.GetString("data-dir", d.DataDir),
             MaxStoredPerRecipient = c.GetInt("offline.max-per-recipient", d.MaxStoredPerRecipient),
             StoredTimeToLive = c.GetTimeSpan("offline.time-to-live", d.StoredTimeToLive),
+            Cluster = ClusterSettings.FromConfig(root),
         };
     }
 }

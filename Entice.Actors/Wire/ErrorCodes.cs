@@ -21,6 +21,7 @@ public static class ErrorCodes
     public const string RoomFull = "room_full";
     public const string ServerShutdown = "server_shutdown";
     public const string RecipientFull = "recipient_full";
+    public const string Replaced = "replaced";
 
     // Raised by clients, never sent by a server.
     public const string DecryptFailed = "decrypt_failed";

@@ -1,0 +1,55 @@
+using Akka.Actor;
+using Entice.Wire;
+
+namespace Entice.Server.Cluster;
+
+/// <summary>
+/// How the room actors of one room on different nodes act as one room. Each node's room supervises
+/// the sessions connected to that node and tells its peers who is present there; a sender's room
+/// routes each envelope to exactly one place per recipient: a local session, the peer room on the
+/// recipient's node, or the shared store.
+///
+/// Discovery goes through DistributedPubSub (a topic per room, <see cref="Hello"/> repeated at an
+/// interval, because a subscription reaches other nodes by gossip and a first announcement can miss
+/// them). Everything after discovery goes straight from room to room, in order.
+///
+/// The gossip window: until a peer has acknowledged our presence snapshot it may believe our members
+/// are away and store envelopes for them. So each <see cref="PresenceAck"/> makes the room fetch what
+/// was stored for the members that ack covers; nothing stored in that window is left behind.
+/// </summary>
+public static class RoomSpan
+{
+    public static string Topic(string room) => "entice-room:" + room;
+
+    /// <summary>Published on the room's topic: the room exists on the node of <paramref name="RoomRef"/>.</summary>
+    public sealed record Hello(string Room, IActorRef RoomRef) : IClusterMessage;
+
+    /// <summary>
+    /// Room to peer room: the members present on the sender's node, as of <paramref name="Version"/>.
+    /// The first one a peer gets is a full snapshot; later ones carry changes (<see cref="MemberPresent"/>,
+    /// <see cref="MemberGone"/>).
+    /// </summary>
+    public sealed record Presence(string Room, long Version, IReadOnlyList<MemberInfo> Members) : IClusterMessage;
+
+    /// <summary>A member joined the room on the sender's node.</summary>
+    public sealed record MemberPresent(string Room, long Version, MemberInfo Member) : IClusterMessage;
+
+    /// <summary>
+    /// A member is no longer present on the sender's node: away (remembered, messages kept) or, when
+    /// <paramref name="LeftForGood"/>, forgotten.
+    /// </summary>
+    public sealed record MemberGone(string Room, long Version, string Name, bool LeftForGood) : IClusterMessage;
+
+    /// <summary>The sender has applied the presence of the receiver's node up to <paramref name="Version"/>.</summary>
+    public sealed record PresenceAck(string Room, long Version) : IClusterMessage;
+
+    /// <summary>
+    /// Deliver this envelope to members present on the receiving node: its recipient, or for a room-wide
+    /// envelope (empty recipient) everyone there but the sender. A recipient who has just gone gets it
+    /// stored instead.
+    /// </summary>
+    public sealed record Deliver(Envelope Envelope) : IClusterMessage;
+
+    /// <summary>Something was stored for <paramref name="Recipient"/>: if they are present on your node, fetch it.</summary>
+    public sealed record Stored(string Room, string Recipient) : IClusterMessage;
+}
