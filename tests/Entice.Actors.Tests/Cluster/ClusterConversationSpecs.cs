@@ -50,6 +50,90 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
         Assert.DoesNotContain(await carol.View.DrainAsync(TimeSpan.FromMilliseconds(500)), e => e is MessageEvent m && m.Text == "just for you");
     }
 
+    [Fact]
+    public async Task A_name_is_unique_across_the_cluster()
+    {
+        var a = await Node();
+        var b = await Node(a);
+        var alice = Start("alice", a);
+        await alice.View.NextAsync<ReadyEvent>();
+
+        var impostor = Start("alice", b); // another key directory: another identity under the same name
+        Assert.Equal(ErrorCodes.NameTaken, (await impostor.View.NextAsync<ErrorEvent>()).Code);
+        Assert.Equal(2, await impostor.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task When_a_node_leaves_its_clients_move_to_another_and_nothing_is_lost_or_doubled()
+    {
+        var a = await Node();
+        var b = await Node(a);
+        var alice = Start("alice", a, b);
+        await alice.View.NextAsync<ReadyEvent>();
+        var bob = Start("bob", b, a);
+        await bob.View.NextAsync<ReadyEvent>();
+        await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
+        await bob.View.NextAsync<MemberJoinedEvent>(j => j.Name == "alice");
+        alice.Type("before");
+        Assert.Equal("before", (await bob.View.NextAsync<MessageEvent>()).Text);
+
+        var leaving = LocalCluster.LeaveAsync(a);
+        alice.Type("while moving 1");
+        bob.Type("bob while alice moves");
+        await alice.View.NextAsync<DisconnectedEvent>();
+        alice.Type("while moving 2");
+        await leaving.WaitAsync(TimeSpan.FromSeconds(30));
+        await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
+        alice.Type("after");
+
+        Assert.Equal(["while moving 1", "while moving 2", "after"], await TextsAsync(bob, 3));
+        Assert.Equal(["bob while alice moves"], await TextsAsync(alice, 1));
+        Assert.DoesNotContain(await bob.View.DrainAsync(TimeSpan.FromSeconds(2)), e => e is MessageEvent);
+        Assert.DoesNotContain(await alice.View.DrainAsync(TimeSpan.FromMilliseconds(200)), e => e is MessageEvent);
+    }
+
+    [Fact]
+    public async Task Messages_sent_the_moment_a_new_node_joins_are_not_lost_in_the_pub_sub_gossip_window()
+    {
+        var a = await Node();
+        var alice = Start("alice", a);
+        await alice.View.NextAsync<ReadyEvent>();
+        var bob = Start("bob", a);
+        await bob.View.NextAsync<ReadyEvent>();
+        await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
+        bob.EndInput();
+        Assert.Equal(0, await bob.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
+        await alice.View.NextAsync<MemberAwayEvent>(e => e.Name == "bob");
+
+        // A node that has only just joined: neither its room's subscription nor its presence has
+        // reached node a by gossip when bob, back through it, and alice write at once.
+        var b = await Node(a);
+        var bobAgain = Start("bob", b, keyDir: bob.KeyDir);
+        await bobAgain.View.NextAsync<ReadyEvent>();
+        bobAgain.Type("bob, the moment he is back");
+        alice.Type("alice, at the same moment");
+
+        Assert.Equal(["alice, at the same moment"], await TextsAsync(bobAgain, 1));
+        Assert.Equal(["bob, the moment he is back"], await TextsAsync(alice, 1));
+        Assert.DoesNotContain(await bobAgain.View.DrainAsync(TimeSpan.FromSeconds(2)), e => e is MessageEvent or ErrorEvent);
+        Assert.DoesNotContain(await alice.View.DrainAsync(TimeSpan.FromMilliseconds(200)), e => e is MessageEvent or ErrorEvent);
+    }
+
+    private static async Task<List<string>> TextsAsync(TestClient client, int count)
+    {
+        var texts = new List<string>();
+        try
+        {
+            while (texts.Count < count)
+                texts.Add((await client.View.NextAsync<MessageEvent>(timeout: TimeSpan.FromSeconds(20))).Text);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{client.Name} got [{string.Join(", ", texts)}]; saw: {client.View.Seen}");
+        }
+        return texts;
+    }
+
     private static (string, string) Said(MessageEvent m) => (m.From, m.Text);
 
     private async Task<RelayNode> Node(RelayNode? seed = null)
@@ -59,9 +143,9 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
         return node;
     }
 
-    private TestClient Start(string name, RelayNode node, params RelayNode[] more)
+    private TestClient Start(string name, RelayNode node, RelayNode? next = null, string? keyDir = null)
     {
-        var client = LocalNodes.StartClient(name, node.Endpoint, morePorts: more.Select(n => n.Port).ToArray());
+        var client = LocalNodes.StartClient(name, node.Endpoint, keyDir: keyDir, morePorts: next is null ? null : [next.Port]);
         _clients.Add(client);
         return client;
     }
