@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Starts a three-node Entice cluster on this machine, for people to try: clients connect to
+# 127.0.0.1:42001, :42002 or :42003 (give all three to --server and a client moves by itself when its
+# node stops); the nodes talk to each other on 127.0.0.1:25521-25523 and share one PostgreSQL
+# (started by tests/cluster/postgres.sh on 127.0.0.1). Ctrl+C stops every node gracefully.
+#
+#   tests/cluster/start-local.sh            # build, start, wait until Ctrl+C
+#   ENTICE_CLUSTER_LOGS=/tmp/x tests/cluster/start-local.sh   # where the node logs go
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+logs=${ENTICE_CLUSTER_LOGS:-${TMPDIR:-/tmp}/entice-cluster}
+mkdir -p "$logs"
+echo "building the server node (Release)..." >&2
+dotnet build Entice.ServerNode -c Release -v quiet -nologo >/dev/null
+ENTICE_POSTGRES=$(tests/cluster/postgres.sh start)
+export ENTICE_POSTGRES
+
+dll=Entice.ServerNode/bin/Release/net10.0/Entice.ServerNode.dll
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo "stopping the nodes..." >&2
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait "${pids[@]}" 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+for i in 1 2 3; do
+  dotnet "$dll" --host 127.0.0.1 --port "4200$i" --cluster-port "2552$i" \
+    --seed-nodes 127.0.0.1:25521,127.0.0.1:25522 >"$logs/node$i.log" 2>&1 &
+  pids+=($!)
+done
+
+for i in 1 2 3; do
+  for _ in $(seq 1 120); do
+    grep -q "Listening on" "$logs/node$i.log" && break
+    kill -0 "${pids[$((i - 1))]}" 2>/dev/null || { echo "node $i exited; see $logs/node$i.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  grep -q "Listening on" "$logs/node$i.log" || { echo "node $i did not start; see $logs/node$i.log" >&2; exit 1; }
+done
+
+cat <<MSG
+Three Entice server nodes are running as one cluster (logs in $logs):
+  node 1: clients 127.0.0.1:42001, cluster 127.0.0.1:25521
+  node 2: clients 127.0.0.1:42002, cluster 127.0.0.1:25522
+  node 3: clients 127.0.0.1:42003, cluster 127.0.0.1:25523
+Try, in two more terminals:
+  dotnet run --project Entice.ClientNode -- --name alice --server 127.0.0.1:42001,127.0.0.1:42002,127.0.0.1:42003
+  dotnet run --project Entice.ClientNode -- --name bob   --server 127.0.0.1:42003,127.0.0.1:42002,127.0.0.1:42001
+Stop one node (kill -TERM <pid>: ${pids[*]}) and its clients move to the next address.
+Ctrl+C stops the cluster.
+MSG
+wait "${pids[@]}"
