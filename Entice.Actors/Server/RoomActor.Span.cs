@@ -15,6 +15,14 @@ internal sealed partial class RoomActor
 {
     private sealed record HelloTick;
 
+    private sealed record InFlightTick;
+
+    // A direct envelope handed to a peer room, waiting for its Taken.
+    private sealed record InFlight(Envelope Envelope, IActorRef SenderTransport, IActorRef Peer, DateTime Deadline);
+
+    private readonly Dictionary<long, InFlight> _inFlight = [];
+    private long _lastTicket;
+
     private readonly RoomPeers _peers = new();
     // Stored envelopes already handed to each local member, so a second fetch does not repeat them.
     private readonly Dictionary<string, HashSet<ulong>> _handed = new(StringComparer.Ordinal);
@@ -29,6 +37,7 @@ internal sealed partial class RoomActor
         var mediator = DistributedPubSub.Get(Context.System).Mediator;
         mediator.Tell(new Subscribe(RoomSpan.Topic(_name), Self));
         Timers.StartPeriodicTimer("hello", new HelloTick(), TimeSpan.Zero, _settings.Cluster.RoomHelloInterval);
+        Timers.StartPeriodicTimer("in-flight", new InFlightTick(), _settings.Cluster.PeerDeliveryTimeout / 4);
     }
 
     private void ReceiveSpan()
@@ -69,7 +78,18 @@ internal sealed partial class RoomActor
             foreach (var m in _members.Values.Where(m => m.JoinedAt > before && m.JoinedAt <= a.Version).ToList())
                 HandOverStored(m.Info.Name);
         });
-        Receive<RoomSpan.Deliver>(d => OnPeerDeliver(d.Envelope));
+        Receive<RoomSpan.Deliver>(OnPeerDeliver);
+        Receive<RoomSpan.Taken>(t =>
+        {
+            if (_inFlight.Remove(t.Ticket, out var taken))
+                Acknowledge(taken.SenderTransport, taken.Envelope);
+        });
+        Receive<InFlightTick>(_ =>
+        {
+            var now = DateTime.UtcNow;
+            foreach (var (ticket, f) in _inFlight.Where(kv => kv.Value.Deadline <= now).ToList())
+                KeepUnanswered(ticket, f, "no answer from its node");
+        });
         Receive<RoomSpan.Stored>(s => HandOverStored(s.Recipient));
     }
 
@@ -85,6 +105,8 @@ internal sealed partial class RoomActor
 
     private void OnPeerGone(IActorRef peer)
     {
+        foreach (var (ticket, f) in _inFlight.Where(kv => kv.Value.Peer.Equals(peer)).ToList())
+            KeepUnanswered(ticket, f, "its node is gone");
         var members = _peers.Drop(peer);
         if (members.Count > 0)
             _log.Info("Room {Room}: the node of {Peer} is gone; {Count} members there are away", _name, peer.Path.Address, members.Count);
@@ -99,10 +121,34 @@ internal sealed partial class RoomActor
             AnnounceLocally(WireCodec.EncodeFrame(new MemberJoined(_name, member)), except: null);
     }
 
-    // A peer routed this here: deliver to members connected to this node; one who has just gone
-    // gets it stored, so nothing routed is dropped between nodes.
-    private void OnPeerDeliver(Envelope envelope)
+    private void HandToPeer(IActorRef peer, Envelope envelope, IActorRef senderTransport)
     {
+        var ticket = ++_lastTicket;
+        _inFlight[ticket] = new InFlight(envelope, senderTransport, peer, DateTime.UtcNow + _settings.Cluster.PeerDeliveryTimeout);
+        peer.Tell(new RoomSpan.Deliver(envelope, ticket));
+    }
+
+    // The recipient's node did not confirm (it may have crashed with the envelope): keep it here, so it
+    // waits for the recipient wherever they come back. Should the node have delivered it after all, the
+    // recipient's client drops the second copy.
+    private void KeepUnanswered(long ticket, InFlight f, string why)
+    {
+        _inFlight.Remove(ticket);
+        if (_store is not null && Store(f.Envelope))
+        {
+            Acknowledge(f.SenderTransport, f.Envelope);
+            _log.Info("Kept envelope {EnvelopeId} for {Recipient} in {Room}: {Why}", f.Envelope.Id, f.Envelope.Recipient, _name, why);
+            return;
+        }
+        f.SenderTransport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(f.Envelope.Id, ErrorCodes.RecipientFull,
+            $"{f.Envelope.Recipient} could not be reached and nothing more can be kept for them"))));
+    }
+
+    // A peer routed this here: deliver to members connected to this node; one who has just gone gets
+    // it stored, so nothing routed is dropped between nodes. Only then is the peer told it was taken.
+    private void OnPeerDeliver(RoomSpan.Deliver deliver)
+    {
+        var envelope = deliver.Envelope;
         if (envelope.Recipient.Length == 0)
         {
             DeliverLocally(envelope);
@@ -110,11 +156,13 @@ internal sealed partial class RoomActor
         }
         if (_members.TryGetValue(envelope.Recipient, out var to))
             to.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(envelope)));
-        else if (_peers.Where(envelope.Recipient) is { } peer && !peer.Equals(Sender))
-            peer.Tell(new RoomSpan.Deliver(envelope));
         else if (_store is null || !Store(envelope))
+        {
             _log.Warning("Envelope {EnvelopeId} for {Recipient} in {Room} arrived from another node after they left; not kept",
                 envelope.Id, envelope.Recipient, _name);
+            return;
+        }
+        Sender.Tell(new RoomSpan.Taken(_name, deliver.Ticket));
     }
 
     /// <summary>Hands a local member what waits for them in the store and was not handed over yet.</summary>

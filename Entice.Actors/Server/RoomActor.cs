@@ -130,8 +130,9 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         if (envelope.Recipient.Length == 0)
         {
             var count = DeliverLocally(envelope);
+            // Room-wide envelopes are not kept for anyone, here or there: no answer is awaited.
             foreach (var peer in _peers.WithMembersBesides(envelope.Sender))
-                peer.Tell(new RoomSpan.Deliver(envelope));
+                peer.Tell(new RoomSpan.Deliver(envelope, Ticket: 0));
             count += _peers.Count(except: envelope.Sender);
             Acknowledge(from, envelope);
             _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
@@ -142,7 +143,12 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         if (_members.TryGetValue(envelope.Recipient, out var to))
             to.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(envelope)));
         else if (_peers.Where(envelope.Recipient) is { } peer)
-            peer.Tell(new RoomSpan.Deliver(envelope));
+        {
+            HandToPeer(peer, envelope, from.Transport);
+            _log.Info("Relayed envelope {EnvelopeId} from {Sender} to {Recipient} in {Room} through {Node}: {Size} B {CiphertextPrefix}…",
+                [envelope.Id, envelope.Sender, envelope.Recipient, _name, peer.Path.Address, envelope.Ciphertext.Length, hex]);
+            return;
+        }
         else
         {
             if (_store is not null && IsRemembered(envelope.Recipient))
@@ -172,8 +178,10 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         return count;
     }
 
-    private static void Acknowledge(Member from, Envelope envelope) =>
-        from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeAck(envelope.Id))));
+    private static void Acknowledge(Member from, Envelope envelope) => Acknowledge(from.Transport, envelope);
+
+    private static void Acknowledge(IActorRef sender, Envelope envelope) =>
+        sender.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeAck(envelope.Id))));
 
     // The recipient is away: the envelope is committed to disk before the sender hears it was taken.
     private void Keep(Envelope envelope, Member from, string hex)
@@ -189,12 +197,14 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
             [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Ciphertext.Length, hex]);
     }
 
-    // Stored for someone not present here; a peer node where they have just arrived is told to fetch it.
+    // Stored for someone not reachable through a connection right now; wherever they have just arrived
+    // (here, or a node that told us nothing yet) fetches it.
     private bool Store(Envelope envelope)
     {
         if (!_store!.Enqueue(_name, envelope.Recipient, envelope))
             return false;
         TellPeers(new RoomSpan.Stored(_name, envelope.Recipient));
+        HandOverStored(envelope.Recipient);
         return true;
     }
 

@@ -20,6 +20,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
     private const string PresenceAckManifest = "A";
     private const string DeliverManifest = "D";
     private const string StoredManifest = "S";
+    private const string TakenManifest = "T";
     private const string EvictManifest = "E";
 
     public override int Identifier => 4711;
@@ -33,6 +34,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         RoomSpan.PresenceAck => PresenceAckManifest,
         RoomSpan.Deliver => DeliverManifest,
         RoomSpan.Stored => StoredManifest,
+        RoomSpan.Taken => TakenManifest,
         NameRegistry.Evict => EvictManifest,
         _ => throw new SerializationException($"no cluster format for {o?.GetType().Name}"),
     };
@@ -71,7 +73,12 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                     w.Write(a.Version);
                     break;
                 case RoomSpan.Deliver d:
+                    w.Write(d.Ticket);
                     WriteBlob(w, WireCodec.Encode(d.Envelope));
+                    break;
+                case RoomSpan.Taken t:
+                    w.Write(t.Room);
+                    w.Write(t.Ticket);
                     break;
                 case RoomSpan.Stored s:
                     w.Write(s.Room);
@@ -100,7 +107,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                 MemberPresentManifest => new RoomSpan.MemberPresent(r.ReadString(), r.ReadInt64(), ReadMember(r)),
                 MemberGoneManifest => new RoomSpan.MemberGone(r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadBoolean()),
                 PresenceAckManifest => new RoomSpan.PresenceAck(r.ReadString(), r.ReadInt64()),
-                DeliverManifest => new RoomSpan.Deliver(Decode<Envelope>(ReadBlob(r))),
+                DeliverManifest => ReadDeliver(r),
+                TakenManifest => new RoomSpan.Taken(r.ReadString(), r.ReadInt64()),
                 StoredManifest => new RoomSpan.Stored(r.ReadString(), r.ReadString()),
                 EvictManifest => new NameRegistry.Evict(r.ReadString(), ReadBlob(r)),
                 _ => throw new SerializationException($"unknown cluster manifest \"{manifest}\""),
@@ -113,6 +121,12 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         {
             throw new SerializationException($"malformed cluster message \"{manifest}\": {ex.Message}", ex);
         }
+    }
+
+    private static RoomSpan.Deliver ReadDeliver(BinaryReader r)
+    {
+        var ticket = r.ReadInt64();
+        return new RoomSpan.Deliver(Decode<Envelope>(ReadBlob(r)), ticket);
     }
 
     private static RoomSpan.Presence ReadPresence(BinaryReader r)

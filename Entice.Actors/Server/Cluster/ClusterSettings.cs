@@ -14,6 +14,7 @@ public sealed record ClusterSettings
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
     public string Postgres { get; init; } = "";
     public TimeSpan RoomHelloInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PeerDeliveryTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// On when a cluster port or seed nodes are set (see <see cref="Decide"/>). A node that clusters on
@@ -38,6 +39,7 @@ public sealed record ClusterSettings
             SeedNodes = c.GetStringList("seed-nodes", []).ToList(),
             Postgres = c.GetString("postgres", d.Postgres),
             RoomHelloInterval = c.GetTimeSpan("room-hello-interval", d.RoomHelloInterval),
+            PeerDeliveryTimeout = c.GetTimeSpan("peer-delivery-timeout", d.PeerDeliveryTimeout),
         }.Decide();
     }
 

@@ -46,9 +46,14 @@ public static class RoomSpan
     /// <summary>
     /// Deliver this envelope to members present on the receiving node: its recipient, or for a room-wide
     /// envelope (empty recipient) everyone there but the sender. A recipient who has just gone gets it
-    /// stored instead.
+    /// stored instead. A direct envelope is answered with <see cref="Taken"/> and <paramref name="Ticket"/>:
+    /// only then does the sender hear the relay took it, so a node that crashes with it in flight
+    /// loses nothing (the sender's node stores it when no answer comes).
     /// </summary>
-    public sealed record Deliver(Envelope Envelope) : IClusterMessage;
+    public sealed record Deliver(Envelope Envelope, long Ticket) : IClusterMessage;
+
+    /// <summary>The envelope of <paramref name="Ticket"/> was handed to its recipient's connection or stored.</summary>
+    public sealed record Taken(string Room, long Ticket) : IClusterMessage;
 
     /// <summary>Something was stored for <paramref name="Recipient"/>: if they are present on your node, fetch it.</summary>
     public sealed record Stored(string Room, string Recipient) : IClusterMessage;

@@ -93,6 +93,34 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_node_crashes_its_clients_move_on_and_what_was_in_flight_to_it_is_kept()
+    {
+        // Three nodes: with two, the split-brain resolver could not tell a crash from a partition.
+        var a = await Node(crashable: true);
+        var b = await Node(a);
+        await Node(a);
+        var alice = Start("alice", a, b);
+        await alice.View.NextAsync<ReadyEvent>();
+        var bob = Start("bob", b, a);
+        await bob.View.NextAsync<ReadyEvent>();
+        await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
+        await bob.View.NextAsync<MemberJoinedEvent>(j => j.Name == "alice");
+        bob.Type("/msg alice before");
+        Assert.Equal(["before"], await TextsAsync(alice, 1));
+
+        await LocalCluster.CrashAsync(a);
+        bob.Type("/msg alice into the crash"); // node b still believes alice is on node a
+        await alice.View.NextAsync<DisconnectedEvent>();
+        alice.Type("/msg bob from wherever I land");
+        await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
+        bob.Type("/msg alice after");
+
+        Assert.Equal(["after", "into the crash"], (await TextsAsync(alice, 2)).Order(StringComparer.Ordinal).ToList()); // either order: one of them waited
+        Assert.Equal(["from wherever I land"], await TextsAsync(bob, 1));
+        Assert.DoesNotContain(await alice.View.DrainAsync(TimeSpan.FromSeconds(3)), e => e is MessageEvent);
+    }
+
+    [Fact]
     public async Task Messages_sent_the_moment_a_new_node_joins_are_not_lost_in_the_pub_sub_gossip_window()
     {
         var a = await Node();
@@ -136,9 +164,9 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
 
     private static (string, string) Said(MessageEvent m) => (m.From, m.Text);
 
-    private async Task<RelayNode> Node(RelayNode? seed = null)
+    private async Task<RelayNode> Node(RelayNode? seed = null, bool crashable = false)
     {
-        var node = await LocalCluster.StartNodeAsync(_store, seed);
+        var node = await LocalCluster.StartNodeAsync(_store, seed, crashable: crashable);
         _nodes.Add(node);
         return node;
     }

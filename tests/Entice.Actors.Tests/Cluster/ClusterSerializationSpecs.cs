@@ -29,7 +29,7 @@ public sealed class ClusterSerializationSpecs(ClusterSerializationSpecs.ClusterS
 
     public void Dispose() => _alice.Dispose();
 
-    public static TheoryData<string> MessageKinds => ["hello", "presence", "present", "gone", "ack", "deliver", "stored", "evict"];
+    public static TheoryData<string> MessageKinds => ["hello", "presence", "present", "gone", "ack", "deliver", "taken", "stored", "evict"];
 
     [Theory]
     [MemberData(nameof(MessageKinds))]
@@ -80,7 +80,8 @@ public sealed class ClusterSerializationSpecs(ClusterSerializationSpecs.ClusterS
             "present" => new RoomSpan.MemberPresent("lobby", 8, _alice.Member),
             "gone" => new RoomSpan.MemberGone("lobby", 9, "alice", LeftForGood: true),
             "ack" => new RoomSpan.PresenceAck("lobby", 9),
-            "deliver" => new RoomSpan.Deliver(new Envelope("lobby", "alice", "bob", 42, true, [9, 8, 7, 6])),
+            "deliver" => new RoomSpan.Deliver(new Envelope("lobby", "alice", "bob", 42, true, [9, 8, 7, 6]), 17),
+            "taken" => new RoomSpan.Taken("lobby", 17),
             "stored" => new RoomSpan.Stored("lobby", "bob"),
             "evict" => new NameRegistry.Evict("alice", _alice.Bundle.SigningKey),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
@@ -92,7 +93,7 @@ public sealed class ClusterSerializationSpecs(ClusterSerializationSpecs.ClusterS
     {
         RoomSpan.Presence p => $"{p.Room} {p.Version} {string.Join(",", p.Members.Select(Hex))}",
         RoomSpan.MemberPresent p => $"{p.Room} {p.Version} {Hex(p.Member)}",
-        RoomSpan.Deliver d => Convert.ToHexString(WireCodec.Encode(d.Envelope)),
+        RoomSpan.Deliver d => $"{d.Ticket} {Convert.ToHexString(WireCodec.Encode(d.Envelope))}",
         NameRegistry.Evict e => $"{e.Name} {Convert.ToHexString(e.Identity)}",
         _ => message.ToString()!,
     };
