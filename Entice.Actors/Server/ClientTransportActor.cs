@@ -184,7 +184,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             case Pong: break;
             case Goodbye: OnGoodbye(); break;
             case StoredAck ack: _store?.Delete(_name, ack.Seq); break;
-            case PublishPrekeys publish: _store?.PublishPrekeys(_name, publish.Prekeys); break;
+            case PublishPrekeys publish: _store?.PublishPrekeys(_name, _member!.Identity.SigningKey, publish.Prekeys); break;
             case FetchPrekey fetch: OnFetchPrekey(fetch.Name); break;
             default:
                 Fail(ErrorCodes.BadFrame, $"unexpected {message.GetType().Name} from a client", $"unexpected {message.GetType().Name}");
@@ -222,6 +222,9 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     {
         _state = State.Ready;
         Timers.Cancel("handshake");
+        // Only now that the name is ours, and before any room shows us to peers who could fetch a prekey:
+        // a previous holder's prekeys would start sessions this identity cannot read.
+        _store?.BindPrekeys(_name, _member!.Identity.SigningKey);
         _log.Info("{Name} connected from {Remote}", _name, _remote);
         Enqueue(WireCodec.EncodeFrame(new Welcome(claimed.Name)));
         while (_heldWhileClaiming.Count > 0 && _state == State.Ready)

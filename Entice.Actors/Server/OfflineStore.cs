@@ -1,210 +1,214 @@
+using System.Data.Common;
 using Entice.Wire;
-using Microsoft.Data.Sqlite;
 
 namespace Entice.Server;
 
 /// <summary>
-/// What the relay keeps on disk (SQLite, <c>entice.db</c> in the data directory): the members each room
-/// remembers (name and published keys) and the envelopes waiting for members who are away. Envelopes
-/// are stored exactly as relayed, ciphertext the server cannot read. A stored envelope is committed
-/// (synchronous=FULL) before the sender is told the server took it, so it survives a crash or restart.
-/// Calls are short and serialised by a lock: rooms call it from their own actors.
+/// What the relay keeps: the members each room remembers (name and published keys), the envelopes
+/// waiting for members who are away, each name's one-time prekeys, and which node holds each online name.
+/// Envelopes are stored exactly as relayed, ciphertext the server cannot read. A stored envelope is
+/// committed before the sender is told the server took it, so it survives a crash or restart.
+/// Two backends, one set of statements: SQLite (<c>entice.db</c> in the data directory, one node) or a
+/// PostgreSQL database that every node of a cluster shares; operations that two nodes could race on
+/// are single statements or row-locked transactions. Calls are short and synchronous: rooms and
+/// transports call it from their own actors.
 /// </summary>
 public sealed class OfflineStore : IDisposable
 {
-    private readonly SqliteConnection _db;
-    private readonly Lock _lock = new();
+    private readonly StoreDatabase _db;
     private readonly int _maxPerRecipient;
     private readonly TimeSpan _ttl;
     private readonly Func<DateTimeOffset> _clock;
 
-    private OfflineStore(SqliteConnection db, int maxPerRecipient, TimeSpan ttl, Func<DateTimeOffset> clock)
+    private OfflineStore(StoreDatabase db, int maxPerRecipient, TimeSpan? ttl, Func<DateTimeOffset>? clock)
     {
         _db = db;
         _maxPerRecipient = maxPerRecipient;
-        _ttl = ttl;
-        _clock = clock;
+        _ttl = ttl ?? TimeSpan.FromDays(7);
+        _clock = clock ?? (() => DateTimeOffset.UtcNow);
     }
 
+    /// <summary>The single-node store: SQLite, <c>entice.db</c> in <paramref name="dataDir"/>, committed with synchronous=FULL.</summary>
     public static OfflineStore Open(string dataDir, int maxPerRecipient = 1000, TimeSpan? ttl = null, Func<DateTimeOffset>? clock = null)
     {
         Directory.CreateDirectory(dataDir);
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, "entice.db") }.ToString());
-        db.Open();
-        Execute(db, """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
-            CREATE TABLE IF NOT EXISTS members (room TEXT NOT NULL, name TEXT NOT NULL, info BLOB NOT NULL, PRIMARY KEY (room, name));
-            CREATE TABLE IF NOT EXISTS waiting (seq INTEGER PRIMARY KEY AUTOINCREMENT, room TEXT NOT NULL, recipient TEXT NOT NULL,
-                                                envelope BLOB NOT NULL, stored_at INTEGER NOT NULL);
-            CREATE INDEX IF NOT EXISTS waiting_by_recipient ON waiting (recipient, room, seq);
-            CREATE TABLE IF NOT EXISTS prekeys (name TEXT NOT NULL, id INTEGER NOT NULL, key BLOB NOT NULL,
-                                                given INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (name, id));
-            """);
-        return new OfflineStore(db, maxPerRecipient, ttl ?? TimeSpan.FromDays(7), clock ?? (() => DateTimeOffset.UtcNow));
+        return new OfflineStore(SqliteStoreDatabase.Open(Path.Combine(dataDir, "entice.db")), maxPerRecipient, ttl, clock);
     }
+
+    /// <summary>The cluster's store: a PostgreSQL database shared by every node; the tables are created if missing.</summary>
+    public static OfflineStore OpenPostgres(string connectionString, int maxPerRecipient = 1000, TimeSpan? ttl = null, Func<DateTimeOffset>? clock = null) =>
+        new(PostgresStoreDatabase.Open(connectionString), maxPerRecipient, ttl, clock);
 
     public void RememberMember(string room, MemberInfo member)
     {
         ArgumentNullException.ThrowIfNull(member);
-        lock (_lock)
-            Execute(_db, "INSERT OR REPLACE INTO members (room, name, info) VALUES ($room, $name, $info)",
-                ("$room", room), ("$name", member.Name), ("$info", WireCodec.Encode(new MemberJoined(room, member))));
+        _db.Run(db => db.Execute("""
+            INSERT INTO members (room, name, info) VALUES (@room, @name, @info)
+            ON CONFLICT (room, name) DO UPDATE SET info = excluded.info
+            """, ("@room", room), ("@name", member.Name), ("@info", WireCodec.Encode(new MemberJoined(room, member)))));
     }
 
-    public void ForgetMember(string room, string name)
-    {
-        lock (_lock)
-            Execute(_db, "DELETE FROM members WHERE room = $room AND name = $name", ("$room", room), ("$name", name));
-    }
+    public void ForgetMember(string room, string name) =>
+        _db.Run(db => db.Execute("DELETE FROM members WHERE room = @room AND name = @name", ("@room", room), ("@name", name)));
 
-    public List<MemberInfo> Members(string room)
+    public List<MemberInfo> Members(string room) => _db.Run(db =>
     {
         var members = new List<MemberInfo>();
-        lock (_lock)
+        using var cmd = db.Command("SELECT info FROM members WHERE room = @room ORDER BY name", ("@room", room));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
         {
-            using var cmd = Command(_db, "SELECT info FROM members WHERE room = $room ORDER BY name", ("$room", room));
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                if (WireCodec.TryDecode((byte[])reader[0], out var m, out _) && m is MemberJoined joined)
-                    members.Add(joined.Member);
-            }
+            if (WireCodec.TryDecode((byte[])reader[0], out var m, out _) && m is MemberJoined joined)
+                members.Add(joined.Member);
         }
         return members;
-    }
+    });
 
     /// <summary>Keeps an envelope for <paramref name="recipient"/>; false when their queue is full.</summary>
-    public bool Enqueue(string room, string recipient, Envelope envelope)
-    {
-        lock (_lock)
-        {
-            using var count = Command(_db, "SELECT COUNT(*) FROM waiting WHERE recipient = $r", ("$r", recipient));
-            if ((long)count.ExecuteScalar()! >= _maxPerRecipient)
-                return false;
-            Execute(_db, "INSERT INTO waiting (room, recipient, envelope, stored_at) VALUES ($room, $r, $e, $t)",
-                ("$room", room), ("$r", recipient), ("$e", WireCodec.Encode(envelope)), ("$t", _clock().ToUnixTimeMilliseconds()));
-            return true;
-        }
-    }
+    /// <remarks>
+    /// One statement, so the count and the insert cannot be split by another call. Two nodes enqueueing
+    /// for one recipient at the same instant may both pass the count: the limit is a bound against
+    /// floods, one over it does no harm.
+    /// </remarks>
+    public bool Enqueue(string room, string recipient, Envelope envelope) => _db.Run(db => db.Execute("""
+        INSERT INTO waiting (room, recipient, envelope, stored_at)
+        SELECT @room, @r, @e, @t WHERE (SELECT COUNT(*) FROM waiting WHERE recipient = @r) < @max
+        """, ("@room", room), ("@r", recipient), ("@e", WireCodec.Encode(envelope)), ("@t", _clock().ToUnixTimeMilliseconds()),
+        ("@max", (long)_maxPerRecipient)) == 1);
 
     /// <summary>What waits for <paramref name="recipient"/> in <paramref name="room"/>, oldest first; expired ones are dropped.</summary>
-    public List<StoredEnvelope> Pending(string room, string recipient)
+    public List<StoredEnvelope> Pending(string room, string recipient) => _db.Run(db =>
     {
+        db.Execute("DELETE FROM waiting WHERE stored_at < @cutoff", ("@cutoff", (_clock() - _ttl).ToUnixTimeMilliseconds()));
         var pending = new List<StoredEnvelope>();
-        lock (_lock)
+        using var cmd = db.Command("SELECT seq, envelope FROM waiting WHERE recipient = @r AND room = @room ORDER BY seq",
+            ("@r", recipient), ("@room", room));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
         {
-            Execute(_db, "DELETE FROM waiting WHERE stored_at < $cutoff", ("$cutoff", (_clock() - _ttl).ToUnixTimeMilliseconds()));
-            using var cmd = Command(_db, "SELECT seq, envelope FROM waiting WHERE recipient = $r AND room = $room ORDER BY seq",
-                ("$r", recipient), ("$room", room));
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                if (WireCodec.TryDecode((byte[])reader[1], out var m, out _) && m is Envelope e)
-                    pending.Add(new StoredEnvelope((ulong)reader.GetInt64(0), e));
-            }
+            if (WireCodec.TryDecode((byte[])reader[1], out var m, out _) && m is Envelope e)
+                pending.Add(new StoredEnvelope((ulong)reader.GetInt64(0), e));
         }
         return pending;
-    }
+    });
 
     /// <summary>The recipient handled it: delete. Only the recipient's own envelopes can be deleted.</summary>
-    public bool Delete(string recipient, ulong seq)
-    {
-        lock (_lock)
-            return Execute(_db, "DELETE FROM waiting WHERE seq = $seq AND recipient = $r", ("$seq", (long)seq), ("$r", recipient)) > 0;
-    }
+    public bool Delete(string recipient, ulong seq) =>
+        _db.Run(db => db.Execute("DELETE FROM waiting WHERE seq = @seq AND recipient = @r", ("@seq", (long)seq), ("@r", recipient)) > 0);
 
     /// <summary>Most one-time prekeys kept (not yet given out) for one name.</summary>
     public const int MaxPrekeysPerName = 200;
 
     /// <summary>
-    /// Adds one-time prekeys for <paramref name="name"/>. An id seen before is ignored, even one already
-    /// given out: a prekey is handed to one initiator only, ever. Returns how many are available now.
+    /// Makes <paramref name="owner"/> (an identity's signing key) the only one whose prekeys are handed
+    /// out for <paramref name="name"/>: the unused prekeys of anyone who held the name before go, since a
+    /// session started with one of them could never be read by the new holder. Called when a hello
+    /// for the name is accepted, before its holder joins a room where peers could ask.
     /// </summary>
-    public int PublishPrekeys(string name, IEnumerable<OneTimePrekey> prekeys)
+    /// <remarks>
+    /// Prekeys already given out stay, as a record per owner: a client republishes every prekey it
+    /// still holds at each connection, and one handed out but not yet used must not be handed out again
+    /// when that identity takes the name back.
+    /// </remarks>
+    public void BindPrekeys(string name, byte[] owner) =>
+        _db.Run(db => db.Execute("DELETE FROM prekeys WHERE name = @n AND owner <> @o AND given = 0", ("@n", name), ("@o", owner)));
+
+    /// <summary>
+    /// Adds <paramref name="owner"/>'s one-time prekeys for <paramref name="name"/>. An id seen before from
+    /// that owner is ignored, even one already given out: a prekey is handed to one initiator only, ever.
+    /// Returns how many are available now.
+    /// </summary>
+    public int PublishPrekeys(string name, byte[] owner, IEnumerable<OneTimePrekey> prekeys)
     {
         ArgumentNullException.ThrowIfNull(prekeys);
-        lock (_lock)
+        return _db.Run(db =>
         {
-            using var tx = _db.BeginTransaction();
-            foreach (var p in prekeys)
+            using var tx = db.BeginTransaction();
+            var available = AvailablePrekeys(db, name);
+            foreach (var p in prekeys.TakeWhile(_ => available < MaxPrekeysPerName))
             {
-                if (AvailablePrekeysLocked(name) >= MaxPrekeysPerName)
-                    break;
-                Execute(_db, "INSERT OR IGNORE INTO prekeys (name, id, key) VALUES ($n, $id, $k)", ("$n", name), ("$id", (long)p.Id), ("$k", p.PublicKey));
+                available += db.Execute("INSERT INTO prekeys (name, owner, id, key) VALUES (@n, @o, @id, @k) ON CONFLICT DO NOTHING",
+                    ("@n", name), ("@o", owner), ("@id", (long)p.Id), ("@k", p.PublicKey));
             }
             tx.Commit();
-            return AvailablePrekeysLocked(name);
-        }
+            return (int)available;
+        });
     }
 
-    /// <summary>Gives out one of <paramref name="name"/>'s one-time prekeys (lowest id first), or null when none is left.</summary>
-    public OneTimePrekey? TakePrekey(string name)
+    /// <summary>
+    /// Gives out one of <paramref name="name"/>'s one-time prekeys (lowest id first), or null when none is
+    /// left. One statement marks it given and returns it; on PostgreSQL the row is locked as it is picked,
+    /// so callers on other nodes skip it and no prekey is ever handed out twice.
+    /// </summary>
+    public OneTimePrekey? TakePrekey(string name) => _db.Run(db =>
     {
-        lock (_lock)
+        using var cmd = db.Command($"""
+            UPDATE prekeys SET given = 1
+            WHERE (name, owner, id) = (SELECT name, owner, id FROM prekeys WHERE name = @n AND given = 0 ORDER BY id LIMIT 1{_db.LockSkippingTaken})
+            RETURNING id, key
+            """, ("@n", name));
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? new OneTimePrekey((uint)reader.GetInt64(0), (byte[])reader[1]) : null;
+    });
+
+    public int AvailablePrekeys(string name) => _db.Run(db => (int)AvailablePrekeys(db, name));
+
+    private static long AvailablePrekeys(DbConnection db, string name) =>
+        db.Count("SELECT COUNT(*) FROM prekeys WHERE name = @n AND given = 0", ("@n", name));
+
+    /// <summary>
+    /// Claims <paramref name="name"/> for <paramref name="identity"/> (its signing key) connected through
+    /// <paramref name="node"/>. Granted when nobody holds it, or when the same identity does (it reconnected
+    /// through another node: the claim moves, and <see cref="NameClaim.PreviousNode"/> says which node
+    /// still thinks it holds it). Refused when another identity holds it.
+    /// </summary>
+    public NameClaim ClaimName(string name, byte[] identity, string node) => _db.Run(db =>
+    {
+        var at = ("@t", (object)_clock().ToUnixTimeMilliseconds());
+        // Each round either claims the name or reads its holder. A round can find neither only on
+        // PostgreSQL, when the holder released it between the two statements; the next one claims it.
+        while (true)
         {
-            using var cmd = Command(_db, "SELECT id, key FROM prekeys WHERE name = $n AND given = 0 ORDER BY id LIMIT 1", ("$n", name));
-            using var reader = cmd.ExecuteReader();
-            if (!reader.Read())
-                return null;
-            var prekey = new OneTimePrekey((uint)reader.GetInt64(0), (byte[])reader[1]);
-            reader.Close();
-            Execute(_db, "UPDATE prekeys SET given = 1 WHERE name = $n AND id = $id", ("$n", name), ("$id", (long)prekey.Id));
-            return prekey;
-        }
-    }
-
-    public int AvailablePrekeys(string name)
-    {
-        lock (_lock)
-            return AvailablePrekeysLocked(name);
-    }
-
-    private int AvailablePrekeysLocked(string name)
-    {
-        using var cmd = Command(_db, "SELECT COUNT(*) FROM prekeys WHERE name = $n AND given = 0", ("$n", name));
-        return (int)(long)cmd.ExecuteScalar()!;
-    }
-
-    // TEMP (dev only, replaced by the store branch)
-    public static OfflineStore OpenPostgres(string cs, int maxPerRecipient = 1000, TimeSpan? ttl = null) => throw new NotSupportedException(cs);
-    public sealed record NameClaim(bool Granted, string? PreviousNode);
-    private readonly Dictionary<string, (byte[] Id, string Node)> _claims = new();
-    public NameClaim ClaimName(string name, byte[] identity, string node)
-    {
-        lock (_claims)
-        {
-            if (_claims.TryGetValue(name, out var c))
+            using var tx = db.BeginTransaction();
+            if (db.Execute("INSERT INTO online_names (name, identity, node, claimed_at) VALUES (@n, @i, @node, @t) ON CONFLICT DO NOTHING",
+                    ("@n", name), ("@i", identity), ("@node", node), at) == 1)
             {
-                if (!c.Id.AsSpan().SequenceEqual(identity)) return new NameClaim(false, null);
-                _claims[name] = (identity, node);
-                return new NameClaim(true, c.Node == node ? null : c.Node);
+                tx.Commit();
+                return new NameClaim(true, null);
             }
-            _claims[name] = (identity, node);
-            return new NameClaim(true, null);
+            if (Holder(db, name) is not var (holder, previous))
+                continue;
+            if (!holder.AsSpan().SequenceEqual(identity))
+                return new NameClaim(false, null);
+            db.Execute("UPDATE online_names SET node = @node, claimed_at = @t WHERE name = @n", ("@n", name), ("@node", node), at);
+            tx.Commit();
+            return new NameClaim(true, previous == node ? null : previous);
         }
-    }
-    public void ReleaseName(string name, string node) { lock (_claims) if (_claims.TryGetValue(name, out var c) && c.Node == node) _claims.Remove(name); }
-    public int ReleaseNode(string node) { lock (_claims) { var n = _claims.Where(kv => kv.Value.Node == node).Select(kv => kv.Key).ToList(); foreach (var k in n) _claims.Remove(k); return n.Count; } }
+    });
 
-    public void Dispose()
+    // Read with the row locked, so that a claim by another node cannot move it before this one commits.
+    private (byte[] Identity, string Node)? Holder(DbConnection db, string name)
     {
-        lock (_lock)
-            _db.Dispose();
-    }
-
-    private static SqliteCommand Command(SqliteConnection db, string sql, params (string Name, object Value)[] parameters)
-    {
-        var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters)
-            cmd.Parameters.AddWithValue(name, value);
-        return cmd;
+        using var cmd = db.Command("SELECT identity, node FROM online_names WHERE name = @n" + _db.LockForUpdate, ("@n", name));
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? ((byte[])reader[0], reader.GetString(1)) : null;
     }
 
-    private static int Execute(SqliteConnection db, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var cmd = Command(db, sql, parameters);
-        return cmd.ExecuteNonQuery();
-    }
+    /// <summary>
+    /// Frees <paramref name="name"/> if <paramref name="node"/> holds it. A late release from a node the
+    /// name has since moved away from changes nothing.
+    /// </summary>
+    public void ReleaseName(string name, string node) =>
+        _db.Run(db => db.Execute("DELETE FROM online_names WHERE name = @n AND node = @node", ("@n", name), ("@node", node)));
+
+    /// <summary>Frees every name <paramref name="node"/> holds (it left or crashed); returns how many.</summary>
+    public int ReleaseNode(string node) =>
+        _db.Run(db => db.Execute("DELETE FROM online_names WHERE node = @node", ("@node", node)));
+
+    public void Dispose() => _db.Dispose();
 }
+
+/// <summary>The answer to <see cref="OfflineStore.ClaimName"/>.</summary>
+/// <param name="Granted">The name is now held by the claiming identity through the claiming node.</param>
+/// <param name="PreviousNode">The node that held the claim for the same identity until now; null when none or the same node.</param>
+public sealed record NameClaim(bool Granted, string? PreviousNode);

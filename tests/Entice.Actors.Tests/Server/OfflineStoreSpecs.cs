@@ -4,11 +4,40 @@ using Entice.Wire;
 
 namespace Entice.Tests.Server;
 
-public sealed class OfflineStoreSpecs : IDisposable
+/// <summary>The store on its single-node backend: SQLite in a data directory.</summary>
+public sealed class SqliteOfflineStoreSpecs : OfflineStoreSpecs
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "entice-test-store-" + Guid.NewGuid().ToString("N"));
+
+    protected override OfflineStore OpenStore(int maxPerRecipient, Func<DateTimeOffset> clock) =>
+        OfflineStore.Open(_dir, maxPerRecipient, TimeSpan.FromDays(7), clock);
+
+    protected override void DeleteStorage() => StoreDirs.Delete(_dir);
+}
+
+/// <summary>The store on its cluster backend: a PostgreSQL database of the test's own.</summary>
+public sealed class PostgresOfflineStoreSpecs : OfflineStoreSpecs
+{
+    private readonly PostgresTestDatabase _database = PostgresServer.CreateDatabase();
+
+    protected override OfflineStore OpenStore(int maxPerRecipient, Func<DateTimeOffset> clock) =>
+        OfflineStore.OpenPostgres(_database.ConnectionString, maxPerRecipient, TimeSpan.FromDays(7), clock);
+
+    protected override void DeleteStorage() => _database.Dispose();
+}
+
+/// <summary>
+/// What both backends must do alike. Every <see cref="OpenStore"/> reaches the same data, as a restarted
+/// server or a second node would; stores opened side by side stand for two nodes.
+/// </summary>
+public abstract class OfflineStoreSpecs : IDisposable
+{
     private readonly TestIdentity _bob = new("bob");
     private DateTimeOffset _now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+    protected abstract OfflineStore OpenStore(int maxPerRecipient, Func<DateTimeOffset> clock);
+
+    protected abstract void DeleteStorage();
 
     [Fact]
     public void Waiting_envelopes_come_back_in_order_from_a_reopened_store_and_go_once_deleted()
@@ -51,13 +80,164 @@ public sealed class OfflineStoreSpecs : IDisposable
         Assert.Empty(store.Members("lobby"));
     }
 
-    private OfflineStore Open(int maxPerRecipient = 1000) => OfflineStore.Open(_dir, maxPerRecipient, TimeSpan.FromDays(7), () => _now);
+    [Fact]
+    public void A_member_remembered_again_is_kept_once_with_the_newest_keys()
+    {
+        using var newBob = new TestIdentity("bob");
+        using var store = Open();
+        store.RememberMember("lobby", _bob.Member);
+        store.RememberMember("lobby", newBob.Member);
+        Assert.Equal(newBob.Bundle.SigningKey, Assert.Single(store.Members("lobby")).Identity.SigningKey);
+    }
+
+    [Fact]
+    public void An_envelope_stored_through_one_node_waits_on_another_and_is_gone_for_both_once_deleted()
+    {
+        using var a = Open();
+        using var b = Open();
+        for (ulong i = 1; i <= 3; i++)
+            Assert.True(a.Enqueue("lobby", "bob", Env(i)));
+
+        var pending = b.Pending("lobby", "bob");
+        Assert.Equal([1UL, 2UL, 3UL], pending.Select(p => p.Envelope.Id));
+        Assert.True(b.Delete("bob", pending[0].Seq));
+        Assert.Equal([2UL, 3UL], a.Pending("lobby", "bob").Select(p => p.Envelope.Id));
+    }
+
+    // The bug: prekeys were kept by name, clients number theirs from 1, and a new identity's ids 1..n were
+    // ignored as already known, so a peer was handed the old identity's key and its first message to the
+    // new one could not be decrypted.
+    [Fact]
+    public void A_new_identity_taking_over_a_name_hands_out_its_own_prekeys_only()
+    {
+        using var store = Open();
+        Assert.Equal(3, store.PublishPrekeys("bob", Owner(1), Prekeys(1, 3, key: 0xA0)));
+
+        store.BindPrekeys("bob", Owner(2));
+        Assert.Equal(3, store.PublishPrekeys("bob", Owner(2), Prekeys(1, 3, key: 0xB0)));
+
+        var taken = Enumerable.Range(0, 3).Select(_ => store.TakePrekey("bob")!).ToList();
+        Assert.Equal([1u, 2u, 3u], taken.Select(p => p.Id));
+        Assert.All(taken, p => Assert.Equal(0xB0 + p.Id, p.PublicKey[0]));
+        Assert.Null(store.TakePrekey("bob"));
+    }
+
+    [Fact]
+    public void A_prekey_given_out_is_never_accepted_again_from_its_owner_even_after_the_name_changed_hands()
+    {
+        using var store = Open();
+        store.PublishPrekeys("bob", Owner(1), Prekeys(1, 3, key: 0xA0));
+        Assert.Equal(1u, store.TakePrekey("bob")!.Id);
+        Assert.Equal(2, store.PublishPrekeys("bob", Owner(1), Prekeys(1, 3, key: 0xA0))); // id 1 refused
+
+        store.BindPrekeys("bob", Owner(2)); // someone else holds the name for a while
+        store.BindPrekeys("bob", Owner(1)); // and the first identity is back, republishing what it holds
+        Assert.Equal(2, store.PublishPrekeys("bob", Owner(1), Prekeys(1, 3, key: 0xA0)));
+        Assert.Equal([2u, 3u], new[] { store.TakePrekey("bob")!.Id, store.TakePrekey("bob")!.Id });
+    }
+
+    [Fact]
+    public void At_most_MaxPrekeysPerName_are_kept_for_a_name()
+    {
+        using var store = Open();
+        Assert.Equal(OfflineStore.MaxPrekeysPerName, store.PublishPrekeys("bob", Owner(1), Prekeys(1, OfflineStore.MaxPrekeysPerName + 50, key: 0)));
+        Assert.Equal(OfflineStore.MaxPrekeysPerName, store.AvailablePrekeys("bob"));
+    }
+
+    [Fact]
+    public async Task Nodes_taking_prekeys_at_once_hand_out_each_exactly_once()
+    {
+        var (a, b) = await OpenTwoAtOnceAsync();
+        using (a)
+        using (b)
+        {
+            a.PublishPrekeys("bob", Owner(1), Prekeys(1, 100, key: 0));
+            var taken = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).TakePrekey("bob"))));
+
+            var ids = taken.OfType<OneTimePrekey>().Select(p => p.Id).ToList();
+            Assert.Equal(100, ids.Count);
+            Assert.Equal(Enumerable.Range(1, 100).Select(i => (uint)i), ids.Order());
+            Assert.Equal(0, a.AvailablePrekeys("bob"));
+        }
+    }
+
+    [Fact]
+    public void A_free_name_is_granted_and_its_holder_can_move_to_another_node()
+    {
+        using var store = Open();
+        Assert.Equal(new NameClaim(true, null), store.ClaimName("bob", Owner(1), "node-a"));
+        Assert.Equal(new NameClaim(true, null), store.ClaimName("bob", Owner(1), "node-a")); // the same node again
+        Assert.Equal(new NameClaim(true, "node-a"), store.ClaimName("bob", Owner(1), "node-b"));
+        Assert.Equal(new NameClaim(true, null), store.ClaimName("bob", Owner(1), "node-b"));
+    }
+
+    [Fact]
+    public void A_name_held_by_another_identity_is_refused_until_its_node_releases_it()
+    {
+        using var store = Open();
+        store.ClaimName("bob", Owner(1), "node-a");
+        store.ClaimName("bob", Owner(1), "node-b");
+        Assert.False(store.ClaimName("bob", Owner(2), "node-c").Granted);
+
+        store.ReleaseName("bob", "node-a"); // late: the name moved to node-b since
+        Assert.False(store.ClaimName("bob", Owner(2), "node-c").Granted);
+
+        store.ReleaseName("bob", "node-b");
+        Assert.Equal(new NameClaim(true, null), store.ClaimName("bob", Owner(2), "node-c"));
+    }
+
+    [Fact]
+    public void Releasing_a_node_frees_every_name_it_held_and_no_other()
+    {
+        using var store = Open();
+        store.ClaimName("alice", Owner(1), "node-a");
+        store.ClaimName("bob", Owner(2), "node-a");
+        store.ClaimName("carol", Owner(3), "node-b");
+
+        Assert.Equal(2, store.ReleaseNode("node-a"));
+
+        Assert.True(store.ClaimName("alice", Owner(9), "node-b").Granted);
+        Assert.True(store.ClaimName("bob", Owner(9), "node-b").Granted);
+        Assert.False(store.ClaimName("carol", Owner(9), "node-b").Granted);
+    }
+
+    [Fact]
+    public async Task Two_identities_claiming_one_free_name_on_two_nodes_at_once_get_exactly_one_grant()
+    {
+        var (a, b) = await OpenTwoAtOnceAsync();
+        using (a)
+        using (b)
+        {
+            var names = Enumerable.Range(0, 20).Select(i => $"name{i}").ToList();
+            var claims = await Task.WhenAll(names.SelectMany(name => new[]
+            {
+                Task.Run(() => a.ClaimName(name, Owner(1), "node-a").Granted),
+                Task.Run(() => b.ClaimName(name, Owner(2), "node-b").Granted),
+            }));
+
+            Assert.All(claims.Chunk(2), pair => Assert.Equal(1, pair.Count(granted => granted)));
+        }
+    }
+
+    // Two nodes starting together both create the schema if missing; neither may fail.
+    private async Task<(OfflineStore A, OfflineStore B)> OpenTwoAtOnceAsync()
+    {
+        var stores = await Task.WhenAll(Task.Run(() => Open()), Task.Run(() => Open()));
+        return (stores[0], stores[1]);
+    }
+
+    private OfflineStore Open(int maxPerRecipient = 1000) => OpenStore(maxPerRecipient, () => _now);
 
     private static Envelope Env(ulong id) => new("lobby", "alice", "bob", id, true, [1, 2, 3]);
+
+    private static byte[] Owner(byte b) => Enumerable.Repeat(b, 32).ToArray();
+
+    private static List<OneTimePrekey> Prekeys(int first, int last, int key) =>
+        [.. Enumerable.Range(first, last - first + 1).Select(id => new OneTimePrekey((uint)id, Enumerable.Repeat((byte)(key + id), 32).ToArray()))];
 
     public void Dispose()
     {
         _bob.Dispose();
-        StoreDirs.Delete(_dir);
+        DeleteStorage();
     }
 }

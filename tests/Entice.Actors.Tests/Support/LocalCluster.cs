@@ -22,10 +22,13 @@ internal static class LocalCluster
     /// </param>
     /// <param name="seed">A running node to join; null: start a new cluster.</param>
     /// <param name="crashable">Stopping the node's actor system is then a crash: no goodbye, no leave.</param>
-    public static async Task<RelayNode> StartNodeAsync(string store, RelayNode? seed = null, ServerSettings? settings = null, bool crashable = false)
+    /// <param name="config">More HOCON for this node's actor system.</param>
+    public static async Task<RelayNode> StartNodeAsync(string store, RelayNode? seed = null, ServerSettings? settings = null, bool crashable = false,
+        string config = "")
     {
         var cluster = new ClusterSettings { Enabled = true, Host = "127.0.0.1", Port = 0, Postgres = store };
-        var config = Akka.Configuration.ConfigurationFactory.ParseString($"""
+        var akkaConfig = Akka.Configuration.ConfigurationFactory.ParseString($"""
+                {config}
                 akka.loglevel = WARNING
                 akka.loggers = ["Akka.Event.DefaultLogger"]
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
@@ -34,7 +37,7 @@ internal static class LocalCluster
             .WithFallback(cluster.ToAkkaConfig())
             .WithFallback(EnticeConfig.Cluster())
             .WithFallback(EnticeConfig.Server());
-        var system = ActorSystem.Create(ClusterSettings.SystemName, config);
+        var system = ActorSystem.Create(ClusterSettings.SystemName, akkaConfig);
         var akkaCluster = Akka.Cluster.Cluster.Get(system);
         using var joining = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await akkaCluster.JoinAsync(seed?.Address ?? akkaCluster.SelfAddress, joining.Token);
