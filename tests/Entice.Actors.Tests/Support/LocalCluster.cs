@@ -21,10 +21,8 @@ internal static class LocalCluster
     /// The shared store's connection string (PostgreSQL); empty for the node's own SQLite (throwaway).
     /// </param>
     /// <param name="seed">A running node to join; null: start a new cluster.</param>
-    /// <param name="crashable">Stopping the node's actor system is then a crash: no goodbye, no leave.</param>
     /// <param name="config">More HOCON for this node's actor system.</param>
-    public static async Task<RelayNode> StartNodeAsync(string store, RelayNode? seed = null, ServerSettings? settings = null, bool crashable = false,
-        string config = "")
+    public static async Task<RelayNode> StartNodeAsync(string store, RelayNode? seed = null, ServerSettings? settings = null, string config = "")
     {
         var cluster = new ClusterSettings { Enabled = true, Host = "127.0.0.1", Port = 0, Postgres = store };
         var akkaConfig = Akka.Configuration.ConfigurationFactory.ParseString($"""
@@ -32,7 +30,6 @@ internal static class LocalCluster
                 akka.loglevel = WARNING
                 akka.loggers = ["Akka.Event.DefaultLogger"]
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-                akka.coordinated-shutdown.run-by-actor-system-terminate = {(crashable ? "off" : "on")}
                 """)
             .WithFallback(cluster.ToAkkaConfig())
             .WithFallback(EnticeConfig.Cluster())
@@ -44,9 +41,6 @@ internal static class LocalCluster
         var started = await RelayServer.StartAsync(system, (settings ?? new ServerSettings()) with { Host = "127.0.0.1", Port = 0, Cluster = cluster });
         return new RelayNode(system, started.Endpoint);
     }
-
-    /// <summary>The node stops dead (start it crashable): its sockets close, it neither says goodbye nor leaves.</summary>
-    public static Task CrashAsync(RelayNode node) => node.System.Terminate();
 
     /// <summary>Leaves the cluster as Ctrl+C would: clients are told, then the node leaves and stops.</summary>
     public static Task LeaveAsync(RelayNode node) =>

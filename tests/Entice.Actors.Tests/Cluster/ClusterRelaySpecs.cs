@@ -1,0 +1,110 @@
+using System.Net;
+using Entice.Tests.Support;
+using Entice.Wire;
+
+namespace Entice.Tests.Cluster;
+
+/// <summary>
+/// The relay's own guarantees across nodes, seen at the protocol level with clients that never send
+/// anything twice, so only the server can be keeping what arrives.
+/// </summary>
+public sealed class ClusterRelaySpecs : IAsyncLifetime
+{
+    private readonly List<RelayNode> _nodes = [];
+    private PostgresTestDatabase _database = null!;
+
+    public Task InitializeAsync()
+    {
+        _database = PostgresServer.CreateDatabase();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var n in _nodes)
+            await n.System.Terminate();
+        _database.Dispose();
+    }
+
+    [Fact]
+    public async Task A_direct_envelope_in_flight_to_a_node_that_is_killed_is_kept_for_its_recipient()
+    {
+        var b = await Node();
+        await Node(b); // a third node, so the cluster keeps a majority when one dies
+        using var a = await ServerProcess.StartClusterNodeAsync(b, _database.ConnectionString);
+        using var aliceKeys = new TestIdentity("alice");
+        using var bobKeys = new TestIdentity("bob");
+
+        using var alice = await JoinAsync(aliceKeys, a.Port);
+        using var bob = await JoinAsync(bobKeys, b.Port);
+        await bob.ReceiveAsync<MemberJoined>(); // node b knows alice is on node a
+
+        a.Kill();
+        var envelope = new Envelope("lobby", "bob", "alice", 7, true, [0xC1, 0xFE, 0x42]);
+        await bob.SendAsync(envelope);
+        var answer = await bob.ReceiveAsync<EnvelopeAck>(); // taken: stored, since node a never confirmed
+        Assert.Equal(7ul, answer.Id);
+
+        using var aliceAgain = await JoinAsync(aliceKeys, b.Port); // she moves to node b
+        var stored = await aliceAgain.ReceiveAsync<StoredEnvelope>();
+        Assert.Equal((7ul, "bob", "C1FE42"), (stored.Envelope.Id, stored.Envelope.Sender, Convert.ToHexString(stored.Envelope.Ciphertext)));
+    }
+
+    [Fact]
+    public async Task A_room_message_reaches_every_member_on_every_node_exactly_once()
+    {
+        var a = await Node();
+        var b = await Node(a);
+        var c = await Node(a);
+        using var aliceKeys = new TestIdentity("alice");
+        using var bobKeys = new TestIdentity("bob");
+        using var carolKeys = new TestIdentity("carol");
+        using var daveKeys = new TestIdentity("dave");
+        using var alice = await JoinAsync(aliceKeys, a.Port);
+        using var bob = await JoinAsync(bobKeys, b.Port);
+        using var carol = await JoinAsync(carolKeys, c.Port);
+        using var dave = await JoinAsync(daveKeys, c.Port);
+        foreach (var name in new[] { "bob", "carol", "dave" })
+            await WaitForJoinAsync(alice, name);
+
+        await alice.SendAsync(new Envelope("lobby", "alice", "", 1, false, [1, 2, 3])); // room-wide, one envelope
+        Assert.Equal(1ul, (await alice.ReceiveAsync<EnvelopeAck>()).Id);
+        foreach (var member in new[] { bob, carol, dave })
+        {
+            var got = await member.ReceiveAsync<Envelope>();
+            Assert.Equal(("alice", 1ul), (got.Sender, got.Id));
+            Assert.DoesNotContain(await RestAsync(member), m => m is Envelope);
+        }
+    }
+
+    private static async Task WaitForJoinAsync(RawClient client, string name)
+    {
+        while ((await client.ReceiveAsync<MemberJoined>()).Member.Name != name)
+        {
+        }
+    }
+
+    private static async Task<List<WireMessage>> RestAsync(RawClient client)
+    {
+        var rest = new List<WireMessage>();
+        while (await client.ReceiveAsync(TimeSpan.FromMilliseconds(500)) is { } m)
+            rest.Add(m);
+        return rest;
+    }
+
+    private static async Task<RawClient> JoinAsync(TestIdentity who, int port)
+    {
+        var client = await RawClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        Assert.IsType<Welcome>(await client.HelloAsync(who));
+        await client.SendAsync(new JoinRoom("lobby"));
+        await client.ReceiveAsync<RoomJoined>();
+        return client;
+    }
+
+    private async Task<RelayNode> Node(RelayNode? seed = null)
+    {
+        var node = await LocalCluster.StartNodeAsync(_database.ConnectionString, seed);
+        _nodes.Add(node);
+        return node;
+    }
+}
