@@ -373,6 +373,9 @@ internal sealed class CryptoAgentActor : ReceiveActor
         _keys.Pins.Accept(name, PublicIdentity.FromBundle(t.Peer.Identity));
         _blocked.Remove(name);
         _sessions.ForgetPeer(name);
+        // A one-time prekey fetched for this name before is the previous identity's: a session started
+        // with it could not be read by the new one.
+        _offered.Remove(name);
         _staleFailures.Remove(name);
         _reset.Remove(name);
         Changed();
