@@ -56,6 +56,13 @@ root.SetAction(async (parse, cancel) =>
         await Console.Error.WriteLineAsync($"entice-server: {ex.Message}");
         return 2;
     }
+    // Nodes with stores of their own would each think a name free and keep messages where the others
+    // cannot find them: joining others requires the shared store.
+    if (settings.Cluster.SeedNodes.Count > 0 && settings.Cluster.Postgres.Length == 0)
+    {
+        await Console.Error.WriteLineAsync("entice-server: joining a cluster needs the store all nodes share: set ENTICE_POSTGRES (or entice.cluster.postgres) to a PostgreSQL connection string");
+        return 2;
+    }
 
     Log.Logger = EnticeLogging.Base(EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Information))
         .WriteTo.Console(outputTemplate: EnticeLogging.Template)
