@@ -64,8 +64,7 @@ public sealed class ClusterRelaySpecs : IAsyncLifetime
         using var bob = await JoinAsync(bobKeys, b.Port);
         using var carol = await JoinAsync(carolKeys, c.Port);
         using var dave = await JoinAsync(daveKeys, c.Port);
-        foreach (var name in new[] { "bob", "carol", "dave" })
-            await WaitForJoinAsync(alice, name);
+        await WaitForMembersAsync(alice, "bob", "carol", "dave");
 
         await alice.SendAsync(new Envelope("lobby", "alice", "", 1, false, [1, 2, 3])); // room-wide, one envelope
         Assert.Equal(1ul, (await alice.ReceiveAsync<EnvelopeAck>()).Id);
@@ -77,11 +76,12 @@ public sealed class ClusterRelaySpecs : IAsyncLifetime
         }
     }
 
-    private static async Task WaitForJoinAsync(RawClient client, string name)
+    // Joins on other nodes arrive in no particular order.
+    private static async Task WaitForMembersAsync(RawClient client, params string[] names)
     {
-        while ((await client.ReceiveAsync<MemberJoined>()).Member.Name != name)
-        {
-        }
+        var missing = names.ToHashSet();
+        while (missing.Count > 0)
+            missing.Remove((await client.ReceiveAsync<MemberJoined>()).Member.Name);
     }
 
     private static async Task<List<WireMessage>> RestAsync(RawClient client)
