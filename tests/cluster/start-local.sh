@@ -13,8 +13,13 @@ logs=${ENTICE_CLUSTER_LOGS:-${TMPDIR:-/tmp}/entice-cluster}
 mkdir -p "$logs"
 echo "building the server node (Release)..." >&2
 dotnet build Entice.ServerNode -c Release -v quiet -nologo >/dev/null
-ENTICE_POSTGRES=$(tests/cluster/postgres.sh start)
-export ENTICE_POSTGRES
+server=$(tests/cluster/postgres.sh start)
+# A database of its own, so what this cluster remembers survives restarts and stays apart from tests.
+port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$server")
+runas=(); [ "$(id -u)" -ne 0 ] || runas=(runuser -u postgres --)
+"${runas[@]}" psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc "SELECT 1 FROM pg_database WHERE datname = 'entice_local'" | grep -q 1 \
+  || "${runas[@]}" psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE entice_local" >&2
+export ENTICE_POSTGRES="${server/Database=postgres/Database=entice_local}"
 
 dll=Entice.ServerNode/bin/Release/net10.0/Entice.ServerNode.dll
 pids=()
