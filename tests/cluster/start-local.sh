@@ -6,6 +6,7 @@
 #
 #   tests/cluster/start-local.sh            # build, start, wait until Ctrl+C
 #   ENTICE_CLUSTER_LOGS=/tmp/x tests/cluster/start-local.sh   # where the node logs go
+#   ENTICE_LOCAL_DB=mine tests/cluster/start-local.sh         # another database (created if missing)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -14,12 +15,14 @@ mkdir -p "$logs"
 echo "building the server node (Release)..." >&2
 dotnet build Entice.ServerNode -c Release -v quiet -nologo >/dev/null
 server=$(tests/cluster/postgres.sh start)
-# A database of its own, so what this cluster remembers survives restarts and stays apart from tests.
+# A database of its own (ENTICE_LOCAL_DB, default entice_local), so what this cluster remembers
+# survives restarts and stays apart from tests.
+db=${ENTICE_LOCAL_DB:-entice_local}
 port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$server")
 runas=(); [ "$(id -u)" -ne 0 ] || runas=(runuser -u postgres --)
-"${runas[@]}" psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc "SELECT 1 FROM pg_database WHERE datname = 'entice_local'" | grep -q 1 \
-  || "${runas[@]}" psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE entice_local" >&2
-export ENTICE_POSTGRES="${server/Database=postgres/Database=entice_local}"
+"${runas[@]}" psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
+  || "${runas[@]}" psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE $db" >&2
+export ENTICE_POSTGRES="${server/Database=postgres/Database=$db}"
 
 dll=Entice.ServerNode/bin/Release/net10.0/Entice.ServerNode.dll
 pids=()
