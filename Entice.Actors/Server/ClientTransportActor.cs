@@ -41,6 +41,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private readonly byte[] _challenge = RandomNumberGenerator.GetBytes(32);
     private State _state = State.AwaitingHello;
     private bool _goodbyeRequested;
+    private bool _shuttingDown;
     private string _name = "";
     private MemberInfo? _member;
     private readonly TokenBucket _rate;
@@ -79,9 +80,15 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
                 Fail(ErrorCodes.HandshakeTimeout, $"no hello within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout");
         });
         Receive<HeartbeatTick>(_ => OnHeartbeat());
-        Receive<ClientTransport.Shutdown>(_ =>
-            Fail(ErrorCodes.ServerShutdown, "the server is shutting down; reconnect later or to another server", "server shutdown"));
-        Receive<Room.Drained>(d => { _drainsPending.Remove(d.Room); MaybeSayGoodbye(); });
+        Receive<ClientTransport.Shutdown>(_ => OnShutdown());
+        Receive<Room.Drained>(d =>
+        {
+            _drainsPending.Remove(d.Room);
+            if (_shuttingDown)
+                MaybeCloseForShutdown();
+            else
+                MaybeSayGoodbye();
+        });
         Receive<Tcp.CommandFailed>(f => { _log.Warning("Write to {Remote} failed: {Cmd}; closing", _remote, f.Cmd); Context.Stop(Self); });
         Receive<Tcp.ConnectionClosed>(c =>
         {
@@ -179,6 +186,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         {
             case JoinRoom join: OnJoinRoom(join.Room); break;
             case LeaveRoom leave: OnLeaveRoom(leave.Room); break;
+            // Stopping: not taken, not refused; the client sends it again wherever it reconnects.
+            case Envelope when _shuttingDown: break;
             case Envelope envelope: OnEnvelope(envelope); break;
             case Ping ping: Enqueue(WireCodec.EncodeFrame(new Pong(ping.Nonce))); break;
             case Pong: break;
@@ -295,6 +304,31 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             session.Tell(new Session.Publish(envelope));
         else
             Enqueue(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NotInRoom, $"join room {envelope.Room} before sending to it")));
+    }
+
+    // The server is stopping. First the client becomes away in each room, so whatever is routed to it
+    // from now on is kept for it (here or in the shared store) instead of being written to a connection
+    // about to close; once every room confirms, what they sent before is in this mailbox, queued ahead
+    // of the shutdown notice.
+    private void OnShutdown()
+    {
+        if (_state != State.Ready || _sessions.Count == 0)
+        {
+            MaybeCloseForShutdown();
+            return;
+        }
+        _shuttingDown = true;
+        foreach (var (room, session) in _sessions)
+        {
+            _drainsPending.Add(room);
+            session.Tell(new Session.Away(Self));
+        }
+    }
+
+    private void MaybeCloseForShutdown()
+    {
+        if (_drainsPending.Count == 0)
+            Fail(ErrorCodes.ServerShutdown, "the server is shutting down; reconnect later or to another server", "server shutdown");
     }
 
     // Goodbye is answered only after every room has routed what this client sent before it, so a

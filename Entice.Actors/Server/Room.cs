@@ -31,6 +31,9 @@ public static class Room
     /// <summary>From a session: the member leaves.</summary>
     public sealed record Leave(string Name);
 
+    /// <summary>From a session: the server is stopping; the member is away from now on. Answered with <see cref="Drained"/>.</summary>
+    public sealed record Away(string Name, IActorRef ReplyTo);
+
     /// <summary>Answered with <see cref="Drained"/> once everything the room received before it was routed.</summary>
     public sealed record Drain(string Room, IActorRef ReplyTo);
 

@@ -48,7 +48,13 @@ internal sealed partial class RoomActor
         Receive<RoomSpan.Hello>(_ => { });
         Receive<RoomSpan.Presence>(p =>
         {
-            Discover(Sender);
+            if (!Discover(Sender) && !p.Reply)
+            {
+                // A peer we knew meets us anew: its room restarted and forgot us. It learns who is
+                // here, and may have stored for them meanwhile: its next ack counts as a first one.
+                _peers.Forgot(Sender);
+                Sender.Tell(Snapshot(reply: true));
+            }
             foreach (var gone in _peers.Replace(Sender, p.Members))
                 MemberNoLongerHere(gone, leftForGood: false);
             foreach (var m in p.Members)
@@ -93,15 +99,19 @@ internal sealed partial class RoomActor
         Receive<RoomSpan.Stored>(s => HandOverStored(s.Recipient));
     }
 
-    // First contact with a peer room: watch it (its node may leave) and send it who is here.
-    private void Discover(IActorRef peer)
+    // First contact with a peer room: watch it (its node may leave) and send it who is here. False
+    // when the peer was known already.
+    private bool Discover(IActorRef peer)
     {
         if (!_peers.Add(peer))
-            return;
+            return false;
         Context.Watch(peer);
-        peer.Tell(new RoomSpan.Presence(_name, _version, _members.Values.Select(m => m.Info).ToList()));
+        peer.Tell(Snapshot(reply: false));
         _log.Info("Room {Room} spans the node of {Peer}", _name, peer.Path.Address);
+        return true;
     }
+
+    private RoomSpan.Presence Snapshot(bool reply) => new(_name, _version, _members.Values.Select(m => m.Info).ToList(), reply);
 
     private void OnPeerGone(IActorRef peer)
     {

@@ -46,6 +46,11 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         Receive<Room.Route>(r => OnRoute(r.Envelope));
         Receive<Room.Leave>(l => RemoveMember(l.Name, leftForGood: true));
         Receive<Room.Drain>(d => d.ReplyTo.Tell(new Room.Drained(_name)));
+        Receive<Room.Away>(a =>
+        {
+            RemoveMember(a.Name, leftForGood: false);
+            a.ReplyTo.Tell(new Room.Drained(_name));
+        });
         ReceiveSpan();
         Receive<Terminated>(t =>
         {

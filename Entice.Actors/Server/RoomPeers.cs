@@ -68,6 +68,9 @@ internal sealed class RoomPeers
     public List<MemberInfo> Drop(IActorRef room) =>
         _peers.Remove(room, out var peer) ? peer.Present.Values.ToList() : [];
 
+    /// <summary>The peer restarted and knows nothing of us: its next acknowledgement is a first one.</summary>
+    public void Forgot(IActorRef room) => _peers[room].Acked = 0;
+
     /// <summary>Records an acknowledgement; returns the version acknowledged before it.</summary>
     public long Acknowledge(IActorRef room, long version)
     {

@@ -23,6 +23,12 @@ public static class Session
     /// <summary>From a room that restarted and lost its member list: say who you stand for.</summary>
     public sealed record Reattach;
 
+    /// <summary>
+    /// From the transport of a server that is stopping: the member becomes away in the room (their
+    /// envelopes are kept from now on), and <paramref name="ReplyTo"/> hears <see cref="Room.Drained"/>.
+    /// </summary>
+    public sealed record Away(IActorRef ReplyTo);
+
     /// <summary>From the transport: answer (to <paramref name="ReplyTo"/>) once the room routed all before it.</summary>
     public sealed record Drain(IActorRef ReplyTo);
 }

@@ -20,6 +20,7 @@ internal sealed class SessionActor : ReceiveActor
         Receive<Session.Leave>(_ => Context.Parent.Tell(new Room.Leave(member)));
         Receive<Session.Reattach>(_ => Context.Parent.Tell(new Room.Rejoin(info, transport)));
         Receive<Session.Drain>(d => Context.Parent.Tell(new Room.Drain(room, d.ReplyTo)));
+        Receive<Session.Away>(a => Context.Parent.Tell(new Room.Away(member, a.ReplyTo)));
 
         // The connection is gone: so is the member. The room sees this session stop.
         Receive<Terminated>(t => t.ActorRef.Equals(transport), _ => Context.Stop(Self));

@@ -56,6 +56,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                     w.Write(p.Members.Count);
                     foreach (var m in p.Members)
                         WriteMember(w, p.Room, m);
+                    w.Write(p.Reply);
                     break;
                 case RoomSpan.MemberPresent mp:
                     w.Write(mp.Room);
@@ -139,7 +140,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         var members = new List<MemberInfo>(count);
         for (var i = 0; i < count; i++)
             members.Add(ReadMember(r));
-        return new RoomSpan.Presence(room, version, members);
+        return new RoomSpan.Presence(room, version, members, r.ReadBoolean());
     }
 
     // A member travels as the client wire's MemberJoined, so the same validation applies.

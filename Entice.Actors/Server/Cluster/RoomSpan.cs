@@ -25,11 +25,12 @@ public static class RoomSpan
     public sealed record Hello(string Room, IActorRef RoomRef) : IClusterMessage;
 
     /// <summary>
-    /// Room to peer room: the members present on the sender's node, as of <paramref name="Version"/>.
-    /// The first one a peer gets is a full snapshot; later ones carry changes (<see cref="MemberPresent"/>,
-    /// <see cref="MemberGone"/>).
+    /// Room to peer room: a snapshot of the members present on the sender's node, as of
+    /// <paramref name="Version"/>, sent when it first meets the receiver (<paramref name="Reply"/> false)
+    /// and by a receiver that already knew the sender, which must then have restarted and forgotten it
+    /// (<paramref name="Reply"/> true). Changes follow as <see cref="MemberPresent"/> and <see cref="MemberGone"/>.
     /// </summary>
-    public sealed record Presence(string Room, long Version, IReadOnlyList<MemberInfo> Members) : IClusterMessage;
+    public sealed record Presence(string Room, long Version, IReadOnlyList<MemberInfo> Members, bool Reply) : IClusterMessage;
 
     /// <summary>A member joined the room on the sender's node.</summary>
     public sealed record MemberPresent(string Room, long Version, MemberInfo Member) : IClusterMessage;

@@ -76,7 +76,7 @@ public sealed class ClusterSerializationSpecs(ClusterSerializationSpecs.ClusterS
         return kind switch
         {
             "hello" => new RoomSpan.Hello("lobby", roomRef),
-            "presence" => new RoomSpan.Presence("lobby", 7, [_alice.Member]),
+            "presence" => new RoomSpan.Presence("lobby", 7, [_alice.Member], Reply: true),
             "present" => new RoomSpan.MemberPresent("lobby", 8, _alice.Member),
             "gone" => new RoomSpan.MemberGone("lobby", 9, "alice", LeftForGood: true),
             "ack" => new RoomSpan.PresenceAck("lobby", 9),
@@ -91,7 +91,7 @@ public sealed class ClusterSerializationSpecs(ClusterSerializationSpecs.ClusterS
     // Records hold lists and byte arrays, which compare by reference: compare their encoded form.
     private static string Describe(object message) => message switch
     {
-        RoomSpan.Presence p => $"{p.Room} {p.Version} {string.Join(",", p.Members.Select(Hex))}",
+        RoomSpan.Presence p => $"{p.Room} {p.Version} {string.Join(",", p.Members.Select(Hex))} {p.Reply}",
         RoomSpan.MemberPresent p => $"{p.Room} {p.Version} {Hex(p.Member)}",
         RoomSpan.Deliver d => $"{d.Ticket} {Convert.ToHexString(WireCodec.Encode(d.Envelope))}",
         NameRegistry.Evict e => $"{e.Name} {Convert.ToHexString(e.Identity)}",
