@@ -9,7 +9,8 @@ namespace Entice.LoadTest;
 
 internal sealed class LoadSettings
 {
-    public required IPEndPoint Server { get; init; }
+    /// <summary>Connection i goes to Servers[i % Count]: one relay, or the nodes of a cluster.</summary>
+    public required IReadOnlyList<IPEndPoint> Servers { get; init; }
     public required string Target { get; init; }
     public int Connections { get; init; }
     public int Senders { get; set; }
@@ -73,7 +74,7 @@ internal sealed class LoadRun(LoadSettings s)
                         var c = NewConn(i);
                         try
                         {
-                            await c.ConnectAsync(s.Server, ct);
+                            await c.ConnectAsync(s.Servers[i % s.Servers.Count], ct);
                             await c.HandshakeAsync(RoomName(c.Room), ct);
                             conns[i] = c;
                         }

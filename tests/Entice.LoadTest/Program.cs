@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Entice.LoadTest;
 
-var serverOption = new Option<string>("--server") { Description = "HOST:PORT of the relay (loopback)", DefaultValueFactory = _ => "127.0.0.1:42000" };
+var serverOption = new Option<string>("--server") { Description = "HOST:PORT of the relay (loopback); several, comma-separated (the nodes of a cluster): connections spread round-robin", DefaultValueFactory = _ => "127.0.0.1:42000" };
 var targetOption = new Option<string>("--target") { Description = "entice (default) or irc", DefaultValueFactory = _ => "entice" };
 var connectionsOption = new Option<int>("--connections", "-c") { Description = "Connections (C)", DefaultValueFactory = _ => 10 };
 var sendersOption = new Option<int?>("--senders", "-s") { Description = "Connections that send (S, default C)" };
@@ -27,8 +27,9 @@ var root = new RootCommand("Entice load tool: C connections, S senders, M envelo
 };
 root.SetAction(async (parse, cancel) =>
 {
-    var endpoint = IPEndPoint.Parse(parse.GetValue(serverOption)!);
-    if (!IPAddress.IsLoopback(endpoint.Address))
+    var endpoints = parse.GetValue(serverOption)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+        .Select(IPEndPoint.Parse).ToList();
+    if (endpoints.Count == 0 || endpoints.Any(e => !IPAddress.IsLoopback(e.Address)))
     {
         await Console.Error.WriteLineAsync("entice-loadtest: only loopback servers are allowed");
         return 2;
@@ -42,7 +43,7 @@ root.SetAction(async (parse, cancel) =>
     var idle = parse.GetValue(idleOption);
     var settings = new LoadSettings
     {
-        Server = endpoint,
+        Servers = endpoints,
         Target = target,
         Connections = idle > 0 ? idle : parse.GetValue(connectionsOption),
         Messages = parse.GetValue(messagesOption),
