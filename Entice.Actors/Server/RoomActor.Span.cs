@@ -17,6 +17,8 @@ internal sealed partial class RoomActor
 
     private sealed record InFlightTick;
 
+    private sealed record SettleDeadline;
+
     // A direct envelope handed to a peer room, waiting for its Taken.
     private sealed record InFlight(Envelope Envelope, IActorRef SenderTransport, IActorRef Peer, DateTime Deadline);
 
@@ -28,6 +30,11 @@ internal sealed partial class RoomActor
     private readonly Dictionary<string, HashSet<ulong>> _handed = new(StringComparer.Ordinal);
     private long _version;
 
+    // Joins wait until every other node has said whether it has this room (see RoomSpan.Find).
+    private readonly List<Room.Join> _heldJoins = [];
+    private readonly HashSet<Address> _unanswered = [];
+    private bool _settled = true;
+
     private long NextVersion() => ++_version;
 
     private void StartSpan()
@@ -36,8 +43,38 @@ internal sealed partial class RoomActor
             return;
         var mediator = DistributedPubSub.Get(Context.System).Mediator;
         mediator.Tell(new Subscribe(RoomSpan.Topic(_name), Self));
-        Timers.StartPeriodicTimer("hello", new HelloTick(), TimeSpan.Zero, _settings.Cluster.RoomHelloInterval);
+        Timers.StartPeriodicTimer("hello", new HelloTick(), _settings.Cluster.RoomHelloInterval);
         Timers.StartPeriodicTimer("in-flight", new InFlightTick(), _settings.Cluster.PeerDeliveryTimeout / 4);
+
+        var cluster = Akka.Cluster.Cluster.Get(Context.System);
+        foreach (var node in cluster.State.Members.Where(m => m.Status == Akka.Cluster.MemberStatus.Up && m.Address != cluster.SelfAddress))
+        {
+            _unanswered.Add(node.Address);
+            Context.ActorSelection(new RootActorPath(node.Address) / "user" / RelayServer.ActorName / "rooms")
+                .Tell(new RoomSpan.Find(_name, Self));
+        }
+        if (_unanswered.Count == 0)
+            return;
+        _settled = false;
+        // A node that cannot answer (unreachable, stopping) must not keep members out for long.
+        Timers.StartSingleTimer("settle", new SettleDeadline(), _settings.Cluster.PeerDeliveryTimeout);
+    }
+
+    private void Answered(Address node)
+    {
+        if (_settled || !_unanswered.Remove(node) || _unanswered.Count > 0)
+            return;
+        Settle();
+    }
+
+    private void Settle()
+    {
+        _settled = true;
+        _unanswered.Clear();
+        Timers.Cancel("settle");
+        foreach (var join in _heldJoins)
+            OnJoin(join);
+        _heldJoins.Clear();
     }
 
     private void ReceiveSpan()
@@ -46,6 +83,13 @@ internal sealed partial class RoomActor
         Receive<HelloTick>(_ => DistributedPubSub.Get(Context.System).Mediator.Tell(new Publish(RoomSpan.Topic(_name), new RoomSpan.Hello(_name, Self))));
         Receive<RoomSpan.Hello>(h => !h.RoomRef.Equals(Self), h => Discover(h.RoomRef));
         Receive<RoomSpan.Hello>(_ => { });
+        Receive<RoomSpan.Find>(f => Discover(f.RoomRef));
+        Receive<RoomSpan.NotHere>(_ => Answered(Sender.Path.Address));
+        Receive<SettleDeadline>(_ =>
+        {
+            _log.Warning("Room {Room}: no answer from {Nodes} in time; admitting members anyway", _name, string.Join(", ", _unanswered));
+            Settle();
+        });
         Receive<RoomSpan.Presence>(p =>
         {
             if (!Discover(Sender) && !p.Reply)
@@ -60,6 +104,7 @@ internal sealed partial class RoomActor
             foreach (var m in p.Members)
                 OnPeerMemberPresent(m);
             Sender.Tell(new RoomSpan.PresenceAck(_name, p.Version));
+            Answered(Sender.Path.Address);
         });
         Receive<RoomSpan.MemberPresent>(p =>
         {

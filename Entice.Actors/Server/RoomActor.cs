@@ -35,7 +35,13 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         foreach (var member in store?.Members(name) ?? [])
             _away[member.Name] = member;
 
-        Receive<Room.Join>(OnJoin);
+        Receive<Room.Join>(j =>
+        {
+            if (_settled)
+                OnJoin(j);
+            else
+                _heldJoins.Add(j);
+        });
         Receive<Room.Rejoin>(r =>
         {
             _away.Remove(r.Member.Name);
@@ -135,9 +141,9 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         if (envelope.Recipient.Length == 0)
         {
             var count = DeliverLocally(envelope);
-            // Room-wide envelopes are not kept for anyone, here or there: no answer is awaited.
-            foreach (var peer in _peers.WithMembersBesides(envelope.Sender))
-                peer.Tell(new RoomSpan.Deliver(envelope, Ticket: 0));
+            // To every peer room, with members or not: a member joining there right now is present by
+            // the time it arrives. Room-wide envelopes are not kept for anyone: no answer is awaited.
+            TellPeers(new RoomSpan.Deliver(envelope, Ticket: 0));
             count += _peers.Count(except: envelope.Sender);
             Acknowledge(from, envelope);
             _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",

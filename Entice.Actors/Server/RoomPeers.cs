@@ -36,10 +36,6 @@ internal sealed class RoomPeers
 
     public bool IsPresent(string name) => Where(name) is not null;
 
-    /// <summary>Peer rooms with at least one present member other than <paramref name="except"/>.</summary>
-    public IEnumerable<IActorRef> WithMembersBesides(string except) =>
-        _peers.Where(kv => kv.Value.Present.Count > (kv.Value.Present.ContainsKey(except) ? 1 : 0)).Select(kv => kv.Key);
-
     /// <summary>Everyone present on other nodes, each name once.</summary>
     public IEnumerable<MemberInfo> Members() =>
         _peers.Values.SelectMany(p => p.Present.Values).DistinctBy(m => m.Name, StringComparer.Ordinal);

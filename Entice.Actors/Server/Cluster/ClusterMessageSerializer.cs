@@ -22,6 +22,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
     private const string StoredManifest = "S";
     private const string TakenManifest = "T";
     private const string EvictManifest = "E";
+    private const string FindManifest = "F";
+    private const string NotHereManifest = "N";
 
     public override int Identifier => 4711;
 
@@ -36,6 +38,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         RoomSpan.Stored => StoredManifest,
         RoomSpan.Taken => TakenManifest,
         NameRegistry.Evict => EvictManifest,
+        RoomSpan.Find => FindManifest,
+        RoomSpan.NotHere => NotHereManifest,
         _ => throw new SerializationException($"no cluster format for {o?.GetType().Name}"),
     };
 
@@ -49,6 +53,13 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                 case RoomSpan.Hello h:
                     w.Write(h.Room);
                     w.Write(Serialization.SerializedActorPath(h.RoomRef));
+                    break;
+                case RoomSpan.Find f:
+                    w.Write(f.Room);
+                    w.Write(Serialization.SerializedActorPath(f.RoomRef));
+                    break;
+                case RoomSpan.NotHere n:
+                    w.Write(n.Room);
                     break;
                 case RoomSpan.Presence p:
                     w.Write(p.Room);
@@ -104,6 +115,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
             object message = manifest switch
             {
                 HelloManifest => new RoomSpan.Hello(r.ReadString(), system.Provider.ResolveActorRef(r.ReadString())),
+                FindManifest => new RoomSpan.Find(r.ReadString(), system.Provider.ResolveActorRef(r.ReadString())),
+                NotHereManifest => new RoomSpan.NotHere(r.ReadString()),
                 PresenceManifest => ReadPresence(r),
                 MemberPresentManifest => new RoomSpan.MemberPresent(r.ReadString(), r.ReadInt64(), ReadMember(r)),
                 MemberGoneManifest => new RoomSpan.MemberGone(r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadBoolean()),

@@ -9,9 +9,10 @@ namespace Entice.Server.Cluster;
 /// routes each envelope to exactly one place per recipient: a local session, the peer room on the
 /// recipient's node, or the shared store.
 ///
-/// Discovery goes through DistributedPubSub (a topic per room, <see cref="Hello"/> repeated at an
-/// interval, because a subscription reaches other nodes by gossip and a first announcement can miss
-/// them). Everything after discovery goes straight from room to room, in order.
+/// Discovery: a new room asks every node's directory (<see cref="Find"/>) and admits members once all
+/// have answered; DistributedPubSub (a topic per room, <see cref="Hello"/> repeated at an interval)
+/// repairs what that misses, e.g. after a partition heals. Everything after discovery goes straight
+/// from room to room, in order.
 ///
 /// The gossip window: until a peer has acknowledged our presence snapshot it may believe our members
 /// are away and store envelopes for them. So each <see cref="PresenceAck"/> makes the room fetch what
@@ -20,6 +21,18 @@ namespace Entice.Server.Cluster;
 public static class RoomSpan
 {
     public static string Topic(string room) => "entice-room:" + room;
+
+    /// <summary>
+    /// From a room that has just started, to the room directory of every other node: if the room exists
+    /// there, the directory forwards this to it and it answers with its <see cref="Presence"/>; if not,
+    /// the directory answers <see cref="NotHere"/> and hands the asker to the room should it start later.
+    /// Until every node has answered (or a timeout) the new room holds its joins, so no member can send
+    /// before the room knows where the others are.
+    /// </summary>
+    public sealed record Find(string Room, IActorRef RoomRef) : IClusterMessage;
+
+    /// <summary>The directory of the sender's node has no such room (yet).</summary>
+    public sealed record NotHere(string Room) : IClusterMessage;
 
     /// <summary>Published on the room's topic: the room exists on the node of <paramref name="RoomRef"/>.</summary>
     public sealed record Hello(string Room, IActorRef RoomRef) : IClusterMessage;

@@ -76,6 +76,26 @@ public sealed class ClusterRelaySpecs : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Room_wide_envelopes_sent_the_moment_a_room_starts_on_two_nodes_reach_both_sides()
+    {
+        var a = await Node();
+        var b = await Node(a);
+        using var aliceKeys = new TestIdentity("alice");
+        using var bobKeys = new TestIdentity("bob");
+
+        // A room new on both nodes at once, and each member writes as soon as it is in.
+        var joining = await Task.WhenAll(JoinAsync(aliceKeys, a.Port, "fresh"), JoinAsync(bobKeys, b.Port, "fresh"));
+        using var alice = joining[0];
+        using var bob = joining[1];
+        await Task.WhenAll(alice.SendAsync(new Envelope("fresh", "", "", 1, false, [1])), bob.SendAsync(new Envelope("fresh", "", "", 2, false, [2])));
+
+        Assert.Equal(("alice", 1ul), Said(await bob.ReceiveAsync<Envelope>()));
+        Assert.Equal(("bob", 2ul), Said(await alice.ReceiveAsync<Envelope>()));
+    }
+
+    private static (string, ulong) Said(Envelope e) => (e.Sender, e.Id);
+
     // Joins on other nodes arrive in no particular order.
     private static async Task WaitForMembersAsync(RawClient client, params string[] names)
     {
@@ -92,11 +112,11 @@ public sealed class ClusterRelaySpecs : IAsyncLifetime
         return rest;
     }
 
-    private static async Task<RawClient> JoinAsync(TestIdentity who, int port)
+    private static async Task<RawClient> JoinAsync(TestIdentity who, int port, string room = "lobby")
     {
         var client = await RawClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         Assert.IsType<Welcome>(await client.HelloAsync(who));
-        await client.SendAsync(new JoinRoom("lobby"));
+        await client.SendAsync(new JoinRoom(room));
         await client.ReceiveAsync<RoomJoined>();
         return client;
     }

@@ -29,7 +29,7 @@ public sealed class ClusterSerializationSpecs(ClusterSerializationSpecs.ClusterS
 
     public void Dispose() => _alice.Dispose();
 
-    public static TheoryData<string> MessageKinds => ["hello", "presence", "present", "gone", "ack", "deliver", "taken", "stored", "evict"];
+    public static TheoryData<string> MessageKinds => ["hello", "presence", "present", "gone", "ack", "deliver", "taken", "stored", "evict", "find", "not-here"];
 
     [Theory]
     [MemberData(nameof(MessageKinds))]
@@ -84,6 +84,8 @@ public sealed class ClusterSerializationSpecs(ClusterSerializationSpecs.ClusterS
             "taken" => new RoomSpan.Taken("lobby", 17),
             "stored" => new RoomSpan.Stored("lobby", "bob"),
             "evict" => new NameRegistry.Evict("alice", _alice.Bundle.SigningKey),
+            "find" => new RoomSpan.Find("lobby", roomRef),
+            "not-here" => new RoomSpan.NotHere("lobby"),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
