@@ -66,7 +66,7 @@ log "full speed, two nodes"; clu_full=$(run "127.0.0.1:$A_PORT,127.0.0.1:$B_PORT
 log "paced, lone node"; lone_paced=$(run "127.0.0.1:$LONE_PORT" "${W_PACED[@]}")
 log "paced, two nodes"; clu_paced=$(run "127.0.0.1:$A_PORT,127.0.0.1:$B_PORT" "${W_PACED[@]}")
 
-row() { jq -r --arg w "$1" --arg s "$2" '"| \($w) | \($s) | \(.deliveries_per_s // "-") | \(.latency_ms.p50 // "-") / \(.latency_ms.p99 // "-") ms | \(.lost // "-") |"' <<<"$3"; }
+row() { jq -r --arg w "$1" --arg s "$2" '"| \($w) | \($s) | \(.deliveries_per_s // "-") | \(.latency_p50_ms // "-") / \(.latency_p99_ms // "-") ms | \(.lost // "-") |"' <<<"$3"; }
 echo "| workload | server | deliveries/s | p50 / p99 | lost |"
 echo "| --- | --- | ---: | ---: | ---: |"
 row "C=100, S=10, full speed" "lone node" "$lone_full"
