@@ -94,6 +94,21 @@ public sealed class ClusterRelaySpecs : IAsyncLifetime
         Assert.Equal(("bob", 2ul), Said(await alice.ReceiveAsync<Envelope>()));
     }
 
+    [Fact]
+    public async Task The_same_identity_connecting_through_another_node_replaces_its_stale_connection_there()
+    {
+        var a = await Node();
+        var b = await Node(a);
+        using var aliceKeys = new TestIdentity("alice");
+        using var stale = await JoinAsync(aliceKeys, a.Port);
+
+        using var again = await RawClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, b.Port));
+        Assert.IsType<Welcome>(await again.HelloAsync(aliceKeys));
+
+        Assert.Equal(ErrorCodes.Replaced, (await stale.ReceiveAsync<ErrorMessage>()).Code); // node a was told
+        Assert.True(await stale.ClosedByServerAsync());
+    }
+
     private static (string, ulong) Said(Envelope e) => (e.Sender, e.Id);
 
     // Joins on other nodes arrive in no particular order.

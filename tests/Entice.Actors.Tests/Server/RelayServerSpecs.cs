@@ -142,6 +142,20 @@ public sealed class RelayServerSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_same_identity_connecting_again_replaces_its_stale_connection()
+    {
+        using var stale = await ConnectedAsync(_alice, "lobby"); // e.g. a phone that changed Wi-Fi
+        using var again = await RawClient.ConnectAsync(_endpoint);
+
+        Assert.IsType<Welcome>(await again.HelloAsync(_alice));
+
+        Assert.Equal(ErrorCodes.Replaced, (await stale.ReceiveAsync<ErrorMessage>()).Code);
+        Assert.True(await stale.ClosedByServerAsync());
+        await again.SendAsync(new Ping(6));
+        Assert.Equal(6UL, (await again.ReceiveAsync<Pong>()).Nonce);
+    }
+
+    [Fact]
     public async Task A_name_is_free_again_once_its_connection_is_gone()
     {
         var first = await ConnectedAsync(_alice, "lobby");
