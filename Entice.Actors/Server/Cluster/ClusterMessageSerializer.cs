@@ -51,12 +51,10 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
             switch (obj)
             {
                 case RoomSpan.Hello h:
-                    w.Write(h.Room);
-                    w.Write(Serialization.SerializedActorPath(h.RoomRef));
+                    WriteRoomRef(w, h.Room, h.RoomRef);
                     break;
                 case RoomSpan.Find f:
-                    w.Write(f.Room);
-                    w.Write(Serialization.SerializedActorPath(f.RoomRef));
+                    WriteRoomRef(w, f.Room, f.RoomRef);
                     break;
                 case RoomSpan.NotHere n:
                     w.Write(n.Room);
@@ -114,8 +112,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
             using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
             object message = manifest switch
             {
-                HelloManifest => new RoomSpan.Hello(r.ReadString(), system.Provider.ResolveActorRef(r.ReadString())),
-                FindManifest => new RoomSpan.Find(r.ReadString(), system.Provider.ResolveActorRef(r.ReadString())),
+                HelloManifest => ReadRoomRef(r, (room, roomRef) => new RoomSpan.Hello(room, roomRef)),
+                FindManifest => ReadRoomRef(r, (room, roomRef) => new RoomSpan.Find(room, roomRef)),
                 NotHereManifest => new RoomSpan.NotHere(r.ReadString()),
                 PresenceManifest => ReadPresence(r),
                 MemberPresentManifest => new RoomSpan.MemberPresent(r.ReadString(), r.ReadInt64(), ReadMember(r)),
@@ -135,6 +133,18 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         {
             throw new SerializationException($"malformed cluster message \"{manifest}\": {ex.Message}", ex);
         }
+    }
+
+    private static void WriteRoomRef(BinaryWriter w, string room, IActorRef roomRef)
+    {
+        w.Write(room);
+        w.Write(Serialization.SerializedActorPath(roomRef));
+    }
+
+    private T ReadRoomRef<T>(BinaryReader r, Func<string, IActorRef, T> create)
+    {
+        var room = r.ReadString();
+        return create(room, system.Provider.ResolveActorRef(r.ReadString()));
     }
 
     private static RoomSpan.Deliver ReadDeliver(BinaryReader r)
