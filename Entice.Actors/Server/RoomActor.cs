@@ -144,10 +144,10 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
             // To every peer room, with members or not: a member joining there right now is present by
             // the time it arrives. Room-wide envelopes are not kept for anyone: no answer is awaited.
             TellPeers(new RoomSpan.Deliver(envelope, Ticket: 0));
-            count += _peers.Count(except: envelope.Sender);
             Acknowledge(from, envelope);
-            _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
-                [envelope.Id, envelope.Sender, _name, count, envelope.Ciphertext.Length, hex]);
+            if (_log.IsInfoEnabled)
+                _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
+                    [envelope.Id, envelope.Sender, _name, count + _peers.Count(except: envelope.Sender), envelope.Ciphertext.Length, hex]);
             return;
         }
 
