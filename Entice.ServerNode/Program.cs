@@ -71,7 +71,12 @@ root.SetAction(async (parse, cancel) =>
     {
         using var system = ActorSystem.Create(ClusterSettings.SystemName, config);
         if (settings.Cluster.Enabled)
+        {
+            // Scripts wait for this line: until then the node is not part of the cluster.
+            Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() =>
+                Console.WriteLine($"Cluster member up: {Akka.Cluster.Cluster.Get(system).SelfAddress}"));
             ClusterNode.Join(system, settings.Cluster);
+        }
         RelayServer.Started started;
         try
         {

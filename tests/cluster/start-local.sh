@@ -34,20 +34,30 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-for i in 1 2 3; do
-  dotnet "$dll" --host 127.0.0.1 --port "4200$i" --cluster-port "2552$i" \
-    --seed-nodes 127.0.0.1:25521,127.0.0.1:25522 >"$logs/node$i.log" 2>&1 &
+# Every node lists the same two seeds. Node 1, the first seed, starts alone and forms the cluster once
+# no other seed answers (Akka's seed-node-timeout, 5 s); nodes 2 and 3 then join it. Each node prints
+# "Cluster member up" once it is a member (and "Listening on" once clients can connect); node 1 is
+# waited for before the others start.
+start_node() { # $1: 1, 2 or 3
+  dotnet "$dll" --host 127.0.0.1 --port "4200$1" --cluster-port "2552$1" \
+    --seed-nodes 127.0.0.1:25521,127.0.0.1:25522 >"$logs/node$1.log" 2>&1 &
   pids+=($!)
-done
-
-for i in 1 2 3; do
+}
+wait_up() { # $1: node number
   for _ in $(seq 1 120); do
-    grep -q "Listening on" "$logs/node$i.log" && break
-    kill -0 "${pids[$((i - 1))]}" 2>/dev/null || { echo "node $i exited; see $logs/node$i.log" >&2; exit 1; }
+    grep -q "Cluster member up" "$logs/node$1.log" && grep -q "Listening on" "$logs/node$1.log" && return 0
+    kill -0 "${pids[$(($1 - 1))]}" 2>/dev/null || { echo "node $1 exited; see $logs/node$1.log" >&2; exit 1; }
     sleep 0.5
   done
-  grep -q "Listening on" "$logs/node$i.log" || { echo "node $i did not start; see $logs/node$i.log" >&2; exit 1; }
-done
+  echo "node $1 did not join the cluster in 60 s; see $logs/node$1.log" >&2
+  exit 1
+}
+start_node 1
+wait_up 1
+start_node 2
+start_node 3
+wait_up 2
+wait_up 3
 
 cat <<MSG
 Three Entice server nodes are running as one cluster (logs in $logs):
