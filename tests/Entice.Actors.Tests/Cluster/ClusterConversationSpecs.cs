@@ -10,8 +10,7 @@ namespace Entice.Tests.Cluster;
 /// </summary>
 public sealed class ClusterConversationSpecs : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _clients = [];
-    private readonly List<RelayNode> _nodes = [];
+    private readonly TestNodes _nodes = new();
     private PostgresTestDatabase _database = null!;
     private string _store = "";
 
@@ -24,10 +23,7 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var c in _clients)
-            await c.DisposeAsync();
-        foreach (var n in _nodes)
-            await n.System.Terminate();
+        await _nodes.DisposeAsync();
         _database.Dispose();
     }
 
@@ -96,8 +92,8 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
         await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
         alice.Type("after");
 
-        Assert.Equal(["while moving 1", "while moving 2", "after"], await TextsAsync(bob, 3));
-        Assert.Equal(["bob while alice moves"], await TextsAsync(alice, 1));
+        Assert.Equal(["while moving 1", "while moving 2", "after"], await bob.View.TextsAsync(3));
+        Assert.Equal(["bob while alice moves"], await alice.View.TextsAsync(1));
         Assert.DoesNotContain(await bob.View.DrainAsync(TimeSpan.FromSeconds(2)), e => e is MessageEvent);
         Assert.DoesNotContain(await alice.View.DrainAsync(TimeSpan.FromMilliseconds(200)), e => e is MessageEvent);
     }
@@ -110,15 +106,14 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
         var b = await Node();
         await Node(b);
         using var a = await ServerProcess.StartClusterNodeAsync(b, _store);
-        var alice = LocalNodes.StartClient("alice", new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, a.Port), morePorts: [b.Port]);
-        _clients.Add(alice);
+        var alice = _nodes.Client("alice", new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, a.Port), morePorts: [b.Port]);
         await alice.View.NextAsync<ReadyEvent>();
         var bob = Start("bob", b);
         await bob.View.NextAsync<ReadyEvent>();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         await bob.View.NextAsync<MemberJoinedEvent>(j => j.Name == "alice");
         bob.Type("/msg alice before");
-        Assert.Equal(["before"], await TextsAsync(alice, 1));
+        Assert.Equal(["before"], await alice.View.TextsAsync(1));
 
         a.Kill();
         bob.Type("/msg alice into the crash"); // node b still believes alice is on node a
@@ -127,8 +122,8 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
         await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
         bob.Type("/msg alice after");
 
-        Assert.Equal(["after", "into the crash"], (await TextsAsync(alice, 2)).Order(StringComparer.Ordinal).ToList()); // either order: one of them waited
-        Assert.Equal(["from wherever I land"], await TextsAsync(bob, 1));
+        Assert.Equal(["after", "into the crash"], (await alice.View.TextsAsync(2)).Order(StringComparer.Ordinal).ToList()); // either order: one of them waited
+        Assert.Equal(["from wherever I land"], await bob.View.TextsAsync(1));
         Assert.DoesNotContain(await alice.View.DrainAsync(TimeSpan.FromSeconds(3)), e => e is MessageEvent);
     }
 
@@ -154,25 +149,10 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
         bobAgain.Type("bob, the moment he is back");
         alice.Type("alice, at the same moment");
 
-        Assert.Equal(["alice, at the same moment"], await TextsAsync(bobAgain, 1));
-        Assert.Equal(["bob, the moment he is back"], await TextsAsync(alice, 1));
+        Assert.Equal(["alice, at the same moment"], await bobAgain.View.TextsAsync(1));
+        Assert.Equal(["bob, the moment he is back"], await alice.View.TextsAsync(1));
         Assert.DoesNotContain(await bobAgain.View.DrainAsync(TimeSpan.FromSeconds(2)), e => e is MessageEvent or ErrorEvent);
         Assert.DoesNotContain(await alice.View.DrainAsync(TimeSpan.FromMilliseconds(200)), e => e is MessageEvent or ErrorEvent);
-    }
-
-    private static async Task<List<string>> TextsAsync(TestClient client, int count)
-    {
-        var texts = new List<string>();
-        try
-        {
-            while (texts.Count < count)
-                texts.Add((await client.View.NextAsync<MessageEvent>(timeout: TimeSpan.FromSeconds(20))).Text);
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"{client.Name} got [{string.Join(", ", texts)}]; saw: {client.View.Seen}");
-        }
-        return texts;
     }
 
     private static (string, string) Said(MessageEvent m) => (m.From, m.Text);
@@ -180,14 +160,10 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
     private async Task<RelayNode> Node(RelayNode? seed = null, string config = "")
     {
         var node = await LocalCluster.StartNodeAsync(_store, seed, config: config);
-        _nodes.Add(node);
+        _nodes.Server(node.System);
         return node;
     }
 
-    private TestClient Start(string name, RelayNode node, RelayNode? next = null, string? keyDir = null)
-    {
-        var client = LocalNodes.StartClient(name, node.Endpoint, keyDir: keyDir, morePorts: next is null ? null : [next.Port]);
-        _clients.Add(client);
-        return client;
-    }
+    private TestClient Start(string name, RelayNode node, RelayNode? next = null, string? keyDir = null) =>
+        _nodes.Client(name, node.Endpoint, keyDir: keyDir, morePorts: next is null ? null : [next.Port]);
 }

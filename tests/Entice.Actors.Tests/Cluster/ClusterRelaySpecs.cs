@@ -10,7 +10,7 @@ namespace Entice.Tests.Cluster;
 /// </summary>
 public sealed class ClusterRelaySpecs : IAsyncLifetime
 {
-    private readonly List<RelayNode> _nodes = [];
+    private readonly TestNodes _nodes = new();
     private PostgresTestDatabase _database = null!;
 
     public Task InitializeAsync()
@@ -21,8 +21,7 @@ public sealed class ClusterRelaySpecs : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var n in _nodes)
-            await n.System.Terminate();
+        await _nodes.DisposeAsync();
         _database.Dispose();
     }
 
@@ -139,7 +138,7 @@ public sealed class ClusterRelaySpecs : IAsyncLifetime
     private async Task<RelayNode> Node(RelayNode? seed = null)
     {
         var node = await LocalCluster.StartNodeAsync(_database.ConnectionString, seed);
-        _nodes.Add(node);
+        _nodes.Server(node.System);
         return node;
     }
 }

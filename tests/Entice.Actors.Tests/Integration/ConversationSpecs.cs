@@ -7,18 +7,16 @@ namespace Entice.Tests.Integration;
 /// <summary>A server node and client nodes in one process, talking over loopback TCP, as users would.</summary>
 public sealed class ConversationSpecs : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _nodes = [];
-    private Akka.Actor.ActorSystem _server = null!;
+    private readonly TestNodes _nodes = new();
     private System.Net.IPEndPoint _endpoint = null!;
 
-    public async Task InitializeAsync() => (_server, _endpoint) = await LocalNodes.StartServerAsync();
-
-    public async Task DisposeAsync()
+    public async Task InitializeAsync()
     {
-        foreach (var n in _nodes)
-            await n.DisposeAsync();
-        await _server.Terminate();
+        (var server, _endpoint) = await LocalNodes.StartServerAsync();
+        _nodes.Server(server);
     }
+
+    public Task DisposeAsync() => _nodes.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Two_clients_hold_a_conversation_in_both_directions()
@@ -198,8 +196,8 @@ public sealed class ConversationSpecs : IAsyncLifetime
     {
         var bob = Start("bob");
         await bob.View.NextAsync<ReadyEvent>();
-        var dir = Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
-        var alice = LocalNodes.StartClient("alice", _endpoint, keyDir: dir);
+        var dir = _nodes.Dir();
+        var alice = _nodes.Client("alice", _endpoint, keyDir: dir);
         await alice.View.NextAsync<ReadyEvent>();
 
         alice.Type("/verified bob");
@@ -208,8 +206,7 @@ public sealed class ConversationSpecs : IAsyncLifetime
         await alice.Exit.WaitAsync(TimeSpan.FromSeconds(15));
         await alice.System.Terminate();
 
-        var again = LocalNodes.StartClient("alice", _endpoint, keyDir: dir);
-        _nodes.Add(again); // deletes the key directory at the end
+        var again = _nodes.Client("alice", _endpoint, keyDir: dir);
         await again.View.NextAsync<ReadyEvent>();
         Assert.Equal("bob", (await again.View.NextAsync<VerifiedEvent>()).Peer);
     }
@@ -228,10 +225,5 @@ public sealed class ConversationSpecs : IAsyncLifetime
         Assert.Equal(2, await lost.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
     }
 
-    private TestClient Start(string name, System.Net.IPEndPoint? server = null)
-    {
-        var client = LocalNodes.StartClient(name, server ?? _endpoint);
-        _nodes.Add(client);
-        return client;
-    }
+    private TestClient Start(string name, System.Net.IPEndPoint? server = null) => _nodes.Client(name, server ?? _endpoint);
 }

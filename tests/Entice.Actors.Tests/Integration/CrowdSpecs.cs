@@ -9,19 +9,20 @@ namespace Entice.Tests.Integration;
 public sealed class CrowdSpecs : IAsyncLifetime
 {
     private readonly List<IDisposable> _raw = [];
-    private readonly List<IAsyncDisposable> _clients = [];
-    private Akka.Actor.ActorSystem _server = null!;
+    private readonly TestNodes _nodes = new();
     private System.Net.IPEndPoint _endpoint = null!;
 
-    public async Task InitializeAsync() => (_server, _endpoint) = await LocalNodes.StartServerAsync();
+    public async Task InitializeAsync()
+    {
+        (var server, _endpoint) = await LocalNodes.StartServerAsync();
+        _nodes.Server(server);
+    }
 
     public async Task DisposeAsync()
     {
-        foreach (var c in _clients)
-            await c.DisposeAsync();
         foreach (var r in _raw)
             r.Dispose();
-        await _server.Terminate();
+        await _nodes.DisposeAsync();
     }
 
     [Fact]
@@ -128,10 +129,5 @@ public sealed class CrowdSpecs : IAsyncLifetime
         return c;
     }
 
-    private TestClient Start(string name)
-    {
-        var c = LocalNodes.StartClient(name, _endpoint);
-        _clients.Add(c);
-        return c;
-    }
+    private TestClient Start(string name) => _nodes.Client(name, _endpoint);
 }

@@ -7,19 +7,19 @@ namespace Entice.Tests.Integration;
 /// <summary>Messages for members who are away wait on the server, on disk, and arrive exactly once.</summary>
 public sealed class OfflineDeliverySpecs : IAsyncDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "entice-test-data-" + Guid.NewGuid().ToString("N"));
-    private readonly List<string> _keyDirs = [];
-    private readonly List<IAsyncDisposable> _clients = [];
-    private readonly List<ActorSystem> _servers = [];
+    private readonly TestNodes _nodes = new();
+    private readonly string _data;
+
+    public OfflineDeliverySpecs() => _data = _nodes.Dir("entice-test-data-");
 
     [Fact]
     public async Task Messages_for_an_away_member_survive_a_server_restart_and_arrive_once_in_order_and_are_reported_delivered()
     {
         var (server, endpoint) = await StartServerAsync(0);
-        var alice = Start("alice", endpoint);
+        var alice = _nodes.Client("alice", endpoint);
         await alice.View.NextAsync<ReadyEvent>();
-        var bobKeys = NewKeyDir();
-        var bob = LocalNodes.StartClient("bob", endpoint, keyDir: bobKeys);
+        var bobKeys = _nodes.Dir();
+        var bob = _nodes.Client("bob", endpoint, keyDir: bobKeys);
         await bob.View.NextAsync<ReadyEvent>();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         bob.EndInput();
@@ -37,7 +37,7 @@ public sealed class OfflineDeliverySpecs : IAsyncDisposable
         await server.Terminate();
         var (_, again) = await StartServerAsync(endpoint.Port);
         await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
-        var bobAgain = Start("bob", again, bobKeys);
+        var bobAgain = _nodes.Client("bob", again, keyDir: bobKeys);
 
         var got = new List<MessageEvent>();
         for (var i = 0; i < 4; i++)
@@ -54,20 +54,20 @@ public sealed class OfflineDeliverySpecs : IAsyncDisposable
     public async Task A_member_who_never_talked_to_alice_gets_her_direct_message_sent_while_he_was_away()
     {
         var (_, endpoint) = await StartServerAsync(0);
-        var carolKeys = NewKeyDir();
-        var carol = LocalNodes.StartClient("carol", endpoint, keyDir: carolKeys);
+        var carolKeys = _nodes.Dir();
+        var carol = _nodes.Client("carol", endpoint, keyDir: carolKeys);
         await carol.View.NextAsync<ReadyEvent>();
         carol.EndInput();
         await carol.Exit.WaitAsync(TimeSpan.FromSeconds(15));
         await carol.System.Terminate();
 
-        var alice = Start("alice", endpoint);
+        var alice = _nodes.Client("alice", endpoint);
         await alice.View.NextAsync<ReadyEvent>();
         await alice.View.NextAsync<MemberAwayEvent>(a => a.Name == "carol"); // known from her keys only
         alice.Type("/msg carol welcome to the lobby");
         await alice.View.NextAsync<SentEvent>();
 
-        var carolAgain = Start("carol", endpoint, carolKeys);
+        var carolAgain = _nodes.Client("carol", endpoint, keyDir: carolKeys);
         var dm = await carolAgain.View.NextAsync<MessageEvent>(timeout: TimeSpan.FromSeconds(20));
         Assert.Equal(("alice", "welcome to the lobby", true), (dm.From, dm.Text, dm.Direct));
     }
@@ -75,32 +75,9 @@ public sealed class OfflineDeliverySpecs : IAsyncDisposable
     private async Task<(ActorSystem, System.Net.IPEndPoint)> StartServerAsync(int port)
     {
         var (system, endpoint) = await LocalNodes.StartServerAsync(port: port, dataDir: _data);
-        _servers.Add(system);
+        _nodes.Server(system);
         return (system, endpoint);
     }
 
-    private TestClient Start(string name, System.Net.IPEndPoint server, string? keyDir = null)
-    {
-        var client = LocalNodes.StartClient(name, server, keyDir: keyDir);
-        _clients.Add(client);
-        return client;
-    }
-
-    private string NewKeyDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
-        _keyDirs.Add(dir);
-        return dir;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var c in _clients)
-            await c.DisposeAsync();
-        foreach (var s in _servers)
-            await s.Terminate();
-        StoreDirs.Delete(_data);
-        foreach (var dir in _keyDirs.Where(Directory.Exists))
-            Directory.Delete(dir, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 }

@@ -9,26 +9,28 @@ namespace Entice.Tests.Integration;
 public sealed class PrekeySpecs : IAsyncDisposable
 {
     private const string SmallBatch = "entice.client { one-time-prekeys = 3, one-time-prekeys-low = 2 }";
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "entice-test-data-" + Guid.NewGuid().ToString("N"));
-    private readonly List<IAsyncDisposable> _clients = [];
-    private ActorSystem? _server;
+    private readonly TestNodes _nodes = new();
+    private readonly string _data;
+
+    public PrekeySpecs() => _data = _nodes.Dir("entice-test-data-");
 
     [Fact]
     public async Task Each_new_session_takes_one_prekey_once_and_the_owner_tops_up_when_low()
     {
-        (_server, var endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
+        var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
+        _nodes.Server(server);
         using var store = OfflineStore.Open(_data); // a second reader of the server's database
-        var bob = Start("bob", endpoint, SmallBatch);
+        var bob = _nodes.Client("bob", endpoint, config: SmallBatch);
         await bob.View.NextAsync<ReadyEvent>();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 3));
 
-        var alice = Start("alice", endpoint);
+        var alice = _nodes.Client("alice", endpoint);
         await alice.View.NextAsync<ReadyEvent>();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 2)); // alice fetched one
         alice.Type("/msg bob first contact");
         Assert.Equal("first contact", (await bob.View.NextAsync<MessageEvent>()).Text);
 
-        var carol = Start("carol", endpoint);
+        var carol = _nodes.Client("carol", endpoint);
         await carol.View.NextAsync<ReadyEvent>();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 1));
         carol.Type("/msg bob hello from carol");
@@ -42,7 +44,7 @@ public sealed class PrekeySpecs : IAsyncDisposable
         Assert.Null(store.TakePrekey("bob"));
 
         // With none left, a session still starts from the signed prekey alone.
-        var dave = Start("dave", endpoint);
+        var dave = _nodes.Client("dave", endpoint);
         await dave.View.NextAsync<ReadyEvent>();
         dave.Type("/msg bob no prekeys left?");
         Assert.Equal("no prekeys left?", (await bob.View.NextAsync<MessageEvent>()).Text);
@@ -53,19 +55,20 @@ public sealed class PrekeySpecs : IAsyncDisposable
     [Fact]
     public async Task A_prekey_fetched_for_a_name_is_not_used_for_the_new_identity_that_takes_it_over()
     {
-        (_server, var endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
+        var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
+        _nodes.Server(server);
         using var store = OfflineStore.Open(_data);
-        var bob = Start("bob", endpoint, SmallBatch);
+        var bob = _nodes.Client("bob", endpoint, config: SmallBatch);
         await bob.View.NextAsync<ReadyEvent>();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 3));
-        var alice = Start("alice", endpoint);
+        var alice = _nodes.Client("alice", endpoint);
         await alice.View.NextAsync<ReadyEvent>();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 2)); // alice holds one of old bob's
         bob.EndInput();
         await bob.Exit.WaitAsync(TimeSpan.FromSeconds(15));
         await alice.View.NextAsync<MemberAwayEvent>(l => l.Name == "bob");
 
-        var newBob = Start("bob", endpoint, SmallBatch); // a new key directory: a new identity under the same name
+        var newBob = _nodes.Client("bob", endpoint, config: SmallBatch); // a new key directory: a new identity under the same name
         await newBob.View.NextAsync<ReadyEvent>();
         await alice.View.NextAsync<KeyChangedEvent>();
         alice.Type("/trust bob");
@@ -75,38 +78,24 @@ public sealed class PrekeySpecs : IAsyncDisposable
         Assert.Equal("welcome back", (await newBob.View.NextAsync<MessageEvent>()).Text);
     }
 
-    private TestClient Start(string name, System.Net.IPEndPoint server, string? config = null)
-    {
-        var c = LocalNodes.StartClient(name, server, config: config);
-        _clients.Add(c);
-        return c;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var c in _clients)
-            await c.DisposeAsync();
-        if (_server is not null)
-            await _server.Terminate();
-        StoreDirs.Delete(_data);
-    }
+    public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 }
 
 /// <summary>A signed prekey that rotates during a long run reaches the server at the next reconnect.</summary>
 public sealed class PrekeyRotationSpecs : IAsyncDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "entice-test-data-" + Guid.NewGuid().ToString("N"));
-    private readonly List<IAsyncDisposable> _clients = [];
-    private readonly List<ActorSystem> _servers = [];
+    private readonly TestNodes _nodes = new();
+    private readonly string _data;
+
+    public PrekeyRotationSpecs() => _data = _nodes.Dir("entice-test-data-");
 
     [Fact]
     public async Task A_rotated_signed_prekey_is_published_when_the_client_reconnects()
     {
         var now = DateTimeOffset.UtcNow;
         var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
-        _servers.Add(server);
-        var alice = LocalNodes.StartClient("alice", endpoint, clock: () => now);
-        _clients.Add(alice);
+        _nodes.Server(server);
+        var alice = _nodes.Client("alice", endpoint, clock: () => now);
         await alice.View.NextAsync<ReadyEvent>();
         uint PublishedPrekeyId()
         {
@@ -118,18 +107,11 @@ public sealed class PrekeyRotationSpecs : IAsyncDisposable
         now += TimeSpan.FromDays(8); // past the weekly rotation
         await server.Terminate();
         var (again, _) = await LocalNodes.StartServerAsync(port: endpoint.Port, dataDir: _data);
-        _servers.Add(again);
+        _nodes.Server(again);
         await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
 
         await Eventually.HoldsAsync(() => Task.FromResult(PublishedPrekeyId() != before));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var c in _clients)
-            await c.DisposeAsync();
-        foreach (var s in _servers)
-            await s.Terminate();
-        StoreDirs.Delete(_data);
-    }
+    public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 }

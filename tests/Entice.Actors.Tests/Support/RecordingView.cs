@@ -49,6 +49,22 @@ internal sealed class RecordingView : IChatView
         }
     }
 
+    /// <summary>The texts of the next <paramref name="count"/> messages, in arrival order; fails the test saying what came instead.</summary>
+    public async Task<List<string>> TextsAsync(int count, TimeSpan? timeout = null)
+    {
+        var texts = new List<string>();
+        try
+        {
+            while (texts.Count < count)
+                texts.Add((await NextAsync<MessageEvent>(timeout: timeout ?? TimeSpan.FromSeconds(20))).Text);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"got [{string.Join(", ", texts)}] of {count} messages; saw: {Seen}");
+        }
+        return texts;
+    }
+
     /// <summary>
     /// The unclaimed events plus those that arrive within <paramref name="window"/>, for asserting that
     /// something did not happen.

@@ -1,0 +1,49 @@
+using System.Net;
+using Akka.Actor;
+
+namespace Entice.Tests.Support;
+
+/// <summary>
+/// What one spec started (clients, server actor systems) and the directories it used, all stopped and
+/// removed together when it ends: clients first, then servers, then the directories.
+/// </summary>
+internal sealed class TestNodes : IAsyncDisposable
+{
+    private readonly List<TestClient> _clients = [];
+    private readonly List<ActorSystem> _servers = [];
+    private readonly List<string> _dirs = [];
+
+    /// <summary>Starts a client (see <see cref="LocalNodes.StartClient"/>) that is disposed at the end.</summary>
+    public TestClient Client(string name, IPEndPoint server, string? keyDir = null, int[]? morePorts = null, string? config = null,
+        Func<DateTimeOffset>? clock = null)
+    {
+        var client = LocalNodes.StartClient(name, server, keyDir: keyDir, morePorts: morePorts, config: config, clock: clock);
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>A server's actor system, terminated at the end (again, if the spec stopped it already).</summary>
+    public ActorSystem Server(ActorSystem system)
+    {
+        _servers.Add(system);
+        return system;
+    }
+
+    /// <summary>A fresh temporary directory path (not created), removed at the end.</summary>
+    public string Dir(string prefix = "entice-test-")
+    {
+        var dir = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
+        _dirs.Add(dir);
+        return dir;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in _clients)
+            await c.DisposeAsync();
+        foreach (var s in _servers)
+            await s.Terminate();
+        foreach (var dir in _dirs)
+            StoreDirs.Delete(dir);
+    }
+}
