@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Entice.Client;
 using Entice.Crypto;
+using Entice.Tests.Support;
 using Entice.Wire;
 using Xunit.Abstractions;
 
@@ -13,7 +14,7 @@ namespace Entice.Tests.Client;
 /// </summary>
 public sealed class CryptoAgentSpecs : TestKit
 {
-    private readonly List<string> _dirs = [];
+    private readonly TempDirs _dirs = new();
 
     public CryptoAgentSpecs(ITestOutputHelper output) : base("akka.loglevel = WARNING", output: output)
     {
@@ -184,17 +185,11 @@ public sealed class CryptoAgentSpecs : TestKit
         return await ExpectMsgAsync<CryptoAgent.Decrypted>();
     }
 
-    private string NewDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
-        _dirs.Add(dir);
-        return dir;
-    }
+    private string NewDir() => _dirs.New();
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        foreach (var dir in _dirs.Where(Directory.Exists))
-            Directory.Delete(dir, recursive: true);
+        _dirs.Dispose();
     }
 }

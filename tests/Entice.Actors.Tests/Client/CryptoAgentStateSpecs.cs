@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Entice.Client;
 using Entice.Crypto;
+using Entice.Tests.Support;
 using Entice.Wire;
 using Xunit.Abstractions;
 
@@ -16,7 +17,7 @@ namespace Entice.Tests.Client;
 public sealed class CryptoAgentStateSpecs : TestKit
 {
     private const byte OrdinaryMessage = 0;
-    private readonly List<string> _dirs = [];
+    private readonly TempDirs _dirs = new();
     private DateTimeOffset _now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
     public CryptoAgentStateSpecs(ITestOutputHelper output) : base("akka.loglevel = WARNING", output: output)
@@ -342,17 +343,11 @@ public sealed class CryptoAgentStateSpecs : TestKit
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
     }
 
-    private string NewDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
-        _dirs.Add(dir);
-        return dir;
-    }
+    private string NewDir() => _dirs.New();
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        foreach (var dir in _dirs.Where(Directory.Exists))
-            Directory.Delete(dir, recursive: true);
+        _dirs.Dispose();
     }
 }

@@ -11,7 +11,7 @@ internal sealed class TestNodes : IAsyncDisposable
 {
     private readonly List<TestClient> _clients = [];
     private readonly List<ActorSystem> _servers = [];
-    private readonly List<string> _dirs = [];
+    private readonly TempDirs _dirs = new();
 
     /// <summary>Starts a client (see <see cref="LocalNodes.StartClient"/>) that is disposed at the end.</summary>
     public TestClient Client(string name, IPEndPoint server, string? keyDir = null, int[]? morePorts = null, string? config = null,
@@ -30,12 +30,7 @@ internal sealed class TestNodes : IAsyncDisposable
     }
 
     /// <summary>A fresh temporary directory path (not created), removed at the end.</summary>
-    public string Dir(string prefix = "entice-test-")
-    {
-        var dir = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
-        _dirs.Add(dir);
-        return dir;
-    }
+    public string Dir(string prefix = "entice-test-") => _dirs.New(prefix);
 
     public async ValueTask DisposeAsync()
     {
@@ -43,7 +38,6 @@ internal sealed class TestNodes : IAsyncDisposable
             await c.DisposeAsync();
         foreach (var s in _servers)
             await s.Terminate();
-        foreach (var dir in _dirs)
-            StoreDirs.Delete(dir);
+        _dirs.Dispose();
     }
 }
