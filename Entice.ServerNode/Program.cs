@@ -40,7 +40,6 @@ root.SetAction(async (parse, cancel) =>
             Postgres = Environment.GetEnvironmentVariable("ENTICE_POSTGRES") is { Length: > 0 } postgres ? postgres : cluster.Postgres,
             SeedNodes = parse.GetValue(seedNodesOption)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? cluster.SeedNodes,
         }).Decide();
-        _ = cluster.SeedNodes.Select(ClusterSettings.SeedAddress).ToList(); // a malformed seed is a usage error now, not later
         if (cluster.Enabled)
             config = cluster.ToAkkaConfig().WithFallback(EnticeConfig.Cluster(file)).WithFallback(config);
         settings = settings with

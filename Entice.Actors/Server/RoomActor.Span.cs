@@ -71,8 +71,11 @@ internal sealed partial class RoomActor
     {
         Receive<SubscribeAck>(_ => { });
         Receive<HelloTick>(_ => DistributedPubSub.Get(Context.System).Mediator.Tell(new Publish(RoomSpan.Topic(_name), new RoomSpan.Hello(_name, Self))));
-        Receive<RoomSpan.Hello>(h => !h.RoomRef.Equals(Self), h => Discover(h.RoomRef));
-        Receive<RoomSpan.Hello>(_ => { });
+        Receive<RoomSpan.Hello>(h =>
+        {
+            if (!h.RoomRef.Equals(Self)) // the topic delivers our own hello to us too
+                Discover(h.RoomRef);
+        });
         Receive<RoomSpan.Find>(f => Discover(f.RoomRef));
         Receive<RoomSpan.NotHere>(_ => Answered(Sender.Path.Address));
         Receive<SettleDeadline>(_ =>

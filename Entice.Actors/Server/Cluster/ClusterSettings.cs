@@ -22,8 +22,16 @@ public sealed record ClusterSettings
     /// </summary>
     public bool Enabled { get; init; }
 
-    /// <summary>Clustering is on exactly when a cluster port or seed nodes were given.</summary>
-    public ClusterSettings Decide() => this with { Enabled = Port != 0 || SeedNodes.Count > 0 };
+    /// <summary>
+    /// Clustering is on exactly when a cluster port or seed nodes were given. A malformed seed node is a
+    /// <see cref="FormatException"/> here, at start, rather than a failed join later.
+    /// </summary>
+    public ClusterSettings Decide()
+    {
+        foreach (var seed in SeedNodes)
+            _ = SeedAddress(seed);
+        return this with { Enabled = Port != 0 || SeedNodes.Count > 0 };
+    }
 
     public static ClusterSettings FromConfig(Akka.Configuration.Config root)
     {
