@@ -1,3 +1,5 @@
+using Entice.Client.View;
+
 namespace Entice.Client.Presentation;
 
 /// <summary>
@@ -65,7 +67,7 @@ public sealed class ChatPresenter
             {
                 ConnectionState.Connecting => "connecting…",
                 ConnectionState.Connected => "● connected",
-                ConnectionState.Reconnecting when RetryAt is { } at => $"◌ reconnecting in {Math.Max(0, (at - _now()).TotalSeconds):0} s",
+                ConnectionState.Reconnecting when RetryAt is { } at => $"◌ reconnecting in {Math.Max(0, (at - _now()).TotalSeconds):0} s{Why()}",
                 ConnectionState.Reconnecting => "◌ reconnecting",
                 ConnectionState.Disconnected => "○ disconnected",
                 _ => "stopped",
@@ -75,6 +77,11 @@ public sealed class ChatPresenter
             return $" {Server} │ {state} │ {where}{fp} │ F1 help";
         }
     }
+
+    /// <summary>While reconnecting: why the last connection or attempt failed.</summary>
+    public string? ConnectionProblem { get; private set; }
+
+    private string Why() => ConnectionProblem is { Length: > 0 } why ? $" ({why})" : "";
 
     public KeyState KeyOf(string peer) => _keys.GetValueOrDefault(peer, KeyState.Unverified);
 
@@ -112,26 +119,26 @@ public sealed class ChatPresenter
                 break;
             case RoomEnteredEvent r:
                 Select(OpenRoom(r.Room));
-                Notice(Selected!, $"You are in #{r.Room}.");
+                Notice(Selected!, $"You are in #{V(r.Room)}.");
                 break;
             case RoomExitedEvent r:
                 CloseConversation(_conversations.FindIndex(c => !c.IsDirect && c.Name == r.Room));
                 _members.Remove(r.Room);
                 if (Selected is { } now)
-                    Notice(now, $"You left #{r.Room}.");
+                    Notice(now, $"You left #{V(r.Room)}.");
                 break;
             case MemberJoinedEvent j:
                 MembersOf(j.Room)[j.Name] = true;
                 if (j.Name != Me)
-                    Notice(RoomOrSystem(j.Room), $"→ {j.Name} is here");
+                    Notice(RoomOrSystem(j.Room), $"→ {V(j.Name)} is here");
                 break;
             case MemberAwayEvent a:
                 MembersOf(a.Room)[a.Name] = false;
-                Notice(RoomOrSystem(a.Room), $"◌ {a.Name} is away (messages are kept for them)");
+                Notice(RoomOrSystem(a.Room), $"◌ {V(a.Name)} is away (messages are kept for them)");
                 break;
             case MemberLeftEvent l:
                 MembersOf(l.Room)[l.Name] = false;
-                Notice(RoomOrSystem(l.Room), $"← {l.Name} left");
+                Notice(RoomOrSystem(l.Room), $"← {V(l.Name)} left");
                 break;
             case MembersEvent m:
                 var members = MembersOf(m.Room);
@@ -139,15 +146,15 @@ public sealed class ChatPresenter
                     members[known] = false;
                 foreach (var present in m.Members)
                     members[present] = true;
-                Notice(RoomOrSystem(m.Room), $"In #{m.Room}: {string.Join(", ", m.Members)}");
+                Notice(RoomOrSystem(m.Room), $"In #{V(m.Room)}: {string.Join(", ", m.Members.Select(V))}");
                 break;
             case MessageEvent { Direct: true } m:
                 var dm = OpenDirect(m.From);
                 dm.ViaRoom = m.Room;
-                AddMessage(dm, m.From, m.Text, m.SentAt, own: false, direct: true);
+                AddMessage(dm, V(m.From), Body(m.Text), m.SentAt, own: false, direct: true);
                 break;
             case MessageEvent m:
-                AddMessage(_conversations[OpenRoom(m.Room)], m.From, m.Text, m.SentAt, own: false, direct: false);
+                AddMessage(_conversations[OpenRoom(m.Room)], V(m.From), Body(m.Text), m.SentAt, own: false, direct: false);
                 break;
             case SentEvent { Tag: { } sentTag }:
                 MarkOwn(sentTag, l => l with { Sent = true });
@@ -161,7 +168,7 @@ public sealed class ChatPresenter
                 _keys[k.Peer] = KeyState.Changed;
                 if (!_pendingKeyWarnings.Contains(k.Peer))
                     _pendingKeyWarnings.Add(k.Peer);
-                Error(CurrentOrSystem(), $"The key of {k.Peer} CHANGED. Nothing is sent to {k.Peer} until you accept it (/verify {k.Peer}, then /trust {k.Peer}).");
+                Error(CurrentOrSystem(), $"The key of {V(k.Peer)} CHANGED. Nothing is sent to {V(k.Peer)} until you accept it (/verify {V(k.Peer)}, then /trust {V(k.Peer)}).");
                 return [new UiEffect.WarnKeyChanged(k.Peer)];
             case VerifiedEvent v:
                 _keys[v.Peer] = KeyState.Verified;
@@ -169,23 +176,25 @@ public sealed class ChatPresenter
             case TrustedEvent t:
                 _keys[t.Peer] = KeyState.Trusted;
                 _pendingKeyWarnings.Remove(t.Peer);
-                Notice(CurrentOrSystem(), $"You now trust the current key of {t.Peer}.");
+                Notice(CurrentOrSystem(), $"You now trust the current key of {V(t.Peer)}.");
                 break;
             case ErrorEvent err:
                 if (err.Code is "disconnected" or "server_unreachable")
                     Connection = ConnectionState.Disconnected;
-                Error(CurrentOrSystem(), $"{err.Message} ({err.Code})");
+                Error(CurrentOrSystem(), $"{V(err.Message)} ({V(err.Code)})");
                 break;
             case DisconnectedEvent d:
+                // The status bar shows the connection (with the countdown and the reason); a pane line
+                // for every failed attempt would bury the conversation.
                 Connection = ConnectionState.Reconnecting;
                 RetryAt = _now() + d.RetryIn;
-                Error(CurrentOrSystem(), $"Disconnected: {d.Reason}. Reconnecting; what you type is kept and sent then.");
+                ConnectionProblem = V(d.Reason);
                 break;
             case ReconnectedEvent r:
                 Connection = ConnectionState.Connected;
                 RetryAt = null;
-                Server = r.Server;
-                Notice(CurrentOrSystem(), $"Reconnected to {r.Server}.");
+                ConnectionProblem = null;
+                Server = V(r.Server);
                 break;
             case StoppedEvent s:
                 Connection = ConnectionState.Stopped;
@@ -246,6 +255,59 @@ public sealed class ChatPresenter
         return [new InputAction.Send(new ChatClient.UserLine(line, room, tag))];
     }
 
+    /// <summary>
+    /// Text to send as one message whatever it holds: a paste of several lines the user confirmed. No
+    /// line of it runs as a command (a first line starting with <c>/</c> is sent as text), and the chat
+    /// actor gets it as one line with its line feeds (<c>//</c>-escaped when it starts with <c>/</c>).
+    /// </summary>
+    public IReadOnlyList<InputAction> SubmitMessage(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var body = Normalise(text);
+        if (body.Trim().Length == 0)
+            return [];
+        var selected = Selected;
+        var room = selected is null ? null : selected.IsDirect ? selected.ViaRoom : selected.Name;
+        var escaped = body.StartsWith('/') ? "/" + body : body;
+        if (selected is null)
+            return [new InputAction.Send(new ChatClient.UserLine(escaped))];
+        if (selected.IsDirect)
+        {
+            var directTag = AddOwn(selected, body, direct: true);
+            return [new InputAction.Send(new ChatClient.UserLine($"/msg {selected.Name} {body}", room, directTag))];
+        }
+        var tag = AddOwn(selected, body, direct: false);
+        return [new InputAction.Send(new ChatClient.UserLine(escaped, room, tag))];
+    }
+
+    /// <summary>Line feeds only (CR LF and CR become LF), without blank lines at the start or end.</summary>
+    public static string Normalise(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var lf = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        var start = 0;
+        while (start < lf.Length && lf[start] == '\n')
+            start++;
+        var end = lf.Length;
+        while (end > start && char.IsWhiteSpace(lf[end - 1]))
+            end--;
+        return lf[start..end];
+    }
+
+    /// <summary>
+    /// What the paste confirmation shows: how many lines and characters, and the first few lines, each
+    /// cut to <paramref name="width"/> columns (control characters made visible).
+    /// </summary>
+    public static string PastePreview(string text, int maxLines, int width)
+    {
+        var body = Normalise(text);
+        var lines = body.Split('\n');
+        var shown = lines.Take(maxLines).Select(l => "  " + TextWidth.Truncate(PeerText.Visible(l), Math.Max(4, width - 2)));
+        var more = lines.Length > maxLines ? $"\n  … and {lines.Length - maxLines} more line(s)" : "";
+        return $"Send this paste of {lines.Length} lines ({body.Length:N0} characters) as one message?\n"
+            + "No line of it runs as a command.\n\n" + string.Join('\n', shown) + more;
+    }
+
     // ---- key-change flow ----
 
     /// <summary>"Compare": ask for the safety number.</summary>
@@ -289,6 +351,12 @@ public sealed class ChatPresenter
     public void SelectPrevious() => Select(_conversations.Count == 0 ? -1 : (_selected - 1 + _conversations.Count) % _conversations.Count);
 
     // ---- helpers ----
+
+    // Peer-supplied names, rooms and reasons: controls, escapes and bidi overrides shown, never executed.
+    private static string V(string text) => PeerText.Visible(text);
+
+    // A message body keeps its line feeds (the pane indents the lines after the first).
+    private static string Body(string text) => PeerText.Visible(text, keepNewlines: true);
 
     private string? RoomHint() => Selected is { } s ? s.IsDirect ? s.ViaRoom : s.Name : null;
 
@@ -349,7 +417,7 @@ public sealed class ChatPresenter
     // Own messages show at once; the line is marked sent when the SentEvent with its tag comes back.
     private string AddOwn(Conversation conversation, string text, bool direct)
     {
-        AddMessage(conversation, Me, text, _now(), own: true, direct);
+        AddMessage(conversation, Me, Body(text), _now(), own: true, direct);
         var tag = $"t{++_ownCounter}";
         _ownLines[tag] = (conversation, conversation.Lines[^1]);
         return tag;

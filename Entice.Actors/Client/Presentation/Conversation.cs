@@ -15,7 +15,7 @@ public sealed class Conversation
     public bool IsDirect { get; }
 
     /// <summary>How the list shows it: <c>#lobby</c> or <c>@bob</c>.</summary>
-    public string Title => IsDirect ? $"@{Name}" : $"#{Name}";
+    public string Title => IsDirect ? $"@{Entice.Client.View.PeerText.Visible(Name)}" : $"#{Entice.Client.View.PeerText.Visible(Name)}";
 
     public int Unread { get; internal set; }
 

@@ -12,7 +12,7 @@ public sealed record MemberView(string Name, bool Online, bool IsMe, KeyState Ke
         _ => " ",
     };
 
-    public string Label => IsMe ? $"{Name} (you)" : Name;
+    public string Label => IsMe ? $"{Name} (you)" : Entice.Client.View.PeerText.Visible(Name);
 
     public string StateText => (IsMe, Online, Key) switch
     {

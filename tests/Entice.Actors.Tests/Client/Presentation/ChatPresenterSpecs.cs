@@ -296,4 +296,78 @@ public sealed class ChatPresenterSpecs
         p.Apply(new DeliveredEvent("m1", "bob", line.Tag));
         Assert.EndsWith("hello " + PaneLine.DeliveredMark, p.Lines[^1].Plain, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Failed_reconnects_show_in_the_status_bar_and_add_nothing_to_the_pane()
+    {
+        // The report: each failed reconnect added three lines to the pane.
+        var p = Alice();
+        var before = p.Lines.Count;
+        for (var i = 0; i < 5; i++)
+            p.Apply(new DisconnectedEvent("connection refused", TimeSpan.FromSeconds(2)));
+        Assert.Equal(before, p.Lines.Count);
+        Assert.Contains("reconnecting in 2 s (connection refused)", p.StatusText, StringComparison.Ordinal);
+        p.Apply(new ReconnectedEvent("127.0.0.1:42000"));
+        Assert.Equal(before, p.Lines.Count);
+        Assert.DoesNotContain("refused", p.StatusText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Peer_text_names_and_rooms_show_control_escape_and_bidi_characters_never_raw()
+    {
+        var p = Alice();
+        p.Apply(new MessageEvent("lobby", "bob", "\u001b[2Jcleared\u001b]0;title\u0007 \u202Eevil", false, Noon));
+        p.Apply(new MemberJoinedEvent("lobby", "m\u202Eallory"));
+        p.Apply(new MessageEvent("lobby", "m\u202Eallory", "hi", false, Noon));
+        p.Apply(new MessageEvent("r\u001b[31moom", "bob", "x", false, Noon));
+        p.Apply(new ErrorEvent("bad_frame", "relay says \u001b[2J"));
+
+        var all = string.Join("\n", p.Conversations.SelectMany(c => c.Lines).Select(l => l.Plain)
+            .Concat(p.Conversations.Select(c => c.Title)).Concat(p.Members.Select(m => m.Label)));
+        Assert.DoesNotContain('\u001b', all);
+        Assert.DoesNotContain('\u0007', all);
+        Assert.DoesNotContain('\u202E', all);
+        Assert.Contains("␛[2Jcleared␛]0;title␇ <U+202E>evil", all, StringComparison.Ordinal);
+        Assert.Contains("m<U+202E>allory: hi", all, StringComparison.Ordinal);
+        Assert.Contains("#r␛[31moom", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_multi_line_message_keeps_its_line_feeds_but_not_carriage_returns()
+    {
+        var p = Alice();
+        p.Apply(new MessageEvent("lobby", "bob", "one\ntwo\r\nthree", false, Noon));
+        Assert.Equal("one\ntwo␍\nthree", p.Lines[^1].Text);
+    }
+
+    [Fact]
+    public void A_confirmed_paste_is_one_message_and_none_of_its_lines_runs_as_a_command()
+    {
+        var p = Alice();
+        var line = Sent(p.SubmitMessage("/quit\r\nline two\n/leave\n"));
+        Assert.Equal("lobby", line.Room);
+        Assert.Equal(new UserCommand.Say("/quit\nline two\n/leave"), UserCommand.Parse(line.Line));
+        Assert.Equal("/quit\nline two\n/leave", p.Lines[^1].Text);
+        Assert.True(p.Lines[^1].Own);
+    }
+
+    [Fact]
+    public void A_confirmed_paste_in_a_direct_conversation_goes_to_that_person()
+    {
+        var p = Alice();
+        p.Apply(new MessageEvent("lobby", "bob", "psst", true, Noon));
+        p.Select(p.Conversations.ToList().FindIndex(c => c.IsDirect));
+        var line = Sent(p.SubmitMessage("/join x\nsecond"));
+        Assert.Equal(new UserCommand.Direct("bob", "/join x\nsecond"), UserCommand.Parse(line.Line));
+    }
+
+    [Fact]
+    public void The_paste_preview_counts_lines_and_shows_the_first_few_made_visible()
+    {
+        var preview = ChatPresenter.PastePreview("a\n\u001b[2Jb\nc\nd\n", maxLines: 2, width: 20);
+        Assert.Contains("4 lines", preview, StringComparison.Ordinal);
+        Assert.Contains("  ␛[2Jb", preview, StringComparison.Ordinal);
+        Assert.Contains("2 more line(s)", preview, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', preview);
+    }
 }
