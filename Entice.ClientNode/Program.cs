@@ -120,12 +120,10 @@ root.SetAction(async (parse, cancel) =>
     // The terminal UI is the default for a person at a terminal; scripts and pipes get lines or JSON.
     var tui = !json && !parse.GetValue(plainOption) && !Console.IsInputRedirected && !Console.IsOutputRedirected;
     var level = EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Warning);
-    TextWriter? logFile = null;
     if (tui)
     {
-        // Nothing may draw over the screen: diagnostics go to a file in the key directory.
-        logFile = new StreamWriter(new FileStream(Path.Combine(keyDirPath, "client.log"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
-        Log.Logger = EnticeLogging.Base(level).WriteTo.Sink(new FileLogSink(logFile, EnticeLogging.Template)).CreateLogger();
+        // Nothing may draw over the screen: diagnostics go to a private, rolling file in the key directory.
+        Log.Logger = PrivateLogFile.WriteTo(EnticeLogging.Base(level), Path.Combine(keyDirPath, "client.log")).CreateLogger();
         config = Akka.Configuration.ConfigurationFactory.ParseString("akka.stdout-loglevel = OFF").WithFallback(config);
     }
     else
@@ -162,7 +160,6 @@ root.SetAction(async (parse, cancel) =>
     finally
     {
         await Log.CloseAndFlushAsync();
-        logFile?.Dispose();
     }
 });
 return await root.Parse(args).InvokeAsync();

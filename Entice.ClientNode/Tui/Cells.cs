@@ -1,47 +1,37 @@
-using System.Text;
-using Terminal.Gui.Text;
+using System.Runtime.CompilerServices;
+using Entice.Client.Presentation;
 using Attribute = Terminal.Gui.Drawing.Attribute;
 
 namespace Entice.ClientNode.Tui;
 
-/// <summary>A run of text in one colour.</summary>
-internal readonly record struct Segment(string Text, Attribute Attr);
-
-/// <summary>Column-aware wrapping (wide characters take two cells) of coloured segments into rows.</summary>
+/// <summary>
+/// Terminal-side glue for <see cref="WordWrap"/> and <see cref="TextWidth"/> (widths per grapheme,
+/// whole words): the wrapping itself is pure and has its specs there.
+/// </summary>
 internal static class Cells
 {
-    public static int Columns(string s) => s.EnumerateRunes().Sum(r => Math.Max(0, r.GetColumns()));
+    public static int Columns(string s) => TextWidth.Columns(s);
 
-    /// <summary>Wraps the segments to <paramref name="width"/> columns; continuation rows start with <paramref name="indent"/> spaces.</summary>
-    public static List<List<Segment>> Wrap(IReadOnlyList<Segment> segments, int width, int indent)
+    public static List<List<Styled<Attribute>>> Wrap(IReadOnlyList<Styled<Attribute>> segments, int width, int indent) =>
+        WordWrap.Wrap(segments, width, indent);
+}
+
+/// <summary>
+/// Wrapped rows of each pane line for the last width it was drawn at, so a redraw does not wrap a long
+/// message again (keyed by the line object: a line that changes is a new object).
+/// </summary>
+internal sealed class WrapCache
+{
+    private readonly ConditionalWeakTable<object, Entry> _entries = new();
+
+    public List<List<Styled<Attribute>>> Get(object line, int width, Func<List<List<Styled<Attribute>>>> wrap)
     {
-        var rows = new List<List<Segment>>();
-        var row = new List<Segment>();
-        var used = 0;
-        indent = Math.Min(indent, Math.Max(0, width - 10));
-        foreach (var seg in segments)
-        {
-            var run = new StringBuilder();
-            foreach (var rune in seg.Text.EnumerateRunes())
-            {
-                var r = rune.Value is '\n' or '\r' or '\t' ? new Rune(' ') : rune;
-                var w = Math.Max(0, r.GetColumns());
-                if (used + w > width && used > 0)
-                {
-                    if (run.Length > 0)
-                        row.Add(new Segment(run.ToString(), seg.Attr));
-                    run.Clear();
-                    rows.Add(row);
-                    row = [new Segment(new string(' ', indent), seg.Attr)];
-                    used = indent;
-                }
-                run.Append(r.ToString());
-                used += w;
-            }
-            if (run.Length > 0)
-                row.Add(new Segment(run.ToString(), seg.Attr));
-        }
-        rows.Add(row);
+        if (_entries.TryGetValue(line, out var entry) && entry.Width == width)
+            return entry.Rows;
+        var rows = wrap();
+        _entries.AddOrUpdate(line, new Entry(width, rows));
         return rows;
     }
+
+    private sealed record Entry(int Width, List<List<Styled<Attribute>>> Rows);
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Entice.Client;
+using Entice.Client.View;
 using Entice.Client.Presentation;
 using Terminal.Gui.App;
 using Terminal.Gui.Drawing;
@@ -17,8 +19,8 @@ namespace Entice.ClientNode.Tui;
 /// </summary>
 internal sealed class ChatWindow : Window
 {
-    private const int SideWidth = 22;
-    private const int MemberWidth = 26;
+    // Keys that arrive closer together than this are one burst (a paste sent as keys, not typing).
+    private static readonly TimeSpan PasteWindow = TimeSpan.FromMilliseconds(40);
 
     private readonly IApplication _app;
     private readonly ChatPresenter _presenter;
@@ -26,10 +28,12 @@ internal sealed class ChatWindow : Window
     private readonly MessagePane _messages;
     private readonly MemberPane _members;
     private readonly StatusLine _status;
-    private readonly TextField _input;
+    private readonly InputView _input;
+    private readonly PasteGate _gate = new(PasteWindow);
     private readonly Queue<UiEffect> _dialogs = new();
     private bool _inDialog;
     private bool _quitSent;
+    private bool _closing;
 
     public ChatWindow(IApplication app, ChatPresenter presenter)
     {
@@ -38,25 +42,33 @@ internal sealed class ChatWindow : Window
         BorderStyle = LineStyle.None;
         Title = "Entice";
 
-        _conversations = new ConversationList(presenter) { X = 0, Y = 0, Width = SideWidth, Height = Dim.Fill(2) };
-        _members = new MemberPane(presenter) { X = Pos.AnchorEnd(MemberWidth), Y = 0, Width = MemberWidth, Height = Dim.Fill(2) };
-        _messages = new MessagePane(presenter) { X = SideWidth, Y = 0, Width = Dim.Fill(MemberWidth), Height = Dim.Fill(2) };
+        // Side panes collapse on a narrow terminal (PaneLayout): the messages keep at least 40 columns.
+        _conversations = new ConversationList(presenter) { X = 0, Y = 0, Width = Dim.Func(_ => PaneWidths().Conversations), Height = Dim.Fill(2) };
+        _members = new MemberPane(presenter) { X = Pos.Func(_ => PaneWidths().Conversations + PaneWidths().Messages), Y = 0, Width = Dim.Func(_ => PaneWidths().Members), Height = Dim.Fill(2) };
+        _messages = new MessagePane(presenter) { X = Pos.Func(_ => PaneWidths().Conversations), Y = 0, Width = Dim.Func(_ => PaneWidths().Messages), Height = Dim.Fill(2) };
         var prompt = new Label { X = 0, Y = Pos.AnchorEnd(2), Text = " › " };
-        _input = new TextField { X = 3, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1 };
+        _input = new InputView { X = 3, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1 };
         _status = new StatusLine(presenter) { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
         Add(_conversations, _messages, _members, prompt, _input, _status);
 
         _conversations.Picked += i => { _presenter.Select(i); Refresh(); };
-        _input.Accepting += (_, e) =>
-        {
-            e.Handled = true;
-            var text = _input.Text ?? "";
-            _input.Text = "";
-            Perform(_presenter.Submit(text));
-            _messages.ScrollToBottom();
-            Refresh();
-        };
+        _input.Typed += OnTyped;
         _app.Keyboard.KeyDown += OnAppKeyDown;
+        _app.Paste += OnPaste;
+        // An Enter waits one paste window before it sends (typed, or a line break inside a paste?).
+        _app.AddTimeout(TimeSpan.FromMilliseconds(20), () =>
+        {
+            switch (_gate.Tick(Now()))
+            {
+                case PasteGate.Due.Send:
+                    SubmitInput();
+                    break;
+                case PasteGate.Due.ConfirmPaste:
+                    ConfirmPaste(TakeInput());
+                    break;
+            }
+            return Stopped is null && !_closing;
+        });
         // The status bar counts down to the next reconnect attempt.
         _app.AddTimeout(TimeSpan.FromSeconds(1), () =>
         {
@@ -92,6 +104,93 @@ internal sealed class ChatWindow : Window
     }
 
     public void FocusInput() => _input.SetFocus();
+
+    /// <summary>Whether <see cref="ChatClient.EndOfInput"/> was sent (Ctrl+Q, /quit, a signal).</summary>
+    public bool QuitSent => _quitSent;
+
+    /// <summary>SIGTERM or SIGHUP: deliver what is pending and close the screen now (restoring the terminal).</summary>
+    public void CloseForSignal()
+    {
+        _closing = true;
+        Quit();
+        _dialogs.Clear();
+        if (_inDialog)
+            _app.RequestStop();
+        else
+            _app.RequestStop(this);
+    }
+
+    private PaneLayout PaneWidths() => PaneLayout.For(Viewport.Width);
+
+    private static long Now() => Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / Stopwatch.Frequency;
+
+    // Before every key that edits the input: a waiting Enter turns out to be typed (send) or pasted (a line break).
+    private void OnTyped(bool enter)
+    {
+        var now = Now();
+        switch (enter ? _gate.Enter(now) : _gate.Key(now))
+        {
+            case PasteGate.KeyVerdict.NewlineThenType:
+                _input.Insert("\n");
+                break;
+            case PasteGate.KeyVerdict.SendThenType:
+                SubmitInput();
+                break;
+            case PasteGate.KeyVerdict.ConfirmThenType:
+                ConfirmPaste(TakeInput());
+                break;
+        }
+    }
+
+    private string TakeInput()
+    {
+        var text = _input.Value;
+        _input.Value = "";
+        return text;
+    }
+
+    private void SubmitInput()
+    {
+        if (_input.Line.IsMultiLine)
+        {
+            ConfirmPaste(TakeInput());
+            return;
+        }
+        Perform(_presenter.Submit(TakeInput()));
+        _messages.ScrollToBottom();
+        Refresh();
+    }
+
+    // A bracketed paste arrives whole: one line goes into the input, several lines are offered as one message.
+    private void OnPaste(object? sender, PasteEventArgs e)
+    {
+        if (Stopped is not null || _closing || !ReferenceEquals(_app.TopRunnable, this))
+            return;
+        e.Handled = true;
+        var text = e.Text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').TrimEnd('\n');
+        _input.Insert(text);
+        if (_input.Line.IsMultiLine)
+            ConfirmPaste(TakeInput());
+    }
+
+    // Asks (after this key or timer returns) whether to send a multi-line paste as one message.
+    private void ConfirmPaste(string text)
+    {
+        if (ChatPresenter.Normalise(text).Length == 0)
+            return;
+        _app.Invoke(() =>
+        {
+            if (Stopped is not null || _closing)
+                return;
+            var answer = RunDialog(() => TextDialog.Show(_app, "Paste", ChatPresenter.PastePreview(text, 8, 60), "Send", "Discard"));
+            if (answer == 0)
+            {
+                Perform(_presenter.SubmitMessage(text));
+                _messages.ScrollToBottom();
+            }
+            Refresh();
+        });
+    }
 
     private void Refresh()
     {
@@ -129,11 +228,11 @@ internal sealed class ChatWindow : Window
         else if (key == Key.End.WithCtrl)
             _messages.ScrollToBottom();
         else if (key == Key.CursorUp)
-            _input.Text = _presenter.History.Older(_input.Text ?? "");
+            _input.Value = _presenter.History.Older(_input.Value);
         else if (key == Key.CursorDown)
-            _input.Text = _presenter.History.Newer(_input.Text ?? "");
+            _input.Value = _presenter.History.Newer(_input.Value);
         else if (key == Key.Esc)
-            _input.Text = "";
+            _input.Value = "";
         else if (key.IsAlt && !key.IsCtrl && AltDigit(key) is int n)
             _presenter.Select(n - 1);
         else
@@ -141,8 +240,6 @@ internal sealed class ChatWindow : Window
         if (!handled)
             return;
         key.Handled = true;
-        if (key == Key.CursorUp || key == Key.CursorDown)
-            _input.MoveEnd();
         Refresh();
     }
 
@@ -204,21 +301,23 @@ internal sealed class ChatWindow : Window
     private void ShowSafetyNumber(UiEffect.ShowSafetyNumber s)
     {
         var rows = Enumerable.Range(0, 3).Select(r => "    " + string.Join("   ", s.Groups.Skip(r * 4).Take(4)));
-        var text = $"Safety number with {s.Peer}:\n\n{string.Join('\n', rows)}\n\n"
-            + $"{s.Peer} sees the same 60 digits under /verify {_presenter.Me}.\n"
+        var peer = PeerText.Visible(s.Peer);
+        var text = $"Safety number with {peer}:\n\n{string.Join('\n', rows)}\n\n"
+            + $"{peer} sees the same 60 digits under /verify {_presenter.Me}.\n"
             + "Compare them in person or on a call (not through this chat).\n"
             + "Equal numbers mean no one is in between; different numbers mean\n"
             + "someone may be: do not send anything sensitive.";
         var matchLabel = s.KeyChanged ? "They match: accept key" : "They match";
-        var answer = RunDialog(() => TextDialog.Show(_app, $"Verify {s.Peer}", text, matchLabel, "Close"));
+        var answer = RunDialog(() => TextDialog.Show(_app, $"Verify {peer}", text, matchLabel, "Close"));
         if (answer == 0)
             Perform(_presenter.MarkVerified(s.Peer));
     }
 
-    private void WarnKeyChanged(string peer)
+    private void WarnKeyChanged(string peerName)
     {
-        if (!_presenter.PendingKeyWarnings.Contains(peer))
+        if (!_presenter.PendingKeyWarnings.Contains(peerName))
             return;
+        var peer = PeerText.Visible(peerName);
         var text = $"The key of {peer} CHANGED.\n\n"
             + $"Either {peer} reinstalled or moved to a new device, or someone\n"
             + "(the relay, or someone on the network) is pretending to be them.\n\n"
@@ -228,13 +327,13 @@ internal sealed class ChatWindow : Window
         switch (answer)
         {
             case 0:
-                Perform([_presenter.CompareKey(peer)]);
+                Perform([_presenter.CompareKey(peerName)]);
                 break;
             case 1:
-                Perform([_presenter.AcceptKeyChange(peer)]);
+                Perform([_presenter.AcceptKeyChange(peerName)]);
                 break;
             default:
-                _presenter.DismissKeyWarning(peer);
+                _presenter.DismissKeyWarning(peerName);
                 break;
         }
         Refresh();
@@ -250,7 +349,7 @@ internal sealed class ChatWindow : Window
         finally
         {
             _inDialog = false;
-            if (Stopped is not null)
+            if (Stopped is not null || _closing)
                 _app.RequestStop(this);
             else
                 _input.SetFocus();
@@ -271,7 +370,10 @@ internal sealed class ChatWindow : Window
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             _app.Keyboard.KeyDown -= OnAppKeyDown;
+            _app.Paste -= OnPaste;
+        }
         base.Dispose(disposing);
     }
 }

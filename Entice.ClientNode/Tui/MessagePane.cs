@@ -1,5 +1,7 @@
 using Entice.Client.Presentation;
 using Terminal.Gui.Drawing;
+using Attribute = Terminal.Gui.Drawing.Attribute;
+using Segment = Entice.Client.Presentation.Styled<Terminal.Gui.Drawing.Attribute>;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 
@@ -13,6 +15,7 @@ namespace Entice.ClientNode.Tui;
 internal sealed class MessagePane : View
 {
     private readonly ChatPresenter _presenter;
+    private readonly WrapCache _wrapped = new();
     private int _scrollBack; // rows above the bottom
 
     public MessagePane(ChatPresenter presenter)
@@ -62,10 +65,18 @@ internal sealed class MessagePane : View
         FillRect(Viewport with { X = 0, Y = 0 }, (Color?)bg);
 
         // Wrap from the newest line back until the rows on screen (plus the scroll-back) are known.
-        var rows = new List<List<Segment>>();
+        var blocks = new List<List<List<Segment>>>();
+        var count = 0;
         var lines = _presenter.Lines;
-        for (var i = lines.Count - 1; i >= 0 && rows.Count < height + _scrollBack; i--)
-            rows.InsertRange(0, Render(lines[i], width, bg, normal));
+        for (var i = lines.Count - 1; i >= 0 && count < height + _scrollBack; i--)
+        {
+            var line = lines[i];
+            var block = _wrapped.Get(line, width, () => Render(line, width, bg, normal));
+            blocks.Add(block);
+            count += block.Count;
+        }
+        blocks.Reverse();
+        var rows = blocks.SelectMany(b => b).ToList();
         var maxBack = Math.Max(0, rows.Count - height);
         _scrollBack = Math.Min(_scrollBack, maxBack);
         var first = Math.Max(0, rows.Count - height - _scrollBack);
@@ -74,7 +85,7 @@ internal sealed class MessagePane : View
             Move(0, y);
             foreach (var seg in rows[first + y])
             {
-                SetAttribute(seg.Attr);
+                SetAttribute(seg.Style);
                 AddStr(seg.Text);
             }
         }
@@ -88,7 +99,7 @@ internal sealed class MessagePane : View
         return true;
     }
 
-    private List<List<Segment>> Render(PaneLine line, int width, Color bg, Terminal.Gui.Drawing.Attribute normal)
+    private static List<List<Segment>> Render(PaneLine line, int width, Color bg, Attribute normal)
     {
         var dim = Palette.Fg(ColorName16.DarkGray, bg);
         switch (line.Kind)

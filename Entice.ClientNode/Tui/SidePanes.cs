@@ -42,11 +42,8 @@ internal sealed class ConversationList : View
             var selected = i == _presenter.SelectedIndex;
             var key = i < 9 ? $"{i + 1} " : "  ";
             var unread = c.Unread > 0 ? $" ({c.Unread})" : "";
-            var title = c.Title;
-            var room = Math.Max(1, width - key.Length - unread.Length);
-            if (title.Length > room)
-                title = title[..Math.Max(1, room - 1)] + "…";
-            var text = (key + title).PadRight(width - unread.Length) + unread;
+            // Widths in columns per grapheme: a wide or emoji title must not push the border.
+            var text = TextWidth.PadTo(key + c.Title, Math.Max(0, width - unread.Length)) + unread;
             var attr = selected
                 ? Palette.Fg(ColorName16.Black, new Color(ColorName16.BrightCyan), TextStyle.Bold)
                 : c.Unread > 0 ? Palette.Fg(ColorName16.BrightYellow, bg, TextStyle.Bold) : normal;
@@ -93,10 +90,10 @@ internal sealed class MemberPane : View
             SetAttribute(Palette.Fg(m.Online ? ColorName16.BrightGreen : ColorName16.DarkGray, bg));
             AddStr(m.Online ? "●" : "○");
             SetAttribute(m.Online ? Palette.ForName(m.Name, bg, bold: m.IsMe) : Palette.Fg(ColorName16.DarkGray, bg));
-            AddStr(" " + m.Label);
+            AddStr(" " + TextWidth.Truncate(m.Label, Math.Max(0, Viewport.Width - 3)));
             Move(3, y + 1);
             SetAttribute(m.Key == KeyState.Changed ? Palette.Fg(ColorName16.BrightRed, bg, TextStyle.Bold) : Palette.Fg(ColorName16.DarkGray, bg));
-            AddStr(m.StateText);
+            AddStr(TextWidth.Truncate(m.StateText, Math.Max(0, Viewport.Width - 3)));
             y += 2;
         }
         return true;
@@ -121,7 +118,7 @@ internal sealed class StatusLine : View
         FillRect(Viewport with { X = 0, Y = 0 }, (Color?)bg);
         Move(0, 0);
         SetAttribute(attr);
-        AddStr(_presenter.StatusText);
+        AddStr(TextWidth.Truncate(_presenter.StatusText, Viewport.Width));
         return true;
     }
 }

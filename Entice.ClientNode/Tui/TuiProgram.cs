@@ -3,6 +3,7 @@ using Entice.Client;
 using Entice.Client.Presentation;
 using Entice.Client.View;
 using Entice.Crypto;
+using System.Runtime.InteropServices;
 using Serilog;
 using Terminal.Gui.App;
 
@@ -22,6 +23,7 @@ internal static class TuiProgram
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         IActorRef client;
         StoppedEvent? stopped;
+        bool quitSent;
         TuiChatView view;
         using (var app = Application.Create().Init())
         {
@@ -32,6 +34,10 @@ internal static class TuiProgram
             client = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
             window.Client = client;
             window.FocusInput();
+            // SIGTERM and SIGHUP close the screen through Terminal.Gui (which leaves the alternate screen
+            // and restores the terminal's modes) instead of ending the process under it.
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
             app.Run(window, ex =>
             {
                 Log.Error(ex, "terminal UI error");
@@ -39,8 +45,16 @@ internal static class TuiProgram
             });
             view.Close();
             stopped = window.Stopped;
+            quitSent = window.QuitSent;
+
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                Log.Warning("{Signal}: closing the terminal UI", context.Signal);
+                app.Invoke(window.CloseForSignal);
+            }
         }
-        if (stopped is null)
+        if (stopped is null && !quitSent)
         {
             // The screen closed without StoppedEvent (the terminal went away): still deliver what is pending.
             client.Tell(new ChatClient.EndOfInput());
