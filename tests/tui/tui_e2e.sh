@@ -16,6 +16,8 @@ BOB_PID=""
 cleanup() {
     [ -n "${WATCHDOG:-}" ] && { touch "$DONE_FLAG"; pkill -P "$WATCHDOG" 2>/dev/null; }
     tmux kill-session -t "$SESSION" 2>/dev/null
+    tmux kill-session -t "$SESSION-TERM" 2>/dev/null
+    tmux kill-session -t "$SESSION-HUP" 2>/dev/null
     [ -n "$BOB_PID" ] && kill "$BOB_PID" 2>/dev/null
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
     exec 7>&- 2>/dev/null
@@ -103,6 +105,76 @@ if screen_has "alice (you): hello bob"; then pass "own message shown with the ow
 echo "hi alice from json" >&7
 if wait_for 10 screen_has "bob: hi alice from json"; then pass "json client's message appears on the UI screen"; else fail "message from bob not on screen"; fi
 
+# Readline keys: Ctrl+W deletes the word before the cursor, Ctrl+A goes to the start (and the next key
+# inserts there instead of replacing a selection), Ctrl+E to the end, Ctrl+U deletes to the start.
+tmux send-keys -t "$SESSION" -l "junk line"
+tmux send-keys -t "$SESSION" C-u
+tmux send-keys -t "$SESSION" -l "hello wrold"
+tmux send-keys -t "$SESSION" C-w
+tmux send-keys -t "$SESSION" -l "world"
+tmux send-keys -t "$SESSION" C-a
+tmux send-keys -t "$SESSION" -l "well, "
+tmux send-keys -t "$SESSION" C-e
+tmux send-keys -t "$SESSION" -l "!"
+sleep 0.3
+tmux send-keys -t "$SESSION" Enter
+bob_got() {
+    python3 - "$WORK/bob.out" "$1" <<'EOF2'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    e = json.loads(line)
+    if e.get("event") == "message" and e.get("from") == "alice" and e.get("text") == sys.argv[2]:
+        sys.exit(0)
+sys.exit(1)
+EOF2
+}
+if wait_for 10 bob_got "well, hello world!"; then pass "readline keys Ctrl+U, Ctrl+W, Ctrl+A, Ctrl+E edit as in a shell"; else fail "readline keys did not edit as in a shell"; fi
+
+# A 100 KB paste typed into the terminal as keys (no bracketed paste) lands in the input within seconds
+# with bounded memory (it used to freeze the UI and take gigabytes).
+ALICE_PID=""
+for p in $(pgrep -f -- "--name alice --server 127.0.0.1:$PORT"); do
+    [ "$(cat /proc/$p/comm 2>/dev/null)" = "Entice.ClientNo" ] && ALICE_PID=$p
+done
+python3 -c "import sys; sys.stdout.write(('lorem ipsum dolor sit amet ' * 3800)[:99990] + ' PASTE-END')" >"$WORK/paste100k"
+tmux load-buffer -b big "$WORK/paste100k"
+tmux paste-buffer -b big -t "$SESSION"
+if wait_for 10 screen_has "PASTE-END"; then pass "a 100 KB paste is in the input"; else fail "a 100 KB paste did not reach the input"; fi
+HWM_KB="$(awk '/VmHWM/ {print $2}' /proc/$ALICE_PID/status 2>/dev/null)"
+if [ -n "$HWM_KB" ] && [ "$HWM_KB" -lt 400000 ]; then pass "peak memory after the paste: $((HWM_KB / 1024)) MB"; else fail "peak memory after the paste: ${HWM_KB:-?} kB"; fi
+tmux send-keys -t "$SESSION" Escape
+wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -q PASTE-END"
+
+# A multi-line paste (as keys) is one message after a confirmation; its /quit line does not run.
+printf 'line one\nline two\n/quit\nline four' >"$WORK/paste-lines"
+tmux load-buffer -b lines "$WORK/paste-lines"
+tmux paste-buffer -b lines -t "$SESSION"
+if wait_for 10 screen_has "Send this paste of 4 lines"; then pass "a multi-line paste asks before sending"; else fail "no confirmation for a multi-line paste"; screen >&2; fi
+tmux send-keys -t "$SESSION" Enter
+if wait_for 10 bob_got "line one
+line two
+/quit
+line four"; then pass "the confirmed paste arrives as one message with its four lines"; else fail "the paste did not arrive as one message"; fi
+if [ ! -s "$WORK/alice.exit" ] && screen_has "connected"; then pass "the pasted /quit did not run"; else fail "the pasted /quit ran"; fi
+
+# Peer text with escape sequences and a bidi override is shown, not executed.
+python3 -c 'print("esc \x1b[2J\x1b]0;pwned\x07 \u202eevil")' >&7
+if wait_for 10 screen_has "esc ␛[2J␛]0;pwned␇ <U+202E>evil"; then pass "escape and bidi characters from a peer are shown visibly"; else fail "peer escape characters not shown visibly"; screen >&2; fi
+
+# A skin-toned emoji and a ZWJ family do not shift the pane's right border.
+echo "thumbs 👍🏽 family 👨‍👩‍👧 flag 🇩🇪 end" >&7
+emoji_border_ok() {
+    # The emoji row keeps every pane border the row above it has, the last one at the end of the row
+    # (an emoji measured wider than the terminal draws it pushes the borders right and off the screen).
+    local row above
+    row="$(screen | grep -F 'thumbs' | sed 's/ *$//')" || return 1
+    above="$(screen | grep -B1 -F 'thumbs' | head -1 | sed 's/ *$//')"
+    [ "$(echo "$row" | grep -o '│' | wc -l)" = "$(echo "$above" | grep -o '│' | wc -l)" ] && [ "${row: -1}" = "│" ]
+}
+if wait_for 10 screen_has "thumbs"; then
+    if emoji_border_ok; then pass "emoji with skin tones keep the border in place"; else fail "emoji shifted the border"; screen | grep -B1 -F thumbs >&2; fi
+else fail "emoji message not shown"; fi
+
 # /verify on both sides: the dialog must show the digits bob's client reports.
 echo "/verify alice" >&7
 tmux send-keys -t "$SESSION" -l "/verify bob"
@@ -141,10 +213,33 @@ tmux resize-window -t "$SESSION" -x 90 -y 24 2>/dev/null || tmux resize-pane -t 
 resized() { local s; s=$(screen); [ "$(echo "$s" | tail -n1 | grep -c 'F1 help')" = 1 ] && echo "$s" | grep -qF "hi alice from json"; }
 if wait_for 5 resized; then pass "after a resize to 90x24 the status bar and messages are still there"; else fail "the layout did not follow a resize"; screen >&2; fi
 
+# At 40 columns the side panes collapse and the messages keep the width.
+tmux resize-window -t "$SESSION" -x 40 -y 20 2>/dev/null || tmux resize-pane -t "$SESSION" -x 40 -y 20
+narrow() { local s; s=$(screen); echo "$s" | grep -qF "hi alice from json" && ! echo "$s" | grep -qF "Members"; }
+if wait_for 5 narrow; then pass "at 40 columns the messages are shown and the side panes collapse"; else fail "the message pane is not usable at 40 columns"; screen >&2; fi
+tmux resize-window -t "$SESSION" -x 120 -y 40 2>/dev/null || tmux resize-pane -t "$SESSION" -x 120 -y 40
+
 # Ctrl+Q: EndOfInput, the UI closes on StoppedEvent, exit code 0; bob sees alice leave.
 tmux send-keys -t "$SESSION" C-q
 if wait_for 15 test -s "$WORK/alice.exit" && [ "$(cat "$WORK/alice.exit")" = "0" ]; then pass "Ctrl+Q exits with code 0"; else fail "UI did not exit cleanly (exit: $(cat "$WORK/alice.exit" 2>/dev/null))"; fi
 if wait_for 10 bob_has '"event":"away","room":"lobby","name":"alice"'; then pass "the json client sees alice go (away: the room keeps messages for her)"; else fail "json client did not see alice leave"; fi
+
+# SIGTERM and SIGHUP: the terminal leaves the alternate screen (it used to stay in it).
+for SIG in TERM HUP; do
+    S2="$SESSION-$SIG"
+    tmux new-session -d -s "$S2" -x 100 -y 30 \
+        "TERM=xterm-256color '$CLIENT' --name carol$SIG --server 127.0.0.1:$PORT --key-dir '$WORK/carol$SIG' --passphrase-file '$WORK/alice.pass'; echo \$? > '$WORK/carol$SIG.exit'; sleep 60"
+    wait_for 20 bash -c "tmux capture-pane -p -t '$S2' | grep -q connected"
+    CPID=""
+    for p in $(pgrep -f -- "--name carol$SIG "); do [ "$(cat /proc/$p/comm 2>/dev/null)" = "Entice.ClientNo" ] && CPID=$p; done
+    [ -n "$CPID" ] && kill -$SIG "$CPID"
+    if wait_for 15 test -s "$WORK/carol$SIG.exit" && [ "$(tmux display -p -t "$S2" '#{alternate_on}')" = 0 ]; then
+        pass "after SIG$SIG the terminal is out of the alternate screen (exit $(cat "$WORK/carol$SIG.exit"))"
+    else
+        fail "after SIG$SIG the terminal was left in the alternate screen"
+    fi
+    tmux kill-session -t "$S2" 2>/dev/null
+done
 
 if [ "${TUI_E2E_SHOW:-}" = 1 ]; then cat "$WORK/screen-verify.txt"; fi
 echo "$PASSED passed, $FAILED failed"
