@@ -161,8 +161,10 @@ if [ ! -s "$WORK/alice.exit" ] && screen_has "connected"; then pass "the pasted 
 python3 -c 'print("esc \x1b[2J\x1b]0;pwned\x07 \u202eevil")' >&7
 if wait_for 10 screen_has "esc ␛[2J␛]0;pwned␇ <U+202E>evil"; then pass "escape and bidi characters from a peer are shown visibly"; else fail "peer escape characters not shown visibly"; screen >&2; fi
 
-# A skin-toned emoji and a ZWJ family do not shift the pane's right border.
-echo "thumbs 👍🏽 family 👨‍👩‍👧 flag 🇩🇪 end" >&7
+# Wide characters and emoji do not shift the pane's right border. (tmux 3.3 itself draws a skin-toned
+# emoji as two cells and a ZWJ family as three emoji, unlike current terminals, so those two are covered
+# by the grapheme-width specs in WordWrapSpecs rather than here.)
+echo "thumbs ☕ 你好 flag 🇩🇪 end" >&7
 emoji_border_ok() {
     # The emoji row keeps every pane border the row above it has, the last one at the end of the row
     # (an emoji measured wider than the terminal draws it pushes the borders right and off the screen).

@@ -21,6 +21,9 @@ public static class HelpText
     [
         ("Enter", "send the line"),
         ("Up / Down", "earlier / later lines you typed"),
+        ("Ctrl+A / Ctrl+E", "start / end of the input line"),
+        ("Ctrl+U / Ctrl+K", "delete to the start / to the end"),
+        ("Ctrl+W / Ctrl+Y", "delete the word before the cursor / put back what was deleted"),
         ("PageUp / PageDown", "scroll messages (also the mouse wheel)"),
         ("Ctrl+End", "back to the newest message"),
         ("Alt+1..9", "go to conversation 1..9"),
