@@ -70,7 +70,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         Receive<AckedWriter.Ack>(_ => _writer.OnAck());
         Receive<ClientTransport.Send>(s => Enqueue(s.Frame));
         Receive<NameRegistry.Claimed>(OnClaimed);
-        Receive<NameRegistry.Refused>(r => Fail(ErrorCodes.NameTaken, $"the name {r.Name} is already in use on this server", "name taken"));
+        Receive<NameRegistry.Refused>(r => Fail(r.Code, r.Message, $"name refused: {r.Code}"));
         Receive<NameRegistry.Replaced>(r => Fail(ErrorCodes.Replaced, $"{r.Name} connected again from elsewhere; this older connection is closed", "replaced by a newer connection"));
         Receive<Room.Joined>(OnJoined);
         Receive<Room.JoinRefused>(r => Enqueue(WireCodec.EncodeFrame(new ErrorMessage(r.Code, r.Message))));
@@ -208,9 +208,9 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             Fail(ErrorCodes.UnsupportedVersion, $"protocol version {hello.Version} is not supported; this server speaks {ProtocolVersion.Current}", $"version {hello.Version}");
             return;
         }
-        if (!Names.IsValidName(hello.Name))
+        if (NameProfile.Problem(hello.Name) is { } problem)
         {
-            Fail(ErrorCodes.InvalidName, "names are 1-32 letters, digits, '_', '-' or '.'", "invalid name");
+            Fail(ErrorCodes.InvalidName, problem, "invalid name");
             return;
         }
         // Proof of who owns the name: the keys are bound to each other and the challenge is signed.
@@ -242,9 +242,9 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
 
     private void OnJoinRoom(string room)
     {
-        if (!Names.IsValidRoom(room))
+        if (NameProfile.Problem(room, room: true) is { } problem)
         {
-            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.InvalidRoom, "room names are 1-64 letters, digits, '_', '-', '.' or '#'")));
+            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.InvalidRoom, problem)));
             return;
         }
         if (!_sessions.ContainsKey(room) && _sessions.Count >= _settings.MaxRoomsPerClient)
