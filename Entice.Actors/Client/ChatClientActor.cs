@@ -241,7 +241,7 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
                 Stop(0, null, "done");
                 break;
             case ErrorMessage error when !_everJoined:
-                Stop(error.Code == ErrorCodes.NameTaken ? 2 : 1, error.Code, error.Message);
+                Stop(ErrorCodes.IsNameRefusal(error.Code) ? 2 : 1, error.Code, error.Message);
                 break;
             case ErrorMessage error:
                 Show(new ErrorEvent(error.Code, error.Message));

@@ -52,10 +52,20 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private ulong _pingNonce;
 
     private readonly OfflineStore? _store;
+    private readonly FrameBudget? _budget;
+    private long _budgetReserved;
 
-    public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms, bool refuse, OfflineStore? store)
+    /// <summary>First size of a frame buffer; it doubles as the frame's bytes arrive.</summary>
+    private const int FrameBufferStart = 256;
+
+    /// <summary>Frames that may wait while the name is being claimed (a client waits for Welcome; this is slack).</summary>
+    private const int MaxHeldWhileClaiming = 16;
+
+    public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms, bool refuse,
+        OfflineStore? store, FrameBudget? budget)
     {
         _store = store;
+        _budget = budget;
         _refuse = refuse;
         _rate = new TokenBucket(settings.EnvelopesPerSecond, settings.EnvelopeBurst, NowTicks());
         _connection = connection;
@@ -63,14 +73,15 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         _settings = settings;
         _names = names;
         _rooms = rooms;
-        _decoder = new FrameDecoder(settings.MaxFrameSize);
+        // Until the hello is accepted a connection is nobody: it may send a hello-sized frame and no more.
+        _decoder = new FrameDecoder(Math.Min(settings.MaxHelloFrameSize, settings.MaxFrameSize), growFrom: FrameBufferStart);
         _writer = new AckedWriter(settings.MaxOutboundQueueBytes);
 
         Receive<Tcp.Received>(r => OnReceived(r.Data));
         Receive<AckedWriter.Ack>(_ => _writer.OnAck());
         Receive<ClientTransport.Send>(s => Enqueue(s.Frame));
         Receive<NameRegistry.Claimed>(OnClaimed);
-        Receive<NameRegistry.Refused>(r => Fail(ErrorCodes.NameTaken, $"the name {r.Name} is already in use on this server", "name taken"));
+        Receive<NameRegistry.Refused>(r => Fail(r.Code, r.Message, $"name refused: {r.Code}"));
         Receive<NameRegistry.Replaced>(r => Fail(ErrorCodes.Replaced, $"{r.Name} connected again from elsewhere; this older connection is closed", "replaced by a newer connection"));
         Receive<Room.Joined>(OnJoined);
         Receive<Room.JoinRefused>(r => Enqueue(WireCodec.EncodeFrame(new ErrorMessage(r.Code, r.Message))));
@@ -145,15 +156,48 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         if (_state == State.Closing)
             return;
         _lastHeardTicks = NowTicks();
+        var limit = _decoder.MaxFrameSize;
         var status = _decoder.Feed(data.ToReadOnlySpan(), _frames);
+        if (!AccountFrameBuffer())
+            return;
         foreach (var frame in _frames)
             HandleFrame(frame);
         _frames.Clear();
         if (status != FrameDecodeStatus.Ok)
         {
             var code = status == FrameDecodeStatus.TooLarge ? ErrorCodes.FrameTooLarge : ErrorCodes.BadFrame;
-            Fail(code, $"frame rejected: {status} (maximum {_settings.MaxFrameSize} bytes)", $"framing: {status}");
+            var when = _member is null ? " before hello" : "";
+            Fail(code, $"frame rejected: {status} (maximum {limit} bytes{when})", $"framing: {status}{when}");
         }
+    }
+
+    // What the decoder holds for an incomplete frame counts against the server-wide budget; a connection
+    // that would go past it is closed, nobody else is affected.
+    private bool AccountFrameBuffer()
+    {
+        if (_budget is null)
+            return true;
+        var held = (long)_decoder.BufferCapacity;
+        if (held <= _budgetReserved)
+        {
+            _budget.Release(_budgetReserved - held);
+            _budgetReserved = held;
+            return true;
+        }
+        if (_budget.TryReserve(held - _budgetReserved))
+        {
+            _budgetReserved = held;
+            return true;
+        }
+        _frames.Clear();
+        Fail(ErrorCodes.Overloaded, "the server holds too many incomplete frames right now; try again later", "frame buffer budget exhausted");
+        return false;
+    }
+
+    protected override void PostStop()
+    {
+        _budget?.Release(_budgetReserved);
+        _budgetReserved = 0;
     }
 
     private void HandleFrame(byte[] payload)
@@ -163,6 +207,11 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             case State.Closing:
                 return;
             case State.Claiming:
+                if (_heldWhileClaiming.Count >= MaxHeldWhileClaiming)
+                {
+                    Fail(ErrorCodes.NotAuthenticated, "wait for welcome before sending more", "too many frames before welcome");
+                    return;
+                }
                 _heldWhileClaiming.Enqueue(payload);
                 return;
         }
@@ -208,9 +257,9 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             Fail(ErrorCodes.UnsupportedVersion, $"protocol version {hello.Version} is not supported; this server speaks {ProtocolVersion.Current}", $"version {hello.Version}");
             return;
         }
-        if (!Names.IsValidName(hello.Name))
+        if (NameProfile.Problem(hello.Name) is { } problem)
         {
-            Fail(ErrorCodes.InvalidName, "names are 1-32 letters, digits, '_', '-' or '.'", "invalid name");
+            Fail(ErrorCodes.InvalidName, problem, "invalid name");
             return;
         }
         // Proof of who owns the name: the keys are bound to each other and the challenge is signed.
@@ -223,6 +272,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         }
         _name = hello.Name;
         _member = new MemberInfo(hello.Name, hello.Identity);
+        _decoder.MaxFrameSize = _settings.MaxFrameSize;
         _state = State.Claiming;
         _names.Tell(new NameRegistry.Claim(hello.Name, hello.Identity.SigningKey, Self));
     }
@@ -242,9 +292,9 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
 
     private void OnJoinRoom(string room)
     {
-        if (!Names.IsValidRoom(room))
+        if (NameProfile.Problem(room, room: true) is { } problem)
         {
-            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.InvalidRoom, "room names are 1-64 letters, digits, '_', '-', '.' or '#'")));
+            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.InvalidRoom, problem)));
             return;
         }
         if (!_sessions.ContainsKey(room) && _sessions.Count >= _settings.MaxRoomsPerClient)

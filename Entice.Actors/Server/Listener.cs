@@ -21,4 +21,7 @@ public static class Listener
 
     /// <summary>Answered with the Akka.IO actor of the listening socket (Nobody while unbound). For tests.</summary>
     public sealed record GetSocket;
+
+    /// <summary>Answered with the <see cref="FrameBudget"/> every connection's incomplete frames count against.</summary>
+    public sealed record GetFrameBudget;
 }

@@ -19,6 +19,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private readonly IActorRef _names;
     private readonly IActorRef _rooms;
     private readonly OfflineStore? _store;
+    private readonly FrameBudget _budget;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _socket;
     private EndPoint? _boundTo;
@@ -29,6 +30,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     public ListenerActor(ServerSettings settings, IActorRef names, IActorRef rooms, OfflineStore? store)
     {
         _store = store;
+        _budget = new FrameBudget(settings.FrameBufferBudget);
         _settings = settings;
         _names = names;
         _rooms = rooms;
@@ -60,7 +62,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
             if (refuse)
                 _log.Warning("Refusing a connection from {Remote}: {Live} connections (max {Max})", c.RemoteAddress, _live, _settings.MaxConnections);
             var transport = Context.ActorOf(
-                ClientTransport.Props(Sender, c.RemoteAddress, _settings, _names, _rooms, refuse, _store), $"client-{++_accepted}");
+                ClientTransport.Props(Sender, c.RemoteAddress, _settings, _names, _rooms, refuse, _store, _budget), $"client-{++_accepted}");
             Context.Watch(transport);
             _live++;
             Sender.Tell(new Tcp.Register(transport));
@@ -93,6 +95,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
                 FinishStopping();
         });
         Receive<Listener.GetSocket>(_ => Sender.Tell(_socket ?? ActorRefs.Nobody));
+        Receive<Listener.GetFrameBudget>(_ => Sender.Tell(_budget));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

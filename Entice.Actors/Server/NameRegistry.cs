@@ -10,7 +10,11 @@ namespace Entice.Server;
 public static class NameRegistry
 {
     /// <param name="claims">The cluster-wide claims and this node's address in them; null on a lone node.</param>
-    public static Props Props(SharedClaims? claims = null) => Akka.Actor.Props.Create(() => new NameRegistryActor(claims));
+    /// <param name="owners">Who owns which name (the store, and how long a name may go unused); null: no ownership.</param>
+    public static Props Props(SharedClaims? claims = null, Owners? owners = null) => Akka.Actor.Props.Create(() => new NameRegistryActor(claims, owners));
+
+    /// <summary>Names belong to the identity that first claimed them, recorded in <paramref name="Store"/>.</summary>
+    public sealed record Owners(OfflineStore Store, TimeSpan UnusedFor);
 
     /// <summary>Name claims kept in the store every node shares, under this node's address.</summary>
     public sealed record SharedClaims(OfflineStore Store, string Node);
@@ -23,7 +27,8 @@ public static class NameRegistry
 
     public sealed record Claimed(string Name);
 
-    public sealed record Refused(string Name);
+    /// <summary>The name is not granted; <paramref name="Code"/> and <paramref name="Message"/> say why, for the client.</summary>
+    public sealed record Refused(string Name, string Code, string Message);
 
     /// <summary>
     /// From the node where <paramref name="Name"/> was claimed again by the same identity: the client

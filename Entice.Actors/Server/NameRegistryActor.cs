@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Entice.Wire;
 
 namespace Entice.Server;
 
@@ -16,22 +17,29 @@ internal sealed class NameRegistryActor : ReceiveActor
     private readonly Dictionary<string, Holder> _holders = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public NameRegistryActor(NameRegistry.SharedClaims? shared)
+    public NameRegistryActor(NameRegistry.SharedClaims? shared, NameRegistry.Owners? owners)
     {
         Receive<NameRegistry.Claim>(claim =>
         {
+            // Ownership first: an identity that does not own the name never learns whether it is online.
+            if (owners is not null && Ownership(owners, claim) is { } refused)
+            {
+                _log.Warning("Refused the name {Name} to another identity: {Code}", claim.Name, refused.Code);
+                Sender.Tell(refused);
+                return;
+            }
             if (_holders.TryGetValue(claim.Name, out var holder) && !holder.Owner.Equals(claim.Owner))
             {
                 if (!holder.Identity.AsSpan().SequenceEqual(claim.Identity))
                 {
-                    Sender.Tell(new NameRegistry.Refused(claim.Name));
+                    Sender.Tell(Taken(claim.Name));
                     return;
                 }
                 Replace(claim.Name, holder);
             }
             if (shared is not null && !ClaimShared(shared, claim))
             {
-                Sender.Tell(new NameRegistry.Refused(claim.Name));
+                Sender.Tell(Taken(claim.Name));
                 return;
             }
             _holders[claim.Name] = new Holder(claim.Owner, claim.Identity);
@@ -53,6 +61,22 @@ internal sealed class NameRegistryActor : ReceiveActor
                 shared?.Store.ReleaseName(name, shared.Node);
             }
         });
+    }
+
+    private static NameRegistry.Refused Taken(string name) =>
+        new(name, ErrorCodes.NameTaken, $"the name {name} is already in use on this server");
+
+    private static NameRegistry.Refused? Ownership(NameRegistry.Owners owners, NameRegistry.Claim claim)
+    {
+        var result = owners.Store.OwnName(claim.Name, NameProfile.Skeleton(claim.Name), claim.Identity, owners.UnusedFor);
+        return result.Result switch
+        {
+            NameOwnershipResult.OwnedByOther => new NameRegistry.Refused(claim.Name, ErrorCodes.NameOwned,
+                $"the name {claim.Name} belongs to another identity (another key directory); choose another name, or ask the server's operator to release it"),
+            NameOwnershipResult.Confusable => new NameRegistry.Refused(claim.Name, ErrorCodes.NameConfusable,
+                $"the name {claim.Name} looks like {result.Other}, which belongs to someone else; choose a name people can tell apart"),
+            _ => null,
+        };
     }
 
     private void Replace(string name, Holder stale)

@@ -13,7 +13,7 @@ namespace Entice.Server;
 /// are single statements or row-locked transactions. Calls are short and synchronous: rooms and
 /// transports call it from their own actors.
 /// </summary>
-public sealed class OfflineStore : IDisposable
+public sealed partial class OfflineStore : IDisposable
 {
     private readonly StoreDatabase _db;
     private readonly int _maxPerRecipient;

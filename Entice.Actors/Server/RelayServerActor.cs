@@ -34,7 +34,7 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
             claims = new NameRegistry.SharedClaims(_store, Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString());
             Context.ActorOf(NodeJanitor.Props(_store), "janitor");
         }
-        var names = Context.ActorOf(NameRegistry.Props(claims), "names");
+        var names = Context.ActorOf(NameRegistry.Props(claims, new NameRegistry.Owners(_store, settings.NameUnusedRelease)), "names");
         var rooms = Context.ActorOf(RoomDirectory.Props(settings, _store), "rooms");
         var listener = Context.ActorOf(Listener.Props(settings, names, rooms, _store), "listener");
 

@@ -29,6 +29,24 @@ public sealed record ServerSettings
     public int MaxStoredPerRecipient { get; init; } = 1000;
     public TimeSpan StoredTimeToLive { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>A name nobody connected with for this long is released (its owner's identity loses it).</summary>
+    public TimeSpan NameUnusedRelease { get; init; } = TimeSpan.FromDays(90);
+    /// <summary>Largest frame read before a connection's hello is accepted (the hello itself fits easily).</summary>
+    public int MaxHelloFrameSize { get; init; } = 1024;
+    /// <summary>Bytes of incomplete frames all connections together may hold; past it a connection is closed ("overloaded").</summary>
+    public long FrameBufferBudget { get; init; } = 64L * 1024 * 1024;
+    /// <summary>Joins and leaves per second one connection may make (token bucket), and the burst.</summary>
+    public double JoinsPerSecond { get; init; } = 5;
+    public int JoinBurst { get; init; } = 40;
+    /// <summary>A room with nobody connected stops after this long (it is started again, from the store, on the next join).</summary>
+    public TimeSpan RoomIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Away members one room remembers; past it the longest-away are forgotten.</summary>
+    public int MaxAwayMembers { get; init; } = 200;
+    /// <summary>A member away this long is forgotten by the room.</summary>
+    public TimeSpan AwayTimeToLive { get; init; } = TimeSpan.FromDays(30);
+    /// <summary>Envelopes one sender may have waiting in the store (for everyone together); more are refused.</summary>
+    public int MaxStoredPerSender { get; init; } = 5000;
+
     /// <summary>Other nodes to act as one relay with (off unless a cluster port or seed nodes are set).</summary>
     public ClusterSettings Cluster { get; init; } = new();
 
@@ -61,6 +79,15 @@ public sealed record ServerSettings
             DataDir = c.GetString("data-dir", d.DataDir),
             MaxStoredPerRecipient = c.GetInt("offline.max-per-recipient", d.MaxStoredPerRecipient),
             StoredTimeToLive = c.GetTimeSpan("offline.time-to-live", d.StoredTimeToLive),
+            MaxStoredPerSender = c.GetInt("offline.max-per-sender", d.MaxStoredPerSender),
+            NameUnusedRelease = c.GetTimeSpan("names.release-unused-after", d.NameUnusedRelease),
+            MaxHelloFrameSize = checked((int)(c.GetByteSize("max-hello-frame-size") ?? d.MaxHelloFrameSize)),
+            FrameBufferBudget = c.GetByteSize("frame-buffer-budget") ?? d.FrameBufferBudget,
+            JoinsPerSecond = c.GetDouble("rate-limit.joins-per-second", d.JoinsPerSecond),
+            JoinBurst = c.GetInt("rate-limit.join-burst", d.JoinBurst),
+            RoomIdleTimeout = c.GetTimeSpan("room-idle-timeout", d.RoomIdleTimeout),
+            MaxAwayMembers = c.GetInt("away.max-per-room", d.MaxAwayMembers),
+            AwayTimeToLive = c.GetTimeSpan("away.time-to-live", d.AwayTimeToLive),
             Cluster = ClusterSettings.FromConfig(root),
         };
     }

@@ -31,6 +31,9 @@ internal abstract class StoreDatabase : IDisposable
                                             given INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (name, owner, id));
         CREATE TABLE IF NOT EXISTS online_names (name TEXT PRIMARY KEY, identity {blob} NOT NULL, node TEXT NOT NULL, claimed_at BIGINT NOT NULL);
         CREATE INDEX IF NOT EXISTS online_names_by_node ON online_names (node);
+        CREATE TABLE IF NOT EXISTS name_owners (name TEXT PRIMARY KEY, skeleton TEXT NOT NULL, identity {blob} NOT NULL,
+                                                claimed_at BIGINT NOT NULL, last_used BIGINT NOT NULL);
+        CREATE INDEX IF NOT EXISTS name_owners_by_skeleton ON name_owners (skeleton);
         """;
 }
 

@@ -22,6 +22,13 @@ public static class ErrorCodes
     public const string ServerShutdown = "server_shutdown";
     public const string RecipientFull = "recipient_full";
     public const string Replaced = "replaced";
+    /// <summary>The name belongs to another identity (it claimed it first); released by its owner, the operator or disuse.</summary>
+    public const string NameOwned = "name_owned";
+    /// <summary>The name looks like one that belongs to another identity ("аlice" with a Cyrillic а beside "alice").</summary>
+    public const string NameConfusable = "name_confusable";
+
+    /// <summary>The server refused the name itself: nothing to retry with the same name (a client exits 2).</summary>
+    public static bool IsNameRefusal(string code) => code is NameTaken or NameOwned or NameConfusable or InvalidName;
 
     // Raised by clients, never sent by a server.
     public const string DecryptFailed = "decrypt_failed";

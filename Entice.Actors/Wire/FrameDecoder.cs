@@ -10,28 +10,47 @@ namespace Entice.Wire;
 /// Memory stays within <c>maxFrameSize + 4</c> bytes: the 4 length bytes, then one array of exactly the
 /// announced length, which becomes the emitted frame itself (so a body is never copied twice). The length
 /// is checked before that array is allocated, so an oversize announcement costs nothing.
+/// With <c>growFrom</c> (the server, facing clients that may announce a large frame and send nothing) the
+/// body array starts at that size and doubles as bytes arrive, so what a connection holds is at most about
+/// twice what it sent, whatever it announced; the last array is still exactly the frame.
 /// </remarks>
 public sealed class FrameDecoder
 {
-    private readonly int _maxFrameSize;
     private readonly byte[] _lengthBytes = new byte[FrameEncoder.LengthPrefixBytes];
+    private readonly int _growFrom;
+    private int _maxFrameSize;
     private int _lengthBytesRead;
     private byte[]? _body;
+    private int _bodyLength;
     private int _bodyBytesRead;
     private FrameDecodeStatus _status = FrameDecodeStatus.Ok;
 
-    public FrameDecoder(int maxFrameSize)
+    /// <param name="growFrom">0: allocate each body at its announced length; otherwise its first size, doubled as it fills.</param>
+    public FrameDecoder(int maxFrameSize, int growFrom = 0)
     {
-        // The upper bound keeps maxFrameSize + 4 (the memory bound) representable as an int.
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxFrameSize, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxFrameSize, int.MaxValue - FrameEncoder.LengthPrefixBytes);
-        _maxFrameSize = maxFrameSize;
+        ArgumentOutOfRangeException.ThrowIfNegative(growFrom);
+        MaxFrameSize = maxFrameSize;
+        _growFrom = growFrom;
     }
 
-    public int MaxFrameSize => _maxFrameSize;
+    /// <summary>The largest frame accepted from now on (the server raises it once a hello is accepted).</summary>
+    public int MaxFrameSize
+    {
+        get => _maxFrameSize;
+        set
+        {
+            // The upper bound keeps maxFrameSize + 4 (the memory bound) representable as an int.
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, int.MaxValue - FrameEncoder.LengthPrefixBytes);
+            _maxFrameSize = value;
+        }
+    }
 
     /// <summary>Bytes of an incomplete frame held right now (length prefix included); for diagnostics.</summary>
     public int BufferedBytes => _lengthBytesRead + _bodyBytesRead;
+
+    /// <summary>Bytes allocated for the incomplete frame's body right now (what a memory budget counts).</summary>
+    public int BufferCapacity => _body?.Length ?? 0;
 
     /// <summary>Ok until the first violation; from then on the same error forever.</summary>
     public FrameDecodeStatus Status => _status;
@@ -72,7 +91,8 @@ public sealed class FrameDecoder
             }
             else
             {
-                _body = new byte[length];
+                _bodyLength = (int)length;
+                _body = new byte[_growFrom == 0 ? _bodyLength : Math.Min(_bodyLength, _growFrom)];
                 _bodyBytesRead = 0;
             }
         }
@@ -82,12 +102,14 @@ public sealed class FrameDecoder
 
     private ReadOnlySpan<byte> ReadBody(ReadOnlySpan<byte> chunk, List<byte[]> framesOut)
     {
-        var body = _body!;
-        var take = Math.Min(chunk.Length, body.Length - _bodyBytesRead);
+        var take = Math.Min(chunk.Length, _bodyLength - _bodyBytesRead);
+        if (_bodyBytesRead + take > _body!.Length)
+            Array.Resize(ref _body, Math.Min(_bodyLength, Math.Max(_bodyBytesRead + take, 2 * _body.Length)));
+        var body = _body;
         chunk[..take].CopyTo(body.AsSpan(_bodyBytesRead));
         _bodyBytesRead += take;
 
-        if (_bodyBytesRead == body.Length)
+        if (_bodyBytesRead == _bodyLength)
         {
             framesOut.Add(body);
             _body = null;

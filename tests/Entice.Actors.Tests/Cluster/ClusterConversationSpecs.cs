@@ -65,7 +65,7 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
         await alice.View.NextAsync<ReadyEvent>();
 
         var impostor = Start("alice", b); // another key directory: another identity under the same name
-        Assert.Equal(ErrorCodes.NameTaken, (await impostor.View.NextAsync<ErrorEvent>()).Code);
+        Assert.Equal(ErrorCodes.NameOwned, (await impostor.View.NextAsync<ErrorEvent>()).Code);
         Assert.Equal(2, await impostor.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
     }
 

@@ -9,10 +9,12 @@ public sealed class ConversationSpecs : IAsyncLifetime
 {
     private readonly TestNodes _nodes = new();
     private System.Net.IPEndPoint _endpoint = null!;
+    private string _data = "";
 
     public async Task InitializeAsync()
     {
-        (var server, _endpoint) = await LocalNodes.StartServerAsync();
+        _data = _nodes.Dir("entice-test-data-");
+        (var server, _endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
         _nodes.Server(server);
     }
 
@@ -83,7 +85,7 @@ public sealed class ConversationSpecs : IAsyncLifetime
         var impostor = Start("alice");
 
         var error = await impostor.View.NextAsync<ErrorEvent>();
-        Assert.Equal(ErrorCodes.NameTaken, error.Code);
+        Assert.Equal(ErrorCodes.NameOwned, error.Code);
         Assert.NotEqual(0, await impostor.Exit.WaitAsync(TimeSpan.FromSeconds(10)));
         alice.Type("/who");
         Assert.Equal(["alice"], (await alice.View.NextAsync<MembersEvent>()).Members);
@@ -117,6 +119,8 @@ public sealed class ConversationSpecs : IAsyncLifetime
         await bob.Exit.WaitAsync(TimeSpan.FromSeconds(15));
         await alice.View.NextAsync<MemberAwayEvent>(l => l.Name == "bob");
 
+        using (var store = Entice.Server.OfflineStore.Open(_data))
+            Assert.True(store.ReleaseOwnedName("bob")); // the operator releases the name (release-name)
         var newBob = Start("bob"); // a new key directory: a new identity under the same name
         await newBob.View.NextAsync<ReadyEvent>();
         Assert.Equal("bob", (await alice.View.NextAsync<KeyChangedEvent>()).Peer);

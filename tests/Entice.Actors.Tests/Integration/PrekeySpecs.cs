@@ -68,6 +68,7 @@ public sealed class PrekeySpecs : IAsyncDisposable
         await bob.Exit.WaitAsync(TimeSpan.FromSeconds(15));
         await alice.View.NextAsync<MemberAwayEvent>(l => l.Name == "bob");
 
+        Assert.True(store.ReleaseOwnedName("bob")); // the operator releases the name (release-name)
         var newBob = _nodes.Client("bob", endpoint, config: SmallBatch); // a new key directory: a new identity under the same name
         await newBob.View.NextAsync<ReadyEvent>();
         await alice.View.NextAsync<KeyChangedEvent>();

@@ -219,6 +219,62 @@ public abstract class OfflineStoreSpecs : IDisposable
         }
     }
 
+    [Fact]
+    public void A_name_belongs_to_the_identity_that_claimed_it_first_across_nodes()
+    {
+        using var a = Open();
+        using var b = Open();
+        Assert.Equal(NameOwnershipResult.Owned, a.OwnName("bob", NameProfile.Skeleton("bob"), Owner(1), Unused).Result);
+
+        Assert.Equal(NameOwnershipResult.OwnedByOther, b.OwnName("bob", NameProfile.Skeleton("bob"), Owner(2), Unused).Result);
+        Assert.Equal(NameOwnershipResult.Owned, b.OwnName("bob", NameProfile.Skeleton("bob"), Owner(1), Unused).Result);
+        Assert.Equal(Owner(1), a.OwnerOf("bob"));
+    }
+
+    [Fact]
+    public void A_name_that_looks_like_an_owned_one_is_refused_to_other_identities_and_says_which()
+    {
+        using var store = Open();
+        store.OwnName("alice", NameProfile.Skeleton("alice"), Owner(1), Unused);
+
+        var cyrillic = store.OwnName("\u0430lice", NameProfile.Skeleton("\u0430lice"), Owner(2), Unused);
+        Assert.Equal(new NameOwnership(NameOwnershipResult.Confusable, "alice"), cyrillic);
+        Assert.Equal(NameOwnershipResult.Owned, store.OwnName("a1ice", NameProfile.Skeleton("a1ice"), Owner(1), Unused).Result);
+    }
+
+    [Fact]
+    public void A_released_name_takes_what_was_kept_for_its_owner_with_it()
+    {
+        using var store = Open();
+        store.OwnName("bob", "bob", Owner(1), Unused);
+        store.RememberMember("lobby", _bob.Member);
+        Assert.True(store.Enqueue("lobby", "bob", Env(1)));
+        store.PublishPrekeys("bob", Owner(1), Prekeys(1, 3, 0));
+
+        Assert.True(store.ReleaseOwnedName("bob"));
+
+        Assert.Empty(store.Pending("lobby", "bob")); // never delivered to the next owner
+        Assert.Null(store.TakePrekey("bob"));
+        Assert.Equal(NameOwnershipResult.Owned, store.OwnName("bob", "bob", Owner(2), Unused).Result);
+        Assert.False(store.ReleaseOwnedName("nobody"));
+    }
+
+    [Fact]
+    public void A_name_unused_for_the_configured_time_is_released_and_one_in_use_is_not()
+    {
+        using var store = Open();
+        store.OwnName("bob", "bob", Owner(1), TimeSpan.FromDays(90));
+        store.OwnName("carol", "carol", Owner(3), TimeSpan.FromDays(90));
+        _now += TimeSpan.FromDays(60);
+        store.OwnName("carol", "carol", Owner(3), TimeSpan.FromDays(90)); // carol connected again
+        _now += TimeSpan.FromDays(31);
+
+        Assert.Equal(NameOwnershipResult.Owned, store.OwnName("bob", "bob", Owner(2), TimeSpan.FromDays(90)).Result);
+        Assert.Equal(NameOwnershipResult.OwnedByOther, store.OwnName("carol", "carol", Owner(2), TimeSpan.FromDays(90)).Result);
+    }
+
+    private static readonly TimeSpan Unused = TimeSpan.FromDays(90);
+
     // Two nodes starting together both create the schema if missing; neither may fail.
     private async Task<(OfflineStore A, OfflineStore B)> OpenTwoAtOnceAsync()
     {

@@ -136,7 +136,7 @@ public sealed class RelayServerSpecs : IAsyncLifetime
 
         var reply = await second.HelloAsync(sameName);
 
-        Assert.Equal(ErrorCodes.NameTaken, Assert.IsType<ErrorMessage>(reply).Code);
+        Assert.Equal(ErrorCodes.NameOwned, Assert.IsType<ErrorMessage>(reply).Code);
         await alice.SendAsync(new Ping(5));
         Assert.Equal(5UL, (await alice.ReceiveAsync<Pong>()).Nonce);
     }

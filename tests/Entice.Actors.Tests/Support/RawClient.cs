@@ -82,6 +82,25 @@ internal sealed class RawClient : IDisposable
         return await ReceiveAsync();
     }
 
+    /// <summary>Connects, says hello as <paramref name="who"/> and joins <paramref name="room"/>; fails the test otherwise.</summary>
+    public static async Task<RawClient> JoinedAsync(IPEndPoint server, TestIdentity who, string room = "lobby")
+    {
+        var c = await ConnectAsync(server);
+        Assert.IsType<Welcome>(await c.HelloAsync(who));
+        await c.SendAsync(new JoinRoom(room));
+        await c.ReceiveAsync<RoomJoined>();
+        return c;
+    }
+
+    /// <summary>Every message that arrives until nothing has come for <paramref name="quiet"/> (or the server closed).</summary>
+    public async Task<List<WireMessage>> DrainAsync(TimeSpan quiet)
+    {
+        var all = new List<WireMessage>();
+        while (await ReceiveAsync(quiet) is { } m)
+            all.Add(m);
+        return all;
+    }
+
     private async Task<bool> ReadExactlyAsync(byte[] buffer, CancellationToken ct)
     {
         try

@@ -24,6 +24,39 @@ public sealed class FrameDecoderSpecs
             Gen.Zip(FrameStream, ChunkSizes).ToArbitrary(),
             input => DecodesExactly(input.Item1, input.Item2));
 
+    [Property(MaxTest = 200)]
+    public Property A_growing_decoder_decodes_any_split_exactly_and_holds_at_most_twice_what_arrived() =>
+        Prop.ForAll(
+            Gen.Zip(FrameStream, ChunkSizes).ToArbitrary(),
+            input => DecodesExactly(input.Item1, input.Item2, growFrom: 16));
+
+    [Fact]
+    public void A_growing_decoder_holds_what_has_arrived_not_what_a_frame_announces()
+    {
+        var decoder = new FrameDecoder(64 * 1024, growFrom: 256);
+        var output = new List<byte[]>();
+
+        Assert.Equal(FrameDecodeStatus.Ok, decoder.Feed([.. LengthPrefix(64 * 1024), .. new byte[100]], output));
+
+        Assert.Equal(256, decoder.BufferCapacity); // not 64 KiB
+        decoder.Feed(new byte[64 * 1024 - 100], output);
+        Assert.Equal(64 * 1024, Assert.Single(output).Length);
+        Assert.Equal(0, decoder.BufferCapacity);
+    }
+
+    [Fact]
+    public void Raising_the_limit_lets_larger_frames_through_from_then_on()
+    {
+        var decoder = new FrameDecoder(1024);
+        var output = new List<byte[]>();
+        decoder.Feed(FrameEncoder.Frame(new byte[1024]), output);
+
+        decoder.MaxFrameSize = 4096;
+
+        Assert.Equal(FrameDecodeStatus.Ok, decoder.Feed(FrameEncoder.Frame(new byte[4096]), output));
+        Assert.Equal([1024, 4096], output.Select(f => f.Length));
+    }
+
     [Property(MaxTest = 30)]
     public Property One_byte_chunks_decode_to_exactly_the_same_frames() =>
         Prop.ForAll(FrameStream.ToArbitrary(), frames => DecodesExactly(frames, [1]));
@@ -184,10 +217,10 @@ public sealed class FrameDecoderSpecs
     public void Nonsensical_maximum_is_refused(int maxFrameSize) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new FrameDecoder(maxFrameSize));
 
-    private static bool DecodesExactly(byte[][] frames, int[] chunkSizes)
+    private static bool DecodesExactly(byte[][] frames, int[] chunkSizes, int growFrom = 0)
     {
         var stream = frames.SelectMany(frame => FrameEncoder.Frame(frame)).ToArray();
-        var decoder = new FrameDecoder(MaxFrame);
+        var decoder = new FrameDecoder(MaxFrame, growFrom);
         var output = new List<byte[]>();
         var offset = 0;
 
@@ -195,7 +228,8 @@ public sealed class FrameDecoderSpecs
         {
             var size = Math.Min(chunkSizes[i % chunkSizes.Length], stream.Length - offset);
             if (decoder.Feed(stream.AsSpan(offset, size), output) != FrameDecodeStatus.Ok
-                || decoder.BufferedBytes > MaxFrame + 4)
+                || decoder.BufferedBytes > MaxFrame + 4
+                || (growFrom > 0 && decoder.BufferCapacity > Math.Max(growFrom, 2 * decoder.BufferedBytes)))
             {
                 return false;
             }
