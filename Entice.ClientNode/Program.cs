@@ -54,7 +54,6 @@ root.SetAction(async (parse, cancel) =>
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "entice", "keys", name);
 
     KeyDirectory keys;
-    IdentityKeys identity;
     try
     {
         var kind = CryptoAgent.InspectKeyDirectory(keyDirPath);
@@ -94,17 +93,9 @@ root.SetAction(async (parse, cancel) =>
         }
 
         keys = new KeyDirectory(keyDirPath, passphrase);
-        identity = keys.LoadOrCreateIdentity(out _);
-        try
-        {
-            // Refuse to start on sessions we cannot read rather than start over without them.
-            CryptoAgent.CheckSavedSessions(name, identity, keys);
-        }
-        catch
-        {
-            identity.Dispose();
-            throw;
-        }
+        // Creates the identity the first time; refuses to start on sessions we cannot read rather than
+        // start over without them. The crypto actor loads the keys itself.
+        CryptoAgent.CheckSavedSessions(name, keys);
     }
     catch (CryptoException ex) when (ex.Message.Contains("wrong passphrase", StringComparison.Ordinal))
     {
@@ -135,13 +126,13 @@ root.SetAction(async (parse, cancel) =>
     try
     {
         if (tui)
-            return await TuiProgram.RunAsync(config, settings, name, identity, keys);
+            return await TuiProgram.RunAsync(config, settings, name, keys);
 
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         IChatView view = json ? new JsonChatView(Console.Out) : new LineChatView(Console.Out);
         var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
-        var crypto = system.ActorOf(CryptoAgent.Props(name, identity, keys, settings.MaxSkip), "crypto");
+        var crypto = system.ActorOf(CryptoAgent.Props(name, keys, settings.MaxSkip), "crypto");
         var client = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
 
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; client.Tell(new ChatClient.EndOfInput()); };

@@ -372,11 +372,9 @@ internal sealed class ChatClientActor : ReceiveActor, IWithTimers
             Show(new ErrorEvent(ErrorCodes.DecryptFailed, $"a message from {envelope.Sender}, who is not in room {envelope.Room}, was ignored"));
             return;
         }
-        if (_seen.Contains(envelope.Sender, envelope.Id))
-        {
-            AckStored(storedSeq);
-            return; // a copy sent again after a reconnect; the original was shown
-        }
+        // No de-duplication before decrypting: the envelope id is bound into the ciphertext, so a copy of a
+        // shown envelope comes back as a replay (dropped quietly below), and an id rewritten by the relay
+        // fails to decrypt (shown as an error) instead of making a real message vanish as a "copy".
         var ticket = _display.Reserve();
         _decrypting[ticket] = (envelope.Sender, envelope.Id, storedSeq);
         _crypto.Tell(new CryptoAgent.Decrypt(envelope, sender, ticket));

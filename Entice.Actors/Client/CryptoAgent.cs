@@ -17,13 +17,17 @@ public static class CryptoAgent
     /// <summary>Name of the small public file in the key directory that records when the current signed prekey was made.</summary>
     public const string PrekeyInfoFileName = "signed-prekey.txt";
 
-    /// <param name="identity">Ownership passes to the actor, which disposes it when it stops.</param>
-    public static Props Props(string name, IdentityKeys identity, KeyDirectory keys, int maxSkip) =>
-        Props(name, identity, keys, new Options { MaxSkip = maxSkip });
+    /// <summary>Error code of an answer about a peer whose published keys are unusable (see <see cref="PublicKeyCheck"/>).</summary>
+    public const string InvalidKeyCode = "invalid_key";
 
-    /// <param name="identity">Ownership passes to the actor, which disposes it when it stops.</param>
-    public static Props Props(string name, IdentityKeys identity, KeyDirectory keys, Options options) =>
-        Akka.Actor.Props.Create(() => new CryptoAgentActor(name, identity, keys, options));
+    /// <param name="keys">The actor loads the identity and sessions from here when it starts, and again after a
+    /// restart (nothing disposable is captured in the Props, so a crash never leaves it without keys).</param>
+    public static Props Props(string name, KeyDirectory keys, int maxSkip) =>
+        Props(name, keys, new Options { MaxSkip = maxSkip });
+
+    /// <inheritdoc cref="Props(string, KeyDirectory, int)"/>
+    public static Props Props(string name, KeyDirectory keys, Options options) =>
+        Akka.Actor.Props.Create(() => new CryptoAgentActor(name, keys, options));
 
     /// <summary>
     /// The actor's knobs. A null value is read from <c>entice.client</c> in the actor system's config
@@ -47,6 +51,18 @@ public static class CryptoAgent
 
         /// <summary>Fewer unused one-time prekeys than this and a fresh batch is offered for publishing (default 20).</summary>
         public int? OneTimePrekeysLow { get; init; }
+
+        /// <summary>Skipped message keys kept for any one peer (default 250; the total is <see cref="MaxSkip"/>).</summary>
+        public int? MaxSkipPerPeer { get; init; }
+
+        /// <summary>How far into its first chain a message that starts a session may be (default 32).</summary>
+        public int? MaxSkipNewSession { get; init; }
+
+        /// <summary>Unreadable session-starting messages in a row from one peer before it is throttled (default 5).</summary>
+        public int? ThrottleAfter { get; init; }
+
+        /// <summary>A throttled peer gets one session-starting message tried per this interval (default 1 s).</summary>
+        public TimeSpan? ThrottleInterval { get; init; }
 
         /// <summary>For tests: the time (default the system clock).</summary>
         public Func<DateTimeOffset>? Clock { get; init; }
@@ -86,8 +102,10 @@ public static class CryptoAgent
     /// Open the saved sessions, if any, the way the actor will (then drop them), so a program can refuse to
     /// start on a wrong passphrase or a damaged sessions file. Throws <see cref="CryptoException"/>.
     /// </summary>
-    public static void CheckSavedSessions(string name, IdentityKeys identity, KeyDirectory keys)
+    public static void CheckSavedSessions(string name, KeyDirectory keys)
     {
+        ArgumentNullException.ThrowIfNull(keys);
+        using var identity = keys.LoadOrCreateIdentity(out _);
         var saved = keys.LoadSessions();
         if (saved is null)
             return;
@@ -142,7 +160,21 @@ public static class CryptoAgent
     /// </summary>
     public sealed record Decrypt(Envelope Envelope, MemberInfo Sender, ulong Ticket = 0);
 
-    public sealed record Decrypted(string Room, string From, bool Direct, ChatPlaintext Plaintext, ulong Ticket = 0);
+    /// <summary>
+    /// A message from <paramref name="From"/>, authenticated. <see cref="Sequence"/> numbers the sender's
+    /// messages to us in <see cref="Conversation"/> (1, 2, ... with no gaps as sent; authenticated, kept across
+    /// the sender's restarts), so a gap or a reorder by the relay shows. Receipts are not numbered (0).
+    /// </summary>
+    public sealed record Decrypted(string Room, string From, bool Direct, ChatPlaintext Plaintext, ulong Ticket = 0)
+    {
+        /// <summary><c>#room</c> for a room message, <c>@a|b</c> (both names, ordinal order) for a direct one.</summary>
+        public string Conversation { get; init; } = "";
+
+        /// <summary>The sender's number for this message in <see cref="Conversation"/>; 0 for a receipt.</summary>
+        public ulong Sequence => Plaintext.ReceiptFor is null ? Plaintext.Sequence : 0;
+
+        public override string ToString() => $"Decrypted {{ From = {From}, Room = {Room}, Sequence = {Sequence}, Ticket = {Ticket} }}";
+    }
 
     public sealed record DecryptRejected(string From, string Code, string Reason, ulong Ticket = 0);
 
@@ -180,6 +212,9 @@ public enum PeerKeyStatus
     /// <summary>Different keys than pinned: blocked until the user trusts them.</summary>
     Changed,
 
-    /// <summary>The keys do not even verify (bad binding or prekey signature): refused.</summary>
+    /// <summary>
+    /// The keys do not verify (bad binding or prekey signature) or are unusable (a low-order or non-canonical
+    /// point): refused for now, without touching the pin, so a later valid announcement of the pinned keys is Known.
+    /// </summary>
     Invalid,
 }

@@ -6,19 +6,23 @@ using Entice.Wire;
 namespace Entice.Client;
 
 /// <summary>
-/// One state. Owns the identity, the session book (sessions, signed and one-time prekeys, skipped keys)
+/// One state. Loads the identity from the key directory when it starts (again after a restart: nothing
+/// disposable comes in through the Props). Owns the identity, the session book (sessions, signed and one-time prekeys, skipped keys)
 /// and the pin store. The book is kept in the key directory (sessions.bin, sealed under the passphrase if
 /// there is one) and restored at start, so a restarted client continues its conversations. It is saved
 /// before any answer that depends on the change leaves the actor (a sent message must never reuse a
 /// message key after a crash, a shown one never be shown again): answers are held while a save is due,
 /// and one save covers everything already in the mailbox. Logs never include plaintext, keys or
-/// ciphertext: only names and outcomes.
+/// ciphertext: only names and outcomes. A request that throws is answered with an error before the restart
+/// (<see cref="PreRestart"/>), so the asker never waits for an answer that will not come.
 /// </summary>
 internal sealed class CryptoAgentActor : ReceiveActor
 {
     private const int MaxHeldPerPeer = 256;
     private static readonly TimeSpan DefaultRotation = TimeSpan.FromDays(7);
     private const int DefaultSessionResetAfter = 2;
+    private const int DefaultMaxSkipPerPeer = 250;
+    private const int DefaultThrottleAfter = 5;
     private readonly int _prekeyBatch;
     private readonly int _prekeyLow;
     private readonly Dictionary<string, OneTimePrekey> _offered = new(StringComparer.Ordinal);
@@ -34,10 +38,14 @@ internal sealed class CryptoAgentActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _blocked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<CryptoAgent.Decrypt>> _held = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ulong> _sendSequence = new(StringComparer.Ordinal);
+    private readonly CryptoAgentThrottle _throttle;
 
-    // Consecutive unreadable messages per peer that point at stale state; peers whose sessions we reset
-    // (no second warning until a message from or to them goes through).
+    // The request being handled and who asked: answered with an error if handling it throws.
+    private (IActorRef Sender, object Request)? _handling;
+
+    // Consecutive unreadable messages per peer that point at stale state (a session or prekey we do not hold);
+    // peers to whom we started a new session for that (no second notice until a message from or to them goes
+    // through). Unauthenticated, so all that follows is a new session on our next message: nothing is dropped.
     private readonly Dictionary<string, int> _staleFailures = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reset = new(StringComparer.Ordinal);
 
@@ -48,11 +56,11 @@ internal sealed class CryptoAgentActor : ReceiveActor
     private IdentityBundle _bundle;
     private (uint Id, DateTimeOffset CreatedAt) _prekeyInfo;
 
-    public CryptoAgentActor(string name, IdentityKeys identity, KeyDirectory keys, CryptoAgent.Options options)
+    public CryptoAgentActor(string name, KeyDirectory keys, CryptoAgent.Options options)
     {
         _name = name;
-        _identity = identity;
         _keys = keys;
+        var identity = _identity = keys.LoadOrCreateIdentity(out _);
         _clock = options.Clock ?? (() => DateTimeOffset.UtcNow);
         var config = Context.System.Settings.Config;
         _rotation = options.SignedPrekeyRotation ?? config.GetTimeSpan("entice.client.signed-prekey-rotation", DefaultRotation, allowInfinite: true);
@@ -60,6 +68,12 @@ internal sealed class CryptoAgentActor : ReceiveActor
         _resetAfter = Math.Max(1, options.SessionResetAfter ?? config.GetInt("entice.client.session-reset-after", DefaultSessionResetAfter));
         _prekeyBatch = Math.Clamp(options.OneTimePrekeys ?? config.GetInt("entice.client.one-time-prekeys", 100), 1, 200);
         _prekeyLow = Math.Clamp(options.OneTimePrekeysLow ?? config.GetInt("entice.client.one-time-prekeys-low", 20), 0, _prekeyBatch);
+        var perPeer = Math.Max(0, options.MaxSkipPerPeer ?? config.GetInt("entice.client.max-skip-per-peer", DefaultMaxSkipPerPeer));
+        var newSession = Math.Max(0, options.MaxSkipNewSession ?? config.GetInt("entice.client.max-skip-new-session", SessionBook.DefaultMaxSkipNewSession));
+        _throttle = new CryptoAgentThrottle(
+            Math.Max(1, options.ThrottleAfter ?? config.GetInt("entice.client.throttle-after", DefaultThrottleAfter)),
+            options.ThrottleInterval ?? config.GetTimeSpan("entice.client.throttle-interval", TimeSpan.FromSeconds(1), allowInfinite: false),
+            _clock);
 
         try
         {
@@ -68,7 +82,8 @@ internal sealed class CryptoAgentActor : ReceiveActor
             {
                 try
                 {
-                    _sessions = SessionBook.Import(identity, name, saved, options.MaxSkip, clock: _clock, signedPrekeyGracePeriod: grace);
+                    _sessions = SessionBook.Import(identity, name, saved, options.MaxSkip, clock: _clock, signedPrekeyGracePeriod: grace,
+                        maxSkipPerPeer: perPeer, maxSkipNewSession: newSession);
                 }
                 finally
                 {
@@ -80,7 +95,8 @@ internal sealed class CryptoAgentActor : ReceiveActor
             else
             {
                 using var prekey = SignedPrekey.Create(identity, NewPrekeyId());
-                _sessions = new SessionBook(identity, name, prekey, options.MaxSkip, clock: _clock, signedPrekeyGracePeriod: grace);
+                _sessions = new SessionBook(identity, name, prekey, options.MaxSkip, clock: _clock, signedPrekeyGracePeriod: grace,
+                    maxSkipPerPeer: perPeer, maxSkipNewSession: newSession);
                 _prekeyInfo = (prekey.Id, _clock());
                 WritePrekeyInfo();
                 _dirty = true;
@@ -116,12 +132,26 @@ internal sealed class CryptoAgentActor : ReceiveActor
             _publishing = true;
             Answer(PrekeysToPublish());
         });
-        Receive<CryptoAgent.ProvidePrekey>(p => _offered[p.Peer] = p.Prekey);
+        Receive<CryptoAgent.ProvidePrekey>(p =>
+        {
+            // From the relay, unsigned: a low-order or malformed one would only make the X3DH fail.
+            if (PublicKeyCheck.IsUsableX25519(p.Prekey.PublicKey))
+                _offered[p.Peer] = p.Prekey;
+            else
+                _log.Warning("The server gave an unusable one-time prekey for {Peer}; starting without one", p.Peer);
+        });
         Receive<CryptoAgent.MarkVerified>(OnMarkVerified);
-        Receive<CryptoAgent.Encrypt>(OnEncrypt);
+        Receive<CryptoAgent.Encrypt>(e =>
+        {
+            _handling = (Sender, e);
+            OnEncrypt(e);
+            _handling = null;
+        });
         Receive<CryptoAgent.Decrypt>(d =>
         {
+            _handling = (Sender, d);
             Answer(OnDecrypt(d));
+            _handling = null;
             // Sessions started with us used up one-time prekeys: offer a fresh batch before they run out.
             if (_publishing && _sessions.OneTimePrekeys.Remaining < _prekeyLow)
                 Answer(PrekeysToPublish());
@@ -130,6 +160,27 @@ internal sealed class CryptoAgentActor : ReceiveActor
             SafetyNumber.ForIdentities(_identity.Public, _name, PublicIdentity.FromBundle(c.Peer.Identity), c.Peer.Name))));
         Receive<CryptoAgent.Trust>(OnTrust);
         Receive<SaveNow>(_ => Flush());
+    }
+
+    protected override void PreRestart(Exception reason, object message)
+    {
+        // The request that failed gets its answer (an error naming the peer); every other conversation goes on
+        // in the restarted actor, which loads the keys and the saved sessions again.
+        if (_handling is { } failed)
+        {
+            _log.Error("Handling a request failed ({Error}); answering it with an error and restarting with the saved state", reason.GetType().Name);
+            object answer = failed.Request switch
+            {
+                CryptoAgent.Encrypt e => new CryptoAgent.EncryptRefused(e.Recipient.Name, CryptoAgent.InvalidKeyCode,
+                    $"not sent to {e.Recipient.Name}: encrypting to them failed", e.EnvelopeId),
+                CryptoAgent.Decrypt d => new CryptoAgent.DecryptRejected(d.Sender.Name, ErrorCodes.DecryptFailed,
+                    $"a message from {d.Sender.Name} could not be handled; not shown", d.Ticket),
+                _ => null!,
+            };
+            if (answer is not null)
+                _pending.Add((failed.Sender, answer));
+        }
+        base.PreRestart(reason, message);
     }
 
     protected override void PostStop()
@@ -262,8 +313,9 @@ internal sealed class CryptoAgentActor : ReceiveActor
     {
         if (!IdentitySignatures.VerifyBundle(peer.Identity))
         {
-            _log.Warning("Keys announced for {Peer} do not verify; refusing them", peer.Name);
-            _blocked.Add(peer.Name);
+            // Refused, and nothing else: the pin and the block list stay as they were, so the relay cannot turn
+            // one bad announcement into a false KEY CHANGED for the valid keys that follow.
+            _log.Warning("Keys announced for {Peer} do not verify or are unusable; refusing them", peer.Name);
             return PeerKeyStatus.Invalid;
         }
         switch (_keys.Pins.Check(peer.Name, PublicIdentity.FromBundle(peer.Identity)))
@@ -284,6 +336,13 @@ internal sealed class CryptoAgentActor : ReceiveActor
     private void OnEncrypt(CryptoAgent.Encrypt e)
     {
         var to = e.Recipient.Name;
+        if (!IdentitySignatures.VerifyBundle(e.Recipient.Identity))
+        {
+            Answer(new CryptoAgent.EncryptRefused(to, CryptoAgent.InvalidKeyCode,
+                $"not sent to {to}: the keys the server announced for them are invalid (a bad signature or an unusable key)", e.EnvelopeId));
+            return;
+        }
+
         if (_blocked.Contains(to) || _keys.Pins.Check(to, PublicIdentity.FromBundle(e.Recipient.Identity)) == PinStatus.Changed)
         {
             _blocked.Add(to);
@@ -292,17 +351,32 @@ internal sealed class CryptoAgentActor : ReceiveActor
             return;
         }
 
-        var sequence = _sendSequence.GetValueOrDefault(to) + 1;
-        _sendSequence[to] = sequence;
+        var context = new MessageContext(e.Room, _name, to, e.Direct, e.EnvelopeId);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var plaintext = (e.ReceiptFor is { } ids ? ChatPlaintext.Receipt(sequence, now, ids) : new ChatPlaintext(sequence, now, e.Text)).Encode();
-        var context = new MessageContext(e.Room, _name, to, e.Direct);
+        // Receipts are not numbered: a gap among them means nothing to a reader.
+        var plaintext = (e.ReceiptFor is { } ids
+            ? ChatPlaintext.Receipt(0, now, ids)
+            : new ChatPlaintext(_sessions.NextSendSequence(to, context.Conversation), now, e.Text)).Encode();
         // A one-time prekey fetched for this peer goes into the session start (X3DH's fourth DH); if a
         // session already exists it is simply not needed.
         _offered.Remove(to, out var oneTime);
-        var ciphertext = _sessions.Encrypt(
-            new PeerKeys(to, e.Recipient.Identity, oneTime is null ? null : (oneTime.Id, oneTime.PublicKey)), context, plaintext);
-        Array.Clear(plaintext);
+        byte[] ciphertext;
+        try
+        {
+            ciphertext = _sessions.Encrypt(
+                new PeerKeys(to, e.Recipient.Identity, oneTime is null ? null : (oneTime.Id, oneTime.PublicKey)), context, plaintext);
+        }
+        catch (CryptoException ex)
+        {
+            _log.Warning("Encrypting to {Peer} failed: {Error}", to, ex.Message);
+            Answer(new CryptoAgent.EncryptRefused(to, CryptoAgent.InvalidKeyCode, $"not sent to {to}: their keys cannot be used ({ex.Message.TrimEnd('.')})", e.EnvelopeId));
+            return;
+        }
+        finally
+        {
+            Array.Clear(plaintext);
+        }
+
         // After a reset this started a new session: the peer can read us again.
         _reset.Remove(to);
         Changed();
@@ -321,21 +395,33 @@ internal sealed class CryptoAgentActor : ReceiveActor
         }
 
         var env = d.Envelope;
-        // The recipient in the context is always us: a message routed to someone else must not open.
-        var context = new MessageContext(env.Room, from, _name, env.Direct);
+        // The recipient in the context is always us: a message routed to someone else must not open. The
+        // envelope id is bound too: a relay that rewrites it makes the message fail here, visibly.
+        var context = new MessageContext(env.Room, from, _name, env.Direct, env.Id);
+        var expensive = _sessions.StartsNewSession(from, env.Ciphertext);
+        if (expensive && !_throttle.MayTry(from))
+        {
+            return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed,
+                $"a message from {from} was not tried: too many unreadable messages from {from} in a row (forged?); trying one a second", d.Ticket);
+        }
+
         var result = _sessions.Decrypt(new PeerKeys(from, d.Sender.Identity), context, env.Ciphertext);
         if (!result.Succeeded)
         {
             _log.Warning("Rejected envelope {EnvelopeId} from {Peer}: {Failure}", env.Id, from, result.Failure);
+            if (expensive)
+                _throttle.Failed(from);
             if (StaleStateSuspected(from, result.Failure.Value))
             {
-                _log.Warning("Messages from {Peer} keep failing ({Failure}): our saved state is older than the conversation; resetting its sessions", from, result.Failure);
-                _sessions.ForgetPeer(from);
+                // Unauthenticated evidence: nothing is dropped (the messages may be forged). Our next message
+                // to the peer starts a new session, which a peer whose state is newer than ours then adopts.
+                _log.Warning("Messages from {Peer} keep failing ({Failure}): our saved state may be older than the conversation; the next message to them starts a new session", from, result.Failure);
+                _sessions.RenewSendingSession(from);
                 _reset.Add(from);
                 _staleFailures.Remove(from);
                 Changed();
                 return new CryptoAgent.DecryptRejected(from, CryptoAgent.SessionResetCode,
-                    $"messages from {from} could not be read: this key directory is older than the conversation; a new session is being set up (it starts with your next message to {from})",
+                    $"messages from {from} could not be read (this key directory may be older than the conversation); a new session starts with your next message to {from}",
                     d.Ticket);
             }
             var code = result.Failure == DecryptFailure.Replay ? ErrorCodes.Replay : ErrorCodes.DecryptFailed;
@@ -343,10 +429,11 @@ internal sealed class CryptoAgentActor : ReceiveActor
         }
         _staleFailures.Remove(from);
         _reset.Remove(from);
+        _throttle.Succeeded(from);
         Changed();
         if (!ChatPlaintext.TryDecode(result.Plaintext, out var plaintext))
             return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, $"a message from {from} decrypted to something unreadable", d.Ticket);
-        return new CryptoAgent.Decrypted(env.Room, from, env.Direct, plaintext, d.Ticket);
+        return new CryptoAgent.Decrypted(env.Room, from, env.Direct, plaintext, d.Ticket) { Conversation = context.Conversation };
     }
 
     // Only the key the user compared can be marked: the pinned one, which must be the one announced now.

@@ -25,7 +25,7 @@ internal static class DiffieHellman
         return key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
     }
 
-    /// <summary>DH(private, public); throws <see cref="CryptoException"/> on a malformed or low-order public key.</summary>
+    /// <summary>DH(private, public); throws <see cref="CryptoException"/> on a malformed, non-canonical or low-order public key, and on an all-zero result.</summary>
     public static byte[] Agree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
     {
         using var key = Key.Import(KeyAgreementAlgorithm.X25519, privateKey, KeyBlobFormat.RawPrivateKey);
@@ -34,7 +34,8 @@ internal static class DiffieHellman
 
     public static byte[] Agree(Key privateKey, ReadOnlySpan<byte> publicKey)
     {
-        if (publicKey.Length != KeySize
+        // Refused before any work: a low-order or non-canonical point (PublicKeyCheck), then whatever NSec refuses.
+        if (!PublicKeyCheck.IsUsableX25519(publicKey)
             || !PublicKey.TryImport(KeyAgreementAlgorithm.X25519, publicKey, KeyBlobFormat.RawPublicKey, out var peer)
             || peer is null)
         {

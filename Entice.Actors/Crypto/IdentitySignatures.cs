@@ -19,7 +19,7 @@ public static class IdentitySignatures
     private static readonly byte[] HelloContext = Encoding.ASCII.GetBytes("Entice/v1/hello");
 
     /// <summary>
-    /// True when the bundle's keys have the right sizes, its X25519 identity key is bound to its signing key,
+    /// True when the bundle's keys have the right sizes and are usable (<see cref="PublicKeyCheck"/>), its X25519 identity key is bound to its signing key,
     /// and its prekey is signed by that signing key. Never throws, whatever the bytes.
     /// </summary>
     public static bool VerifyBundle(IdentityBundle? bundle)
@@ -30,7 +30,9 @@ public static class IdentitySignatures
             return false;
         }
 
-        if (bundle.Prekey.Length != PublicKeySize)
+        // Every key from the wire: a low-order or non-canonical X25519 point (identity or prekey), or a
+        // small-order Ed25519 key, is refused even when correctly signed.
+        if (!PublicKeyCheck.IsUsableX25519(bundle.Prekey))
         {
             return false;
         }
@@ -69,7 +71,7 @@ public static class IdentitySignatures
     }
 
     internal static bool VerifyBinding(ReadOnlySpan<byte> signingKey, ReadOnlySpan<byte> dhKey, ReadOnlySpan<byte> bindingSignature) =>
-        dhKey.Length == PublicKeySize && Verify(signingKey, IdentityBindingMessage(dhKey), bindingSignature);
+        PublicKeyCheck.IsUsableX25519(dhKey) && Verify(signingKey, IdentityBindingMessage(dhKey), bindingSignature);
 
     internal static byte[] IdentityBindingMessage(ReadOnlySpan<byte> dhKey) => [.. IdentityBindingContext, .. dhKey];
 
@@ -81,7 +83,7 @@ public static class IdentitySignatures
 
     private static bool Verify(ReadOnlySpan<byte> signingKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
-        if (signingKey.Length != PublicKeySize || signature.Length != SignatureSize)
+        if (!PublicKeyCheck.IsUsableEd25519(signingKey) || signature.Length != SignatureSize)
         {
             return false;
         }

@@ -9,6 +9,9 @@ public static class Kdf
     /// <summary>The HMAC key size NSec accepts for HMAC-SHA256; every chain key in the protocol has it.</summary>
     public const int HmacKeySize = 32;
 
+    private const int HmacBlockSize = 64;
+    private const int HmacSize = 32;
+
     private static readonly byte[] MessageKeyConstant = [0x01];
     private static readonly byte[] ChainKeyConstant = [0x02];
 
@@ -23,7 +26,12 @@ public static class Kdf
         return KeyDerivationAlgorithm.HkdfSha256.DeriveBytes(ikm, salt, info, length);
     }
 
-    /// <summary>HMAC-SHA256 with a 32-byte key (NSec accepts no other size, and the protocol needs none).</summary>
+    /// <summary>
+    /// HMAC-SHA256 (RFC 2104) with a 32-byte key, built on NSec's SHA-256: H((K ^ opad) || H((K ^ ipad) || data)).
+    /// NSec's MacAlgorithm needs a Key object, and importing one allocates guarded secure memory (several
+    /// system calls) for every chain step; a forged header could ask for hundreds of steps. Checked against
+    /// MacAlgorithm.HmacSha256 and RFC 4231 in the specs.
+    /// </summary>
     public static byte[] Hmac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data)
     {
         if (key.Length != HmacKeySize)
@@ -31,8 +39,28 @@ public static class Kdf
             throw new CryptoException("HMAC key must be 32 bytes.");
         }
 
-        using var macKey = Key.Import(MacAlgorithm.HmacSha256, key, KeyBlobFormat.RawSymmetricKey);
-        return MacAlgorithm.HmacSha256.Mac(macKey, data);
+        var inner = new byte[HmacBlockSize + data.Length];
+        Span<byte> outer = stackalloc byte[HmacBlockSize + HmacSize];
+        var result = new byte[HmacSize];
+        try
+        {
+            for (var i = 0; i < HmacBlockSize; i++)
+            {
+                var k = i < key.Length ? key[i] : (byte)0;
+                inner[i] = (byte)(k ^ 0x36);
+                outer[i] = (byte)(k ^ 0x5C);
+            }
+
+            data.CopyTo(inner.AsSpan(HmacBlockSize));
+            NSec.Cryptography.HashAlgorithm.Sha256.Hash(inner, outer[HmacBlockSize..]);
+            NSec.Cryptography.HashAlgorithm.Sha256.Hash(outer, result);
+            return result;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(inner);
+            CryptographicOperations.ZeroMemory(outer);
+        }
     }
 
     /// <summary>

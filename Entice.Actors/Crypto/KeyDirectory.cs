@@ -4,8 +4,9 @@ namespace Entice.Crypto;
 
 /// <summary>
 /// The client's key directory (mode 0700). <c>identity.key</c> holds the Ed25519 seed and the X25519
-/// private key; <c>sessions.bin</c> the exported <see cref="SessionBook"/>; <c>pins.json</c> the
-/// trust-on-first-use pins (public data). Secret files are mode 0600 and replaced atomically. With a
+/// private key; <c>sessions.bin</c> the exported <see cref="SessionBook"/>; <c>pins.log</c> the
+/// trust-on-first-use pins (public data, an append-only log: <see cref="PinLog"/>; sealed record by record
+/// under the passphrase when there is one). Secret files are mode 0600 and replaced atomically. With a
 /// passphrase, every secret file is sealed (<see cref="SealedFile"/>: Argon2id + XChaCha20-Poly1305);
 /// without one they are plain, as before. A wrong passphrase is an error, never a reason to start afresh.
 /// </summary>
@@ -13,7 +14,10 @@ public sealed class KeyDirectory
 {
     public const string IdentityFileName = "identity.key";
     public const string SessionsFileName = "sessions.bin";
-    public const string PinsFileName = "pins.json";
+    public const string PinsFileName = "pins.log";
+
+    /// <summary>The pins file of earlier versions: read once, moved into <see cref="PinsFileName"/>, deleted.</summary>
+    public const string LegacyPinsFileName = "pins.json";
 
     private const int IdentityFileSize = 2 * IdentityKeys.PrivateKeySize;
 
@@ -58,7 +62,10 @@ public sealed class KeyDirectory
             if (pins is null)
             {
                 KeyFiles.CreatePrivateDirectory(directory);
-                pins = new PinStore(System.IO.Path.Combine(directory, PinsFileName));
+                var log = passphrase is null
+                    ? new PinLog(System.IO.Path.Combine(directory, PinsFileName), null, null)
+                    : new PinLog(System.IO.Path.Combine(directory, PinsFileName), SealRecord, OpenRecord);
+                pins = new PinStore(log, System.IO.Path.Combine(directory, LegacyPinsFileName));
             }
 
             return pins;
@@ -111,6 +118,81 @@ public sealed class KeyDirectory
         return File.Exists(file) ? ReadSecret(file, SessionsFileName, expectedPlainSize: null) : null;
     }
 
+    /// <summary>
+    /// Checks every file of the directory the way the client will use it: the identity, the saved sessions
+    /// (for <paramref name="name"/>, when given: they are bound to it) and the pins. Returns the first file that
+    /// is unusable and why, or null when all are fine (absent files are fine: they are created). Nothing is
+    /// created or changed, except that a first start creates nothing here at all.
+    /// </summary>
+    public KeyDirectoryProblem? Validate(string? name = null)
+    {
+        var identityFile = System.IO.Path.Combine(directory, IdentityFileName);
+        IdentityKeys? identity = null;
+        try
+        {
+            if (File.Exists(identityFile))
+            {
+                try
+                {
+                    identity = LoadIdentity(identityFile);
+                }
+                catch (CryptoException error)
+                {
+                    return new KeyDirectoryProblem(IdentityFileName, error.Message);
+                }
+            }
+
+            if (identity is not null && name is not null && File.Exists(System.IO.Path.Combine(directory, SessionsFileName)))
+            {
+                try
+                {
+                    var saved = LoadSessions()!;
+                    try
+                    {
+                        SessionBook.Import(identity, name, saved).Dispose();
+                    }
+                    finally
+                    {
+                        Kdf.Wipe(saved);
+                    }
+                }
+                catch (CryptoException error)
+                {
+                    return new KeyDirectoryProblem(SessionsFileName, error.Message);
+                }
+            }
+
+            var pinsFile = System.IO.Path.Combine(directory, PinsFileName);
+            var legacyFile = System.IO.Path.Combine(directory, LegacyPinsFileName);
+            if (File.Exists(pinsFile) || File.Exists(legacyFile))
+            {
+                try
+                {
+                    _ = Pins;
+                }
+                catch (CryptoException error)
+                {
+                    return new KeyDirectoryProblem(File.Exists(pinsFile) ? PinsFileName : LegacyPinsFileName, error.Message);
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            identity?.Dispose();
+        }
+    }
+
+    // A pins.log record sealed like the other secret files (same derived key, fresh nonce), named by its position.
+    private byte[] SealRecord(string name, byte[] body)
+    {
+        var current = CurrentSealingKey();
+        return SealedFile.Seal(name, current.Key, current.Salt, current.Parameters, body);
+    }
+
+    private byte[] OpenRecord(string name, byte[] record) => SealedFile.Open(name, KeyFor(name, record), record);
+
     private IdentityKeys LoadIdentity(string file)
     {
         var privateKeys = ReadSecret(file, IdentityFileName, IdentityFileSize);
@@ -137,6 +219,12 @@ public sealed class KeyDirectory
             return;
         }
 
+        var current = CurrentSealingKey();
+        KeyFiles.WritePrivateFileAtomic(file, SealedFile.Seal(name, current.Key, current.Salt, current.Parameters, content), overwrite);
+    }
+
+    private (byte[] Salt, PassphraseParameters Parameters, byte[] Key) CurrentSealingKey()
+    {
         if (derived is not { } current)
         {
             var salt = RandomNumberGenerator.GetBytes(SealedFile.SaltSize);
@@ -144,7 +232,7 @@ public sealed class KeyDirectory
             derived = current;
         }
 
-        KeyFiles.WritePrivateFileAtomic(file, SealedFile.Seal(name, current.Key, current.Salt, current.Parameters, content), overwrite);
+        return current;
     }
 
     private byte[] ReadSecret(string file, string name, int? expectedPlainSize)

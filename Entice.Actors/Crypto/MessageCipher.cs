@@ -5,7 +5,7 @@ namespace Entice.Crypto;
 /// <summary>
 /// Per-message AEAD: K (32) || NONCE (12) = HKDF(MK, salt = 32 zero bytes, info = "Entice/v1/msg", 44),
 /// then ChaCha20-Poly1305 with AD = length-prefixed ("Entice/v1", IKsig_I, IKdh_I, IKsig_R, IKdh_R,
-/// header, room, sender, recipient, direct). Every message key is used for exactly one message.
+/// header, room, sender, recipient, direct, envelope id (u64 BE)). Every message key is used for exactly one message.
 /// </summary>
 internal static class MessageCipher
 {
@@ -26,7 +26,15 @@ internal static class MessageCipher
             .Add(context.Sender)
             .Add(context.Recipient)
             .Add([context.Direct ? (byte)1 : (byte)0])
+            .Add(EnvelopeId(context.EnvelopeId))
             .ToArray();
+
+    private static byte[] EnvelopeId(ulong id)
+    {
+        var bytes = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, id);
+        return bytes;
+    }
 
     public static byte[] Seal(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> paddedPlaintext)
     {

@@ -1,25 +1,41 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Entice.Crypto;
 
 /// <summary>
 /// Trust-on-first-use pins: the identity keys we first saw for each name, and whether the user verified
-/// them (safety numbers). Persisted to a JSON file, rewritten atomically (temp file, then rename) so a
-/// crash never leaves half a file.
+/// them (safety numbers). Kept in an append-only log (<see cref="PinLog"/>): pinning a new name appends one
+/// record (O(1) file work, one fsync), and the log is compacted (rewritten atomically) only when it holds
+/// more than twice as many records as names, so the cost per change stays constant. Every record is
+/// checked at load; any damage is refused with the file and record named. A <c>pins.json</c> from an older
+/// version is read once and moved into the log.
 /// </summary>
 public sealed class PinStore
 {
-    private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = true };
-
-    private readonly string path;
+    private readonly PinLog log;
     private readonly Dictionary<string, Pin> pins;
+    private int records;
 
-    internal PinStore(string path)
+    internal PinStore(PinLog log, string legacyPath)
     {
-        this.path = path;
-        pins = Load(path);
+        this.log = log;
+        (pins, records) = log.Load();
+        if (records == 0 && File.Exists(legacyPath))
+        {
+            foreach (var (name, pin) in LoadLegacy(legacyPath))
+            {
+                pins[name] = pin;
+            }
+
+            Compact();
+            File.Delete(legacyPath);
+        }
     }
+
+    /// <summary>How many pinned names.</summary>
+    public int Count => pins.Count;
 
     /// <summary>Compare with the pin: pin on first sight (New), Same, or Changed (which drops verification).</summary>
     public PinStatus Check(string name, PublicIdentity id)
@@ -28,8 +44,7 @@ public sealed class PinStore
         ArgumentNullException.ThrowIfNull(id);
         if (!pins.TryGetValue(name, out var pin))
         {
-            pins[name] = Pin.Of(id, verified: false);
-            Save();
+            Put(name, Pin.Of(id, verified: false));
             return PinStatus.New;
         }
 
@@ -41,8 +56,7 @@ public sealed class PinStore
         // The old keys stay pinned, but whatever the user verified no longer describes who is talking.
         if (pin.Verified)
         {
-            pins[name] = pin with { Verified = false };
-            Save();
+            Put(name, pin with { Verified = false });
         }
 
         return PinStatus.Changed;
@@ -53,8 +67,7 @@ public sealed class PinStore
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(id);
-        pins[name] = Pin.Of(id, verified: false);
-        Save();
+        Put(name, Pin.Of(id, verified: false));
     }
 
     /// <summary>The user compared safety numbers for the pinned keys of this name.</summary>
@@ -66,78 +79,71 @@ public sealed class PinStore
             throw new InvalidOperationException("Only a name with pinned keys can be marked verified.");
         }
 
-        pins[name] = pin with { Verified = true };
-        Save();
+        Put(name, pin with { Verified = true });
     }
 
     public bool IsVerified(string name) => pins.TryGetValue(name, out var pin) && pin.Verified;
 
-    private static Dictionary<string, Pin> Load(string path)
+    // One appended record; a compaction when the log holds more than twice the live pins (amortised O(1)).
+    private void Put(string name, Pin pin)
     {
-        if (!File.Exists(path))
+        pins[name] = pin;
+        if (records + 1 > (2 * pins.Count) + PinLog.CompactionSlack)
         {
-            return new Dictionary<string, Pin>(StringComparer.Ordinal);
+            Compact();
+            return;
         }
 
+        log.Append(records, name, pin);
+        records++;
+    }
+
+    private void Compact()
+    {
+        log.Rewrite(pins);
+        records = pins.Count;
+    }
+
+    private static Dictionary<string, Pin> LoadLegacy(string path)
+    {
         try
         {
-            var stored = JsonSerializer.Deserialize<Dictionary<string, StoredPin>>(File.ReadAllText(path));
+            var stored = JsonSerializer.Deserialize<Dictionary<string, LegacyPin>>(File.ReadAllText(path));
             var loaded = new Dictionary<string, Pin>(StringComparer.Ordinal);
             foreach (var (name, entry) in stored ?? [])
             {
-                loaded[name] = Pin.From(entry ?? throw new FormatException());
+                if (entry?.signingKey is null || entry.dhKey is null)
+                {
+                    throw new FormatException();
+                }
+
+                var signingKey = Convert.FromBase64String(entry.signingKey);
+                var dhKey = Convert.FromBase64String(entry.dhKey);
+                if (signingKey.Length != PinLog.KeySize || dhKey.Length != PinLog.KeySize)
+                {
+                    throw new FormatException();
+                }
+
+                loaded[name] = new Pin(new PublicIdentity(signingKey, dhKey, []), entry.verified);
             }
 
             return loaded;
         }
         catch (Exception error) when (error is JsonException or FormatException)
         {
-            throw new CryptoException($"The pin file {Path.GetFileName(path)} is corrupt.", error);
+            throw new CryptoException($"{Path.GetFileName(path)} is corrupt: not a valid pin file.", error);
         }
     }
 
-    private void Save()
-    {
-        var stored = pins.ToDictionary(entry => entry.Key, entry => entry.Value.ToStored(), StringComparer.Ordinal);
-        var temporary = path + ".tmp";
-        KeyFiles.WritePrivateFile(temporary, JsonSerializer.SerializeToUtf8Bytes(stored, WriteOptions), overwrite: true);
-        File.Move(temporary, path, overwrite: true);
-    }
+    // The pins.json layout of earlier versions (read once, then moved into the log).
+#pragma warning disable SA1300, IDE1006 // JSON property names as they were written
+    private sealed record LegacyPin(string? signingKey, string? dhKey, bool verified);
+#pragma warning restore SA1300, IDE1006
+}
 
-    private sealed record Pin(PublicIdentity Identity, bool Verified)
-    {
-        public static Pin Of(PublicIdentity id, bool verified) =>
-            new(new PublicIdentity([.. id.SigningKey], [.. id.DhKey], [.. id.BindingSignature]), verified);
-
-        public static Pin From(StoredPin stored)
-        {
-            var signingKey = Convert.FromBase64String(stored.SigningKey ?? throw new FormatException());
-            var dhKey = Convert.FromBase64String(stored.DhKey ?? throw new FormatException());
-            if (signingKey.Length != IdentitySignatures.PublicKeySize || dhKey.Length != IdentitySignatures.PublicKeySize)
-            {
-                throw new FormatException();
-            }
-
-            return new Pin(new PublicIdentity(signingKey, dhKey, []), stored.Verified);
-        }
-
-        public StoredPin ToStored() => new()
-        {
-            SigningKey = Convert.ToBase64String(Identity.SigningKey),
-            DhKey = Convert.ToBase64String(Identity.DhKey),
-            Verified = Verified,
-        };
-    }
-
-    private sealed class StoredPin
-    {
-        [JsonPropertyName("signingKey")]
-        public string? SigningKey { get; set; }
-
-        [JsonPropertyName("dhKey")]
-        public string? DhKey { get; set; }
-
-        [JsonPropertyName("verified")]
-        public bool Verified { get; set; }
-    }
+/// <summary>One pinned identity: the keys first seen (or accepted) for a name, and whether the user verified them.</summary>
+internal sealed record Pin(PublicIdentity Identity, bool Verified)
+{
+    public static Pin Of(PublicIdentity id, bool verified) =>
+        new(new PublicIdentity([.. id.SigningKey], [.. id.DhKey], [.. id.BindingSignature]), verified);
 }

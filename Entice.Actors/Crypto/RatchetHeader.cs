@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 namespace Entice.Crypto;
 
 /// <summary>
-/// The cleartext header of a v2 session ciphertext, all of it authenticated as part of the AD:
+/// The cleartext header of a v3 session ciphertext (v3: the envelope id joined the AD; v2 is refused), all of it authenticated as part of the AD:
 /// <code>
-/// 0x02 || kind (1) || base key (32) || DHs (32) || PN (u32 BE) || N (u32 BE)
+/// 0x03 || kind (1) || base key (32) || DHs (32) || PN (u32 BE) || N (u32 BE)
 ///      [kind 1 or 2: || signed prekey id (u32 BE) || one-time prekey id (u32 BE, 0 for kind 1)]
 /// </code>
 /// kind 0 = ordinary message, 1 = prekey message, 2 = prekey message that used a one-time prekey.
@@ -14,7 +14,7 @@ namespace Entice.Crypto;
 /// </summary>
 internal sealed class RatchetHeader
 {
-    public const byte Version = 0x02;
+    public const byte Version = 0x03;
     public const int OrdinarySize = 1 + 1 + KeySize + KeySize + 4 + 4;
     public const int PrekeySize = OrdinarySize + 4 + 4;
 

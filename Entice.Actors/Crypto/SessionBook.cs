@@ -15,6 +15,12 @@ public sealed class SessionBook : IDisposable
 {
     public const int DefaultMaxSkip = 1000;
 
+    /// <summary>
+    /// How far into its first chain a message that starts a session may be (N). Such a message is not
+    /// authenticated until X3DH and the chain steps are done, so this bounds what a forged one costs.
+    /// </summary>
+    public const int DefaultMaxSkipNewSession = 32;
+
     /// <summary>Sessions kept per peer; older ones (never the sending one) are retired first.</summary>
     internal const int MaxSessionsPerPeer = 4;
 
@@ -23,6 +29,7 @@ public sealed class SessionBook : IDisposable
 
     private readonly IdentityKeys me;
     private readonly int maxSkip;
+    private readonly int maxSkipNewSession;
     private readonly Func<DateTimeOffset> clock;
     private readonly SignedPrekeyRing signedPrekeys;
     private readonly Dictionary<SessionId, RatchetSession> sessions = [];
@@ -34,6 +41,9 @@ public sealed class SessionBook : IDisposable
     // because from then on such a message fails with UnknownPrekey anyway.
     private readonly Dictionary<SessionId, uint> retired = [];
     private readonly SkippedMessageKeys skipped;
+
+    // The last sequence number we gave a message to each (peer, conversation); persisted, so numbers never repeat.
+    private readonly Dictionary<SendSequenceKey, ulong> sendSequences = [];
     private long nextSequence;
     private bool disposed;
 
@@ -44,28 +54,40 @@ public sealed class SessionBook : IDisposable
         int maxSkip = DefaultMaxSkip,
         TimeSpan? skippedKeyLifetime = null,
         Func<DateTimeOffset>? clock = null,
-        TimeSpan? signedPrekeyGracePeriod = null)
-        : this(me, myName, maxSkip, skippedKeyLifetime, clock, signedPrekeyGracePeriod)
+        TimeSpan? signedPrekeyGracePeriod = null,
+        int? maxSkipPerPeer = null,
+        int maxSkipNewSession = DefaultMaxSkipNewSession)
+        : this(me, myName, maxSkip, skippedKeyLifetime, clock, signedPrekeyGracePeriod, maxSkipPerPeer, maxSkipNewSession)
     {
         ArgumentNullException.ThrowIfNull(myPrekey);
         signedPrekeys.Add(myPrekey.Copy(me), this.clock());
     }
 
-    private SessionBook(IdentityKeys me, string myName, int maxSkip, TimeSpan? skippedKeyLifetime, Func<DateTimeOffset>? clock, TimeSpan? signedPrekeyGracePeriod)
+    private SessionBook(
+        IdentityKeys me, string myName, int maxSkip, TimeSpan? skippedKeyLifetime, Func<DateTimeOffset>? clock, TimeSpan? signedPrekeyGracePeriod,
+        int? maxSkipPerPeer, int maxSkipNewSession)
     {
         ArgumentNullException.ThrowIfNull(me);
         ArgumentNullException.ThrowIfNull(myName);
         ArgumentOutOfRangeException.ThrowIfNegative(maxSkip);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxSkipNewSession);
+        if (maxSkipPerPeer is { } perPeer)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(perPeer, nameof(maxSkipPerPeer));
+        }
         var lifetime = skippedKeyLifetime ?? DefaultSkippedKeyLifetime;
         var grace = signedPrekeyGracePeriod ?? DefaultSignedPrekeyGracePeriod;
         ArgumentOutOfRangeException.ThrowIfLessThan(lifetime, TimeSpan.Zero, nameof(skippedKeyLifetime));
         ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero, nameof(signedPrekeyGracePeriod));
         this.me = me;
         MyName = myName;
-        this.maxSkip = maxSkip;
+        // One message may not skip more keys than its peer may keep: a skipped key evicted at once would
+        // make that message, when it comes, look like a replay.
+        this.maxSkip = Math.Min(maxSkip, maxSkipPerPeer ?? maxSkip);
+        this.maxSkipNewSession = Math.Min(maxSkipNewSession, this.maxSkip);
         this.clock = clock ?? (() => DateTimeOffset.UtcNow);
         signedPrekeys = new SignedPrekeyRing(grace);
-        skipped = new SkippedMessageKeys(maxSkip, lifetime);
+        skipped = new SkippedMessageKeys(maxSkip, lifetime, maxSkipPerPeer);
         OneTimePrekeys = new OneTimePrekeys();
     }
 
@@ -86,6 +108,9 @@ public sealed class SessionBook : IDisposable
 
     /// <summary>How many skipped message keys are held (never more than maxSkip).</summary>
     internal int SkippedKeyCount => skipped.Count;
+
+    /// <summary>How many skipped message keys are held for one peer (never more than its share).</summary>
+    internal int SkippedKeyCountFor(string peer) => skipped.CountFor(peer);
 
     internal int SessionCount(string peer) => sessions.Keys.Count(id => id.Peer == peer);
 
@@ -197,6 +222,50 @@ public sealed class SessionBook : IDisposable
             : OpenNew(sender, ctx, header, headerBytes, body, now);
     }
 
+    /// <summary>
+    /// True when <paramref name="ciphertext"/> from <paramref name="sender"/> would have to start a session
+    /// (X3DH before anything is authenticated): the expensive kind, which a caller may throttle. Cheap.
+    /// </summary>
+    public bool StartsNewSession(string sender, ReadOnlySpan<byte> ciphertext)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(sender);
+        if (!RatchetHeader.TryParse(ciphertext, out var header) || header?.Prekey is null)
+        {
+            return false;
+        }
+
+        var id = SessionId.For(sender, header.BaseKey);
+        return !sessions.ContainsKey(id) && !retired.ContainsKey(id);
+    }
+
+    /// <summary>
+    /// The next message to <paramref name="peer"/> starts a new session (X3DH), as if none were held. Nothing
+    /// is dropped: every session with the peer still receives. For a peer that seems to send on a session we
+    /// do not hold (our state is older than theirs): safe on unauthenticated evidence, since it costs nothing
+    /// but one handshake.
+    /// </summary>
+    public void RenewSendingSession(string peer)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(peer);
+        sendingTo.Remove(peer);
+    }
+
+    /// <summary>
+    /// The sequence number of the next message to <paramref name="peer"/> in <paramref name="conversation"/>
+    /// (1, 2, ...; see <see cref="MessageContext.Conversation"/>). Kept in the book's state, so a number is
+    /// never given twice, across restarts too.
+    /// </summary>
+    public ulong NextSendSequence(string peer, string conversation)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var key = new SendSequenceKey(peer, conversation);
+        var next = sendSequences.GetValueOrDefault(key) + 1;
+        sendSequences[key] = next;
+        return next;
+    }
+
     /// <summary>Drop every session with this peer and its skipped keys; replays of its old messages stay refused.</summary>
     public void ForgetPeer(string name)
     {
@@ -220,7 +289,7 @@ public sealed class SessionBook : IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         Expire(clock());
         return SessionBookState.Write(me, MyName, new SessionBookState.Parts(
-            nextSequence, signedPrekeys, OneTimePrekeys, sessions.Values.ToList(), sendingTo, retired, skipped));
+            nextSequence, signedPrekeys, OneTimePrekeys, sessions.Values.ToList(), sendingTo, retired, skipped, sendSequences));
     }
 
     /// <summary>
@@ -234,9 +303,11 @@ public sealed class SessionBook : IDisposable
         int maxSkip = DefaultMaxSkip,
         TimeSpan? skippedKeyLifetime = null,
         Func<DateTimeOffset>? clock = null,
-        TimeSpan? signedPrekeyGracePeriod = null)
+        TimeSpan? signedPrekeyGracePeriod = null,
+        int? maxSkipPerPeer = null,
+        int maxSkipNewSession = DefaultMaxSkipNewSession)
     {
-        var book = new SessionBook(me, myName, maxSkip, skippedKeyLifetime, clock, signedPrekeyGracePeriod);
+        var book = new SessionBook(me, myName, maxSkip, skippedKeyLifetime, clock, signedPrekeyGracePeriod, maxSkipPerPeer, maxSkipNewSession);
         try
         {
             var restored = SessionBookState.Read(me, myName, state, book.signedPrekeys, book.OneTimePrekeys, book.skipped);
@@ -254,6 +325,11 @@ public sealed class SessionBook : IDisposable
             foreach (var (id, prekeyId) in restored.Retired)
             {
                 book.retired.Add(id, prekeyId);
+            }
+
+            foreach (var (key, last) in restored.SendSequences)
+            {
+                book.sendSequences.Add(key, last);
             }
 
             return book;
@@ -398,8 +474,9 @@ public sealed class SessionBook : IDisposable
             return DecryptResult.Fail(DecryptFailure.UnknownPrekey);
         }
 
-        // Checked before X3DH: no reason to spend four DHs on a message we would refuse anyway.
-        if (header.Index > (uint)maxSkip)
+        // Checked before X3DH: no reason to spend four DHs on a message we would refuse anyway. Nothing
+        // about this message is authenticated yet, so the bound is small.
+        if (header.Index > (uint)maxSkipNewSession)
         {
             return DecryptResult.Fail(DecryptFailure.TooFarAhead);
         }

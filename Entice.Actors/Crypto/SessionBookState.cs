@@ -5,14 +5,17 @@ namespace Entice.Crypto;
 
 /// <summary>
 /// The persisted form of a <see cref="SessionBook"/> (format in README.md):
-/// "ENSB" || version 0x01 || body || HMAC-SHA256(K_state, everything before), with
+/// "ENSB" || version 0x02 (0x01 still read: no send sequences) || body || HMAC-SHA256(K_state, everything before), with
 /// K_state = HKDF(DH(IKdh, IKdh_pub), salt = 32 zero bytes, info = "Entice/v1/state-mac", 32).
 /// Only the owner of the identity key can compute K_state, so a state that was altered, truncated or
 /// written for another identity is refused as a whole instead of being half-loaded.
 /// </summary>
 internal static class SessionBookState
 {
-    public const byte Version = 0x01;
+    public const byte Version = 0x02;
+
+    // A state written before send sequences were kept; read as having none.
+    private const byte Version1 = 0x01;
 
     private const int MacSize = 32;
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("ENSB");
@@ -47,6 +50,12 @@ internal static class SessionBookState
         }
 
         parts.Skipped.Write(writer);
+        writer.U32((uint)parts.SendSequences.Count);
+        foreach (var (key, last) in parts.SendSequences)
+        {
+            writer.String(key.Peer).String(key.Conversation).I64((long)last);
+        }
+
         var mac = Mac(me, writer.Written);
         foreach (var b in mac)
         {
@@ -64,7 +73,8 @@ internal static class SessionBookState
             throw new CryptoException("The saved session state is not a session state or is truncated.");
         }
 
-        if (state[Magic.Length] != Version)
+        var version = state[Magic.Length];
+        if (version is not (Version or Version1))
         {
             throw new CryptoException("The saved session state has an unsupported version.");
         }
@@ -122,12 +132,25 @@ internal static class SessionBookState
             }
 
             skipped.Read(ref reader);
+            var sequences = new Dictionary<SendSequenceKey, ulong>();
+            if (version == Version)
+            {
+                var sequenceCount = reader.Count(minItemSize: 4 + 4 + 8);
+                for (var i = 0; i < sequenceCount; i++)
+                {
+                    if (!sequences.TryAdd(new SendSequenceKey(reader.String(), reader.String()), (ulong)reader.I64()))
+                    {
+                        throw StateReader.Corrupt();
+                    }
+                }
+            }
+
             if (!reader.AtEnd)
             {
                 throw StateReader.Corrupt();
             }
 
-            return new Restored(nextSequence, [.. sessions.Values], sendingTo, retired);
+            return new Restored(nextSequence, [.. sessions.Values], sendingTo, retired, sequences);
         }
         catch
         {
@@ -163,11 +186,13 @@ internal static class SessionBookState
         IReadOnlyList<RatchetSession> Sessions,
         IReadOnlyDictionary<string, SessionId> SendingTo,
         IReadOnlyDictionary<SessionId, uint> Retired,
-        SkippedMessageKeys Skipped);
+        SkippedMessageKeys Skipped,
+        IReadOnlyDictionary<SendSequenceKey, ulong> SendSequences);
 
     public sealed record Restored(
         long NextSequence,
         IReadOnlyList<RatchetSession> Sessions,
         IReadOnlyDictionary<string, SessionId> SendingTo,
-        IReadOnlyDictionary<SessionId, uint> Retired);
+        IReadOnlyDictionary<SessionId, uint> Retired,
+        IReadOnlyDictionary<SendSequenceKey, ulong> SendSequences);
 }

@@ -2,7 +2,9 @@ namespace Entice.Crypto;
 
 /// <summary>
 /// Message keys of messages not yet received on chains that have moved past them (out-of-order delivery).
-/// Bounded in total: when full, the oldest keys are wiped first, so an attacker cannot make us hoard keys;
+/// Bounded in total and per peer: when full, the oldest keys are wiped first (the peer's own oldest when
+/// that peer is at its share), so an attacker cannot make us hoard keys, and one peer cannot evict the
+/// keys of everyone else;
 /// and each key expires after a lifetime, so a key for a message that never comes does not sit on disk
 /// forever (a later compromise would expose it). A key is removed (and wiped) when used, which is what
 /// makes a replay find nothing.
@@ -10,17 +12,25 @@ namespace Entice.Crypto;
 internal sealed class SkippedMessageKeys : IDisposable
 {
     private readonly int capacity;
+    private readonly int perPeerCapacity;
     private readonly TimeSpan lifetime;
     private readonly LinkedList<Entry> oldestFirst = new();
     private readonly Dictionary<SkippedKeyId, LinkedListNode<Entry>> byId = [];
 
-    public SkippedMessageKeys(int capacity, TimeSpan lifetime)
+    // Each peer's entries, oldest first: the peer's own oldest goes when it reaches its share.
+    private readonly Dictionary<string, LinkedList<SkippedKeyId>> byPeer = new(StringComparer.Ordinal);
+
+    public SkippedMessageKeys(int capacity, TimeSpan lifetime, int? perPeerCapacity = null)
     {
         this.capacity = capacity;
+        this.perPeerCapacity = Math.Min(capacity, perPeerCapacity ?? capacity);
         this.lifetime = lifetime;
     }
 
     public int Count => byId.Count;
+
+    /// <summary>How many keys are held for <paramref name="peer"/>.</summary>
+    public int CountFor(string peer) => byPeer.TryGetValue(peer, out var keys) ? keys.Count : 0;
 
     /// <summary>The stored key, left in place: it is removed only after its message authenticates.</summary>
     public bool TryGet(SkippedKeyId id, out byte[] key)
@@ -41,6 +51,12 @@ internal sealed class SkippedMessageKeys : IDisposable
         {
             Kdf.Wipe(node.Value.Key);
             oldestFirst.Remove(node);
+            var peer = byPeer[id.Session.Peer];
+            peer.Remove(node.Value.PeerNode!);
+            if (peer.Count == 0)
+            {
+                byPeer.Remove(id.Session.Peer);
+            }
         }
     }
 
@@ -55,19 +71,31 @@ internal sealed class SkippedMessageKeys : IDisposable
 
     public void Add(SkippedKeyId id, byte[] key, DateTimeOffset skippedAt)
     {
-        if (capacity == 0)
+        if (perPeerCapacity <= 0)
         {
             Kdf.Wipe(key);
             return;
         }
 
         Remove(id);
+        while (CountFor(id.Session.Peer) >= perPeerCapacity)
+        {
+            Remove(byPeer[id.Session.Peer].First!.Value);
+        }
+
         while (byId.Count >= capacity)
         {
             Remove(oldestFirst.First!.Value.Id);
         }
 
-        byId[id] = oldestFirst.AddLast(new Entry(id, key, skippedAt));
+        var entry = new Entry(id, key, skippedAt);
+        if (!byPeer.TryGetValue(id.Session.Peer, out var keys))
+        {
+            byPeer[id.Session.Peer] = keys = new LinkedList<SkippedKeyId>();
+        }
+
+        entry.PeerNode = keys.AddLast(id);
+        byId[id] = oldestFirst.AddLast(entry);
     }
 
     /// <summary>Wipe every key older than the lifetime. Entries are in insertion order, so the scan stops early.</summary>
@@ -129,7 +157,11 @@ internal sealed class SkippedMessageKeys : IDisposable
 
         oldestFirst.Clear();
         byId.Clear();
+        byPeer.Clear();
     }
 
-    private sealed record Entry(SkippedKeyId Id, byte[] Key, DateTimeOffset SkippedAt);
+    private sealed record Entry(SkippedKeyId Id, byte[] Key, DateTimeOffset SkippedAt)
+    {
+        public LinkedListNode<SkippedKeyId>? PeerNode { get; set; }
+    }
 }

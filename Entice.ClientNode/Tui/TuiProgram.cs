@@ -15,7 +15,7 @@ namespace Entice.ClientNode.Tui;
 /// </summary>
 internal static class TuiProgram
 {
-    public static async Task<int> RunAsync(Akka.Configuration.Config config, ClientSettings settings, string name, IdentityKeys identity, KeyDirectory keys)
+    public static async Task<int> RunAsync(Akka.Configuration.Config config, ClientSettings settings, string name, KeyDirectory keys)
     {
         var server = string.Join(",", settings.Servers.Select(s => $"{s.Host}:{s.Port}"));
         var presenter = new ChatPresenter(name, server);
@@ -30,7 +30,7 @@ internal static class TuiProgram
             using var window = new ChatWindow(app, presenter);
             view = new TuiChatView(app, window);
             var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
-            var crypto = system.ActorOf(CryptoAgent.Props(name, identity, keys, settings.MaxSkip), "crypto");
+            var crypto = system.ActorOf(CryptoAgent.Props(name, keys, settings.MaxSkip), "crypto");
             client = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
             window.Client = client;
             window.FocusInput();

@@ -161,7 +161,7 @@ public sealed class CryptoAgentSpecs : TestKit
     private async Task<(IActorRef Agent, MemberInfo Info)> StartAgentAsync(string name, string? dir = null)
     {
         var keys = new KeyDirectory(dir ?? NewDir());
-        var agent = Sys.ActorOf(CryptoAgent.Props(name, keys.LoadOrCreateIdentity(out _), keys, 1000));
+        var agent = Sys.ActorOf(CryptoAgent.Props(name, keys, 1000));
         agent.Tell(new CryptoAgent.GetIdentity());
         var info = await ExpectMsgAsync<CryptoAgent.IdentityInfo>();
         return (agent, new MemberInfo(name, info.Bundle));

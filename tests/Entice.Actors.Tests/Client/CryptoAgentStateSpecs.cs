@@ -132,7 +132,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         using (var check = keys.LoadOrCreateIdentity(out var created))
         {
             Assert.False(created);
-            CryptoAgent.CheckSavedSessions("alice", check, keys);
+            CryptoAgent.CheckSavedSessions("alice", keys);
         }
 
         var again = await StartAsync("alice", keys);
@@ -287,7 +287,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
 
     private async Task<Party> StartAsync(string name, KeyDirectory keys, CryptoAgent.Options? options = null)
     {
-        var agent = Sys.ActorOf(CryptoAgent.Props(name, keys.LoadOrCreateIdentity(out _), keys, options ?? new CryptoAgent.Options()));
+        var agent = Sys.ActorOf(CryptoAgent.Props(name, keys, options ?? new CryptoAgent.Options()));
         var info = await IdentityAsync(agent);
         return new Party(agent, new MemberInfo(name, info.Identity));
     }

@@ -138,7 +138,8 @@ public sealed class KnownAnswerSpecs
             7,
             prekey,
             bob.Sign([.. Encoding.ASCII.GetBytes("Entice/v1/spk"), .. prekey]));
-        Assert.True(IdentitySignatures.VerifyBundle(bundle));
+        // Refused at the bundle (correctly signed or not), and X3DH refuses it again.
+        Assert.False(IdentitySignatures.VerifyBundle(bundle));
         Assert.Throws<CryptoException>(() => X3dh.Initiate(alice, bundle));
     }
 

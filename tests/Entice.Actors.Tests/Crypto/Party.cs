@@ -5,21 +5,29 @@ namespace Entice.Tests.Crypto;
 /// <summary>One chat participant for tests: identity, signed prekey, session book and published keys.</summary>
 internal sealed class Party : IDisposable
 {
-    public Party(string name, int maxSkip = 1000, uint prekeyId = 1, TestClock? clock = null, TimeSpan? skippedKeyLifetime = null)
+    public Party(string name, int maxSkip = 1000, uint prekeyId = 1, TestClock? clock = null, TimeSpan? skippedKeyLifetime = null,
+        int? maxSkipPerPeer = null, int maxSkipNewSession = SessionBook.DefaultMaxSkipNewSession)
     {
+        MaxSkipPerPeer = maxSkipPerPeer;
+        MaxSkipNewSession = maxSkipNewSession;
         Name = name;
         MaxSkip = maxSkip;
         Clock = clock ?? new TestClock();
         SkippedKeyLifetime = skippedKeyLifetime;
         Identity = IdentityKeys.Create();
         Prekey = SignedPrekey.Create(Identity, prekeyId);
-        Book = new SessionBook(Identity, name, Prekey, maxSkip, skippedKeyLifetime, Clock.Now);
+        Book = new SessionBook(Identity, name, Prekey, maxSkip, skippedKeyLifetime, Clock.Now,
+            maxSkipPerPeer: maxSkipPerPeer, maxSkipNewSession: maxSkipNewSession);
         Keys = new PeerKeys(name, Bundles.CreateBundle(Identity, Prekey));
     }
 
     public string Name { get; }
 
     public int MaxSkip { get; }
+
+    public int? MaxSkipPerPeer { get; }
+
+    public int MaxSkipNewSession { get; }
 
     public TestClock Clock { get; }
 
@@ -36,7 +44,8 @@ internal sealed class Party : IDisposable
     public static MessageContext Direct(Party from, Party to) => new("lobby", from.Name, to.Name, Direct: true);
 
     /// <summary>A second book restored from <paramref name="state"/>: what an attacker holding a copy of it would have.</summary>
-    public SessionBook Restore(byte[] state) => SessionBook.Import(Identity, Name, state, MaxSkip, SkippedKeyLifetime, Clock.Now);
+    public SessionBook Restore(byte[] state) => SessionBook.Import(Identity, Name, state, MaxSkip, SkippedKeyLifetime, Clock.Now,
+        maxSkipPerPeer: MaxSkipPerPeer, maxSkipNewSession: MaxSkipNewSession);
 
     /// <summary>Replace this party's book by one restored from its own export (a restart).</summary>
     public void Restart()

@@ -16,12 +16,12 @@ public sealed class RatchetSpecs : IDisposable
     }
 
     [Fact]
-    public void Ciphertexts_are_version_2_and_carry_the_prekey_header_until_the_initiator_hears_back()
+    public void Ciphertexts_are_version_3_and_carry_the_prekey_header_until_the_initiator_hears_back()
     {
         var first = Send(alice, bob, "one");
         var second = Send(alice, bob, "two");
 
-        Assert.Equal(0x02, first[0]);
+        Assert.Equal(0x03, first[0]);
         Assert.Equal(1, Kind(first)); // prekey message, no one-time prekey
         Assert.Equal(1, Kind(second));
         Assert.Equal(1u, SignedPrekeyId(first));
@@ -41,16 +41,19 @@ public sealed class RatchetSpecs : IDisposable
     }
 
     [Fact]
-    public void A_version_1_ciphertext_or_an_unknown_header_kind_is_malformed_and_changes_nothing()
+    public void A_version_1_or_2_ciphertext_or_an_unknown_header_kind_is_malformed_and_changes_nothing()
     {
         var genuine = Send(alice, bob, "v2");
         var before = bob.Book.Export();
         var asVersion1 = (byte[])genuine.Clone();
         asVersion1[0] = 0x01;
+        var asVersion2 = (byte[])genuine.Clone();
+        asVersion2[0] = 0x02;
         var unknownKind = (byte[])genuine.Clone();
         unknownKind[1] = 3;
 
         Assert.Equal(DecryptFailure.Malformed, Receive(bob, alice, asVersion1).Failure);
+        Assert.Equal(DecryptFailure.Malformed, Receive(bob, alice, asVersion2).Failure);
         Assert.Equal(DecryptFailure.Malformed, Receive(bob, alice, unknownKind).Failure);
         Assert.Equal(before, bob.Book.Export());
         AssertDecryptsTo("v2", Receive(bob, alice, genuine));

@@ -44,7 +44,7 @@ internal static class LocalNodes
         var view = new RecordingView();
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
-        var crypto = system.ActorOf(CryptoAgent.Props(name, keys.LoadOrCreateIdentity(out _), keys,
+        var crypto = system.ActorOf(CryptoAgent.Props(name, keys,
             new CryptoAgent.Options { MaxSkip = 1000, Clock = clock }), "crypto");
         var chat = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
         return new TestClient(name, system, chat, view, exit.Task, dir);

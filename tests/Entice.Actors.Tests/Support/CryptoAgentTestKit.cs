@@ -1,0 +1,86 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Entice.Client;
+using Entice.Crypto;
+using Entice.Wire;
+using Xunit.Abstractions;
+
+namespace Entice.Tests.Support;
+
+/// <summary>
+/// A TestKit for specs that drive real crypto actors directly (each with its own key directory), standing in
+/// for the chat actor: start one, introduce peers, encrypt, decrypt, stop. Directories are removed at the end.
+/// </summary>
+public abstract class CryptoAgentTestKit : TestKit
+{
+    private readonly TempDirs _dirs = new();
+    private ulong _nextId = 1;
+
+    protected CryptoAgentTestKit(ITestOutputHelper output) : base("akka.loglevel = WARNING", output: output)
+    {
+    }
+
+    /// <summary>A crypto actor and the member it is announced as.</summary>
+    protected sealed record Agent(IActorRef Ref, MemberInfo Info, string KeyDir)
+    {
+        public string Name => Info.Name;
+    }
+
+    protected string NewDir() => _dirs.New();
+
+    protected async Task<Agent> StartAsync(string name, string? keyDir = null, CryptoAgent.Options? options = null)
+    {
+        var dir = keyDir ?? NewDir();
+        var agent = Sys.ActorOf(CryptoAgent.Props(name, new KeyDirectory(dir), options ?? new CryptoAgent.Options()));
+        agent.Tell(new CryptoAgent.GetIdentity());
+        var info = await ExpectMsgAsync<CryptoAgent.IdentityInfo>();
+        return new Agent(agent, new MemberInfo(name, info.Bundle), dir);
+    }
+
+    protected async Task StopAsync(Agent agent)
+    {
+        Watch(agent.Ref);
+        Sys.Stop(agent.Ref);
+        await ExpectTerminatedAsync(agent.Ref);
+        Unwatch(agent.Ref);
+    }
+
+    protected async Task<CryptoAgent.PeerObserved> MeetAsync(Agent who, MemberInfo peer)
+    {
+        who.Ref.Tell(new CryptoAgent.ObservePeer(peer));
+        return await ExpectMsgAsync<CryptoAgent.PeerObserved>();
+    }
+
+    /// <summary>Both introduced to each other, as the relay does when they share a room.</summary>
+    protected async Task IntroduceAsync(Agent a, Agent b)
+    {
+        await MeetAsync(a, b.Info);
+        await MeetAsync(b, a.Info);
+    }
+
+    protected async Task<Envelope> EncryptAsync(Agent from, MemberInfo to, string text, string room = "lobby", bool direct = false)
+    {
+        from.Ref.Tell(new CryptoAgent.Encrypt(to, room, direct, text, _nextId++));
+        return (await ExpectMsgAsync<CryptoAgent.Encrypted>()).Envelope;
+    }
+
+    /// <summary>The answer to one Decrypt (Decrypted, DecryptRejected or DecryptHeld).</summary>
+    protected async Task<object> DecryptAsync(Agent to, Envelope envelope, MemberInfo from, ulong ticket = 0)
+    {
+        to.Ref.Tell(new CryptoAgent.Decrypt(envelope, from, ticket));
+        return await ExpectMsgAsync<object>(m => m is CryptoAgent.Decrypted or CryptoAgent.DecryptRejected or CryptoAgent.DecryptHeld);
+    }
+
+    protected async Task<CryptoAgent.Decrypted> OpenAsync(Agent to, Envelope envelope, MemberInfo from) =>
+        Assert.IsType<CryptoAgent.Decrypted>(await DecryptAsync(to, envelope, from));
+
+    /// <summary>Sent by <paramref name="from"/>, decrypted by <paramref name="to"/>: the text that came out.</summary>
+    protected async Task<string> SendAsync(Agent from, Agent to, string text) =>
+        (await OpenAsync(to, await EncryptAsync(from, to.Info, text), from.Info)).Plaintext.Text;
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        _dirs.Dispose();
+    }
+}
