@@ -94,17 +94,13 @@ root.SetAction(async (parse, cancel) =>
         }
 
         keys = new KeyDirectory(keyDirPath, passphrase);
-        identity = keys.LoadOrCreateIdentity(out _);
-        try
-        {
-            // Refuse to start on sessions we cannot read rather than start over without them.
-            CryptoAgent.CheckSavedSessions(name, identity, keys);
-        }
-        catch
-        {
-            identity.Dispose();
-            throw;
-        }
+        // Every file is read now, before anything runs: a damaged one is one line and exit 2, never a
+        // stack trace, a new identity or a file overwritten.
+        identity = KeyDirectoryCheck.Open(keys, name);
+    }
+    catch (KeyDirectoryCheck.DamagedFileException ex)
+    {
+        return Fail(ex.Message);
     }
     catch (CryptoException ex) when (ex.Message.Contains("wrong passphrase", StringComparison.Ordinal))
     {
@@ -142,9 +138,9 @@ root.SetAction(async (parse, cancel) =>
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         IChatView view = json ? new JsonChatView(Console.Out) : new LineChatView(Console.Out);
-        var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
-        var crypto = system.ActorOf(CryptoAgent.Props(name, identity, keys, settings.MaxSkip), "crypto");
-        var client = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
+        // The root owns and supervises the view, crypto and chat actors, and takes the user's lines.
+        var client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, identity, keys, settings.MaxSkip),
+            ViewActor.Props(view, exit), exit), "client");
 
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; client.Tell(new ChatClient.EndOfInput()); };
         // Reading stdin blocks; this loop only turns lines into messages for the chat actor.

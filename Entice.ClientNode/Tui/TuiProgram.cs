@@ -27,9 +27,8 @@ internal static class TuiProgram
         {
             using var window = new ChatWindow(app, presenter);
             view = new TuiChatView(app, window);
-            var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
-            var crypto = system.ActorOf(CryptoAgent.Props(name, identity, keys, settings.MaxSkip), "crypto");
-            client = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
+            client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, identity, keys, settings.MaxSkip),
+                ViewActor.Props(view, exit), exit), "client");
             window.Client = client;
             window.FocusInput();
             app.Run(window, ex =>

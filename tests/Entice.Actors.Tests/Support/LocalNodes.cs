@@ -43,10 +43,8 @@ internal static class LocalNodes
         var keys = new KeyDirectory(dir);
         var view = new RecordingView();
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
-        var crypto = system.ActorOf(CryptoAgent.Props(name, keys.LoadOrCreateIdentity(out _), keys,
-            new CryptoAgent.Options { MaxSkip = 1000, Clock = clock }), "crypto");
-        var chat = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
+        var chat = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys.LoadOrCreateIdentity(out _), keys,
+            new CryptoAgent.Options { MaxSkip = 1000, Clock = clock }), ViewActor.Props(view, exit), exit), "client");
         return new TestClient(name, system, chat, view, exit.Task, dir);
     }
 }
