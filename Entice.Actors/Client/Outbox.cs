@@ -72,9 +72,10 @@ internal sealed class Outbox
         DropWhere(e => e.RefusedSinceTicks is { } since && nowTicks - since >= ageTicks);
 
     /// <summary>
-    /// The server closed the connection over a frame too large. The culprit is unacknowledged, and every
-    /// envelope at least its size would be refused too: gives up on the largest ones that were sent and
-    /// returns them with their size (so the caller sends nothing that large again).
+    /// The server closed the connection over a frame too large. The culprit was sent and is not
+    /// acknowledged, and the largest such envelope is at least its size; every envelope that large,
+    /// sent or waiting, would be refused too. Gives up on all of them and returns them with that size
+    /// (so the caller sends nothing that large again).
     /// </summary>
     public (List<Envelope> Dropped, int FrameBytes) DropLargestSent()
     {
@@ -82,7 +83,7 @@ internal sealed class Outbox
         if (sent.Count == 0)
             return ([], 0);
         var largest = sent.Max(e => e.FrameBytes);
-        return (DropWhere(e => e.SentTicks is not null && e.FrameBytes >= largest), largest);
+        return (DropWhere(e => e.FrameBytes >= largest), largest);
     }
 
     /// <summary>The server called something malformed: gives up on every envelope sent and not acknowledged (one was it).</summary>
