@@ -20,6 +20,7 @@ internal sealed partial class ChatClientActor
     private readonly Pacer<WireMessage> _pacer;
     private readonly SendTracker _sending = new();
     private readonly DeliveryTracker _delivery = new();
+    private const int MaxDropsPerEnvelope = 3;
     private int _frameLimit;
     private int _outstandingCrypto;
     private ulong _nextEnvelopeId = (ulong)Random.Shared.NextInt64(1, long.MaxValue / 2);
@@ -153,6 +154,18 @@ internal sealed partial class ChatClientActor
         MaybeSayGoodbye();
     }
 
+    // The connection dropped with envelopes on their way: one that was on its way over three dropped
+    // connections is not sent a fourth time (a server that closes on it would make the client loop).
+    private void GiveUpPoison()
+    {
+        foreach (var e in _outbox.ConnectionDropped(_generation, MaxDropsPerEnvelope))
+        {
+            var reason = $"a message to {e.Recipient} in {e.Room} was not delivered: the connection dropped {MaxDropsPerEnvelope} times while it was on its way; not sent again";
+            EnvelopeSettled(e.Id, taken: false, reason);
+            Show(new ErrorEvent(ErrorCodes.NotDelivered, reason));
+        }
+    }
+
     private void Transmit(WireMessage message)
     {
         _pacer.Enqueue(message);
@@ -186,7 +199,7 @@ internal sealed partial class ChatClientActor
             {
                 if (!_outbox.Contains(envelope.Id))
                     continue; // acknowledged or given up meanwhile
-                _outbox.MarkSent(envelope.Id, now);
+                _outbox.MarkSent(envelope.Id, now, _generation);
             }
             _connection.Tell(new ServerConnection.Send(message));
         }

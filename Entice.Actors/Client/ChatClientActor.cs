@@ -150,6 +150,7 @@ internal sealed partial class ChatClientActor : ReceiveActor, IWithTimers
         _barriers.Clear();
         _pacer.Clear();
         _outbox.Unqueue();
+        GiveUpPoison();
         _connection = ActorRefs.Nobody;
         var delay = _backoff.Next();
         Show(new DisconnectedEvent(reason, delay));

@@ -22,13 +22,14 @@ internal sealed class Outbox
     public void Add(Envelope envelope, int frameBytes) =>
         _byId[envelope.Id] = _entries.AddLast(new Entry(envelope, frameBytes) { Queued = true });
 
-    /// <summary>The envelope left for the server now.</summary>
-    public void MarkSent(ulong id, long nowTicks)
+    /// <summary>The envelope left for the server now, on connection number <paramref name="connection"/>.</summary>
+    public void MarkSent(ulong id, long nowTicks, int connection = 0)
     {
         if (_byId.TryGetValue(id, out var node))
         {
             node.Value.Queued = false;
             node.Value.SentTicks = nowTicks;
+            node.Value.SentOn = connection;
         }
     }
 
@@ -37,6 +38,21 @@ internal sealed class Outbox
     {
         foreach (var entry in _entries)
             entry.Queued = false;
+    }
+
+    /// <summary>
+    /// Connection number <paramref name="connection"/> dropped. The server reads in order, so the oldest
+    /// envelope sent on it and not acknowledged is the one it may have choked on; one that was that
+    /// envelope <paramref name="maxDrops"/> times is poison (a server that closes on it without a word,
+    /// or whose word was lost): given up and returned, never sent again.
+    /// </summary>
+    public List<Envelope> ConnectionDropped(int connection, int maxDrops)
+    {
+        var oldest = _entries.FirstOrDefault(e => e.SentOn == connection && e.SentTicks is not null);
+        if (oldest is null || ++oldest.Drops < maxDrops)
+            return [];
+        Acknowledge(oldest.Envelope.Id);
+        return [oldest.Envelope];
     }
 
     /// <summary>The server took the envelope: forget it. False if it was not waiting (a late or duplicate ack).</summary>
@@ -124,5 +140,9 @@ internal sealed class Outbox
         public long? SentTicks { get; set; }
 
         public long? RefusedSinceTicks { get; set; }
+
+        public int SentOn { get; set; } = -1;
+
+        public int Drops { get; set; }
     }
 }
