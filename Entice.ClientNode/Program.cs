@@ -93,9 +93,13 @@ root.SetAction(async (parse, cancel) =>
         }
 
         keys = new KeyDirectory(keyDirPath, passphrase);
-        // Creates the identity the first time; refuses to start on sessions we cannot read rather than
-        // start over without them. The crypto actor loads the keys itself.
-        CryptoAgent.CheckSavedSessions(name, keys);
+        // Every file is read now, before anything runs: a damaged one is one line and exit 2, never a
+        // stack trace, a new identity or a file overwritten.
+        KeyDirectoryCheck.Open(keys, name);
+    }
+    catch (KeyDirectoryCheck.DamagedFileException ex)
+    {
+        return Fail(ex.Message);
     }
     catch (CryptoException ex) when (ex.Message.Contains("wrong passphrase", StringComparison.Ordinal))
     {
@@ -131,9 +135,9 @@ root.SetAction(async (parse, cancel) =>
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         IChatView view = json ? new JsonChatView(Console.Out) : new LineChatView(Console.Out);
-        var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
-        var crypto = system.ActorOf(CryptoAgent.Props(name, keys, settings.MaxSkip), "crypto");
-        var client = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
+        // The root owns and supervises the view, crypto and chat actors, and takes the user's lines.
+        var client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, settings.MaxSkip),
+            ViewActor.Props(view, exit), exit), "client");
 
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; client.Tell(new ChatClient.EndOfInput()); };
         // Reading stdin blocks; this loop only turns lines into messages for the chat actor.

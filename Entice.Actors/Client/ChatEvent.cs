@@ -57,5 +57,12 @@ public sealed record DisconnectedEvent(string Reason, TimeSpan RetryIn) : ChatEv
 /// <summary>Connected again: rooms rejoined, what was typed meanwhile is on its way.</summary>
 public sealed record ReconnectedEvent(string Server) : ChatEvent;
 
+/// <summary>
+/// Messages from <paramref name="From"/> went missing or arrived out of order (their sequence numbers,
+/// inside the encryption, say so): <paramref name="Missing"/> never came (so far); or, when
+/// <paramref name="Late"/>, one reported missing arrived after later ones and is shown now.
+/// </summary>
+public sealed record GapEvent(string From, ulong Missing, bool Late) : ChatEvent;
+
 /// <summary>The client is done; the program exits with <paramref name="ExitCode"/>.</summary>
 public sealed record StoppedEvent(int ExitCode, string Reason) : ChatEvent;

@@ -19,6 +19,18 @@ public sealed record ClientSettings
     public TimeSpan ResendAfter { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>How long a message waits for a recipient who is away (after a restart, say) before it is given up.</summary>
     public TimeSpan RecipientWait { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Longest message text (UTF-8 bytes) sent or put back together; longer ones are refused with an error.</summary>
+    public int MaxMessageBytes { get; init; } = 1024 * 1024;
+    /// <summary>Text per fragment of a long message (UTF-8 bytes); each fragment is one envelope, well inside a frame.</summary>
+    public int FragmentBytes { get; init; } = 32 * 1024;
+    /// <summary>How long an unfinished long message from a peer waits for its next fragment.</summary>
+    public TimeSpan FragmentTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Envelopes per second this client sends at most (keep it under the server's rate limit).</summary>
+    public double PacingPerSecond { get; init; } = 400;
+    /// <summary>Envelopes this client may send at once before pacing starts (keep it under the server's burst).</summary>
+    public int PacingBurst { get; init; } = 1000;
+    /// <summary>How long a message that arrived ahead of an earlier one from the same sender is held back before the gap is reported.</summary>
+    public TimeSpan ReorderWait { get; init; } = TimeSpan.FromSeconds(5);
 
     public static ClientSettings FromConfig(Akka.Configuration.Config root, string name)
     {
@@ -38,6 +50,12 @@ public sealed record ClientSettings
             ReconnectMax = c.GetTimeSpan("reconnect.max-delay", d.ReconnectMax),
             ResendAfter = c.GetTimeSpan("resend-after", d.ResendAfter),
             RecipientWait = c.GetTimeSpan("recipient-wait", d.RecipientWait),
+            MaxMessageBytes = checked((int)(c.GetByteSize("max-message-size") ?? d.MaxMessageBytes)),
+            FragmentBytes = checked((int)(c.GetByteSize("fragment-size") ?? d.FragmentBytes)),
+            FragmentTimeout = c.GetTimeSpan("fragment-timeout", d.FragmentTimeout),
+            PacingPerSecond = c.GetDouble("pacing.envelopes-per-second", d.PacingPerSecond),
+            PacingBurst = c.GetInt("pacing.burst", d.PacingBurst),
+            ReorderWait = c.GetTimeSpan("reorder-wait", d.ReorderWait),
         };
     }
 

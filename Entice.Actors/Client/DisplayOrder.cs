@@ -23,14 +23,17 @@ internal sealed class DisplayOrder
     }
 
     /// <summary>An event that is ready now; it still waits behind earlier reserved places.</summary>
-    public void Add(ChatEvent e) => _slots.AddLast(new Slot { Event = e, Done = true });
+    public void Add(ChatEvent e) => _slots.AddLast(new Slot { Events = [e], Done = true });
 
     /// <summary>Fills a reserved place (null: nothing to show). False if the ticket is not waiting.</summary>
-    public bool Fill(ulong ticket, ChatEvent? e)
+    public bool Fill(ulong ticket, ChatEvent? e) => Fill(ticket, e is null ? [] : [e]);
+
+    /// <summary>Fills a reserved place with several events, in order. False if the ticket is not waiting.</summary>
+    public bool Fill(ulong ticket, IReadOnlyList<ChatEvent> events)
     {
         if (!_pending.Remove(ticket, out var node))
             return false;
-        node.Value.Event = e;
+        node.Value.Events = events;
         node.Value.Done = true;
         return true;
     }
@@ -41,8 +44,7 @@ internal sealed class DisplayOrder
         var ready = new List<ChatEvent>();
         while (_slots.First is { Value.Done: true } first)
         {
-            if (first.Value.Event is { } e)
-                ready.Add(e);
+            ready.AddRange(first.Value.Events);
             _slots.RemoveFirst();
         }
         return ready;
@@ -52,7 +54,7 @@ internal sealed class DisplayOrder
     {
         public ulong Ticket { get; init; }
 
-        public ChatEvent? Event { get; set; }
+        public IReadOnlyList<ChatEvent> Events { get; set; } = [];
 
         public bool Done { get; set; }
     }

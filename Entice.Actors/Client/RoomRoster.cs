@@ -17,11 +17,30 @@ internal sealed class RoomRoster
 
     public bool IsIn(string room) => _rooms.ContainsKey(room);
 
-    public void Enter(string room, IEnumerable<MemberInfo> members)
+    /// <summary>
+    /// Enters a room with the members the server listed. The list is the relay's word and the relay is
+    /// untrusted: a name listed twice keeps its first entry, and a name that is not a valid name or is
+    /// <paramref name="self"/> is left out. Returns what was wrong with the list (empty when nothing).
+    /// </summary>
+    public List<string> Enter(string room, IEnumerable<MemberInfo> members, string? self = null)
     {
-        _rooms[room] = members.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var problems = new List<string>();
+        var byName = new Dictionary<string, MemberInfo>(StringComparer.Ordinal);
+        foreach (var m in members)
+        {
+            if (!Acceptable(m, self))
+                problems.Add($"the server listed an invalid member in room {room}; ignored");
+            else if (!byName.TryAdd(m.Name, m))
+                problems.Add($"the server listed {m.Name} twice in room {room}; the second entry was ignored");
+        }
+        _rooms[room] = byName;
         _away.RemoveWhere(a => a.Room == room);
+        return problems;
     }
+
+    /// <summary>A member announcement this client can take: a valid name that is not its own.</summary>
+    public static bool Acceptable(MemberInfo member, string? self) =>
+        member is not null && Names.IsValidName(member.Name) && member.Name != self;
 
     public void Leave(string room)
     {
@@ -55,6 +74,10 @@ internal sealed class RoomRoster
     }
 
     public bool IsAway(string room, string name) => _away.Contains((room, name));
+
+    /// <summary>Names of those away in a room.</summary>
+    public HashSet<string> AwayIn(string room) =>
+        Members(room).Where(m => IsAway(room, m.Name)).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
 
     public void Remove(string room, string name)
     {

@@ -37,4 +37,8 @@ public static class ErrorCodes
     public const string ServerUnreachable = "server_unreachable";
     public const string Disconnected = "disconnected";
     public const string UnknownCommand = "unknown_command";
+    public const string MessageTooLong = "message_too_long";
+    public const string BadRoster = "bad_roster";
+    public const string NotDelivered = "not_delivered";
+    public const string ActorFailed = "actor_failed";
 }

@@ -29,9 +29,8 @@ internal static class TuiProgram
         {
             using var window = new ChatWindow(app, presenter);
             view = new TuiChatView(app, window);
-            var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
-            var crypto = system.ActorOf(CryptoAgent.Props(name, keys, settings.MaxSkip), "crypto");
-            client = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
+            client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, settings.MaxSkip),
+                ViewActor.Props(view, exit), exit), "client");
             window.Client = client;
             window.FocusInput();
             // SIGTERM and SIGHUP close the screen through Terminal.Gui (which leaves the alternate screen

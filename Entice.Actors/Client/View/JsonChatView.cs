@@ -31,6 +31,7 @@ public sealed class JsonChatView(TextWriter output) : IChatView
             VerifiedEvent v => new { @event = "verified", peer = v.Peer },
             ErrorEvent err => new { @event = "error", code = err.Code, message = err.Message },
             DisconnectedEvent d => new { @event = "disconnected", reason = d.Reason, retry_in_ms = (long)d.RetryIn.TotalMilliseconds },
+            GapEvent g => new { @event = "gap", from = g.From, missing = g.Missing, late = g.Late },
             ReconnectedEvent r => new { @event = "reconnected", server = r.Server },
             StoppedEvent s => new { @event = "stopped", exit_code = s.ExitCode, reason = s.Reason },
             _ => null,

@@ -2,7 +2,12 @@ using Entice.Crypto;
 
 namespace Entice.Client.View;
 
-/// <summary>Line mode: human-readable lines, <c>[room] name: text</c> for messages.</summary>
+/// <summary>
+/// Line mode: human-readable lines, <c>[room] name: text</c> for messages. Every string a peer or the
+/// relay chose (names, rooms, texts, error messages) goes through <see cref="PeerText.Visible"/>: a
+/// terminal never executes an escape sequence from the network. The lines after the first of a
+/// multi-line message are indented, so none can pass for a line of its own.
+/// </summary>
 public sealed class LineChatView(TextWriter output) : IChatView
 {
     public void Show(ChatEvent e)
@@ -10,24 +15,26 @@ public sealed class LineChatView(TextWriter output) : IChatView
         ArgumentNullException.ThrowIfNull(e);
         var line = e switch
         {
-            ReadyEvent r => $"* You are {r.Name} in [{r.Room}]. Your fingerprint: {r.Fingerprint}\n* Type to talk; /msg NAME TEXT, /join ROOM, /leave, /who, /verify NAME, /verified NAME, /trust NAME, /quit.",
-            RoomEnteredEvent r => $"* You are in [{r.Room}]; plain lines go there now.",
-            RoomExitedEvent r => $"* You left [{r.Room}].",
-            MemberJoinedEvent j => $"* {j.Name} is in [{j.Room}]",
-            MemberLeftEvent l => $"* {l.Name} left [{l.Room}]",
-            MemberAwayEvent a => $"* {a.Name} is away from [{a.Room}]; messages to them are kept until they are back",
-            MessageEvent { Direct: true } m => $"[{m.Room}] {m.From} (direct): {m.Text}",
-            MessageEvent m => $"[{m.Room}] {m.From}: {m.Text}",
-            SentEvent m => m.To is null ? $"  ✓ sent to [{m.Room}] ({m.Recipients})" : $"  ✓ sent to {m.To}",
-            DeliveredEvent d => $"  ✓✓ delivered to {d.To}",
-            MembersEvent m => $"* In [{m.Room}]: {string.Join(", ", m.Members)}",
-            SafetyNumberEvent s => $"* Safety number with {s.Peer}: {SafetyNumber.Format(s.SafetyNumber)}\n* Compare it with {s.Peer} in person or on a call; equal numbers mean no one is in between.",
-            KeyChangedEvent k => $"! The key of {k.Peer} CHANGED. They may have reinstalled, or someone is in between. Nothing is sent to {k.Peer} until you /verify {k.Peer} and /trust {k.Peer}.",
-            TrustedEvent t => $"* You now trust the current key of {t.Peer}.",
-            VerifiedEvent v => $"* {v.Peer} is verified (you compared safety numbers).",
-            DisconnectedEvent d => $"! Disconnected ({d.Reason}); reconnecting in {d.RetryIn.TotalSeconds:0.#} s. What you type is kept and sent then.",
-            ReconnectedEvent r => $"* Reconnected to {r.Server}.",
-            ErrorEvent err => $"! {err.Message} ({err.Code})",
+            ReadyEvent r => $"* You are {V(r.Name)} in [{V(r.Room)}]. Your fingerprint: {r.Fingerprint}\n* Type to talk; /msg NAME TEXT, /join ROOM, /leave, /who, /verify NAME, /verified NAME, /trust NAME, /quit.",
+            RoomEnteredEvent r => $"* You are in [{V(r.Room)}]; plain lines go there now.",
+            RoomExitedEvent r => $"* You left [{V(r.Room)}].",
+            MemberJoinedEvent j => $"* {V(j.Name)} is in [{V(j.Room)}]",
+            MemberLeftEvent l => $"* {V(l.Name)} left [{V(l.Room)}]",
+            MemberAwayEvent a => $"* {V(a.Name)} is away from [{V(a.Room)}]; messages to them are kept until they are back",
+            MessageEvent { Direct: true } m => $"[{V(m.Room)}] {V(m.From)} (direct): {Text(m.Text)}",
+            MessageEvent m => $"[{V(m.Room)}] {V(m.From)}: {Text(m.Text)}",
+            SentEvent m => m.To is null ? $"  ✓ sent to [{V(m.Room)}] ({m.Recipients})" : $"  ✓ sent to {V(m.To)}",
+            DeliveredEvent d => $"  ✓✓ delivered to {V(d.To)}",
+            MembersEvent m => $"* In [{V(m.Room)}]: {string.Join(", ", m.Members.Select(V))}",
+            SafetyNumberEvent s => $"* Safety number with {V(s.Peer)}: {SafetyNumber.Format(s.SafetyNumber)}\n* Compare it with {V(s.Peer)} in person or on a call; equal numbers mean no one is in between.",
+            KeyChangedEvent k => $"! The key of {V(k.Peer)} CHANGED. They may have reinstalled, or someone is in between. Nothing is sent to {V(k.Peer)} until you /verify {V(k.Peer)} and /trust {V(k.Peer)}.",
+            TrustedEvent t => $"* You now trust the current key of {V(t.Peer)}.",
+            VerifiedEvent v => $"* {V(v.Peer)} is verified (you compared safety numbers).",
+            GapEvent { Late: true } g => $"! A message from {V(g.From)} arrived out of order (after later ones); it follows.",
+            GapEvent g => $"! {g.Missing} message(s) from {V(g.From)} are missing (lost, or held back by the relay).",
+            DisconnectedEvent d => $"! Disconnected ({V(d.Reason)}); reconnecting in {d.RetryIn.TotalSeconds:0.#} s. What you type is kept and sent then.",
+            ReconnectedEvent r => $"* Reconnected to {V(r.Server)}.",
+            ErrorEvent err => $"! {V(err.Message)} ({V(err.Code)})",
             _ => null,
         };
         if (line is null)
@@ -35,4 +42,8 @@ public sealed class LineChatView(TextWriter output) : IChatView
         output.WriteLine(line);
         output.Flush();
     }
+
+    private static string V(string text) => PeerText.Visible(text);
+
+    private static string Text(string text) => PeerText.Visible(text, keepNewlines: true).Replace("\n", "\n    ", StringComparison.Ordinal);
 }

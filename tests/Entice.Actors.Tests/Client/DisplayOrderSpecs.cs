@@ -29,7 +29,7 @@ public sealed class DisplayOrderSpecs
         var third = order.Reserve();
 
         order.Fill(third, new ErrorEvent("replay", "3"));
-        order.Fill(held, null);
+        order.Fill(held, (ChatEvent?)null);
         Assert.Empty(order.TakeReady());
         order.Fill(first, new ErrorEvent("x", "1"));
 

@@ -1,5 +1,6 @@
 using Entice.Client;
 using Entice.Tests.Support;
+using Entice.Wire;
 
 namespace Entice.Tests.Client;
 
@@ -33,6 +34,20 @@ public sealed class RoomRosterSpecs : IDisposable
         Assert.Empty(roster.Members("elsewhere"));
         roster.Leave("lobby");
         Assert.False(roster.IsIn("lobby"));
+    }
+
+    [Fact]
+    public void A_roster_from_the_relay_with_a_name_twice_or_its_own_name_is_taken_without_a_crash()
+    {
+        using var impostor = new TestIdentity("bob");
+        var roster = new RoomRoster();
+
+        var problems = roster.Enter("lobby", [_bob.Member, impostor.Member, new MemberInfo("alice", _carol.Bundle), new MemberInfo("not a name", _carol.Bundle)], self: "alice");
+
+        Assert.Equal(3, problems.Count); // the second bob, itself, and a name no server accepts
+        Assert.True(roster.TryGet("lobby", "bob", out var bob));
+        Assert.Same(_bob.Bundle, bob.Identity); // the first entry wins
+        Assert.Equal(["bob"], roster.Members("lobby").Select(m => m.Name));
     }
 
     public void Dispose()

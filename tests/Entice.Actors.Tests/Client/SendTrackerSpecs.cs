@@ -9,9 +9,9 @@ public sealed class SendTrackerSpecs
     {
         var tracker = new SendTracker();
         var message = tracker.Start("lobby", null, "t1");
-        tracker.AddEnvelope(1, message);
-        tracker.AddEnvelope(2, message);
-        tracker.AddEnvelope(3, message);
+        tracker.AddEnvelope(1, message, "bob");
+        tracker.AddEnvelope(2, message, "carol");
+        tracker.AddEnvelope(3, message, "dave");
 
         Assert.Null(tracker.Settle(1, taken: true));
         Assert.Null(tracker.Settle(2, taken: false)); // refused: that recipient's key changed
@@ -26,9 +26,27 @@ public sealed class SendTrackerSpecs
     {
         var tracker = new SendTracker();
         var message = tracker.Start("lobby", "bob", null);
-        tracker.AddEnvelope(9, message);
+        tracker.AddEnvelope(9, message, "bob");
 
         Assert.Null(tracker.Settle(9, taken: false));
+        Assert.Equal(1, tracker.Failed);
+    }
+
+    [Fact]
+    public void A_long_message_counts_each_recipient_once_however_many_fragments_it_took()
+    {
+        var tracker = new SendTracker();
+        var message = tracker.Start("lobby", null, null);
+        tracker.AddEnvelope(1, message, "bob");
+        tracker.AddEnvelope(2, message, "bob");
+        tracker.AddEnvelope(3, message, "carol");
+        tracker.AddEnvelope(4, message, "carol");
+
+        Assert.Null(tracker.Settle(1, taken: true));
+        Assert.Null(tracker.Settle(2, taken: true));
+        Assert.Null(tracker.Settle(3, taken: true));
+        Assert.Equal(2, tracker.Settle(4, taken: true)!.Recipients);
+        Assert.Equal(0, tracker.Failed);
     }
 }
 

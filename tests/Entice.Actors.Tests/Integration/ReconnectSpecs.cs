@@ -68,6 +68,33 @@ public sealed class ReconnectSpecs : IAsyncDisposable
         Assert.Equal("found you", (await bob.View.NextAsync<MessageEvent>()).Text);
     }
 
+    [Fact]
+    public async Task A_reconnect_says_reconnected_and_never_that_an_away_member_left()
+    {
+        var data = _nodes.Dir("entice-test-data-");
+        var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: data);
+        _nodes.Server(server);
+        var dave = _nodes.Client("dave", endpoint);
+        await dave.View.NextAsync<ReadyEvent>();
+        dave.EndInput();
+        Assert.Equal(0, await dave.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
+        var alice = _nodes.Client("alice", endpoint);
+        await alice.View.NextAsync<ReadyEvent>();
+        await alice.View.NextAsync<MemberAwayEvent>(a => a.Name == "dave");
+
+        await server.Terminate();
+        await alice.View.NextAsync<DisconnectedEvent>();
+        var (restarted, _) = await LocalNodes.StartServerAsync(port: endpoint.Port, dataDir: data);
+        _nodes.Server(restarted);
+        await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
+
+        var after = await alice.View.DrainAsync(TimeSpan.FromSeconds(3));
+        Assert.DoesNotContain(after, e => e is MemberLeftEvent);
+        Assert.DoesNotContain(after, e => e is MemberAwayEvent); // dave was away before and still is
+        alice.Type("/who");
+        Assert.Equal(["alice"], (await alice.View.NextAsync<MembersEvent>()).Members);
+    }
+
     private static async Task WaitUntilPresentAsync(TestClient client, string name)
     {
         for (var i = 0; i < 100; i++)

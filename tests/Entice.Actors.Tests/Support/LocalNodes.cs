@@ -26,13 +26,14 @@ internal static class LocalNodes
         return (system, started.Endpoint);
     }
 
-    public static TestClient StartClient(string name, IPEndPoint server, string room = "lobby", string? keyDir = null, int[]? morePorts = null, string? config = null, Func<DateTimeOffset>? clock = null)
+    public static TestClient StartClient(string name, IPEndPoint server, string room = "lobby", string? keyDir = null, int[]? morePorts = null, string? config = null, Func<DateTimeOffset>? clock = null,
+        TextWriter? lines = null)
     {
         var dir = keyDir ?? Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
         var system = ActorSystem.Create("client-" + name,
             Akka.Configuration.ConfigurationFactory.ParseString((config ?? "") + "\nakka.loglevel = WARNING\nakka.loggers = [\"Akka.Event.DefaultLogger\"]")
                 .WithFallback(EnticeConfig.Client()));
-        var settings = new ClientSettings
+        var settings = ClientSettings.FromConfig(system.Settings.Config, name) with
         {
             Name = name,
             Room = room,
@@ -43,11 +44,19 @@ internal static class LocalNodes
         var keys = new KeyDirectory(dir);
         var view = new RecordingView();
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var viewActor = system.ActorOf(ViewActor.Props(view, exit), "view");
-        var crypto = system.ActorOf(CryptoAgent.Props(name, keys,
-            new CryptoAgent.Options { MaxSkip = 1000, Clock = clock }), "crypto");
-        var chat = system.ActorOf(ChatClient.Props(settings, crypto, viewActor), "chat");
+        var chat = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys,
+            new CryptoAgent.Options { MaxSkip = 1000, Clock = clock }), ViewActor.Props(lines is null ? view : new TeeView(view, new LineChatView(lines)), exit), exit), "client");
         return new TestClient(name, system, chat, view, exit.Task, dir);
+    }
+}
+
+/// <summary>Shows every event on two views (recording, and line mode for what a terminal would get).</summary>
+internal sealed class TeeView(IChatView first, IChatView second) : IChatView
+{
+    public void Show(ChatEvent e)
+    {
+        first.Show(e);
+        second.Show(e);
     }
 }
 

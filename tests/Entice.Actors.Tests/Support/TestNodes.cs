@@ -15,9 +15,9 @@ internal sealed class TestNodes : IAsyncDisposable
 
     /// <summary>Starts a client (see <see cref="LocalNodes.StartClient"/>) that is disposed at the end.</summary>
     public TestClient Client(string name, IPEndPoint server, string? keyDir = null, int[]? morePorts = null, string? config = null,
-        Func<DateTimeOffset>? clock = null)
+        Func<DateTimeOffset>? clock = null, TextWriter? lines = null)
     {
-        var client = LocalNodes.StartClient(name, server, keyDir: keyDir, morePorts: morePorts, config: config, clock: clock);
+        var client = LocalNodes.StartClient(name, server, keyDir: keyDir, morePorts: morePorts, config: config, clock: clock, lines: lines);
         _clients.Add(client);
         return client;
     }

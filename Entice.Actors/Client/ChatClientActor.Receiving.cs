@@ -1,0 +1,143 @@
+using Akka.Actor;
+using Entice.Crypto;
+using Entice.Wire;
+
+namespace Entice.Client;
+
+/// <summary>
+/// From an envelope to what the user sees. Every envelope goes to the crypto actor, copies included:
+/// de-duplication happens after decryption (a replayed copy is rejected there), so a relay that
+/// rewrites an envelope id cannot make a genuine message vanish. What decrypted goes through the
+/// <see cref="Inbox{T}"/>, which shows each sender's messages in the order they were sent and reports
+/// gaps, then through <see cref="Reassembly"/> for the fragments of long messages.
+/// </summary>
+internal sealed partial class ChatClientActor
+{
+    private sealed record InboxTick;
+
+    /// <summary>A decrypted envelope on its way to the screen.</summary>
+    private sealed record Arrival(CryptoAgent.Decrypted Decrypted, ulong? EnvelopeId)
+    {
+        public override string ToString() => $"Arrival from {Decrypted.From}";
+    }
+
+    private readonly SeenEnvelopes _seen = new();
+    private readonly Inbox<Arrival> _inbox;
+    private readonly Reassembly _reassembly;
+    // Envelopes at the crypto actor, by display ticket; StoredSeq is set for one kept while we were away.
+    private readonly Dictionary<ulong, (string Sender, ulong Id, ulong? StoredSeq)> _decrypting = [];
+
+    // A stored envelope (kept while we were away) is acknowledged once handled, whatever the outcome,
+    // so the server deletes it: each is shown at most once, and a copy after a crash is a quiet replay.
+    private void OnEnvelope(Envelope envelope, ulong? storedSeq)
+    {
+        if (!_roster.TryGet(envelope.Room, envelope.Sender, out var sender))
+        {
+            AckStored(storedSeq);
+            Show(new ErrorEvent(ErrorCodes.DecryptFailed, $"a message from {envelope.Sender}, who is not in room {envelope.Room}, was ignored"));
+            return;
+        }
+        var ticket = _display.Reserve();
+        _decrypting[ticket] = (envelope.Sender, envelope.Id, storedSeq);
+        _crypto.Tell(new CryptoAgent.Decrypt(envelope, sender, ticket));
+    }
+
+    private void AckStored(ulong? seq)
+    {
+        if (seq is { } s && !_connection.Equals(ActorRefs.Nobody))
+            _connection.Tell(new ServerConnection.Send(new StoredAck(s)));
+    }
+
+    private void OnDecrypted(CryptoAgent.Decrypted d)
+    {
+        ulong? envelopeId = null;
+        if (_decrypting.Remove(d.Ticket, out var key))
+        {
+            AckStored(key.StoredSeq);
+            _seen.Add(key.Sender, key.Id);
+            envelopeId = key.Id;
+        }
+        var events = new List<ChatEvent>();
+        Release(_inbox.Accept(d.From, d.Plaintext.Sequence, new Arrival(d, envelopeId), Now()), events);
+        ShowAnswer(d.Ticket, events);
+    }
+
+    private void OnDecryptRejected(CryptoAgent.DecryptRejected r)
+    {
+        var known = _decrypting.Remove(r.Ticket, out var key);
+        if (known)
+            AckStored(key.StoredSeq);
+        // A copy of an envelope that was shown already (two copies in flight at once, or a stored one
+        // delivered again after we crashed before acknowledging it) is no attack.
+        var copy = known && r.Code == ErrorCodes.Replay && (key.StoredSeq is not null || _seen.Contains(key.Sender, key.Id));
+        ShowAnswer(r.Ticket, copy ? [] : [new ErrorEvent(r.Code, r.Reason)]);
+    }
+
+    private void OnInboxTick()
+    {
+        var now = Now();
+        var events = new List<ChatEvent>();
+        Release(_inbox.Expire(now), events);
+        foreach (var sender in _reassembly.DropIdle(_settings.FragmentTimeout.Ticks, now))
+            events.Add(new ErrorEvent(ErrorCodes.DecryptFailed, $"an incomplete long message from {sender} was dropped: its next part did not come within {_settings.FragmentTimeout.TotalSeconds:0} s"));
+        foreach (var e in events)
+            Show(e);
+    }
+
+    private void Release(List<Inbox<Arrival>.Release> releases, List<ChatEvent> events)
+    {
+        foreach (var release in releases)
+        {
+            switch (release)
+            {
+                case Inbox<Arrival>.Item item:
+                    Open(item.Value, events);
+                    break;
+                case Inbox<Arrival>.Gap gap:
+                    events.Add(new GapEvent(gap.From, gap.Missing, Late: false));
+                    break;
+                case Inbox<Arrival>.Late late:
+                    events.Add(new GapEvent(late.From, 0, Late: true));
+                    break;
+            }
+        }
+    }
+
+    // A receipt, a short message, or a fragment of a long one.
+    private void Open(Arrival arrival, List<ChatEvent> events)
+    {
+        var d = arrival.Decrypted;
+        if (d.Plaintext.ReceiptFor is { } ids)
+        {
+            events.AddRange(_delivery.Delivered(d.From, ids));
+            return;
+        }
+        var text = d.Plaintext.Text;
+        if (Fragments.TryParse(text, out var part, out var malformed))
+        {
+            switch (_reassembly.Add(d.From, d.Room, d.Direct, part!, Now()))
+            {
+                case Reassembly.Waiting waiting:
+                    if (waiting.Abandoned is { } abandoned)
+                        events.Add(new ErrorEvent(ErrorCodes.DecryptFailed, abandoned));
+                    return;
+                case Reassembly.Dropped dropped:
+                    events.Add(new ErrorEvent(ErrorCodes.DecryptFailed, dropped.Reason));
+                    return;
+                case Reassembly.Complete complete:
+                    if (complete.Abandoned is { } replaced)
+                        events.Add(new ErrorEvent(ErrorCodes.DecryptFailed, replaced));
+                    text = complete.Text;
+                    break;
+            }
+        }
+        else if (malformed)
+        {
+            events.Add(new ErrorEvent(ErrorCodes.DecryptFailed, $"a part of a long message from {d.From} had a malformed header; dropped"));
+            return;
+        }
+        events.Add(new MessageEvent(d.Room, d.From, text, d.Direct, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(d.Plaintext.SentAtUnixMs, 0, 253402300799999))));
+        if (arrival.EnvelopeId is { } id)
+            SendReceipt(d.Room, d.From, id);
+    }
+}

@@ -1,0 +1,73 @@
+using Akka.Actor;
+using Akka.Event;
+using Entice.Wire;
+
+namespace Entice.Client;
+
+/// <summary>One state. See <see cref="ClientRoot"/> for what each child's failure costs and why.</summary>
+internal sealed class ClientRootActor : ReceiveActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly TaskCompletionSource<int> _exit;
+    private readonly IActorRef _view;
+    private readonly IActorRef _crypto;
+    private readonly IActorRef _chat;
+    private readonly Dictionary<IActorRef, string> _lastFailure = [];
+    private bool _chatDone;
+
+    public ClientRootActor(ClientSettings settings, Props crypto, Props view, TaskCompletionSource<int> exit)
+    {
+        _exit = exit;
+        _view = Context.Watch(Context.ActorOf(view, "view"));
+        _crypto = Context.Watch(Context.ActorOf(crypto, "crypto"));
+        // The chat actor reports to the view through this actor, to know that it stopped on purpose.
+        _chat = Context.Watch(Context.ActorOf(ChatClient.Props(settings, _crypto, Self), "chat"));
+
+        Receive<StoppedEvent>(s =>
+        {
+            _chatDone = true;
+            _view.Tell(s);
+        });
+        Receive<ChatEvent>(e => _view.Tell(e));
+        Receive<ClientRoot.GetChildren>(_ => Sender.Tell(new ClientRoot.Children(_view, _crypto, _chat)));
+        Receive<Terminated>(t => OnTerminated(t.ActorRef));
+        ReceiveAny(m => _chat.Forward(m));
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(ClientRoot.MaxFailures, TimeSpan.FromMinutes(1), ex =>
+        {
+            var child = Sender;
+            var which = Which(child);
+            // Never the exception's message alone in a log line that could carry peer input: type and text.
+            _lastFailure[child] = $"{ex.GetType().Name}: {ex.Message}";
+            _log.Error("The {Actor} actor failed ({Error}); {Action}", which, ex.GetType().Name, child.Equals(_chat) ? "resuming it" : "restarting it");
+            if (ex is ActorInitializationException)
+                return Directive.Stop; // it cannot even start: restarting would fail the same way
+            return child.Equals(_chat) ? Directive.Resume : Directive.Restart;
+        });
+
+    private string Which(IActorRef child) =>
+        child.Equals(_chat) ? "chat" : child.Equals(_crypto) ? "crypto" : child.Equals(_view) ? "view" : child.Path.Name;
+
+    private void OnTerminated(IActorRef child)
+    {
+        // The program ends the actor system once the exit code is known; until then the view must live
+        // to show the last events, so the root never stops itself.
+        if (child.Equals(_chat) && _chatDone)
+            return;
+        var why = _lastFailure.TryGetValue(child, out var failure) ? failure : "it stopped";
+        var reason = $"the client's {Which(child)} actor failed and could not be brought back ({why}); stopping";
+        _log.Error("{Reason}", reason);
+        if (child.Equals(_view))
+        {
+            _exit.TrySetResult(1); // nothing left to show it on: the log line above (stderr) says why
+        }
+        else if (!_chatDone)
+        {
+            _chatDone = true;
+            _view.Tell(new ErrorEvent(ErrorCodes.ActorFailed, reason));
+            _view.Tell(new StoppedEvent(1, reason));
+        }
+    }
+}

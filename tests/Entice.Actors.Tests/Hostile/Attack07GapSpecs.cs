@@ -1,0 +1,86 @@
+using Akka.TestKit.Xunit2;
+using Entice.Client;
+using Entice.Tests.Support;
+using Entice.Wire;
+using Xunit.Abstractions;
+
+namespace Entice.Tests.Hostile;
+
+/// <summary>
+/// Attack 7 (issue 10), the client's part: a relay that reorders, drops or re-labels a member's
+/// envelopes. The receiver shows each sender's messages in the order they were sent, says when one is
+/// missing (a gap) or came late, and a genuine message with a rewritten envelope id is still shown.
+/// </summary>
+public sealed class Attack07GapSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = WARNING", output), IAsyncLifetime
+{
+    private readonly TestNodes _nodes = new();
+    private readonly FakeRelay _relay = new();
+
+    [Fact]
+    public async Task Reordered_envelopes_are_shown_in_the_order_they_were_sent()
+    {
+        var (mallory, carol, me) = await StartAsync();
+        var m = new List<Envelope>();
+        for (var i = 1; i <= 4; i++)
+            m.Add(await mallory.EncryptAsync(me, "lobby", $"m{i}"));
+
+        foreach (var e in new[] { m[0], m[2], m[3], m[1] })
+            await _relay.SendAsync(e);
+
+        Assert.Equal(["m1", "m2", "m3", "m4"], await carol.View.TextsAsync(4));
+        Assert.DoesNotContain(await carol.View.DrainAsync(TimeSpan.FromSeconds(2)), e => e is GapEvent);
+    }
+
+    [Fact]
+    public async Task A_dropped_envelope_is_reported_as_a_gap_and_a_late_one_as_late()
+    {
+        var (mallory, carol, me) = await StartAsync();
+        var m = new List<Envelope>();
+        for (var i = 1; i <= 3; i++)
+            m.Add(await mallory.EncryptAsync(me, "lobby", $"m{i}"));
+
+        await _relay.SendAsync(m[0]);
+        await _relay.SendAsync(m[2]); // m2 held back by the relay
+        Assert.Equal("m1", (await carol.View.NextAsync<MessageEvent>()).Text);
+        var gap = await carol.View.NextAsync<GapEvent>();
+        Assert.Equal(("mallory", 1ul, false), (gap.From, gap.Missing, gap.Late));
+        Assert.Equal("m3", (await carol.View.NextAsync<MessageEvent>()).Text);
+
+        await _relay.SendAsync(m[1]);
+        Assert.True((await carol.View.NextAsync<GapEvent>()).Late);
+        Assert.Equal("m2", (await carol.View.NextAsync<MessageEvent>()).Text);
+    }
+
+    [Fact]
+    public async Task A_genuine_envelope_relabelled_with_an_id_already_seen_is_still_shown()
+    {
+        var (mallory, carol, me) = await StartAsync();
+        var first = await mallory.EncryptAsync(me, "lobby", "first");
+        var second = await mallory.EncryptAsync(me, "lobby", "second");
+
+        await _relay.SendAsync(first);
+        Assert.Equal("first", (await carol.View.NextAsync<MessageEvent>()).Text);
+        await _relay.SendAsync(second with { Id = first.Id });
+
+        Assert.Equal("second", (await carol.View.NextAsync<MessageEvent>()).Text);
+    }
+
+    private async Task<(FakePeer Mallory, TestClient Carol, MemberInfo Me)> StartAsync()
+    {
+        var mallory = await FakePeer.StartAsync(Sys, "mallory", _nodes.Dir());
+        var carol = _nodes.Client("carol", _relay.Endpoint, config: "entice.client.reorder-wait = 1s");
+        await _relay.AcceptAsync();
+        await _relay.ReceiveAsync<JoinRoom>();
+        await _relay.SendAsync(new RoomJoined("lobby", [mallory.Member]));
+        await carol.View.NextAsync<ReadyEvent>();
+        return (mallory, carol, new MemberInfo("carol", _relay.ClientHello.Identity));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await _nodes.DisposeAsync();
+        await _relay.DisposeAsync();
+    }
+}
