@@ -52,17 +52,24 @@ public sealed class Attack07GapSpecs(ITestOutputHelper output) : TestKit("akka.l
     }
 
     [Fact]
-    public async Task A_genuine_envelope_relabelled_with_an_id_already_seen_is_still_shown()
+    public async Task A_genuine_envelope_relabelled_with_an_id_already_seen_does_not_vanish_without_a_trace()
     {
         var (mallory, carol, me) = await StartAsync();
         var first = await mallory.EncryptAsync(me, "lobby", "first");
         var second = await mallory.EncryptAsync(me, "lobby", "second");
+        var third = await mallory.EncryptAsync(me, "lobby", "third");
 
         await _relay.SendAsync(first);
         Assert.Equal("first", (await carol.View.NextAsync<MessageEvent>()).Text);
+        // The id is bound into the ciphertext, so the relabelled copy cannot pass as a copy of "first"
+        // (dropped quietly) nor as genuine: the user is told something from mallory was altered.
         await _relay.SendAsync(second with { Id = first.Id });
+        var error = await carol.View.NextAsync<ErrorEvent>();
+        Assert.Equal(ErrorCodes.DecryptFailed, error.Code);
+        Assert.Contains("mallory", error.Message, StringComparison.Ordinal);
 
-        Assert.Equal("second", (await carol.View.NextAsync<MessageEvent>()).Text);
+        await _relay.SendAsync(third);
+        Assert.Equal("third", (await carol.View.NextAsync<MessageEvent>()).Text);
     }
 
     private async Task<(FakePeer Mallory, TestClient Carol, MemberInfo Me)> StartAsync()
