@@ -104,6 +104,9 @@ EOF
 if wait_for 10 bob_got_hello; then pass "a line typed in the UI reaches the json client"; else fail "json client did not get the UI's message"; fi
 if screen_has "alice (you): hello bob"; then pass "own message shown with the own marker"; else fail "own message not shown"; fi
 
+# The UI's log file: Serilog's file sink in the key directory, readable by its owner only.
+if [ "$(stat -c %a "$WORK/alice/client.log" 2>/dev/null)" = 600 ]; then pass "client.log is mode 0600"; else fail "client.log mode: $(stat -c %a "$WORK/alice/client.log" 2>&1)"; fi
+
 # JSON client -> UI.
 echo "hi alice from json" >&7
 if wait_for 10 screen_has "bob: hi alice from json"; then pass "json client's message appears on the UI screen"; else fail "message from bob not on screen"; fi
