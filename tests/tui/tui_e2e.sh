@@ -148,6 +148,15 @@ line two
 line four"; then pass "the confirmed paste arrives as one message with its four lines"; else fail "the paste did not arrive as one message"; fi
 if [ ! -s "$WORK/alice.exit" ] && screen_has "connected"; then pass "the pasted /quit did not run"; else fail "the pasted /quit ran"; fi
 
+# The same through bracketed paste (what most terminals send): asked about too; Esc discards it.
+printf 'bracketed one\n/quit\nbracketed three\n' >"$WORK/paste-bracketed"
+tmux load-buffer -b br "$WORK/paste-bracketed"
+tmux paste-buffer -p -b br -t "$SESSION"
+if wait_for 10 screen_has "Send this paste of 3 lines"; then pass "a bracketed multi-line paste asks before sending"; else fail "no confirmation for a bracketed multi-line paste"; screen >&2; fi
+tmux send-keys -t "$SESSION" Escape
+sleep 1
+if ! grep -qF "bracketed one" "$WORK/bob.out" && [ ! -s "$WORK/alice.exit" ]; then pass "a discarded paste sends nothing and runs nothing"; else fail "a discarded paste was sent or ran"; fi
+
 # Peer text with escape sequences and a bidi override is shown, not executed.
 python3 -c 'print("esc \x1b[2J\x1b]0;pwned\x07 \u202eevil")' >&7
 if wait_for 10 screen_has "esc ␛[2J␛]0;pwned␇ <U+202E>evil"; then pass "escape and bidi characters from a peer are shown visibly"; else fail "peer escape characters not shown visibly"; screen >&2; fi
