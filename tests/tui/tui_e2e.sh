@@ -258,6 +258,16 @@ for SIG in TERM HUP; do
     tmux kill-session -t "$S2" 2>/dev/null
 done
 
+# A real hang-up (the terminal closes): the client still finishes and exits instead of waiting on it.
+S3="$SESSION-HUP"
+tmux new-session -d -s "$S3" -x 100 -y 30 \
+    "TERM=xterm-256color '$CLIENT' --name carolGone --server 127.0.0.1:$PORT --key-dir '$WORK/carolGone' --passphrase-file '$WORK/alice.pass'"
+wait_for 20 bash -c "tmux capture-pane -p -t '$S3' | grep -q connected"
+CPID=""
+for p in $(pgrep -f -- "--name carolGone "); do [ "$(cat /proc/$p/comm 2>/dev/null)" = "Entice.ClientNo" ] && CPID=$p; done
+tmux kill-session -t "$S3"
+if [ -n "$CPID" ] && wait_for 20 bash -c "! kill -0 $CPID 2>/dev/null"; then pass "when the terminal closes the client exits"; else fail "the client kept running after its terminal closed"; [ -n "$CPID" ] && kill "$CPID"; fi
+
 if [ "${TUI_E2E_SHOW:-}" = 1 ]; then cat "$WORK/screen-verify.txt"; fi
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
