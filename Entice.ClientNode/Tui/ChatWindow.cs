@@ -34,6 +34,7 @@ internal sealed class ChatWindow : Window
     private bool _inDialog;
     private bool _quitSent;
     private bool _closing;
+    private bool _gateWatched;
 
     public ChatWindow(IApplication app, ChatPresenter presenter)
     {
@@ -55,20 +56,6 @@ internal sealed class ChatWindow : Window
         _input.Typed += OnTyped;
         _app.Keyboard.KeyDown += OnAppKeyDown;
         _app.Paste += OnPaste;
-        // An Enter waits one paste window before it sends (typed, or a line break inside a paste?).
-        _app.AddTimeout(TimeSpan.FromMilliseconds(20), () =>
-        {
-            switch (_gate.Tick(Now()))
-            {
-                case PasteGate.Due.Send:
-                    SubmitInput();
-                    break;
-                case PasteGate.Due.ConfirmPaste:
-                    ConfirmPaste(TakeInput());
-                    break;
-            }
-            return Stopped is null && !_closing;
-        });
         // The status bar counts down to the next reconnect attempt.
         _app.AddTimeout(TimeSpan.FromSeconds(1), () =>
         {
@@ -140,6 +127,29 @@ internal sealed class ChatWindow : Window
                 ConfirmPaste(TakeInput());
                 break;
         }
+        WatchGate();
+    }
+
+    // While the gate has an Enter or a burst waiting, look every 20 ms whether it is due; idle otherwise.
+    private void WatchGate()
+    {
+        if (_gateWatched || !_gate.Pending)
+            return;
+        _gateWatched = true;
+        _app.AddTimeout(TimeSpan.FromMilliseconds(20), () =>
+        {
+            switch (_gate.Tick(Now()))
+            {
+                case PasteGate.Due.Send:
+                    SubmitInput();
+                    break;
+                case PasteGate.Due.ConfirmPaste:
+                    ConfirmPaste(TakeInput());
+                    break;
+            }
+            _gateWatched = _gate.Pending && Stopped is null && !_closing;
+            return _gateWatched;
+        });
     }
 
     private string TakeInput()

@@ -25,7 +25,9 @@ internal static class TuiProgram
         StoppedEvent? stopped;
         bool quitSent;
         TuiChatView view;
-        using (var app = Application.Create().Init())
+        var hungUp = false;
+        var app = Application.Create().Init();
+        try
         {
             using var window = new ChatWindow(app, presenter);
             view = new TuiChatView(app, window);
@@ -49,9 +51,14 @@ internal static class TuiProgram
             void OnSignal(PosixSignalContext context)
             {
                 context.Cancel = true;
+                hungUp |= context.Signal == PosixSignal.SIGHUP;
                 Log.Warning("{Signal}: closing the terminal UI", context.Signal);
                 app.Invoke(window.CloseForSignal);
             }
+        }
+        finally
+        {
+            CloseScreen(app, hungUp);
         }
         if (stopped is null && !quitSent)
         {
@@ -64,5 +71,20 @@ internal static class TuiProgram
             Console.Error.WriteLine($"entice: {stopped.Reason}");
         await system.Terminate().ConfigureAwait(false);
         return code;
+    }
+
+    // Restores the terminal. After a hang-up there is no terminal to restore, and Terminal.Gui's shutdown
+    // can wait on it forever: then it gets a few seconds on its own thread, and the client goes on to
+    // deliver what is pending and exit.
+    private static void CloseScreen(IApplication app, bool hungUp)
+    {
+        if (!hungUp)
+        {
+            app.Dispose();
+            return;
+        }
+        var closing = Task.Run(app.Dispose);
+        if (!closing.Wait(TimeSpan.FromSeconds(3)))
+            Log.Warning("the terminal went away; not waiting for it to close the screen");
     }
 }

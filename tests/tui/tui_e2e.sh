@@ -2,7 +2,10 @@
 # End-to-end test of the terminal UI: a relay on 127.0.0.1 (port 0), the UI client "alice" in a tmux
 # session (120x40) and a --json client "bob" fed through a FIFO. Checks that text typed in the UI
 # reaches bob, that bob's message appears on the UI screen, that /verify shows the same 60 digits
-# bob's /verify reports, and that Ctrl+Q closes the UI with exit code 0.
+# bob's /verify reports, readline keys, pastes (a multi-line one is confirmed and sent as one message,
+# none of its lines runs as a command; 100 KB as keys lands in the input with bounded memory), peer
+# escape characters shown visibly, borders beside wide characters, a 40-column terminal, that Ctrl+Q
+# closes the UI with exit code 0, and that SIGTERM and SIGHUP leave the alternate screen.
 # Ends with "N passed, M failed"; exit 0 only if all passed. Loopback only; bounded in time.
 set -u
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -101,6 +104,9 @@ EOF
 if wait_for 10 bob_got_hello; then pass "a line typed in the UI reaches the json client"; else fail "json client did not get the UI's message"; fi
 if screen_has "alice (you): hello bob"; then pass "own message shown with the own marker"; else fail "own message not shown"; fi
 
+# The UI's log file: Serilog's file sink in the key directory, readable by its owner only.
+if [ "$(stat -c %a "$WORK/alice/client.log" 2>/dev/null)" = 600 ]; then pass "client.log is mode 0600"; else fail "client.log mode: $(stat -c %a "$WORK/alice/client.log" 2>&1)"; fi
+
 # JSON client -> UI.
 echo "hi alice from json" >&7
 if wait_for 10 screen_has "bob: hi alice from json"; then pass "json client's message appears on the UI screen"; else fail "message from bob not on screen"; fi
@@ -130,21 +136,6 @@ EOF2
 }
 if wait_for 10 bob_got "well, hello world!"; then pass "readline keys Ctrl+U, Ctrl+W, Ctrl+A, Ctrl+E edit as in a shell"; else fail "readline keys did not edit as in a shell"; fi
 
-# A 100 KB paste typed into the terminal as keys (no bracketed paste) lands in the input within seconds
-# with bounded memory (it used to freeze the UI and take gigabytes).
-ALICE_PID=""
-for p in $(pgrep -f -- "--name alice --server 127.0.0.1:$PORT"); do
-    [ "$(cat /proc/$p/comm 2>/dev/null)" = "Entice.ClientNo" ] && ALICE_PID=$p
-done
-python3 -c "import sys; sys.stdout.write(('lorem ipsum dolor sit amet ' * 3800)[:99990] + ' PASTE-END')" >"$WORK/paste100k"
-tmux load-buffer -b big "$WORK/paste100k"
-tmux paste-buffer -b big -t "$SESSION"
-if wait_for 10 screen_has "PASTE-END"; then pass "a 100 KB paste is in the input"; else fail "a 100 KB paste did not reach the input"; fi
-HWM_KB="$(awk '/VmHWM/ {print $2}' /proc/$ALICE_PID/status 2>/dev/null)"
-if [ -n "$HWM_KB" ] && [ "$HWM_KB" -lt 400000 ]; then pass "peak memory after the paste: $((HWM_KB / 1024)) MB"; else fail "peak memory after the paste: ${HWM_KB:-?} kB"; fi
-tmux send-keys -t "$SESSION" Escape
-wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -q PASTE-END"
-
 # A multi-line paste (as keys) is one message after a confirmation; its /quit line does not run.
 printf 'line one\nline two\n/quit\nline four' >"$WORK/paste-lines"
 tmux load-buffer -b lines "$WORK/paste-lines"
@@ -156,6 +147,15 @@ line two
 /quit
 line four"; then pass "the confirmed paste arrives as one message with its four lines"; else fail "the paste did not arrive as one message"; fi
 if [ ! -s "$WORK/alice.exit" ] && screen_has "connected"; then pass "the pasted /quit did not run"; else fail "the pasted /quit ran"; fi
+
+# The same through bracketed paste (what most terminals send): asked about too; Esc discards it.
+printf 'bracketed one\n/quit\nbracketed three\n' >"$WORK/paste-bracketed"
+tmux load-buffer -b br "$WORK/paste-bracketed"
+tmux paste-buffer -p -b br -t "$SESSION"
+if wait_for 10 screen_has "Send this paste of 3 lines"; then pass "a bracketed multi-line paste asks before sending"; else fail "no confirmation for a bracketed multi-line paste"; screen >&2; fi
+tmux send-keys -t "$SESSION" Escape
+sleep 1
+if ! grep -qF "bracketed one" "$WORK/bob.out" && [ ! -s "$WORK/alice.exit" ]; then pass "a discarded paste sends nothing and runs nothing"; else fail "a discarded paste was sent or ran"; fi
 
 # Peer text with escape sequences and a bidi override is shown, not executed.
 python3 -c 'print("esc \x1b[2J\x1b]0;pwned\x07 \u202eevil")' >&7
@@ -221,6 +221,21 @@ narrow() { local s; s=$(screen); echo "$s" | grep -qF "hi alice from json" && ! 
 if wait_for 5 narrow; then pass "at 40 columns the messages are shown and the side panes collapse"; else fail "the message pane is not usable at 40 columns"; screen >&2; fi
 tmux resize-window -t "$SESSION" -x 120 -y 40 2>/dev/null || tmux resize-pane -t "$SESSION" -x 120 -y 40
 
+# A 100 KB paste typed into the terminal as keys (no bracketed paste) lands in the input within seconds
+# with bounded memory (it used to freeze the UI and take gigabytes).
+ALICE_PID=""
+for p in $(pgrep -f -- "--name alice --server 127.0.0.1:$PORT"); do
+    [ "$(cat /proc/$p/comm 2>/dev/null)" = "Entice.ClientNo" ] && ALICE_PID=$p
+done
+python3 -c "import sys; sys.stdout.write(('lorem ipsum dolor sit amet ' * 3800)[:99990] + ' PASTE-END')" >"$WORK/paste100k"
+tmux load-buffer -b big "$WORK/paste100k"
+tmux paste-buffer -b big -t "$SESSION"
+if wait_for 10 screen_has "PASTE-END"; then pass "a 100 KB paste is in the input"; else fail "a 100 KB paste did not reach the input"; fi
+HWM_KB="$(awk '/VmHWM/ {print $2}' /proc/$ALICE_PID/status 2>/dev/null)"
+if [ -n "$HWM_KB" ] && [ "$HWM_KB" -lt 250000 ]; then pass "peak memory after the paste: $((HWM_KB / 1024)) MB"; else fail "peak memory after the paste: ${HWM_KB:-?} kB"; fi
+tmux send-keys -t "$SESSION" Escape
+wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -q PASTE-END"
+
 # Ctrl+Q: EndOfInput, the UI closes on StoppedEvent, exit code 0; bob sees alice leave.
 tmux send-keys -t "$SESSION" C-q
 if wait_for 15 test -s "$WORK/alice.exit" && [ "$(cat "$WORK/alice.exit")" = "0" ]; then pass "Ctrl+Q exits with code 0"; else fail "UI did not exit cleanly (exit: $(cat "$WORK/alice.exit" 2>/dev/null))"; fi
@@ -242,6 +257,16 @@ for SIG in TERM HUP; do
     fi
     tmux kill-session -t "$S2" 2>/dev/null
 done
+
+# A real hang-up (the terminal closes): the client still finishes and exits instead of waiting on it.
+S3="$SESSION-HUP"
+tmux new-session -d -s "$S3" -x 100 -y 30 \
+    "TERM=xterm-256color '$CLIENT' --name carolGone --server 127.0.0.1:$PORT --key-dir '$WORK/carolGone' --passphrase-file '$WORK/alice.pass'"
+wait_for 20 bash -c "tmux capture-pane -p -t '$S3' | grep -q connected"
+CPID=""
+for p in $(pgrep -f -- "--name carolGone "); do [ "$(cat /proc/$p/comm 2>/dev/null)" = "Entice.ClientNo" ] && CPID=$p; done
+tmux kill-session -t "$S3"
+if [ -n "$CPID" ] && wait_for 20 bash -c "! kill -0 $CPID 2>/dev/null"; then pass "when the terminal closes the client exits"; else fail "the client kept running after its terminal closed"; [ -n "$CPID" ] && kill "$CPID"; fi
 
 if [ "${TUI_E2E_SHOW:-}" = 1 ]; then cat "$WORK/screen-verify.txt"; fi
 echo "$PASSED passed, $FAILED failed"

@@ -2,10 +2,13 @@ namespace Entice.Client.Presentation;
 
 /// <summary>
 /// Lines typed before, browsed with Up/Down like a shell. <see cref="Older"/> and <see cref="Newer"/>
-/// return the line to show; walking past the newest gives back what was being typed.
+/// return the line to show; walking past the newest gives back what was being typed. Lines longer than
+/// <see cref="MaxLineLength"/> (a big paste) are not kept, so the history stays small.
 /// </summary>
 public sealed class InputHistory(int capacity = 200)
 {
+    public const int MaxLineLength = 4096;
+
     private readonly List<string> _lines = [];
     private int _cursor; // == _lines.Count: not browsing
     private string _draft = "";
@@ -15,7 +18,7 @@ public sealed class InputHistory(int capacity = 200)
     public void Add(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        if (line.Trim().Length > 0 && (_lines.Count == 0 || _lines[^1] != line))
+        if (line.Length <= MaxLineLength && line.Trim().Length > 0 && (_lines.Count == 0 || _lines[^1] != line))
         {
             _lines.Add(line);
             if (_lines.Count > capacity)

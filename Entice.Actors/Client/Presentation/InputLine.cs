@@ -186,9 +186,11 @@ public sealed class InputLine
         return (sb.ToString(), cursorColumn);
     }
 
-    private static string Shown(string g) => g == "\n" ? "↵" : g == "\t" ? " " : g;
+    // A line feed shows as ↵; control, escape and bidi characters (a paste may hold them) as their
+    // visible forms, never raw.
+    private static string Shown(string g) => g == "\n" ? "↵" : Entice.Client.View.PeerText.Visible(g);
 
-    private static int Width(string g) => g is "\n" or "\t" ? 1 : TextWidth.OfGrapheme(g);
+    private static int Width(string g) => g == "\n" ? 1 : TextWidth.Columns(Shown(g));
 
     private static bool IsSpace(string g) => g is " " or "\t" or "\n";
 

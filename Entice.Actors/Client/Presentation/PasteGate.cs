@@ -35,8 +35,8 @@ public sealed class PasteGate(TimeSpan window)
         ConfirmPaste,
     }
 
-    /// <summary>Whether an Enter is waiting to learn if it was typed or pasted.</summary>
-    public bool Pending => _enterAt is not null;
+    /// <summary>Whether an Enter is waiting to learn if it was typed or pasted, or a burst with line breaks is open: <see cref="Tick"/> has work.</summary>
+    public bool Pending => _enterAt is not null || _burstHasNewline;
 
     /// <summary>
     /// Enter arrived at <paramref name="now"/> (ticks). It waits (see <see cref="Tick"/>); the answer says

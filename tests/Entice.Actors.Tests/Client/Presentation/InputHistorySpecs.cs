@@ -42,4 +42,15 @@ public sealed class InputHistorySpecs
         Assert.Equal("typing", h.Older("typing"));
         Assert.Equal("typing", h.Newer("typing"));
     }
+
+    [Fact]
+    public void Lines_too_long_to_browse_are_not_kept()
+    {
+        // 200 pasted megabyte lines would otherwise stay in memory for the whole run.
+        var h = new InputHistory();
+        h.Add("short");
+        h.Add(new string('x', InputHistory.MaxLineLength + 1));
+        Assert.Equal(["short"], h.Lines);
+        Assert.Equal("short", h.Older(""));
+    }
 }

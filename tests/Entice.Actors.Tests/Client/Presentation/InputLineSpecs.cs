@@ -110,4 +110,12 @@ public sealed class InputLineSpecs
         line.Insert("x");
         Assert.Equal(10, line.Length);
     }
+
+    [Fact]
+    public void Pasted_escape_and_bidi_characters_show_visibly_in_the_input()
+    {
+        var (text, cursor) = Typed("a\u001b[2J\u202Eb").View(40);
+        Assert.Equal("a␛[2J<U+202E>b", text);
+        Assert.Equal(TextWidth.Columns(text), cursor);
+    }
 }

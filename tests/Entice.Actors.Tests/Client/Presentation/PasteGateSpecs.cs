@@ -102,4 +102,18 @@ public sealed class PasteGateSpecs
         Assert.Empty(confirm);
         Assert.Equal("just one long line", line.Text);
     }
+
+    [Fact]
+    public void The_gate_has_work_only_while_an_Enter_or_a_burst_waits()
+    {
+        var gate = new PasteGate(Window);
+        gate.Key(Ms(0));
+        Assert.False(gate.Pending);
+        gate.Enter(Ms(100));
+        Assert.True(gate.Pending);
+        gate.Key(Ms(100.1)); // a paste: the burst waits for its end
+        Assert.True(gate.Pending);
+        Assert.Equal(Due.ConfirmPaste, gate.Tick(Ms(300)));
+        Assert.False(gate.Pending);
+    }
 }
