@@ -38,13 +38,15 @@ internal sealed class ClientRootActor : ReceiveActor
         new OneForOneStrategy(ClientRoot.MaxFailures, TimeSpan.FromMinutes(1), ex =>
         {
             var child = Sender;
-            var which = Which(child);
-            // Never the exception's message alone in a log line that could carry peer input: type and text.
-            _lastFailure[child] = $"{ex.GetType().Name}: {ex.Message}";
-            _log.Error("The {Actor} actor failed ({Error}); {Action}", which, ex.GetType().Name, child.Equals(_chat) ? "resuming it" : "restarting it");
-            if (ex is ActorInitializationException)
-                return Directive.Stop; // it cannot even start: restarting would fail the same way
-            return child.Equals(_chat) ? Directive.Resume : Directive.Restart;
+            // It cannot even start again (its constructor threw): restarting would fail the same way.
+            var directive = ex is ActorInitializationException ? Directive.Stop
+                : child.Equals(_chat) ? Directive.Resume
+                : Directive.Restart;
+            var cause = ex is ActorInitializationException ? ex.GetBaseException() : ex;
+            _lastFailure[child] = $"{cause.GetType().Name}: {cause.Message.ReplaceLineEndings(" ")}";
+            _log.Error("The {Actor} actor failed ({Error}); {Action}", Which(child), cause.GetType().Name,
+                directive == Directive.Resume ? "resuming it" : directive == Directive.Restart ? "restarting it" : "stopping it");
+            return directive;
         });
 
     private string Which(IActorRef child) =>

@@ -7,10 +7,11 @@ namespace Entice.Client;
 /// ones are reported as a gap and what was held is released. One that arrives after its gap was
 /// reported is released with a "late" notice. A sequence that goes back to a number never reported
 /// missing means the sender started over (its client restarted): what was held is released and the
-/// count starts again. The first envelope seen from a sender sets where its count starts. Pure state,
+/// count starts again. The first envelope seen from a sender sets where its count starts. Memory is
+/// bounded per sender and in total (past either, the sender's wait ends at once). Pure state,
 /// owned by the chat actor; <typeparamref name="T"/> is whatever the caller shows.
 /// </summary>
-internal sealed class Inbox<T>(long holdTicks, int maxHeldPerSender = 256)
+internal sealed class Inbox<T>(long holdTicks, int maxHeldPerSender = 256, int maxHeldTotal = 4096)
 {
     private const int MaxMissingRanges = 64;
 
@@ -45,7 +46,7 @@ internal sealed class Inbox<T>(long holdTicks, int maxHeldPerSender = 256)
         else if (seq > s.Next)
         {
             s.Held.TryAdd(seq, (value, nowTicks));
-            if (s.Held.Count > maxHeldPerSender)
+            if (s.Held.Count > maxHeldPerSender || (s.Held.Count > 1 && Held > maxHeldTotal))
                 GiveUpWaiting(sender, s, releases);
         }
         else if (s.WasReportedMissing(seq))

@@ -178,6 +178,11 @@ public sealed class ChatPresenter
                 _pendingKeyWarnings.Remove(t.Peer);
                 Notice(CurrentOrSystem(), $"You now trust the current key of {V(t.Peer)}.");
                 break;
+            case GapEvent g:
+                Error(CurrentOrSystem(), g.Late
+                    ? $"A message from {g.From} arrived out of order (after later ones); it follows."
+                    : $"{g.Missing} message(s) from {g.From} are missing (lost, or held back by the relay).");
+                break;
             case ErrorEvent err:
                 if (err.Code is "disconnected" or "server_unreachable")
                     Connection = ConnectionState.Disconnected;

@@ -48,4 +48,24 @@ public sealed class ChatViewSpecs
 
         Assert.DoesNotContain("top secret", e.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Gaps_are_a_json_event_and_a_line_and_peer_names_never_reach_the_terminal_raw()
+    {
+        var json = new StringWriter();
+        new JsonChatView(json).Show(new GapEvent("bob", 2, false));
+        using var gap = JsonDocument.Parse(json.ToString());
+        Assert.Equal(("gap", "bob", 2ul, false), (gap.RootElement.GetProperty("event").GetString(), gap.RootElement.GetProperty("from").GetString(),
+            gap.RootElement.GetProperty("missing").GetUInt64(), gap.RootElement.GetProperty("late").GetBoolean()));
+
+        var lines = new StringWriter();
+        var view = new LineChatView(lines);
+        view.Show(new GapEvent("bob", 2, false));
+        view.Show(new MemberJoinedEvent("lobby\u001b[2J", "eve\u001b]0;x\u0007"));
+        view.Show(new MessageEvent("lobby", "bob", "one\ntwo", false, DateTimeOffset.UnixEpoch));
+        var shown = lines.ToString();
+        Assert.Contains("2 message(s) from bob are missing", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', shown);
+        Assert.Contains("[lobby] bob: one\n    two", shown, StringComparison.Ordinal);
+    }
 }

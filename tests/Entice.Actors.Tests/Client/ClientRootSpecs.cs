@@ -62,12 +62,50 @@ public sealed class ClientRootSpecs : IAsyncDisposable
         {
             Assert.Equal(1, stopped.ExitCode);
             Assert.Contains("crypto actor failed", stopped.Reason, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', stopped.Reason);
             Assert.Equal(1, await alice.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
         }
         else
         {
             Assert.Equal("to alice", ((MessageEvent)first).Text);
             Assert.Equal(["after the crash"], await bob.View.TextsAsync(1));
+        }
+    }
+
+    [Fact]
+    public async Task A_child_that_cannot_come_back_stops_the_client_with_exit_code_1_and_one_line_naming_it()
+    {
+        using var system = ActorSystem.Create("root-spec", "akka.loglevel = OFF");
+        var view = new RecordingView();
+        var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var starts = new StrongBox<int>();
+        var root = system.ActorOf(ClientRoot.Props(new ClientSettings { Name = "alice", Servers = [new System.Net.DnsEndPoint("127.0.0.1", 1)] },
+            Props.Create(() => new StartsOnce(starts)), Entice.Client.View.ViewActor.Props(view, exit), exit), "client");
+        var children = await root.Ask<ClientRoot.Children>(new ClientRoot.GetChildren(), TimeSpan.FromSeconds(5));
+
+        children.Crypto.Tell(Kill.Instance);
+
+        Assert.Equal(1, await exit.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        var error = await view.NextAsync<ErrorEvent>();
+        Assert.Equal(ErrorCodes.ActorFailed, error.Code);
+        Assert.Contains("crypto actor failed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("InvalidOperationException: no second start", error.Message, StringComparison.Ordinal);
+        await system.Terminate();
+    }
+
+    private sealed class StrongBox<T>
+    {
+        public T? Value { get; set; }
+    }
+
+    // Stands for a crypto actor that cannot restart (its constructor fails the second time).
+    private sealed class StartsOnce : ReceiveActor
+    {
+        public StartsOnce(StrongBox<int> starts)
+        {
+            if (++starts.Value > 1)
+                throw new InvalidOperationException("no second start");
+            ReceiveAny(_ => { });
         }
     }
 

@@ -29,8 +29,14 @@ public sealed class BurstOrderSpecs : IAsyncDisposable
         // This sender does not pace itself: the server refuses most of the burst and it sends them again.
         var (alice, receivers) = await RoomAsync("entice.client.pacing { envelopes-per-second = 100000, burst = 100000 }");
 
+        // Typed over about two seconds, as a paste arrives: once the server's burst is used up, a line
+        // typed later finds a fresh token while earlier refused ones wait to be sent again.
         for (var i = 1; i <= Lines; i++)
+        {
             alice.Type(i.ToString(CultureInfo.InvariantCulture));
+            if (i % 10 == 0)
+                await Task.Delay(60);
+        }
 
         await alice.View.NextAsync<ErrorEvent>(e => e.Code == ErrorCodes.RateLimited, TimeSpan.FromSeconds(20));
         var expected = Enumerable.Range(1, Lines).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();

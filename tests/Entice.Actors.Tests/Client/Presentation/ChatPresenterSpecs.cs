@@ -267,6 +267,16 @@ public sealed class ChatPresenterSpecs
     }
 
     [Fact]
+    public void A_gap_in_a_senders_messages_is_a_line_in_the_pane()
+    {
+        var p = Alice();
+        p.Apply(new GapEvent("bob", 2, Late: false));
+        Assert.Equal("12:00 ! 2 message(s) from bob are missing (lost, or held back by the relay).", p.Lines[^1].Plain);
+        p.Apply(new GapEvent("bob", 0, Late: true));
+        Assert.Contains("arrived out of order", p.Lines[^1].Plain, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_status_bar_counts_down_to_the_next_reconnect_and_shows_the_new_server()
     {
         var p = Alice();
