@@ -99,24 +99,16 @@ public static class CryptoAgent
     }
 
     /// <summary>
-    /// Open the saved sessions, if any, the way the actor will (then drop them), so a program can refuse to
-    /// start on a wrong passphrase or a damaged sessions file. Throws <see cref="CryptoException"/>.
+    /// Creates the identity the first time; then opens every file of the key directory the way the actor
+    /// will (identity, saved sessions, pins: <see cref="KeyDirectory.Validate"/>), so a program can refuse to
+    /// start on a wrong passphrase or a damaged file. Throws <see cref="CryptoException"/> naming the file.
     /// </summary>
     public static void CheckSavedSessions(string name, KeyDirectory keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        using var identity = keys.LoadOrCreateIdentity(out _);
-        var saved = keys.LoadSessions();
-        if (saved is null)
-            return;
-        try
-        {
-            SessionBook.Import(identity, name, saved).Dispose();
-        }
-        finally
-        {
-            Array.Clear(saved);
-        }
+        keys.LoadOrCreateIdentity(out _).Dispose();
+        if (keys.Validate(name) is { } problem)
+            throw new CryptoException(problem.ToString());
     }
 
     public sealed record GetIdentity;

@@ -411,7 +411,8 @@ internal sealed class CryptoAgentActor : ReceiveActor
             _log.Warning("Rejected envelope {EnvelopeId} from {Peer}: {Failure}", env.Id, from, result.Failure);
             if (expensive)
                 _throttle.Failed(from);
-            if (StaleStateSuspected(from, result.Failure.Value))
+            // A forged session start fails authentication too; only a failure on a session we hold hints at stale state.
+            if (!(expensive && result.Failure == DecryptFailure.Invalid) && StaleStateSuspected(from, result.Failure.Value))
             {
                 // Unauthenticated evidence: nothing is dropped (the messages may be forged). Our next message
                 // to the peer starts a new session, which a peer whose state is newer than ours then adopts.

@@ -116,7 +116,7 @@ internal sealed class PinLog
             return;
         }
 
-        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None);
+        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
         stream.Write(record);
         stream.Flush(flushToDisk: true);
     }

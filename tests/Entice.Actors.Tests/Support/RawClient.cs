@@ -8,8 +8,19 @@ namespace Entice.Tests.Support;
 /// <summary>A hand-driven TCP client for feeding a server exactly the bytes a test wants (hostile ones included).</summary>
 internal sealed class RawClient : IDisposable
 {
-    private readonly TcpClient _tcp = new();
+    private readonly TcpClient _tcp;
     private NetworkStream _stream = null!;
+
+    private RawClient(TcpClient? tcp = null) => _tcp = tcp ?? new TcpClient();
+
+    /// <summary>The server's end of a connection a test accepted (a fake relay talking to a real client).</summary>
+    public static RawClient Accepted(TcpClient tcp)
+    {
+        var c = new RawClient(tcp);
+        tcp.NoDelay = true;
+        c._stream = tcp.GetStream();
+        return c;
+    }
 
     public static async Task<RawClient> ConnectAsync(IPEndPoint server, int? receiveBufferBytes = null)
     {
