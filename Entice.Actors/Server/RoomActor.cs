@@ -47,6 +47,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
             _away.Remove(r.Member.Name);
             _members[r.Member.Name] = new Member(r.Member, Sender, r.Transport, NextVersion());
             Context.Watch(Sender);
+            WatchIdleness();
             TellPeers(new RoomSpan.MemberPresent(_name, _version, r.Member));
         });
         Receive<Room.Route>(r => OnRoute(r.Envelope));
@@ -56,6 +57,23 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         {
             RemoveMember(a.Name, leftForGood: false);
             a.ReplyTo.Tell(new Room.Drained(_name));
+        });
+        Receive<IdleTick>(_ =>
+        {
+            if (IsIdle)
+                Context.Parent.Tell(new Room.Idle(_name));
+        });
+        Receive<Room.StopIfIdle>(_ =>
+        {
+            if (IsIdle)
+            {
+                _log.Info("Room {Room} stopped: nobody here for {Timeout}", _name, _settings.RoomIdleTimeout);
+                Context.Stop(Self);
+            }
+            else
+            {
+                Context.Parent.Tell(new Room.Busy(_name));
+            }
         });
         ReceiveSpan();
         Receive<Terminated>(t =>
@@ -70,7 +88,25 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => StartSpan();
+    protected override void PreStart()
+    {
+        StartSpan();
+        WatchIdleness();
+    }
+
+    private sealed record IdleTick;
+
+    private bool IsIdle => _members.Count == 0 && _heldJoins.Count == 0;
+
+    // A room nobody is connected to holds memory and does nothing (what it remembers is in the store):
+    // after the idle timeout it asks the directory to stop it; the next join starts it again.
+    private void WatchIdleness()
+    {
+        if (IsIdle)
+            Timers.StartSingleTimer("idle", new IdleTick(), _settings.RoomIdleTimeout);
+        else
+            Timers.Cancel("idle");
+    }
 
     // Keep the children (the members' sessions) across a restart of the room itself (their names are
     // unique across instances, so new joins after a restart cannot collide with them)...
@@ -121,6 +157,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         _store?.RememberMember(_name, join.Member);
         TellPeers(new RoomSpan.MemberPresent(_name, _version, join.Member));
         join.Transport.Tell(new Room.Joined(_name, session, others));
+        WatchIdleness();
         // Then who is away (their keys, so the newcomer can write to them), then what waited for it.
         foreach (var away in _away.Values)
             join.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new MemberAway(_name, away))));
@@ -235,6 +272,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         }
         _log.Info("{Name} {Went} room {Room} ({Count} members)", name, leftForGood ? "left" : "is away from", _name, _members.Count);
         MemberNoLongerHere(member.Info, leftForGood);
+        WatchIdleness();
     }
 
     /// <summary>
