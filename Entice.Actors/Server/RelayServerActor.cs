@@ -26,8 +26,8 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
             : _throwaway ? Path.Combine(Path.GetTempPath(), "entice-server-" + Guid.NewGuid().ToString("N"))
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "entice", "server");
         _store = settings.Cluster.Postgres.Length > 0
-            ? OfflineStore.OpenPostgres(settings.Cluster.Postgres, settings.MaxStoredPerRecipient, settings.StoredTimeToLive)
-            : OfflineStore.Open(_dataDir, settings.MaxStoredPerRecipient, settings.StoredTimeToLive);
+            ? OfflineStore.OpenPostgres(settings.Cluster.Postgres, settings.MaxStoredPerRecipient, settings.StoredTimeToLive, maxPerSender: settings.MaxStoredPerSender)
+            : OfflineStore.Open(_dataDir, settings.MaxStoredPerRecipient, settings.StoredTimeToLive, maxPerSender: settings.MaxStoredPerSender);
         NameRegistry.SharedClaims? claims = null;
         if (settings.Cluster.Enabled)
         {

@@ -23,6 +23,8 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MemberInfo> _away = new(StringComparer.Ordinal);
+    // When each away member went away (or was last seen): the cap forgets the longest away first.
+    private readonly Dictionary<string, DateTimeOffset> _awaySince = new(StringComparer.Ordinal);
     private readonly OfflineStore? _store;
 
     public RoomActor(string name, ServerSettings settings, OfflineStore? store)
@@ -31,9 +33,12 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         _settings = settings;
         _store = store;
         // Everyone the room remembers starts out away; joins (and sessions surviving a restart) move
-        // them back in.
-        foreach (var member in store?.Members(name) ?? [])
+        // them back in. Those away too long, or beyond the cap, are forgotten first.
+        foreach (var (member, seenAt) in store?.TrimmedMembers(name, DateTimeOffset.UtcNow - settings.AwayTimeToLive, settings.MaxAwayMembers) ?? [])
+        {
             _away[member.Name] = member;
+            _awaySince[member.Name] = seenAt;
+        }
 
         Receive<Room.Join>(j =>
         {
@@ -131,6 +136,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
 
     private void OnJoin(Room.Join join)
     {
+        ForgetAwayBeyondLimits();
         var name = join.Member.Name;
         if (!_members.ContainsKey(name) && _members.Count >= _settings.MaxRoomMembers)
         {
@@ -236,8 +242,11 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
     {
         if (!Store(envelope))
         {
-            from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.RecipientFull,
-                $"{envelope.Recipient} is away and has too many messages waiting; not kept"))));
+            var refusal = _store!.SenderQuotaReached(envelope.Sender)
+                ? new EnvelopeRefused(envelope.Id, ErrorCodes.SenderFull,
+                    $"you have {_settings.MaxStoredPerSender} messages waiting for members who are away, the most this server keeps; not kept")
+                : new EnvelopeRefused(envelope.Id, ErrorCodes.RecipientFull, $"{envelope.Recipient} is away and has too many messages waiting; not kept");
+            from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(refusal)));
             return;
         }
         Acknowledge(from, envelope);
@@ -285,12 +294,43 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
             return;
         var away = !leftForGood && _store is not null;
         if (away)
+        {
             _away[member.Name] = member;
+            _awaySince[member.Name] = _store!.MarkAway(_name, member.Name);
+        }
         else
+        {
             _away.Remove(member.Name);
+        }
         AnnounceLocally(away
             ? WireCodec.EncodeFrame(new MemberAway(_name, member))
             : WireCodec.EncodeFrame(new MemberLeft(_name, member.Name)), except: null);
+        ForgetAwayBeyondLimits();
+    }
+
+    // Away members are bounded: each is sent to every newcomer and written to by every sender. Those away
+    // longer than away.time-to-live, and the longest away beyond away.max-per-room, are forgotten: the
+    // members here see them leave, and nothing more is kept for them.
+    private void ForgetAwayBeyondLimits()
+    {
+        if (_store is null || _away.Count == 0)
+            return;
+        var cutoff = DateTimeOffset.UtcNow - _settings.AwayTimeToLive;
+        var expired = _away.Keys.Where(n => _awaySince.GetValueOrDefault(n) < cutoff).ToList();
+        var excess = _away.Count - expired.Count - _settings.MaxAwayMembers;
+        if (excess > 0)
+        {
+            expired.AddRange(_away.Keys.Except(expired).OrderBy(n => _awaySince.GetValueOrDefault(n)).ThenBy(n => n, StringComparer.Ordinal).Take(excess));
+        }
+        foreach (var name in expired)
+        {
+            _away.Remove(name);
+            _awaySince.Remove(name);
+            _store.ForgetMember(_name, name);
+            AnnounceLocally(WireCodec.EncodeFrame(new MemberLeft(_name, name)), except: null);
+        }
+        if (expired.Count > 0)
+            _log.Info("Room {Room} forgot {Count} away members (away too long or beyond {Max})", _name, expired.Count, _settings.MaxAwayMembers);
     }
 
     private void AnnounceLocally(byte[] frame, string? except)

@@ -42,7 +42,8 @@ public sealed class Attack09RoomChurnSpecs : IAsyncDisposable
         for (var i = 0; i < 200; i++)
             await attacker.SendAsync(new JoinRoom($"room{i}"));
 
-        var answers = await attacker.DrainAsync(TimeSpan.FromMilliseconds(700));
+        await Eventually.HoldsAsync(async () => await CountAsync(rooms) >= 20);
+        var answers = await attacker.DrainAsync(TimeSpan.FromSeconds(1));
         var limited = answers.OfType<ErrorMessage>().Where(e => e.Code == ErrorCodes.RateLimited).ToList();
         Assert.NotEmpty(limited);
         Assert.Contains("joins and leaves per second", limited[0].Message, StringComparison.Ordinal);
