@@ -244,7 +244,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             case Pong: break;
             case Goodbye: OnGoodbye(); break;
             case StoredAck ack: _store?.Delete(_name, ack.Seq); break;
-            case PublishPrekeys publish: _store?.PublishPrekeys(_name, _member!.Identity.SigningKey, publish.Prekeys); break;
+            // Only usable keys are kept: a low-order one-time prekey would be handed to an initiator.
+            case PublishPrekeys publish:
+                _store?.PublishPrekeys(_name, _member!.Identity.SigningKey, publish.Prekeys.Where(p => PublicKeyCheck.IsUsableX25519(p.PublicKey)));
+                break;
             case FetchPrekey fetch: OnFetchPrekey(fetch.Name); break;
             default:
                 Fail(ErrorCodes.BadFrame, $"unexpected {message.GetType().Name} from a client", $"unexpected {message.GetType().Name}");
@@ -270,6 +273,12 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             !IdentitySignatures.VerifyHello(hello.Identity.SigningKey, _challenge, hello.Name, hello.ChallengeSignature))
         {
             Fail(ErrorCodes.BadHello, "identity signatures do not verify", "bad signatures in hello");
+            return;
+        }
+        // Signed is not enough: a correctly signed low-order key would reach every peer through the room.
+        if (PublicKeyCheck.Problem(hello.Identity) is { } badKey)
+        {
+            Fail(ErrorCodes.BadHello, $"refused: {badKey}", $"bad key in hello: {badKey}");
             return;
         }
         _name = hello.Name;
