@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
@@ -10,18 +11,53 @@ using Entice.Server.Cluster;
 using Serilog;
 using Serilog.Events;
 
+const int UsageError = 2;
 var hostOption = new Option<string?>("--host") { Description = "Address to listen on (default from hocon/server.conf: 0.0.0.0, every interface)" };
 var portOption = new Option<int?>("--port") { Description = "TCP port (default 42000; 0 picks a free port)" };
+portOption.Validators.Add(CheckPort);
 var dataDirOption = new Option<string?>("--data-dir") { Description = "Where rooms remember members and keep messages for those away (default: ~/.local/share/entice/server; a temporary one with --port 0)" };
 var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over hocon/server.conf" };
 var clusterPortOption = new Option<int?>("--cluster-port") { Description = "Join other server nodes as one relay: the port for node-to-node traffic (hocon/cluster.conf)" };
+clusterPortOption.Validators.Add(CheckPort);
 var seedNodesOption = new Option<string?>("--seed-nodes") { Description = "Cluster nodes to join, HOST:PORT[,HOST:PORT...] (their cluster ports); none: start a new cluster" };
 var clusterHostOption = new Option<string?>("--cluster-host") { Description = "Address other nodes reach this one at (default 127.0.0.1; use the LAN address across machines)" };
 var logLevelOption = new Option<string?>("--log-level") { Description = "Verbose, Debug, Information (default), Warning, Error" };
+logLevelOption.Validators.Add(r =>
+{
+    // Names only: Enum.TryParse would take "7" too.
+    if (r.Tokens.Count == 1 && r.Tokens[0].Value is var level && !Enum.GetNames<LogEventLevel>().Contains(level, StringComparer.OrdinalIgnoreCase))
+        r.AddError($"--log-level {level}: use Verbose, Debug, Information, Warning or Error");
+});
+
+var releaseName = new Argument<string>("NAME") { Description = "The name to release" };
+var releaseCommand = new Command("release-name", "Release a name: the identity that owns it loses it (and what the server kept for it); anyone may claim it next")
+{
+    releaseName, dataDirOption, configOption,
+};
+releaseCommand.SetAction(async parse =>
+{
+    var name = parse.GetValue(releaseName)!;
+    try
+    {
+        var config = EnticeConfig.Server(parse.GetValue(configOption));
+        var settings = ServerSettings.FromConfig(config);
+        var postgres = Environment.GetEnvironmentVariable("ENTICE_POSTGRES") is { Length: > 0 } pg ? pg : ClusterSettings.FromConfig(EnticeConfig.Cluster(parse.GetValue(configOption))).Postgres;
+        var dataDir = parse.GetValue(dataDirOption) ?? (settings.DataDir.Length > 0 ? settings.DataDir : ServerSettings.DefaultDataDir());
+        using var store = postgres.Length > 0 ? OfflineStore.OpenPostgres(postgres) : OfflineStore.Open(dataDir);
+        var released = store.ReleaseOwnedName(name);
+        await Console.Out.WriteLineAsync(released ? $"released {name}: anyone may claim it now" : $"{name} is not owned by anyone");
+        return released ? 0 : 1;
+    }
+    catch (Exception ex) when (ex is not OutOfMemoryException)
+    {
+        await Console.Error.WriteLineAsync($"entice-server: cannot release {name}: {OneLine(ex)}");
+        return UsageError;
+    }
+});
 
 var root = new RootCommand("Entice relay server: routes end-to-end encrypted chat it cannot read.")
 {
-    hostOption, portOption, dataDirOption, clusterPortOption, seedNodesOption, clusterHostOption, configOption, logLevelOption,
+    hostOption, portOption, dataDirOption, clusterPortOption, seedNodesOption, clusterHostOption, configOption, logLevelOption, releaseCommand,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -30,7 +66,15 @@ root.SetAction(async (parse, cancel) =>
     try
     {
         var file = parse.GetValue(configOption);
-        config = EnticeConfig.Server(file);
+        try
+        {
+            config = EnticeConfig.Server(file);
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or IOException))
+        {
+            throw new FormatException($"not a valid HOCON file ({OneLine(ex)})", ex);
+        }
+        _ = config.Root; // parsing is lazy in places: fail here, naming the file
         settings = ServerSettings.FromConfig(config);
         var cluster = ClusterSettings.FromConfig(EnticeConfig.Cluster(file));
         cluster = (cluster with
@@ -50,10 +94,11 @@ root.SetAction(async (parse, cancel) =>
             Cluster = cluster,
         };
     }
-    catch (Exception ex) when (ex is IOException or FormatException or Akka.Configuration.ConfigurationException)
+    catch (Exception ex) when (ex is not OutOfMemoryException)
     {
-        await Console.Error.WriteLineAsync($"entice-server: {ex.Message}");
-        return 2;
+        // A bad file or value: one line (the parser's own message), never a stack trace.
+        await Console.Error.WriteLineAsync($"entice-server: {(parse.GetValue(configOption) is { } f ? $"{f}: bad configuration: " : "")}{OneLine(ex)}");
+        return UsageError;
     }
     // Nodes with stores of their own would each think a name free and keep messages where the others
     // cannot find them: joining others requires the shared store.
@@ -62,9 +107,30 @@ root.SetAction(async (parse, cancel) =>
         await Console.Error.WriteLineAsync("entice-server: joining a cluster needs the store all nodes share: set ENTICE_POSTGRES (or entice.cluster.postgres) to a PostgreSQL connection string");
         return 2;
     }
+    if (settings.Port is < 0 or > 65535)
+    {
+        await Console.Error.WriteLineAsync($"entice-server: port {settings.Port} is not a TCP port (0-65535)");
+        return UsageError;
+    }
+    // The store is checked before anything starts: a data directory that is a file, read-only or
+    // otherwise unusable is one line now, not an actor failing later.
+    if (settings.Cluster.Postgres.Length == 0 && !settings.UsesThrowawayDataDir)
+    {
+        var dir = settings.DataDir.Length > 0 ? settings.DataDir : ServerSettings.DefaultDataDir();
+        if (DataDirProblem(dir) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"entice-server: data directory {dir}: {problem}");
+            return UsageError;
+        }
+    }
+    var debug = EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Information) <= LogEventLevel.Debug;
 
+    // Until the server listens, a failure is told in one line of ours (Akka's own bind errors would be a
+    // second and third); stack traces only at Debug.
+    var listening = false;
     Log.Logger = EnticeLogging.Base(EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Information))
-        .WriteTo.Console(outputTemplate: EnticeLogging.Template)
+        .Filter.ByExcluding(_ => !listening && !debug)
+        .WriteTo.Console(outputTemplate: debug ? EnticeLogging.Template : "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}")
         .CreateLogger();
     try
     {
@@ -81,13 +147,14 @@ root.SetAction(async (parse, cancel) =>
         {
             started = await RelayServer.StartAsync(system, settings);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            await Console.Error.WriteLineAsync($"entice-server: {ex.Message}");
+            await Console.Error.WriteLineAsync($"entice-server: {(debug ? ex.ToString() : OneLine(ex))}");
             await system.Terminate();
-            return 1;
+            return UsageError;
         }
 
+        listening = true;
         Console.WriteLine($"Listening on {started.Endpoint}");
         if (settings.Cluster.Enabled)
             Console.WriteLine($"Cluster node {Akka.Cluster.Cluster.Get(system).SelfAddress} (seed nodes: {(settings.Cluster.SeedNodes.Count == 0 ? "none, a new cluster" : string.Join(", ", settings.Cluster.SeedNodes))})");
@@ -107,7 +174,62 @@ root.SetAction(async (parse, cancel) =>
         await Log.CloseAndFlushAsync();
     }
 });
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // Usage errors: one line each (the first is usually the whole story), exit 2.
+    await Console.Error.WriteLineAsync($"entice-server: {parsed.Errors[0].Message} (--help lists the options)");
+    return UsageError;
+}
+try
+{
+    return await parsed.InvokeAsync();
+}
+catch (Exception ex) when (ex is not OutOfMemoryException)
+{
+    var debug = parsed.GetValue(logLevelOption) is { } level && EnticeLogging.ParseLevel(level, LogEventLevel.Information) <= LogEventLevel.Debug;
+    await Console.Error.WriteLineAsync($"entice-server: {(debug ? ex.ToString() : OneLine(ex))}");
+    return UsageError;
+}
+
+static void CheckPort(OptionResult result)
+{
+    // Not a number at all: the parser reports that itself.
+    if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out var port) && port is < 0 or > 65535)
+        result.AddError($"{result.Option.Name} {port}: a TCP port is 0-65535");
+}
+
+// The innermost message, on one line: what went wrong, not where.
+static string OneLine(Exception ex)
+{
+    while (ex.InnerException is not null && ex is System.Reflection.TargetInvocationException or AggregateException or TypeInitializationException)
+        ex = ex.InnerException;
+    return ex.Message.ReplaceLineEndings(" ");
+}
+
+// Whether the offline store can live in dir: a directory (created if missing) where entice.db can be
+// opened for writing.
+static string? DataDirProblem(string dir)
+{
+    if (File.Exists(dir))
+        return "is a file, not a directory";
+    try
+    {
+        Directory.CreateDirectory(dir);
+        var probe = Path.Combine(dir, $".entice-write-test-{Environment.ProcessId}");
+        File.WriteAllBytes(probe, []);
+        File.Delete(probe);
+        using (OfflineStore.Open(dir))
+        {
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return null;
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+    {
+        return ex is UnauthorizedAccessException ? "not writable (permission denied)" : OneLine(ex);
+    }
+}
 
 // The addresses a LAN or hotspot peer would use: every IPv4 address of an interface that is up,
 // when listening on all interfaces. Read from the local interface table; nothing is sent anywhere.

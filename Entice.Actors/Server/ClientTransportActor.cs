@@ -45,6 +45,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private string _name = "";
     private MemberInfo? _member;
     private readonly TokenBucket _rate;
+    private readonly TokenBucket _joinRate;
     private readonly bool _refuse;
     private long _lastHeardTicks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
     private long _lastRateNoticeTicks;
@@ -68,6 +69,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         _budget = budget;
         _refuse = refuse;
         _rate = new TokenBucket(settings.EnvelopesPerSecond, settings.EnvelopeBurst, NowTicks());
+        _joinRate = new TokenBucket(settings.JoinsPerSecond, settings.JoinBurst, NowTicks());
         _connection = connection;
         _remote = remote;
         _settings = settings;
@@ -242,7 +244,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             case Pong: break;
             case Goodbye: OnGoodbye(); break;
             case StoredAck ack: _store?.Delete(_name, ack.Seq); break;
-            case PublishPrekeys publish: _store?.PublishPrekeys(_name, _member!.Identity.SigningKey, publish.Prekeys); break;
+            // Only usable keys are kept: a low-order one-time prekey would be handed to an initiator.
+            case PublishPrekeys publish:
+                _store?.PublishPrekeys(_name, _member!.Identity.SigningKey, publish.Prekeys.Where(p => PublicKeyCheck.IsUsableX25519(p.PublicKey)));
+                break;
             case FetchPrekey fetch: OnFetchPrekey(fetch.Name); break;
             default:
                 Fail(ErrorCodes.BadFrame, $"unexpected {message.GetType().Name} from a client", $"unexpected {message.GetType().Name}");
@@ -270,6 +275,12 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             Fail(ErrorCodes.BadHello, "identity signatures do not verify", "bad signatures in hello");
             return;
         }
+        // Signed is not enough: a correctly signed low-order key would reach every peer through the room.
+        if (PublicKeyCheck.Problem(hello.Identity) is { } badKey)
+        {
+            Fail(ErrorCodes.BadHello, $"refused: {badKey}", $"bad key in hello: {badKey}");
+            return;
+        }
         _name = hello.Name;
         _member = new MemberInfo(hello.Name, hello.Identity);
         _decoder.MaxFrameSize = _settings.MaxFrameSize;
@@ -290,8 +301,20 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             HandleFrame(_heldWhileClaiming.Dequeue());
     }
 
+    // Each join starts or wakes a room actor and each leave may leave one idle: both are rate-limited.
+    private bool JoinOrLeaveAllowed(string room)
+    {
+        if (_joinRate.TryTake(NowTicks()))
+            return true;
+        Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.RateLimited,
+            $"slow down: at most {_settings.JoinsPerSecond:0.#} joins and leaves per second; {room} was not joined or left")));
+        return false;
+    }
+
     private void OnJoinRoom(string room)
     {
+        if (!JoinOrLeaveAllowed(room))
+            return;
         if (NameProfile.Problem(room, room: true) is { } problem)
         {
             Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.InvalidRoom, problem)));
@@ -314,6 +337,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
 
     private void OnLeaveRoom(string room)
     {
+        if (!JoinOrLeaveAllowed(room))
+            return;
         if (_sessions.Remove(room, out var session))
         {
             Context.Unwatch(session);

@@ -19,33 +19,38 @@ public sealed partial class OfflineStore : IDisposable
     private readonly int _maxPerRecipient;
     private readonly TimeSpan _ttl;
     private readonly Func<DateTimeOffset> _clock;
+    private readonly int _maxPerSender;
 
-    private OfflineStore(StoreDatabase db, int maxPerRecipient, TimeSpan? ttl, Func<DateTimeOffset>? clock)
+    private OfflineStore(StoreDatabase db, int maxPerRecipient, TimeSpan? ttl, Func<DateTimeOffset>? clock, int maxPerSender)
     {
         _db = db;
+        _maxPerSender = maxPerSender;
         _maxPerRecipient = maxPerRecipient;
         _ttl = ttl ?? TimeSpan.FromDays(7);
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
     }
 
     /// <summary>The single-node store: SQLite, <c>entice.db</c> in <paramref name="dataDir"/>, committed with synchronous=FULL.</summary>
-    public static OfflineStore Open(string dataDir, int maxPerRecipient = 1000, TimeSpan? ttl = null, Func<DateTimeOffset>? clock = null)
+    public static OfflineStore Open(string dataDir, int maxPerRecipient = 1000, TimeSpan? ttl = null, Func<DateTimeOffset>? clock = null,
+        int maxPerSender = 5000)
     {
         Directory.CreateDirectory(dataDir);
-        return new OfflineStore(SqliteStoreDatabase.Open(Path.Combine(dataDir, "entice.db")), maxPerRecipient, ttl, clock);
+        return new OfflineStore(SqliteStoreDatabase.Open(Path.Combine(dataDir, "entice.db")), maxPerRecipient, ttl, clock, maxPerSender);
     }
 
     /// <summary>The cluster's store: a PostgreSQL database shared by every node; the tables are created if missing.</summary>
-    public static OfflineStore OpenPostgres(string connectionString, int maxPerRecipient = 1000, TimeSpan? ttl = null, Func<DateTimeOffset>? clock = null) =>
-        new(PostgresStoreDatabase.Open(connectionString), maxPerRecipient, ttl, clock);
+    public static OfflineStore OpenPostgres(string connectionString, int maxPerRecipient = 1000, TimeSpan? ttl = null, Func<DateTimeOffset>? clock = null,
+        int maxPerSender = 5000) =>
+        new(PostgresStoreDatabase.Open(connectionString), maxPerRecipient, ttl, clock, maxPerSender);
 
     public void RememberMember(string room, MemberInfo member)
     {
         ArgumentNullException.ThrowIfNull(member);
         _db.Run(db => db.Execute("""
-            INSERT INTO members (room, name, info) VALUES (@room, @name, @info)
-            ON CONFLICT (room, name) DO UPDATE SET info = excluded.info
-            """, ("@room", room), ("@name", member.Name), ("@info", WireCodec.Encode(new MemberJoined(room, member)))));
+            INSERT INTO members (room, name, info, seen_at) VALUES (@room, @name, @info, @t)
+            ON CONFLICT (room, name) DO UPDATE SET info = excluded.info, seen_at = excluded.seen_at
+            """, ("@room", room), ("@name", member.Name), ("@info", WireCodec.Encode(new MemberJoined(room, member))),
+            ("@t", _clock().ToUnixTimeMilliseconds())));
     }
 
     public void ForgetMember(string room, string name) =>
@@ -64,17 +69,52 @@ public sealed partial class OfflineStore : IDisposable
         return members;
     });
 
-    /// <summary>Keeps an envelope for <paramref name="recipient"/>; false when their queue is full.</summary>
+    /// <summary>Keeps an envelope for <paramref name="recipient"/>; false when their queue or its sender's quota is full.</summary>
     /// <remarks>
     /// One statement, so the count and the insert cannot be split by another call. Two nodes enqueueing
     /// for one recipient at the same instant may both pass the count: the limit is a bound against
     /// floods, one over it does no harm.
     /// </remarks>
     public bool Enqueue(string room, string recipient, Envelope envelope) => _db.Run(db => db.Execute("""
-        INSERT INTO waiting (room, recipient, envelope, stored_at)
-        SELECT @room, @r, @e, @t WHERE (SELECT COUNT(*) FROM waiting WHERE recipient = @r) < @max
+        INSERT INTO waiting (room, recipient, envelope, stored_at, sender)
+        SELECT @room, @r, @e, @t, @s WHERE (SELECT COUNT(*) FROM waiting WHERE recipient = @r) < @max
+                                      AND (SELECT COUNT(*) FROM waiting WHERE sender = @s) < @maxs
         """, ("@room", room), ("@r", recipient), ("@e", WireCodec.Encode(envelope)), ("@t", _clock().ToUnixTimeMilliseconds()),
-        ("@max", (long)_maxPerRecipient)) == 1);
+        ("@max", (long)_maxPerRecipient), ("@s", envelope.Sender), ("@maxs", (long)_maxPerSender)) == 1);
+
+    /// <summary>Whether <paramref name="sender"/> has as many envelopes waiting as one sender may (why an enqueue was refused).</summary>
+    public bool SenderQuotaReached(string sender) =>
+        _db.Run(db => db.Count("SELECT COUNT(*) FROM waiting WHERE sender = @s", ("@s", sender))) >= _maxPerSender;
+
+    /// <summary>
+    /// The members <paramref name="room"/> remembers, longest unseen first, after forgetting those unseen
+    /// since before <paramref name="seenSince"/> and all but the <paramref name="keepAtMost"/> seen last.
+    /// </summary>
+    public List<(MemberInfo Member, DateTimeOffset SeenAt)> TrimmedMembers(string room, DateTimeOffset seenSince, int keepAtMost) => _db.Run(db =>
+    {
+        db.Execute("""
+            DELETE FROM members WHERE room = @room AND (seen_at < @since OR name NOT IN
+                (SELECT name FROM members WHERE room = @room ORDER BY seen_at DESC, name LIMIT @max))
+            """, ("@room", room), ("@since", seenSince.ToUnixTimeMilliseconds()), ("@max", (long)keepAtMost));
+        var members = new List<(MemberInfo, DateTimeOffset)>();
+        using var cmd = db.Command("SELECT info, seen_at FROM members WHERE room = @room ORDER BY seen_at, name", ("@room", room));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            if (WireCodec.TryDecode((byte[])reader[0], out var m, out _) && m is MemberJoined joined)
+                members.Add((joined.Member, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1))));
+        }
+        return members;
+    });
+
+    /// <summary>The member went away now: the time an away member is forgotten after counts from here.</summary>
+    public DateTimeOffset MarkAway(string room, string name)
+    {
+        var now = _clock();
+        _db.Run(db => db.Execute("UPDATE members SET seen_at = @t WHERE room = @room AND name = @name",
+            ("@room", room), ("@name", name), ("@t", now.ToUnixTimeMilliseconds())));
+        return now;
+    }
 
     /// <summary>What waits for <paramref name="recipient"/> in <paramref name="room"/>, oldest first; expired ones are dropped.</summary>
     public List<StoredEnvelope> Pending(string room, string recipient) => _db.Run(db =>

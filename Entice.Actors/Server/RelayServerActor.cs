@@ -24,10 +24,10 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
         _throwaway = settings.UsesThrowawayDataDir;
         _dataDir = settings.DataDir.Length > 0 ? settings.DataDir
             : _throwaway ? Path.Combine(Path.GetTempPath(), "entice-server-" + Guid.NewGuid().ToString("N"))
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "entice", "server");
+            : ServerSettings.DefaultDataDir();
         _store = settings.Cluster.Postgres.Length > 0
-            ? OfflineStore.OpenPostgres(settings.Cluster.Postgres, settings.MaxStoredPerRecipient, settings.StoredTimeToLive)
-            : OfflineStore.Open(_dataDir, settings.MaxStoredPerRecipient, settings.StoredTimeToLive);
+            ? OfflineStore.OpenPostgres(settings.Cluster.Postgres, settings.MaxStoredPerRecipient, settings.StoredTimeToLive, maxPerSender: settings.MaxStoredPerSender)
+            : OfflineStore.Open(_dataDir, settings.MaxStoredPerRecipient, settings.StoredTimeToLive, maxPerSender: settings.MaxStoredPerSender);
         NameRegistry.SharedClaims? claims = null;
         if (settings.Cluster.Enabled)
         {
@@ -40,6 +40,11 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
 
         Receive<RelayServer.Stop>(_ =>
         {
+            if (_outcome is RelayServer.BindFailed)
+            {
+                Sender.Tell(new RelayServer.Stopped()); // never listened: nobody to tell
+                return;
+            }
             _stopWaiters.Add(Sender);
             listener.Tell(new Listener.Stop());
             Timers.StartSingleTimer("grace", new Listener.Drained(), settings.ShutdownGrace);

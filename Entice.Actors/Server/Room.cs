@@ -38,4 +38,13 @@ public static class Room
     public sealed record Drain(string Room, IActorRef ReplyTo);
 
     public sealed record Drained(string Room);
+
+    /// <summary>To the directory: nobody has been connected here for the idle timeout; may I stop?</summary>
+    public sealed record Idle(string Room);
+
+    /// <summary>From the directory (which now holds new joins for this room): stop if still nobody is here.</summary>
+    public sealed record StopIfIdle;
+
+    /// <summary>To the directory, after <see cref="StopIfIdle"/>: someone joined meanwhile; the room stays.</summary>
+    public sealed record Busy(string Room);
 }

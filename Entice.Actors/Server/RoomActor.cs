@@ -23,6 +23,8 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MemberInfo> _away = new(StringComparer.Ordinal);
+    // When each away member went away (or was last seen): the cap forgets the longest away first.
+    private readonly Dictionary<string, DateTimeOffset> _awaySince = new(StringComparer.Ordinal);
     private readonly OfflineStore? _store;
 
     public RoomActor(string name, ServerSettings settings, OfflineStore? store)
@@ -31,9 +33,12 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         _settings = settings;
         _store = store;
         // Everyone the room remembers starts out away; joins (and sessions surviving a restart) move
-        // them back in.
-        foreach (var member in store?.Members(name) ?? [])
+        // them back in. Those away too long, or beyond the cap, are forgotten first.
+        foreach (var (member, seenAt) in store?.TrimmedMembers(name, DateTimeOffset.UtcNow - settings.AwayTimeToLive, settings.MaxAwayMembers) ?? [])
+        {
             _away[member.Name] = member;
+            _awaySince[member.Name] = seenAt;
+        }
 
         Receive<Room.Join>(j =>
         {
@@ -47,6 +52,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
             _away.Remove(r.Member.Name);
             _members[r.Member.Name] = new Member(r.Member, Sender, r.Transport, NextVersion());
             Context.Watch(Sender);
+            WatchIdleness();
             TellPeers(new RoomSpan.MemberPresent(_name, _version, r.Member));
         });
         Receive<Room.Route>(r => OnRoute(r.Envelope));
@@ -56,6 +62,23 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         {
             RemoveMember(a.Name, leftForGood: false);
             a.ReplyTo.Tell(new Room.Drained(_name));
+        });
+        Receive<IdleTick>(_ =>
+        {
+            if (IsIdle)
+                Context.Parent.Tell(new Room.Idle(_name));
+        });
+        Receive<Room.StopIfIdle>(_ =>
+        {
+            if (IsIdle)
+            {
+                _log.Info("Room {Room} stopped: nobody here for {Timeout}", _name, _settings.RoomIdleTimeout);
+                Context.Stop(Self);
+            }
+            else
+            {
+                Context.Parent.Tell(new Room.Busy(_name));
+            }
         });
         ReceiveSpan();
         Receive<Terminated>(t =>
@@ -70,7 +93,25 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => StartSpan();
+    protected override void PreStart()
+    {
+        StartSpan();
+        WatchIdleness();
+    }
+
+    private sealed record IdleTick;
+
+    private bool IsIdle => _members.Count == 0 && _heldJoins.Count == 0;
+
+    // A room nobody is connected to holds memory and does nothing (what it remembers is in the store):
+    // after the idle timeout it asks the directory to stop it; the next join starts it again.
+    private void WatchIdleness()
+    {
+        if (IsIdle)
+            Timers.StartSingleTimer("idle", new IdleTick(), _settings.RoomIdleTimeout);
+        else
+            Timers.Cancel("idle");
+    }
 
     // Keep the children (the members' sessions) across a restart of the room itself (their names are
     // unique across instances, so new joins after a restart cannot collide with them)...
@@ -95,6 +136,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
 
     private void OnJoin(Room.Join join)
     {
+        ForgetAwayBeyondLimits();
         var name = join.Member.Name;
         if (!_members.ContainsKey(name) && _members.Count >= _settings.MaxRoomMembers)
         {
@@ -121,6 +163,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         _store?.RememberMember(_name, join.Member);
         TellPeers(new RoomSpan.MemberPresent(_name, _version, join.Member));
         join.Transport.Tell(new Room.Joined(_name, session, others));
+        WatchIdleness();
         // Then who is away (their keys, so the newcomer can write to them), then what waited for it.
         foreach (var away in _away.Values)
             join.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new MemberAway(_name, away))));
@@ -199,8 +242,11 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
     {
         if (!Store(envelope))
         {
-            from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.RecipientFull,
-                $"{envelope.Recipient} is away and has too many messages waiting; not kept"))));
+            var refusal = _store!.SenderQuotaReached(envelope.Sender)
+                ? new EnvelopeRefused(envelope.Id, ErrorCodes.SenderFull,
+                    $"you have {_settings.MaxStoredPerSender} messages waiting for members who are away, the most this server keeps; not kept")
+                : new EnvelopeRefused(envelope.Id, ErrorCodes.RecipientFull, $"{envelope.Recipient} is away and has too many messages waiting; not kept");
+            from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(refusal)));
             return;
         }
         Acknowledge(from, envelope);
@@ -235,6 +281,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         }
         _log.Info("{Name} {Went} room {Room} ({Count} members)", name, leftForGood ? "left" : "is away from", _name, _members.Count);
         MemberNoLongerHere(member.Info, leftForGood);
+        WatchIdleness();
     }
 
     /// <summary>
@@ -247,12 +294,43 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
             return;
         var away = !leftForGood && _store is not null;
         if (away)
+        {
             _away[member.Name] = member;
+            _awaySince[member.Name] = _store!.MarkAway(_name, member.Name);
+        }
         else
+        {
             _away.Remove(member.Name);
+        }
         AnnounceLocally(away
             ? WireCodec.EncodeFrame(new MemberAway(_name, member))
             : WireCodec.EncodeFrame(new MemberLeft(_name, member.Name)), except: null);
+        ForgetAwayBeyondLimits();
+    }
+
+    // Away members are bounded: each is sent to every newcomer and written to by every sender. Those away
+    // longer than away.time-to-live, and the longest away beyond away.max-per-room, are forgotten: the
+    // members here see them leave, and nothing more is kept for them.
+    private void ForgetAwayBeyondLimits()
+    {
+        if (_store is null || _away.Count == 0)
+            return;
+        var cutoff = DateTimeOffset.UtcNow - _settings.AwayTimeToLive;
+        var expired = _away.Keys.Where(n => _awaySince.GetValueOrDefault(n) < cutoff).ToList();
+        var excess = _away.Count - expired.Count - _settings.MaxAwayMembers;
+        if (excess > 0)
+        {
+            expired.AddRange(_away.Keys.Except(expired).OrderBy(n => _awaySince.GetValueOrDefault(n)).ThenBy(n => n, StringComparer.Ordinal).Take(excess));
+        }
+        foreach (var name in expired)
+        {
+            _away.Remove(name);
+            _awaySince.Remove(name);
+            _store.ForgetMember(_name, name);
+            AnnounceLocally(WireCodec.EncodeFrame(new MemberLeft(_name, name)), except: null);
+        }
+        if (expired.Count > 0)
+            _log.Info("Room {Room} forgot {Count} away members (away too long or beyond {Max})", _name, expired.Count, _settings.MaxAwayMembers);
     }
 
     private void AnnounceLocally(byte[] frame, string? except)

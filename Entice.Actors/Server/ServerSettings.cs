@@ -52,6 +52,10 @@ public sealed record ServerSettings
 
     public bool UsesThrowawayDataDir => DataDir.Length == 0 && Port == 0;
 
+    /// <summary>Where the store lives when no data-dir is set and the port is fixed: ~/.local/share/entice/server.</summary>
+    public static string DefaultDataDir() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "entice", "server");
+
     public static ServerSettings FromConfig(Akka.Configuration.Config root)
     {
         var c = root.GetConfig("entice.server");

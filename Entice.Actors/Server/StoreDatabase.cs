@@ -35,6 +35,18 @@ internal abstract class StoreDatabase : IDisposable
                                                 claimed_at BIGINT NOT NULL, last_used BIGINT NOT NULL);
         CREATE INDEX IF NOT EXISTS name_owners_by_skeleton ON name_owners (skeleton);
         """;
+
+    /// <summary>Columns added after the first release, and the indexes on them (run after <see cref="AddColumn"/>).</summary>
+    protected static readonly (string Table, string Column, string Type)[] AddedColumns =
+    [
+        ("members", "seen_at", "BIGINT NOT NULL DEFAULT 0"),
+        ("waiting", "sender", "TEXT NOT NULL DEFAULT ''"),
+    ];
+
+    protected const string AddedIndexes = """
+        CREATE INDEX IF NOT EXISTS waiting_by_sender ON waiting (sender);
+        CREATE INDEX IF NOT EXISTS members_by_seen ON members (room, seen_at);
+        """;
 }
 
 /// <summary>
@@ -63,6 +75,12 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
             db.Count("SELECT COUNT(*) FROM pragma_table_info('prekeys') WHERE name = 'owner'") == 0)
             db.Execute("DROP TABLE prekeys");
         db.Execute(Schema("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT"));
+        foreach (var (table, column, type) in AddedColumns)
+        {
+            if (db.Count($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'") == 0)
+                db.Execute($"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        }
+        db.Execute(AddedIndexes);
         return new SqliteStoreDatabase(db);
     }
 
@@ -109,6 +127,9 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
                 using var tx = db.BeginTransaction();
                 db.Execute("SELECT pg_advisory_xact_lock(@lock)", ("@lock", SchemaLock));
                 db.Execute(Schema("BYTEA", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"));
+                foreach (var (table, column, type) in AddedColumns)
+                    db.Execute($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type}");
+                db.Execute(AddedIndexes);
                 tx.Commit();
                 return 0;
             });

@@ -21,6 +21,8 @@ public static class ErrorCodes
     public const string RoomFull = "room_full";
     public const string ServerShutdown = "server_shutdown";
     public const string RecipientFull = "recipient_full";
+    /// <summary>The sender has as many envelopes waiting for away members as one sender may (offline.max-per-sender).</summary>
+    public const string SenderFull = "sender_full";
     public const string Replaced = "replaced";
     /// <summary>The name belongs to another identity (it claimed it first); released by its owner, the operator or disuse.</summary>
     public const string NameOwned = "name_owned";

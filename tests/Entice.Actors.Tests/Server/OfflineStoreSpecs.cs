@@ -12,6 +12,8 @@ public sealed class SqliteOfflineStoreSpecs : OfflineStoreSpecs
     protected override OfflineStore OpenStore(int maxPerRecipient, Func<DateTimeOffset> clock) =>
         OfflineStore.Open(_dir, maxPerRecipient, TimeSpan.FromDays(7), clock);
 
+    protected override OfflineStore OpenWithSenderQuota(int maxPerSender) => OfflineStore.Open(_dir, maxPerSender: maxPerSender);
+
     protected override void DeleteStorage() => StoreDirs.Delete(_dir);
 }
 
@@ -22,6 +24,8 @@ public sealed class PostgresOfflineStoreSpecs : OfflineStoreSpecs
 
     protected override OfflineStore OpenStore(int maxPerRecipient, Func<DateTimeOffset> clock) =>
         OfflineStore.OpenPostgres(_database.ConnectionString, maxPerRecipient, TimeSpan.FromDays(7), clock);
+
+    protected override OfflineStore OpenWithSenderQuota(int maxPerSender) => OfflineStore.OpenPostgres(_database.ConnectionString, maxPerSender: maxPerSender);
 
     protected override void DeleteStorage() => _database.Dispose();
 }
@@ -272,6 +276,40 @@ public abstract class OfflineStoreSpecs : IDisposable
         Assert.Equal(NameOwnershipResult.Owned, store.OwnName("bob", "bob", Owner(2), TimeSpan.FromDays(90)).Result);
         Assert.Equal(NameOwnershipResult.OwnedByOther, store.OwnName("carol", "carol", Owner(2), TimeSpan.FromDays(90)).Result);
     }
+
+    [Fact]
+    public void Remembered_members_are_trimmed_to_the_most_recently_seen_and_the_unexpired()
+    {
+        using var store = Open();
+        var people = Enumerable.Range(0, 5).Select(i => new TestIdentity($"m{i}")).ToList();
+        foreach (var p in people)
+        {
+            store.RememberMember("lobby", p.Member);
+            _now += TimeSpan.FromDays(1);
+        }
+        store.MarkAway("lobby", "m0"); // m0 was seen last
+
+        var kept = store.TrimmedMembers("lobby", _now - TimeSpan.FromDays(3.5), keepAtMost: 3);
+
+        Assert.Equal(["m3", "m4", "m0"], kept.Select(k => k.Member.Name)); // m1, m2: unseen too long
+        Assert.Equal(3, store.Members("lobby").Count);
+        people.ForEach(p => p.Dispose());
+    }
+
+    [Fact]
+    public void One_sender_can_keep_only_its_quota_whoever_the_recipients_are()
+    {
+        using var quota = OpenWithSenderQuota(3);
+        Assert.True(quota.Enqueue("lobby", "bob", Env(1)));
+        Assert.True(quota.Enqueue("lobby", "carol", Env(2)));
+        Assert.True(quota.Enqueue("lobby", "dave", Env(3)));
+
+        Assert.False(quota.Enqueue("lobby", "erin", Env(4)));
+        Assert.True(quota.SenderQuotaReached("alice"));
+        Assert.True(quota.Enqueue("lobby", "erin", Env(5) with { Sender = "zed" }));
+    }
+
+    protected abstract OfflineStore OpenWithSenderQuota(int maxPerSender);
 
     private static readonly TimeSpan Unused = TimeSpan.FromDays(90);
 

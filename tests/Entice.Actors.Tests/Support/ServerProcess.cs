@@ -51,6 +51,36 @@ internal sealed partial class ServerProcess : IDisposable
         throw new InvalidOperationException($"the server node exited ({process.ExitCode}) before listening");
     }
 
+    /// <summary>
+    /// Runs the server program with <paramref name="args"/> until it exits (killed after <paramref name="limit"/>,
+    /// then the exit code is null): for start-up errors, which must end the process by themselves.
+    /// </summary>
+    public static async Task<(int? ExitCode, string Stdout, string Stderr)> RunToExitAsync(TimeSpan limit, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet", [ServerDll(), .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server node");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return (null, await stdout, await stderr);
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string ServerDll()
+    {
+        var dll = Path.Combine(RepoRoot(), "Entice.ServerNode", "bin", BuildConfiguration(), "net10.0", "Entice.ServerNode.dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing; build the solution first");
+    }
+
     /// <summary>SIGKILL: no goodbye to clients, no cluster leave; the kernel closes its sockets.</summary>
     public void Kill()
     {
