@@ -27,9 +27,10 @@ var root = new RootCommand("Entice chat client: end-to-end encrypted chat throug
 };
 root.SetAction(async (parse, cancel) =>
 {
-    var name = parse.GetValue(nameOption)!;
-    if (!Names.IsValidName(name))
-        return Fail($"'{name}' is not a valid name: use 1-32 letters, digits, '_', '-' or '.'");
+    // Names and rooms are compared in canonical form (NFKC, lower case): "Alice" is "alice".
+    var name = Names.Canonical(parse.GetValue(nameOption)!);
+    if (NameProfile.Problem(name) is { } nameProblem)
+        return Fail($"not a valid name: {nameProblem}");
 
     Akka.Configuration.Config config;
     ClientSettings settings;
@@ -40,14 +41,14 @@ root.SetAction(async (parse, cancel) =>
         var server = parse.GetValue(serverOption);
         if (server is not null)
             settings = settings with { Servers = ClientSettings.ParseServers(server) };
-        settings = settings with { Room = parse.GetValue(roomOption) ?? settings.Room };
+        settings = settings with { Room = Names.Canonical(parse.GetValue(roomOption) ?? settings.Room) };
     }
     catch (Exception ex) when (ex is IOException or FormatException or Akka.Configuration.ConfigurationException)
     {
         return Fail(ex.Message);
     }
-    if (!Names.IsValidRoom(settings.Room))
-        return Fail($"'{settings.Room}' is not a valid room name: use 1-64 letters, digits, '_', '-', '.' or '#'");
+    if (NameProfile.Problem(settings.Room, room: true) is { } roomProblem)
+        return Fail($"not a valid room name: {roomProblem}");
 
     var keyDirPath = parse.GetValue(keyDirOption) is { Length: > 0 } k ? k
         : config.GetString("entice.client.key-dir", "") is { Length: > 0 } c ? c

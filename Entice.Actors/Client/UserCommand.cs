@@ -16,22 +16,25 @@ public abstract record UserCommand
         var verb = parts[0].ToLowerInvariant();
         return verb switch
         {
-            "/msg" when parts.Length == 3 => new Direct(parts[1], parts[2]),
+            "/msg" when parts.Length == 3 => new Direct(N(parts[1]), parts[2]),
             "/msg" => new Invalid("usage: /msg NAME TEXT"),
             "/who" => new Who(),
-            "/verify" when parts.Length == 2 => new Verify(parts[1]),
+            "/verify" when parts.Length == 2 => new Verify(N(parts[1])),
             "/verify" => new Invalid("usage: /verify NAME"),
-            "/trust" when parts.Length == 2 => new Trust(parts[1]),
-            "/verified" when parts.Length == 2 => new MarkVerified(parts[1]),
+            "/trust" when parts.Length == 2 => new Trust(N(parts[1])),
+            "/verified" when parts.Length == 2 => new MarkVerified(N(parts[1])),
             "/verified" => new Invalid("usage: /verified NAME (after comparing safety numbers)"),
             "/trust" => new Invalid("usage: /trust NAME"),
-            "/join" when parts.Length == 2 => new Join(parts[1]),
+            "/join" when parts.Length == 2 => new Join(N(parts[1])),
             "/join" => new Invalid("usage: /join ROOM"),
-            "/leave" => new Leave(parts.Length >= 2 ? parts[1] : null),
+            "/leave" => new Leave(parts.Length >= 2 ? N(parts[1]) : null),
             "/quit" or "/exit" => new Quit(),
             _ => new Invalid($"unknown command {parts[0]}; commands: /msg NAME TEXT, /join ROOM, /leave [ROOM], /who, /verify NAME, /verified NAME, /trust NAME, /quit (start a line with // to send a literal /)"),
         };
     }
+
+    // Names and rooms are compared in canonical form: "/msg Bob hi" writes to "bob".
+    private static string N(string nameOrRoom) => Entice.Wire.Names.Canonical(nameOrRoom);
 
     public sealed record Nothing : UserCommand;
 

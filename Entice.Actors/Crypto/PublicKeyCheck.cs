@@ -32,6 +32,23 @@ public static class PublicKeyCheck
         Convert.FromHexString("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
     ];
 
+    /// <summary>
+    /// What is wrong with a bundle's keys, or null when each is usable: the server checks a hello with it
+    /// before it stores or relays the keys (a correctly signed all-zero prekey would otherwise reach every
+    /// peer); clients check each bundle again when it arrives.
+    /// </summary>
+    public static string? Problem(Entice.Wire.IdentityBundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        if (!IsUsableEd25519(bundle.SigningKey))
+            return "the signing key is a small-order or non-canonical Ed25519 point";
+        if (!IsUsableX25519(bundle.DhKey))
+            return "the identity key is a low-order or non-canonical X25519 point";
+        if (!IsUsableX25519(bundle.Prekey))
+            return "the signed prekey is a low-order or non-canonical X25519 point";
+        return null;
+    }
+
     /// <summary>True for a 32-byte canonical X25519 public key (u &lt; p, top bit clear) that is not of small order.</summary>
     public static bool IsUsableX25519(ReadOnlySpan<byte> key)
     {

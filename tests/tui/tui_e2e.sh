@@ -246,7 +246,9 @@ for SIG in TERM HUP; do
     S2="$SESSION-$SIG"
     tmux new-session -d -s "$S2" -x 100 -y 30 \
         "TERM=xterm-256color '$CLIENT' --name carol$SIG --server 127.0.0.1:$PORT --key-dir '$WORK/carol$SIG' --passphrase-file '$WORK/alice.pass'; echo \$? > '$WORK/carol$SIG.exit'; sleep 60"
-    wait_for 20 bash -c "tmux capture-pane -p -t '$S2' | grep -q connected"
+    if ! wait_for 20 bash -c "tmux capture-pane -p -t '$S2' | grep -q connected"; then
+        fail "carol$SIG did not start (so SIG$SIG could not be checked)"; tmux kill-session -t "$S2" 2>/dev/null; continue
+    fi
     CPID=""
     for p in $(pgrep -f -- "--name carol$SIG "); do [ "$(cat /proc/$p/comm 2>/dev/null)" = "Entice.ClientNo" ] && CPID=$p; done
     [ -n "$CPID" ] && kill -$SIG "$CPID"
@@ -261,10 +263,10 @@ done
 # A real hang-up (the terminal closes): the client still finishes and exits instead of waiting on it.
 S3="$SESSION-HUP"
 tmux new-session -d -s "$S3" -x 100 -y 30 \
-    "TERM=xterm-256color '$CLIENT' --name carolGone --server 127.0.0.1:$PORT --key-dir '$WORK/carolGone' --passphrase-file '$WORK/alice.pass'"
-wait_for 20 bash -c "tmux capture-pane -p -t '$S3' | grep -q connected"
+    "TERM=xterm-256color '$CLIENT' --name carolgone --server 127.0.0.1:$PORT --key-dir '$WORK/carolgone' --passphrase-file '$WORK/alice.pass'"
+wait_for 20 bash -c "tmux capture-pane -p -t '$S3' | grep -q connected" || fail "carolgone did not start"
 CPID=""
-for p in $(pgrep -f -- "--name carolGone "); do [ "$(cat /proc/$p/comm 2>/dev/null)" = "Entice.ClientNo" ] && CPID=$p; done
+for p in $(pgrep -f -- "--name carolgone "); do [ "$(cat /proc/$p/comm 2>/dev/null)" = "Entice.ClientNo" ] && CPID=$p; done
 tmux kill-session -t "$S3"
 if [ -n "$CPID" ] && wait_for 20 bash -c "! kill -0 $CPID 2>/dev/null"; then pass "when the terminal closes the client exits"; else fail "the client kept running after its terminal closed"; [ -n "$CPID" ] && kill "$CPID"; fi
 

@@ -46,4 +46,12 @@ public sealed class UserCommandSpecs
         Assert.DoesNotContain("secret", UserCommand.Parse("secret words").ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("secret", UserCommand.Parse("/msg bob secret words").ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Names_and_rooms_are_written_as_people_type_them_and_used_in_canonical_form()
+    {
+        Assert.Equal("bob", Assert.IsType<UserCommand.Direct>(UserCommand.Parse("/msg Bob hi")).To);
+        Assert.Equal("bob", Assert.IsType<UserCommand.Verify>(UserCommand.Parse("/verify ＢＯＢ")).Peer);
+        Assert.Equal("games", Assert.IsType<UserCommand.Join>(UserCommand.Parse("/join Games")).Room);
+    }
 }
