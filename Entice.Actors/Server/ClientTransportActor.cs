@@ -267,18 +267,19 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             Fail(ErrorCodes.InvalidName, problem, "invalid name");
             return;
         }
+        // Signed is not enough: a correctly signed low-order key would reach every peer through the room.
+        // Checked first, so the refusal names the key rather than calling the signatures bad.
+        if (PublicKeyCheck.Problem(hello.Identity) is { } badKey)
+        {
+            Fail(ErrorCodes.BadHello, $"refused: {badKey}", $"bad key in hello: {badKey}");
+            return;
+        }
         // Proof of who owns the name: the keys are bound to each other and the challenge is signed.
         // This is the only cryptography on the server; it decrypts nothing.
         if (!IdentitySignatures.VerifyBundle(hello.Identity) ||
             !IdentitySignatures.VerifyHello(hello.Identity.SigningKey, _challenge, hello.Name, hello.ChallengeSignature))
         {
             Fail(ErrorCodes.BadHello, "identity signatures do not verify", "bad signatures in hello");
-            return;
-        }
-        // Signed is not enough: a correctly signed low-order key would reach every peer through the room.
-        if (PublicKeyCheck.Problem(hello.Identity) is { } badKey)
-        {
-            Fail(ErrorCodes.BadHello, $"refused: {badKey}", $"bad key in hello: {badKey}");
             return;
         }
         _name = hello.Name;

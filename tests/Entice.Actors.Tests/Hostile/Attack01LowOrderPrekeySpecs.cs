@@ -63,7 +63,11 @@ public sealed class Attack01LowOrderPrekeySpecs : IAsyncDisposable
         using var raw = await RawClient.ConnectAsync(endpoint);
         Assert.IsType<Welcome>(await raw.HelloAsync(mallet));
         // Unsigned, handed out by the relay to whoever starts a session with mallet: all low-order points.
+        // An honest relay drops such prekeys when they are published (Attack01ServerKeyCheckSpecs); this
+        // one's database holds them anyway, as a lying or compromised relay's would.
         await raw.SendAsync(new PublishPrekeys([.. Enumerable.Range(1, 5).Select(i => new OneTimePrekey((uint)i, new byte[32]))]));
+        Assert.Equal(0, store.AvailablePrekeys("mallet"));
+        store.PublishPrekeys("mallet", mallet.Bundle.SigningKey, [.. Enumerable.Range(1, 5).Select(i => new OneTimePrekey((uint)i, new byte[32]))]);
         await raw.SendAsync(new JoinRoom("lobby"));
         await raw.ReceiveAsync<RoomJoined>();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "mallet");
