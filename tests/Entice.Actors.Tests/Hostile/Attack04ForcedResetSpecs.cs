@@ -17,10 +17,11 @@ public sealed class Attack04ForcedResetSpecs : IAsyncDisposable
     [Fact]
     public async Task Garbage_from_erin_does_not_reset_anything_and_her_next_messages_are_shown()
     {
-        using var relay = new LyingRelay();
+        await using var relay = new FakeRelay();
         using var erin = new HonestPeer("erin");
         var bob = _nodes.Client("bob", relay.Endpoint);
-        var room = await relay.AcceptAsync();
+        await relay.AcceptAsync();
+        var room = (await relay.ReceiveAsync<JoinRoom>()).Room;
         await relay.SendAsync(new RoomJoined(room, [erin.Member]));
         await bob.View.NextAsync<ReadyEvent>();
         await relay.SendAsync(erin.Message(relay.Client, "hi bob", 1));
@@ -29,7 +30,7 @@ public sealed class Attack04ForcedResetSpecs : IAsyncDisposable
         // Two (then more) garbage envelopes "from erin": a session nobody has, and a forged session start.
         await relay.SendAsync(new Envelope(room, "erin", "bob", 2, false, ForgedCiphertexts.OrdinaryMessage()));
         await relay.SendAsync(new Envelope(room, "erin", "bob", 3, false, ForgedCiphertexts.OrdinaryMessage(5)));
-        await relay.SendAsync(new Envelope(room, "erin", "bob", 4, false, ForgedCiphertexts.PrekeyMessage(relay.Hello.Identity.PrekeyId, 0)));
+        await relay.SendAsync(new Envelope(room, "erin", "bob", 4, false, ForgedCiphertexts.PrekeyMessage(relay.ClientHello.Identity.PrekeyId, 0)));
 
         await relay.SendAsync(erin.Message(relay.Client, "still me", 5));
         await relay.SendAsync(erin.Message(relay.Client, "and again", 6));

@@ -7,9 +7,9 @@ using Xunit.Abstractions;
 namespace Entice.Tests.Hostile;
 
 /// <summary>
-/// Attack 7 (issue 10), the client's part: a relay that reorders, drops or re-labels a member's
-/// envelopes. The receiver shows each sender's messages in the order they were sent, says when one is
-/// missing (a gap) or came late, and a genuine message with a rewritten envelope id is still shown.
+/// Attack 7 (issue 10), the client's part: a relay that reorders or drops a member's envelopes. The
+/// receiver shows each sender's messages in the order they were sent and says when one is missing (a gap)
+/// or came late. A relabelled envelope id: <see cref="Attack07IdRewriteSpecs"/>.
 /// </summary>
 public sealed class Attack07GapSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = WARNING", output), IAsyncLifetime
 {
@@ -49,27 +49,6 @@ public sealed class Attack07GapSpecs(ITestOutputHelper output) : TestKit("akka.l
         await _relay.SendAsync(m[1]);
         Assert.True((await carol.View.NextAsync<GapEvent>()).Late);
         Assert.Equal("m2", (await carol.View.NextAsync<MessageEvent>()).Text);
-    }
-
-    [Fact]
-    public async Task A_genuine_envelope_relabelled_with_an_id_already_seen_does_not_vanish_without_a_trace()
-    {
-        var (mallory, carol, me) = await StartAsync();
-        var first = await mallory.EncryptAsync(me, "lobby", "first");
-        var second = await mallory.EncryptAsync(me, "lobby", "second");
-        var third = await mallory.EncryptAsync(me, "lobby", "third");
-
-        await _relay.SendAsync(first);
-        Assert.Equal("first", (await carol.View.NextAsync<MessageEvent>()).Text);
-        // The id is bound into the ciphertext, so the relabelled copy cannot pass as a copy of "first"
-        // (dropped quietly) nor as genuine: the user is told something from mallory was altered.
-        await _relay.SendAsync(second with { Id = first.Id });
-        var error = await carol.View.NextAsync<ErrorEvent>();
-        Assert.Equal(ErrorCodes.DecryptFailed, error.Code);
-        Assert.Contains("mallory", error.Message, StringComparison.Ordinal);
-
-        await _relay.SendAsync(third);
-        Assert.Equal("third", (await carol.View.NextAsync<MessageEvent>()).Text);
     }
 
     private async Task<(FakePeer Mallory, TestClient Carol, MemberInfo Me)> StartAsync()

@@ -17,10 +17,11 @@ public sealed class Attack07IdRewriteSpecs : IAsyncDisposable
     [Fact]
     public async Task A_message_whose_id_the_relay_rewrote_to_an_old_one_is_reported_not_silently_dropped()
     {
-        using var relay = new LyingRelay();
+        await using var relay = new FakeRelay();
         using var alice = new HonestPeer("alice");
         var bob = _nodes.Client("bob", relay.Endpoint);
-        var room = await relay.AcceptAsync();
+        await relay.AcceptAsync();
+        var room = (await relay.ReceiveAsync<JoinRoom>()).Room;
         await relay.SendAsync(new RoomJoined(room, [alice.Member]));
         await bob.View.NextAsync<ReadyEvent>();
         await relay.SendAsync(alice.Message(relay.Client, "first", 5));

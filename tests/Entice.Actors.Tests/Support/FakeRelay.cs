@@ -29,6 +29,9 @@ internal sealed class FakeRelay : IAsyncDisposable
     /// <summary>The client's Hello, once <see cref="AcceptAsync"/> returned.</summary>
     public Hello ClientHello { get; private set; } = null!;
 
+    /// <summary>The client as a member others would see (its name and published keys).</summary>
+    public MemberInfo Client => new(ClientHello.Name, ClientHello.Identity);
+
     /// <summary>Accepts the client, greets it, welcomes its hello and starts reading what it sends.</summary>
     public async Task AcceptAsync()
     {
