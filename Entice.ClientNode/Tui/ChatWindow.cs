@@ -33,7 +33,7 @@ internal sealed class ChatWindow : Window
     private readonly TabCompletion _completion = new();
     private bool _showConversations = true;
     private bool _showMembers = true;
-    private long _lastBell;
+    private long? _lastBell;
     private readonly Queue<UiEffect> _dialogs = new();
     private bool _inDialog;
     private bool _quitSent;
@@ -156,7 +156,11 @@ internal sealed class ChatWindow : Window
         }
     }
 
-    private static long Now() => Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / Stopwatch.Frequency;
+    private static readonly long Started = Stopwatch.GetTimestamp();
+
+    // Monotonic ticks since start. (Timestamp * TicksPerSecond overflowed a long after about 15 minutes
+    // of uptime with a nanosecond Stopwatch, which made the time jump.)
+    private static long Now() => Stopwatch.GetElapsedTime(Started).Ticks;
 
     // Before every key that edits the input: a waiting Enter turns out to be typed (send) or pasted (a line break).
     private void OnTyped(bool enter)
