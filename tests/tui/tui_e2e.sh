@@ -173,6 +173,15 @@ if wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -q 'Members'"
 tmux send-keys -t "$SESSION" F3
 if wait_for 5 screen_has "Members"; then pass "F3 shows it again"; else fail "F3 did not show the member pane again"; fi
 
+# A direct message opens @bob with activity; Alt+A goes there, Alt+1 back to #lobby.
+echo "/msg alice psst, a secret" >&7
+wait_for 10 screen_has "@bob"
+tmux send-keys -t "$SESSION" M-a
+status_shows() { screen | tail -n1 | grep -qF "│ $1 │"; }
+if wait_for 5 status_shows "@bob" && screen_has "bob (direct): psst, a secret"; then pass "Alt+A goes to the conversation with a direct message"; else fail "Alt+A did not go to @bob"; screen >&2; fi
+tmux send-keys -t "$SESSION" M-1
+wait_for 5 status_shows "#lobby" || fail "Alt+1 did not go back to #lobby"
+
 # A multi-line paste (as keys) is one message after a confirmation; its /quit line does not run.
 printf 'line one\nline two\n/quit\nline four' >"$WORK/paste-lines"
 tmux load-buffer -b lines "$WORK/paste-lines"
