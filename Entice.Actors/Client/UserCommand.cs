@@ -27,9 +27,12 @@ public abstract record UserCommand
             "/trust" => new Invalid("usage: /trust NAME"),
             "/join" when parts.Length == 2 => new Join(N(parts[1])),
             "/join" => new Invalid("usage: /join ROOM"),
-            "/leave" => new Leave(parts.Length >= 2 ? N(parts[1]) : null),
+            "/leave" or "/part" => new Leave(parts.Length >= 2 ? N(parts[1]) : null),
+            // An action: the text "/me TEXT", which clients show as "* NAME TEXT".
+            "/me" when parts.Length >= 2 => new Say("/me " + trimmed[(trimmed.IndexOf(' ', StringComparison.Ordinal) + 1)..].TrimStart(' ')),
+            "/me" => new Invalid("usage: /me TEXT"),
             "/quit" or "/exit" => new Quit(),
-            _ => new Invalid($"unknown command {parts[0]}; commands: /msg NAME TEXT, /join ROOM, /leave [ROOM], /who, /verify NAME, /verified NAME, /trust NAME, /quit (start a line with // to send a literal /)"),
+            _ => new Invalid($"unknown command {parts[0]}; commands: /msg NAME TEXT, /me TEXT, /join ROOM, /leave [ROOM], /who, /verify NAME, /verified NAME, /trust NAME, /quit (start a line with // to send a literal /)"),
         };
     }
 

@@ -30,6 +30,10 @@ internal sealed class ChatWindow : Window
     private readonly StatusLine _status;
     private readonly InputView _input;
     private readonly PasteGate _gate = new(PasteWindow);
+    private readonly TabCompletion _completion = new();
+    private bool _showConversations = true;
+    private bool _showMembers = true;
+    private long? _lastBell;
     private readonly Queue<UiEffect> _dialogs = new();
     private bool _inDialog;
     private bool _quitSent;
@@ -54,6 +58,8 @@ internal sealed class ChatWindow : Window
 
         _conversations.Picked += i => { _presenter.Select(i); Refresh(); };
         _input.Typed += OnTyped;
+        _input.Tab = Complete;
+        _input.Edited += _completion.Reset;
         _app.Keyboard.KeyDown += OnAppKeyDown;
         _app.Paste += OnPaste;
         // The status bar counts down to the next reconnect attempt.
@@ -83,6 +89,11 @@ internal sealed class ChatWindow : Window
                 CloseAll();
                 return;
             }
+            if (effect is UiEffect.Bell)
+            {
+                Bell();
+                continue;
+            }
             _dialogs.Enqueue(effect);
         }
         Refresh();
@@ -107,9 +118,49 @@ internal sealed class ChatWindow : Window
             _app.RequestStop(this);
     }
 
-    private PaneLayout PaneWidths() => PaneLayout.For(Viewport.Width);
+    // Side panes fit the names in them (bounded) and can be hidden with F2 / F3.
+    private PaneLayout PaneWidths() => PaneLayout.For(
+        Viewport.Width,
+        _showConversations ? PaneLayout.Fit(_presenter.Conversations.Select((c, i) => $"{i + 1} {c.Title} (99)"), extra: 2) : 0,
+        _showMembers ? PaneLayout.Fit(_presenter.Members.SelectMany(m => new[] { m.Label, m.StateText }), extra: 5) : 0);
 
-    private static long Now() => Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / Stopwatch.Frequency;
+    // Tab: complete the word before the cursor; a Tab inside a burst of keys (a paste) stays a space.
+    private bool Complete()
+    {
+        if (_gate.InBurst(Now()))
+            return false;
+        var completed = _completion.Complete(_input.Line.BeforeCursor, _input.Line.AfterCursor, _presenter.CompletionNames, _presenter.RoomNames);
+        if (completed is not null)
+            _input.Line.ReplaceBeforeCursor(completed);
+        return true;
+    }
+
+    // BEL straight to the terminal (Terminal.Gui has no bell): between the driver's writes on this
+    // thread, so it never lands inside an escape sequence. At most one per second (a burst of kept
+    // messages after a reconnect rings once).
+    private void Bell()
+    {
+        var now = Now();
+        if (now - _lastBell < TimeSpan.TicksPerSecond)
+            return;
+        _lastBell = now;
+        try
+        {
+            using var stdout = Console.OpenStandardOutput();
+            stdout.WriteByte(7);
+            stdout.Flush();
+        }
+        catch (IOException)
+        {
+            // No terminal to ring: nothing to do.
+        }
+    }
+
+    private static readonly long Started = Stopwatch.GetTimestamp();
+
+    // Monotonic ticks since start. (Timestamp * TicksPerSecond overflowed a long after about 15 minutes
+    // of uptime with a nanosecond Stopwatch, which made the time jump.)
+    private static long Now() => Stopwatch.GetElapsedTime(Started).Ticks;
 
     // Before every key that edits the input: a waiting Enter turns out to be typed (send) or pasted (a line break).
     private void OnTyped(bool enter)
@@ -209,6 +260,7 @@ internal sealed class ChatWindow : Window
         _messages.SetNeedsDraw();
         _members.SetNeedsDraw();
         _status.SetNeedsDraw();
+        SetNeedsLayout();
     }
 
     private void OnAppKeyDown(object? sender, Key key)
@@ -231,6 +283,12 @@ internal sealed class ChatWindow : Window
             _presenter.SelectNext();
         else if (key == Key.P.WithCtrl)
             _presenter.SelectPrevious();
+        else if (key == Key.A.WithAlt)
+            _presenter.SelectNextActive();
+        else if (key == Key.F2)
+            _showConversations = !_showConversations;
+        else if (key == Key.F3)
+            _showMembers = !_showMembers;
         else if (key == Key.PageUp)
             _messages.ScrollPages(1);
         else if (key == Key.PageDown)

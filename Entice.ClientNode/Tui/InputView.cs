@@ -22,6 +22,12 @@ internal sealed class InputView : View
 
     public InputLine Line { get; } = new();
 
+    /// <summary>Tab: true when it completed (or found nothing to complete); false inserts a space (a paste).</summary>
+    public Func<bool>? Tab { get; set; }
+
+    /// <summary>Any key other than Tab that edits the line (ends a completion cycle).</summary>
+    public event Action? Edited;
+
     /// <summary>Called before a key that edits the line (Enter included: <c>true</c>).</summary>
     public event Action<bool>? Typed;
 
@@ -71,8 +77,13 @@ internal sealed class InputView : View
             Line.Delete();
         else if (key == Key.Tab)
         {
-            Typed?.Invoke(false);
-            Line.Insert(" ");
+            if (Tab?.Invoke() != true)
+            {
+                Typed?.Invoke(false);
+                Line.Insert(" ");
+            }
+            SetNeedsDraw();
+            return true;
         }
         else if (!key.IsCtrl && !key.IsAlt && key.AsGrapheme is { Length: > 0 } g && g[0] >= ' ')
         {
@@ -82,7 +93,10 @@ internal sealed class InputView : View
         else
             handled = false;
         if (handled)
+        {
+            Edited?.Invoke();
             SetNeedsDraw();
+        }
         return handled;
     }
 

@@ -112,17 +112,31 @@ internal sealed class MessagePane : View
             case PaneLineKind.Error:
                 return Cells.Wrap([new Segment(line.Time + " ", dim), new Segment(line.Text, Palette.Fg(ColorName16.BrightRed, bg, TextStyle.Bold))], width, 6);
             default:
-                var marker = line.Own ? PaneLine.OwnMarker : " ";
+                var marker = line.Marker;
                 var prefix = $"{line.Time} {marker} ";
                 var name = line.Own ? $"{line.Sender} (you)" : line.Sender;
+                // A mention of you: the marker and the text stand out (black on yellow).
+                var textAttr = line.Mention ? Palette.Fg(ColorName16.Black, new Color(ColorName16.BrightYellow), TextStyle.Bold)
+                    : line.Own ? Palette.Fg(ColorName16.White, bg) : normal;
+                var markerAttr = line.Mention ? Palette.Fg(ColorName16.BrightMagenta, bg, TextStyle.Bold) : Palette.Fg(ColorName16.BrightYellow, bg, TextStyle.Bold);
                 var segs = new List<Segment>
                 {
                     new(line.Time + " ", dim),
-                    new(marker + " ", Palette.Fg(ColorName16.BrightYellow, bg, TextStyle.Bold)),
-                    new(name, Palette.ForName(line.Sender, bg, bold: true)),
-                    new(line.Direct ? " (direct): " : ": ", dim),
-                    new(line.Text, line.Own ? Palette.Fg(ColorName16.White, bg) : normal),
+                    new(marker + " ", markerAttr),
                 };
+                if (line.Action)
+                {
+                    segs.Add(new("* ", dim));
+                    segs.Add(new(name, Palette.ForName(line.Sender, bg, bold: true)));
+                    segs.Add(new(line.Direct ? " (direct) " : " ", dim));
+                    segs.Add(new(line.Text, line.Mention ? textAttr : Palette.Fg(ColorName16.Gray, bg, TextStyle.Italic)));
+                }
+                else
+                {
+                    segs.Add(new(name, Palette.ForName(line.Sender, bg, bold: true)));
+                    segs.Add(new(line.Direct ? " (direct): " : ": ", dim));
+                    segs.Add(new(line.Text, textAttr));
+                }
                 if (line.Mark.Length > 0)
                     segs.Add(new(" " + line.Mark, dim));
                 return Cells.Wrap(segs, width, Cells.Columns(prefix) + 2);

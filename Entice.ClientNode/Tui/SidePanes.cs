@@ -46,6 +46,7 @@ internal sealed class ConversationList : View
             var text = TextWidth.PadTo(key + c.Title, Math.Max(0, width - unread.Length)) + unread;
             var attr = selected
                 ? Palette.Fg(ColorName16.Black, new Color(ColorName16.BrightCyan), TextStyle.Bold)
+                : c.Highlights > 0 ? Palette.Fg(ColorName16.BrightMagenta, bg, TextStyle.Bold)
                 : c.Unread > 0 ? Palette.Fg(ColorName16.BrightYellow, bg, TextStyle.Bold) : normal;
             Move(0, i);
             SetAttribute(attr);

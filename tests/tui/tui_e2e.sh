@@ -4,7 +4,8 @@
 # reaches bob, that bob's message appears on the UI screen, that /verify shows the same 60 digits
 # bob's /verify reports, readline keys, pastes (a multi-line one is confirmed and sent as one message,
 # none of its lines runs as a command; 100 KB as keys lands in the input with bounded memory), peer
-# escape characters shown visibly, borders beside wide characters, a 40-column terminal, that Ctrl+Q
+# escape characters shown visibly, borders beside wide characters, Tab completion, a mention's highlight
+# and bell, F3 hiding the member pane, a 40-column terminal, that Ctrl+Q
 # closes the UI with exit code 0, and that SIGTERM and SIGHUP leave the alternate screen.
 # Ends with "N passed, M failed"; exit 0 only if all passed. Loopback only; bounded in time.
 set -u
@@ -75,9 +76,11 @@ fi
 
 # The UI client, in a fixed-size terminal; its exit code lands in a file. Its key directory is protected
 # by a passphrase from a file (at a terminal it would otherwise ask for one before the UI starts).
+# The session stays after the client exits (sleep) so the tmux server keeps running for the later
+# sessions: killing the last session stops the server, and a new one then raced with its exit.
 printf 'correct horse battery staple\n' > "$WORK/alice.pass"
 tmux new-session -d -s "$SESSION" -x 120 -y 40 \
-    "TERM=xterm-256color '$CLIENT' --name alice --server 127.0.0.1:$PORT --key-dir '$WORK/alice' --passphrase-file '$WORK/alice.pass'; echo \$? > '$WORK/alice.exit'; sleep 60"
+    "TERM=xterm-256color '$CLIENT' --name alice --server 127.0.0.1:$PORT --key-dir '$WORK/alice' --passphrase-file '$WORK/alice.pass'; echo \$? > '$WORK/alice.exit'; sleep 300"
 if wait_for 20 screen_has "connected"; then pass "UI starts and shows the connection"; else fail "UI did not connect"; fi
 
 # The JSON client: stdin from a FIFO held open on fd 7, stdout to a file.
@@ -87,6 +90,8 @@ exec 7<>"$WORK/bob.in"
 BOB_PID=$!
 if wait_for 20 bob_has '"event":"ready"'; then pass "json client is ready"; else fail "json client did not start"; fi
 if wait_for 10 screen_has "bob"; then pass "UI lists bob as a member"; else fail "bob not shown in the UI"; fi
+bell_flag() { tmux display -p -t "$SESSION" '#{window_bell_flag}'; }
+if [ "$(bell_flag)" = 0 ]; then pass "no bell before a mention"; else fail "the bell rang before any mention"; fi
 
 # UI -> JSON client (multi-byte text included).
 tmux send-keys -t "$SESSION" -l "hello bob, grüße 你好"
@@ -110,6 +115,16 @@ if [ "$(stat -c %a "$WORK/alice/client.log" 2>/dev/null)" = 600 ]; then pass "cl
 # JSON client -> UI.
 echo "hi alice from json" >&7
 if wait_for 10 screen_has "bob: hi alice from json"; then pass "json client's message appears on the UI screen"; else fail "message from bob not on screen"; fi
+
+# It mentions alice: the line carries the mention marker, its text is highlighted (black on yellow)
+# and the terminal bell rang (tmux's window bell flag).
+if screen_has "» bob: hi alice from json"; then pass "a mention is marked in the pane"; else fail "the mention is not marked"; screen >&2; fi
+mention_highlighted() {
+    # The SGR sequence right before the text must set a background (the other messages' text has none).
+    tmux capture-pane -e -p -t "$SESSION" | grep -F 'hi alice from json' | grep -qE $'\e\[[0-9;]*(4[0-7]|10[0-7]|48;[0-9;]+)m[^\e]*hi alice from json'
+}
+if mention_highlighted; then pass "the mention's text is highlighted"; else fail "the mention's text is not highlighted"; tmux capture-pane -e -p -t "$SESSION" | grep -F 'hi alice from json' | cat -v >&2; fi
+if wait_for 5 test "$(bell_flag)" = 1; then pass "a mention rings the terminal bell (tmux bell flag 1)"; else fail "no bell on a mention (flag $(bell_flag))"; fi
 
 # Readline keys: Ctrl+W deletes the word before the cursor, Ctrl+A goes to the start (and the next key
 # inserts there instead of replacing a selection), Ctrl+E to the end, Ctrl+U deletes to the start.
@@ -135,6 +150,37 @@ sys.exit(1)
 EOF2
 }
 if wait_for 10 bob_got "well, hello world!"; then pass "readline keys Ctrl+U, Ctrl+W, Ctrl+A, Ctrl+E edit as in a shell"; else fail "readline keys did not edit as in a shell"; fi
+
+# Tab completes a name at the start of the line as irssi does ("bob: "), and a command after "/".
+tmux send-keys -t "$SESSION" -l "b"
+sleep 0.3
+tmux send-keys -t "$SESSION" Tab
+sleep 0.3
+tmux send-keys -t "$SESSION" -l "lunch?"
+sleep 0.3
+tmux send-keys -t "$SESSION" Enter
+if wait_for 10 bob_got "bob: lunch?"; then pass "Tab completes a member's name with a colon at the start of the line"; else fail "Tab did not complete the name"; screen >&2; fi
+tmux send-keys -t "$SESSION" -l "/nam"
+sleep 0.3
+tmux send-keys -t "$SESSION" Tab
+sleep 0.3
+tmux send-keys -t "$SESSION" Enter
+if wait_for 10 screen_has "In #lobby: alice (you), bob; nobody away"; then pass "Tab completes /names, which lists the members"; else fail "Tab did not complete /names"; screen >&2; fi
+
+# F3 hides the member pane and shows it again.
+tmux send-keys -t "$SESSION" F3
+if wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -q 'Members'"; then pass "F3 hides the member pane"; else fail "F3 did not hide the member pane"; fi
+tmux send-keys -t "$SESSION" F3
+if wait_for 5 screen_has "Members"; then pass "F3 shows it again"; else fail "F3 did not show the member pane again"; fi
+
+# A direct message opens @bob with activity; Alt+A goes there, Alt+1 back to #lobby.
+echo "/msg alice psst, a secret" >&7
+wait_for 10 screen_has "@bob"
+tmux send-keys -t "$SESSION" M-a
+status_shows() { screen | tail -n1 | grep -qF "│ $1 │"; }
+if wait_for 5 status_shows "@bob" && screen_has "bob (direct): psst, a secret"; then pass "Alt+A goes to the conversation with a direct message"; else fail "Alt+A did not go to @bob"; screen >&2; fi
+tmux send-keys -t "$SESSION" M-1
+wait_for 5 status_shows "#lobby" || fail "Alt+1 did not go back to #lobby"
 
 # A multi-line paste (as keys) is one message after a confirmation; its /quit line does not run.
 printf 'line one\nline two\n/quit\nline four' >"$WORK/paste-lines"
@@ -245,15 +291,16 @@ if wait_for 10 bob_has '"event":"away","room":"lobby","name":"alice"'; then pass
 for SIG in TERM HUP; do
     S2="$SESSION-$SIG"
     tmux new-session -d -s "$S2" -x 100 -y 30 \
-        "TERM=xterm-256color '$CLIENT' --name carol$SIG --server 127.0.0.1:$PORT --key-dir '$WORK/carol$SIG' --passphrase-file '$WORK/alice.pass'; echo \$? > '$WORK/carol$SIG.exit'; sleep 60"
+        "TERM=xterm-256color '$CLIENT' --name carol${SIG,,} --server 127.0.0.1:$PORT --key-dir '$WORK/carol${SIG,,}' --passphrase-file '$WORK/alice.pass'; echo \$? > '$WORK/carol${SIG,,}.exit'; sleep 60"
     if ! wait_for 20 bash -c "tmux capture-pane -p -t '$S2' | grep -q connected"; then
-        fail "carol$SIG did not start (so SIG$SIG could not be checked)"; tmux kill-session -t "$S2" 2>/dev/null; continue
+        fail "carol${SIG,,} did not start (so SIG$SIG could not be checked)"; tmux kill-session -t "$S2" 2>/dev/null; continue
     fi
     CPID=""
-    for p in $(pgrep -f -- "--name carol$SIG "); do [ "$(cat /proc/$p/comm 2>/dev/null)" = "Entice.ClientNo" ] && CPID=$p; done
+    for p in $(pgrep -f -- "--name carol${SIG,,} "); do [ "$(cat /proc/$p/comm 2>/dev/null)" = "Entice.ClientNo" ] && CPID=$p; done
     [ -n "$CPID" ] && kill -$SIG "$CPID"
-    if wait_for 15 test -s "$WORK/carol$SIG.exit" && [ "$(tmux display -p -t "$S2" '#{alternate_on}')" = 0 ]; then
-        pass "after SIG$SIG the terminal is out of the alternate screen (exit $(cat "$WORK/carol$SIG.exit"))"
+    # Names are lower case (the client refuses others): a client that never started must not pass.
+    if [ -n "$CPID" ] && wait_for 15 test -s "$WORK/carol${SIG,,}.exit" && [ "$(tmux display -p -t "$S2" '#{alternate_on}')" = 0 ]; then
+        pass "after SIG$SIG the terminal is out of the alternate screen (exit $(cat "$WORK/carol${SIG,,}.exit"))"
     else
         fail "after SIG$SIG the terminal was left in the alternate screen"
     fi

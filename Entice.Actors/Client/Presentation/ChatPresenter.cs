@@ -14,6 +14,8 @@ public sealed class ChatPresenter
 
     private readonly List<Conversation> _conversations = [];
     private readonly Dictionary<string, SortedDictionary<string, bool>> _members = new(StringComparer.Ordinal);
+    // Per room: who left it altogether (MemberLeftEvent), as opposed to away (their messages are kept).
+    private readonly Dictionary<string, HashSet<string>> _gone = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
     private readonly List<string> _pendingKeyWarnings = [];
     private readonly List<PaneLine> _systemLines = [];
@@ -124,20 +126,24 @@ public sealed class ChatPresenter
             case RoomExitedEvent r:
                 CloseConversation(_conversations.FindIndex(c => !c.IsDirect && c.Name == r.Room));
                 _members.Remove(r.Room);
+                _gone.Remove(r.Room);
                 if (Selected is { } now)
                     Notice(now, $"You left #{V(r.Room)}.");
                 break;
             case MemberJoinedEvent j:
                 MembersOf(j.Room)[j.Name] = true;
+                GoneFrom(j.Room).Remove(j.Name);
                 if (j.Name != Me)
                     Notice(RoomOrSystem(j.Room), $"→ {V(j.Name)} is here");
                 break;
             case MemberAwayEvent a:
                 MembersOf(a.Room)[a.Name] = false;
+                GoneFrom(a.Room).Remove(a.Name);
                 Notice(RoomOrSystem(a.Room), $"◌ {V(a.Name)} is away (messages are kept for them)");
                 break;
             case MemberLeftEvent l:
                 MembersOf(l.Room)[l.Name] = false;
+                GoneFrom(l.Room).Add(l.Name);
                 Notice(RoomOrSystem(l.Room), $"← {V(l.Name)} left");
                 break;
             case MembersEvent m:
@@ -145,17 +151,18 @@ public sealed class ChatPresenter
                 foreach (var known in members.Keys.ToList())
                     members[known] = false;
                 foreach (var present in m.Members)
+                {
                     members[present] = true;
+                    GoneFrom(m.Room).Remove(present);
+                }
                 Notice(RoomOrSystem(m.Room), $"In #{V(m.Room)}: {string.Join(", ", m.Members.Select(V))}");
                 break;
             case MessageEvent { Direct: true } m:
                 var dm = OpenDirect(m.From);
                 dm.ViaRoom = m.Room;
-                AddMessage(dm, V(m.From), Body(m.Text), m.SentAt, own: false, direct: true);
-                break;
+                return AddMessage(dm, V(m.From), Body(m.Text), m.SentAt, own: false, direct: true) ? [new UiEffect.Bell()] : [];
             case MessageEvent m:
-                AddMessage(_conversations[OpenRoom(m.Room)], V(m.From), Body(m.Text), m.SentAt, own: false, direct: false);
-                break;
+                return AddMessage(_conversations[OpenRoom(m.Room)], V(m.From), Body(m.Text), m.SentAt, own: false, direct: false) ? [new UiEffect.Bell()] : [];
             case SentEvent { Tag: { } sentTag }:
                 MarkOwn(sentTag, l => l with { Sent = true });
                 break;
@@ -229,10 +236,62 @@ public sealed class ChatPresenter
         if (line.StartsWith('/') && !line.StartsWith("//", StringComparison.Ordinal))
         {
             var parts = line.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
-            switch (parts[0].ToLowerInvariant())
+            var verb = parts[0].ToLowerInvariant();
+            if (verb == "/part")
             {
-                case "/help":
+                // irssi's name for /leave.
+                line = "/leave" + line[parts[0].Length..];
+                verb = "/leave";
+            }
+            else if (verb == "/query" && parts.Length == 3)
+            {
+                // /query NAME TEXT is /msg NAME TEXT.
+                line = "/msg" + line[parts[0].Length..];
+                verb = "/msg";
+            }
+            switch (verb)
+            {
+                case "/help" when parts.Length == 1:
                     return [new InputAction.ShowHelp()];
+                case "/help":
+                    var help = HelpText.For(parts[1]);
+                    if (help is null)
+                        Error(CurrentOrSystem(), $"No command {V(parts[1])}; F1 or /help lists them all.");
+                    else
+                        foreach (var h in help)
+                            Notice(CurrentOrSystem(), h);
+                    return [];
+                case "/nick":
+                    Notice(CurrentOrSystem(), HelpText.Nick);
+                    return [];
+                case "/clear":
+                    if (selected is not null)
+                    {
+                        selected.Lines.Clear();
+                        selected.LastDay = null;
+                    }
+                    else
+                        _systemLines.Clear();
+                    return [];
+                case "/names":
+                    Names(selected);
+                    return [];
+                case "/query" when parts.Length == 2:
+                    Select(_conversations.IndexOf(OpenDirect(parts[1])));
+                    return [];
+                case "/query":
+                    Error(CurrentOrSystem(), "usage: /query NAME [TEXT]");
+                    return [];
+                case "/me" when line.Length > 4 && line[3] == ' ':
+                    var act = PaneLine.ActionPrefix + line[4..];
+                    if (selected is null)
+                        return [];
+                    var actTag = AddOwn(selected, act, direct: selected.IsDirect);
+                    // Sent as text starting with "/me " (the // escape keeps it from being a command).
+                    return [new InputAction.Send(new ChatClient.UserLine(selected.IsDirect ? $"/msg {selected.Name} {act}" : "/" + act, room, actTag))];
+                case "/me":
+                    Error(CurrentOrSystem(), "usage: /me TEXT");
+                    return [];
                 case "/quit" or "/exit":
                     return [new InputAction.Quit()];
                 case "/msg" when parts.Length == 3:
@@ -240,7 +299,7 @@ public sealed class ChatPresenter
                     Select(_conversations.IndexOf(dm));
                     var dmTag = AddOwn(dm, parts[2], direct: true);
                     return [new InputAction.Send(new ChatClient.UserLine(line, dm.ViaRoom ?? room, dmTag))];
-                case "/leave" when parts.Length == 1 && selected is { IsDirect: true }:
+                case "/leave" when line.Trim() == "/leave" && selected is { IsDirect: true }:
                     CloseConversation(_selected);
                     return [];
                 default:
@@ -349,7 +408,37 @@ public sealed class ChatPresenter
             return;
         _selected = index;
         _conversations[index].Unread = 0;
+        _conversations[index].Highlights = 0;
     }
+
+    /// <summary>
+    /// Alt+A: the next conversation (after the selected one, round) with unread mentions or direct
+    /// messages, else the next with any unread message. False when there is none.
+    /// </summary>
+    public bool SelectNextActive()
+    {
+        var count = _conversations.Count;
+        var order = Enumerable.Range(1, count).Select(i => (_selected + i + count) % count).ToList();
+        var next = order.Where(i => _conversations[i].Highlights > 0).Cast<int?>().FirstOrDefault()
+            ?? order.Where(i => _conversations[i].Unread > 0).Cast<int?>().FirstOrDefault();
+        if (next is not int n || n == _selected)
+            return false;
+        Select(n);
+        return true;
+    }
+
+    /// <summary>For Tab: the selected conversation's members (you left out), then every other name known.</summary>
+    public IReadOnlyList<string> CompletionNames()
+    {
+        var here = Members.Where(m => !m.IsMe).Select(m => m.Name);
+        var others = _members.Values.SelectMany(r => r.Keys)
+            .Concat(_conversations.Where(c => c.IsDirect).Select(c => c.Name))
+            .Order(StringComparer.Ordinal);
+        return here.Concat(others).Where(n => n != Me).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>For Tab after <c>/join </c>: the rooms you are in.</summary>
+    public IReadOnlyList<string> RoomNames() => _conversations.Where(c => !c.IsDirect).Select(c => c.Name).ToList();
 
     public void SelectNext() => Select(_conversations.Count == 0 ? -1 : (_selected + 1) % _conversations.Count);
 
@@ -412,7 +501,32 @@ public sealed class ChatPresenter
             ? kept
             : Math.Min(index, _conversations.Count - 1);
         if (_selected >= 0)
+        {
             _conversations[_selected].Unread = 0;
+            _conversations[_selected].Highlights = 0;
+        }
+    }
+
+    private HashSet<string> GoneFrom(string room)
+    {
+        if (!_gone.TryGetValue(room, out var gone))
+            _gone[room] = gone = new HashSet<string>(StringComparer.Ordinal);
+        return gone;
+    }
+
+    // /names: who is here and who is away (their messages are kept), from what the events said.
+    private void Names(Conversation? selected)
+    {
+        if (selected is null or { IsDirect: true })
+        {
+            Error(CurrentOrSystem(), "/names lists a room's members; select a room first.");
+            return;
+        }
+        var members = _members.GetValueOrDefault(selected.Name) ?? [];
+        var gone = _gone.GetValueOrDefault(selected.Name) ?? [];
+        var here = members.Where(m => m.Value && m.Key != Me).Select(m => V(m.Key)).Prepend($"{Me} (you)");
+        var away = members.Where(m => !m.Value && m.Key != Me && !gone.Contains(m.Key)).Select(m => V(m.Key)).ToList();
+        Notice(selected, $"In #{V(selected.Name)}: {string.Join(", ", here)}" + (away.Count > 0 ? $"; away: {string.Join(", ", away)}" : "; nobody away"));
     }
 
     private Conversation? RoomOrSystem(string room) => _conversations.Find(c => !c.IsDirect && c.Name == room);
@@ -443,17 +557,27 @@ public sealed class ChatPresenter
         _ownLines[tag] = (own.Conversation, marked);
     }
 
-    private void AddMessage(Conversation conversation, string from, string text, DateTimeOffset at, bool own, bool direct)
+    // True when the message mentions you or came to you directly (the UI rings the bell).
+    private bool AddMessage(Conversation conversation, string from, string text, DateTimeOffset at, bool own, bool direct)
     {
+        var action = text.StartsWith(PaneLine.ActionPrefix, StringComparison.Ordinal) && text.Length > PaneLine.ActionPrefix.Length;
+        if (action)
+            text = text[PaneLine.ActionPrefix.Length..];
+        var mention = !own && Mentions.Contains(text, Me);
         var day = PaneFormat.Day(at, _zone);
         if (conversation.LastDay != day)
         {
             conversation.LastDay = day;
             Append(conversation, new PaneLine(PaneLineKind.DaySeparator, "", "", PaneFormat.DaySeparator(day)));
         }
-        Append(conversation, new PaneLine(PaneLineKind.Message, PaneFormat.Time(at, _zone), from, text, own, direct));
+        Append(conversation, new PaneLine(PaneLineKind.Message, PaneFormat.Time(at, _zone), from, text, own, direct, Mention: mention, Action: action));
         if (!own && conversation != Selected)
+        {
             conversation.Unread++;
+            if (mention || direct)
+                conversation.Highlights++;
+        }
+        return !own && (mention || direct);
     }
 
     private void Notice(Conversation? conversation, string text) =>

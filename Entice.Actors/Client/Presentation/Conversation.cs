@@ -19,6 +19,9 @@ public sealed class Conversation
 
     public int Unread { get; internal set; }
 
+    /// <summary>Unread messages that mention you, or unread direct messages: what Alt+A goes to first.</summary>
+    public int Highlights { get; internal set; }
+
     public List<PaneLine> Lines { get; } = [];
 
     /// <summary>For a direct conversation: the room the last message came through (a hint for the reply).</summary>

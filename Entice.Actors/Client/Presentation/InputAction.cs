@@ -25,6 +25,9 @@ public abstract record UiEffect
     /// <summary>Open the key-changed warning.</summary>
     public sealed record WarnKeyChanged(string Peer) : UiEffect;
 
+    /// <summary>A message mentions you or came to you directly: ring the terminal bell.</summary>
+    public sealed record Bell : UiEffect;
+
     /// <summary>The client stopped: close the UI.</summary>
     public sealed record Close(int ExitCode, string Reason) : UiEffect;
 }

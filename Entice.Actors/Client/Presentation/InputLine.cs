@@ -61,6 +61,24 @@ public sealed class InputLine
         Truncated = false;
     }
 
+    /// <summary>The text before the cursor.</summary>
+    public string BeforeCursor => string.Concat(_graphemes.Take(_cursor));
+
+    /// <summary>The text after the cursor.</summary>
+    public string AfterCursor => string.Concat(_graphemes.Skip(_cursor));
+
+    /// <summary>Replaces the text before the cursor (a completion); the text after it stays.</summary>
+    public void ReplaceBeforeCursor(string before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var after = AfterCursor;
+        Clear();
+        Insert(before);
+        var cursor = _cursor;
+        Insert(after);
+        _cursor = cursor;
+    }
+
     /// <summary>Inserts at the cursor (typed characters, a paste); the cursor ends after it.</summary>
     public void Insert(string text)
     {

@@ -14,8 +14,14 @@ public enum PaneLineKind
 }
 
 /// <summary>One line of the message pane, already formatted; the terminal code only picks colours.</summary>
-public sealed record PaneLine(PaneLineKind Kind, string Time, string Sender, string Text, bool Own = false, bool Direct = false, bool Sent = false, bool Delivered = false)
+public sealed record PaneLine(PaneLineKind Kind, string Time, string Sender, string Text, bool Own = false, bool Direct = false, bool Sent = false, bool Delivered = false, bool Mention = false, bool Action = false)
 {
+    /// <summary>In the marker column of a message that mentions you (its text is highlighted too).</summary>
+    public const string MentionMarker = "»";
+
+    /// <summary>What a message starting with this is: an action, shown as <c>* alice waves</c>.</summary>
+    public const string ActionPrefix = "/me ";
+
     /// <summary>The marker in front of own messages.</summary>
     public const string OwnMarker = "▸";
 
@@ -28,13 +34,17 @@ public sealed record PaneLine(PaneLineKind Kind, string Time, string Sender, str
     /// <summary>The delivery mark to show after the text, if any.</summary>
     public string Mark => Delivered ? DeliveredMark : Sent ? SentMark : "";
 
+    /// <summary>The marker column: own, mention or blank.</summary>
+    public string Marker => Own ? OwnMarker : Mention ? MentionMarker : " ";
+
     /// <summary>Palette slot for the sender (see <see cref="NameColors"/>); -1 when there is no sender.</summary>
     public int ColorIndex(int paletteSize) => Sender.Length == 0 ? -1 : NameColors.IndexFor(Sender, paletteSize);
 
     /// <summary>The whole line as plain text, e.g. <c>14:03 ▸ alice: hi</c> or <c>14:03   bob: hello</c>.</summary>
     public string Plain => Kind switch
     {
-        PaneLineKind.Message => $"{Time} {(Own ? OwnMarker : " ")} {Sender}: {Text}{(Mark.Length > 0 ? " " + Mark : "")}",
+        PaneLineKind.Message when Action => $"{Time} {Marker} * {Sender} {Text}{(Mark.Length > 0 ? " " + Mark : "")}",
+        PaneLineKind.Message => $"{Time} {Marker} {Sender}: {Text}{(Mark.Length > 0 ? " " + Mark : "")}",
         PaneLineKind.DaySeparator => Text,
         _ => $"{Time} {Text}",
     };

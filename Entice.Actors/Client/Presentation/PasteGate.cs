@@ -69,6 +69,9 @@ public sealed class PasteGate(TimeSpan window)
         return enterWaiting ? KeyVerdict.SendThenType : KeyVerdict.Type;
     }
 
+    /// <summary>Whether a key at <paramref name="now"/> would belong to the burst of the keys before it (a paste, not typing).</summary>
+    public bool InBurst(long now) => _lastKeyAt != 0 && now - _lastKeyAt <= _window;
+
     /// <summary>Called on a timer: what became due by <paramref name="now"/>.</summary>
     public Due Tick(long now)
     {

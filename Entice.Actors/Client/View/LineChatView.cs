@@ -15,12 +15,14 @@ public sealed class LineChatView(TextWriter output) : IChatView
         ArgumentNullException.ThrowIfNull(e);
         var line = e switch
         {
-            ReadyEvent r => $"* You are {V(r.Name)} in [{V(r.Room)}]. Your fingerprint: {r.Fingerprint}\n* Type to talk; /msg NAME TEXT, /join ROOM, /leave, /who, /verify NAME, /verified NAME, /trust NAME, /quit.",
+            ReadyEvent r => $"* You are {V(r.Name)} in [{V(r.Room)}]. Your fingerprint: {r.Fingerprint}\n* Type to talk; /msg NAME TEXT, /join ROOM, /leave, /who, /me TEXT, /verify NAME, /verified NAME, /trust NAME, /quit.",
             RoomEnteredEvent r => $"* You are in [{V(r.Room)}]; plain lines go there now.",
             RoomExitedEvent r => $"* You left [{V(r.Room)}].",
             MemberJoinedEvent j => $"* {V(j.Name)} is in [{V(j.Room)}]",
             MemberLeftEvent l => $"* {V(l.Name)} left [{V(l.Room)}]",
             MemberAwayEvent a => $"* {V(a.Name)} is away from [{V(a.Room)}]; messages to them are kept until they are back",
+            MessageEvent { Direct: true } m when IsAction(m.Text) => $"[{V(m.Room)}] * {V(m.From)} (direct) {Text(m.Text[4..])}",
+            MessageEvent m when IsAction(m.Text) => $"[{V(m.Room)}] * {V(m.From)} {Text(m.Text[4..])}",
             MessageEvent { Direct: true } m => $"[{V(m.Room)}] {V(m.From)} (direct): {Text(m.Text)}",
             MessageEvent m => $"[{V(m.Room)}] {V(m.From)}: {Text(m.Text)}",
             SentEvent m => m.To is null ? $"  ✓ sent to [{V(m.Room)}] ({m.Recipients})" : $"  ✓ sent to {V(m.To)}",
@@ -44,6 +46,9 @@ public sealed class LineChatView(TextWriter output) : IChatView
     }
 
     private static string V(string text) => PeerText.Visible(text);
+
+    // "/me waves" is an action, shown as "* bob waves".
+    private static bool IsAction(string text) => text.Length > 4 && text.StartsWith("/me ", StringComparison.Ordinal);
 
     private static string Text(string text) => PeerText.Visible(text, keepNewlines: true).Replace("\n", "\n    ", StringComparison.Ordinal);
 }
