@@ -348,7 +348,20 @@ internal sealed class ChatWindow : Window
         Client?.Tell(new ChatClient.EndOfInput());
     }
 
-    private void ShowHelp() => RunDialog(() => TextDialog.Show(_app, "Entice help", HelpText.Render(), "Close"));
+    // Two pages (commands, keys) so that each fits a 24-row terminal.
+    private void ShowHelp()
+    {
+        var page = 0;
+        while (Stopped is null && !_closing)
+        {
+            var answer = page == 0
+                ? RunDialog(() => TextDialog.Show(_app, "Entice help: commands", HelpText.RenderCommands(), "Keys ›", "Close"))
+                : RunDialog(() => TextDialog.Show(_app, "Entice help: keys", HelpText.RenderKeys(), "‹ Commands", "Close"));
+            if (answer != 0)
+                return;
+            page = 1 - page;
+        }
+    }
 
     private void ShowDialogs()
     {

@@ -252,9 +252,12 @@ if wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -q 'Safety nu
 
 # F1 help.
 tmux send-keys -t "$SESSION" F1
-if wait_for 5 screen_has "/verify NAME"; then pass "F1 shows the help"; else fail "no help on F1"; fi
+if wait_for 5 screen_has "/verify NAME" && screen_has "/verified NAME"; then pass "F1 shows the help"; else fail "no help on F1"; fi
+# Its second page (the keys): each page fits a 24-row terminal.
+tmux send-keys -t "$SESSION" Enter
+if wait_for 5 screen_has "F2 / F3"; then pass "the help's second page lists the keys"; else fail "no keys page in the help"; screen >&2; fi
 tmux send-keys -t "$SESSION" Escape
-wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -q '/verify NAME'"
+wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -qE '/verify NAME|F2 / F3'"
 
 # Resizing: the layout follows the terminal; the status bar (last row) and the latest message stay visible.
 tmux resize-window -t "$SESSION" -x 90 -y 24 2>/dev/null || tmux resize-pane -t "$SESSION" -x 90 -y 24

@@ -5,20 +5,20 @@ public static class HelpText
 {
     public static readonly IReadOnlyList<(string What, string Does)> Commands =
     [
-        ("text", "send to the selected room, or to the person of a direct conversation"),
+        ("text", "send to the selected room, or to the person of @NAME"),
         ("//text", "send a line that starts with /"),
         ("/me TEXT", "an action, shown as \"* you TEXT\""),
         ("/msg NAME TEXT", "direct message; opens the @NAME conversation"),
         ("/query NAME", "open the direct conversation with NAME"),
         ("/join ROOM", "enter a room (or switch to it)"),
-        ("/leave [ROOM]", "leave a room (the selected one by default); in @NAME, close it (also /part)"),
+        ("/leave [ROOM]", "leave this room (or ROOM); in @NAME close it; /part"),
         ("/who", "ask the server who is in the selected room now"),
         ("/names", "members of the selected room, the away ones too"),
         ("/clear", "clear the selected conversation's pane"),
         ("/verify NAME", "show your safety number with NAME"),
         ("/verified NAME", "record that the safety numbers with NAME match"),
         ("/trust NAME", "accept NAME's changed key"),
-        ("/nick", "why your name cannot change (and how to use another one)"),
+        ("/nick", "why your name is fixed, and how to use another"),
         ("/help [COMMAND]", "this help, or the help for one command"),
         ("/quit", "deliver what is pending and exit"),
     ];
@@ -26,16 +26,16 @@ public static class HelpText
     public static readonly IReadOnlyList<(string What, string Does)> Keys =
     [
         ("Enter", "send the line"),
-        ("Tab", "complete a name, command or room; again for the next one"),
+        ("Tab", "complete a name, command or room; again: next"),
         ("Up / Down", "earlier / later lines you typed"),
         ("Ctrl+A / Ctrl+E", "start / end of the input line"),
         ("Ctrl+U / Ctrl+K", "delete to the start / to the end"),
-        ("Ctrl+W / Ctrl+Y", "delete the word before the cursor / put back what was deleted"),
+        ("Ctrl+W / Ctrl+Y", "delete the word before the cursor / undelete"),
         ("PageUp / PageDown", "scroll messages (also the mouse wheel)"),
         ("Ctrl+End", "back to the newest message"),
         ("Alt+1..9", "go to conversation 1..9"),
         ("Ctrl+N / Ctrl+P", "next / previous conversation"),
-        ("Alt+A", "next conversation with activity (mentions and direct messages first)"),
+        ("Alt+A", "next with activity (mentions, direct first)"),
         ("F2 / F3", "hide or show the conversations / members pane"),
         ("F1", "this help"),
         ("Ctrl+Q", "quit (same as /quit)"),
@@ -60,16 +60,16 @@ public static class HelpText
         return found.Count > 0 ? found : null;
     }
 
-    public static string Render()
-    {
-        var width = Commands.Concat(Keys).Max(c => c.What.Length) + 2;
-        var lines = new List<string> { "Commands" };
-        lines.AddRange(Commands.Select(c => "  " + c.What.PadRight(width) + c.Does));
-        lines.Add("");
-        lines.Add("Keys");
-        lines.AddRange(Keys.Select(c => "  " + c.What.PadRight(width) + c.Does));
-        lines.Add("");
-        lines.Add("Members:  ✓ verified   + trusted after a key change   ! KEY CHANGED   (dim) offline");
-        return string.Join('\n', lines);
-    }
+    public static string Render() => RenderCommands() + "\n\n" + RenderKeys();
+
+    /// <summary>The first page of F1: the commands (fits a 24-row terminal).</summary>
+    public static string RenderCommands() =>
+        string.Join('\n', Commands.Select(c => "  " + c.What.PadRight(Width) + c.Does).Prepend("Commands"));
+
+    /// <summary>The second page of F1: the keys and the member marks.</summary>
+    public static string RenderKeys() =>
+        string.Join('\n', Keys.Select(c => "  " + c.What.PadRight(Width) + c.Does).Prepend("Keys")
+            .Append("").Append("Members:  ✓ verified   + new key accepted   ! KEY CHANGED   dim: offline"));
+
+    private static int Width => Commands.Concat(Keys).Max(c => c.What.Length) + 2;
 }

@@ -114,6 +114,17 @@ public sealed class ChatCommandSpecs
     }
 
     [Fact]
+    public void Each_help_page_fits_an_80_by_24_terminal_inside_its_dialog()
+    {
+        foreach (var page in new[] { HelpText.RenderCommands(), HelpText.RenderKeys() })
+        {
+            var lines = page.Split('\n');
+            Assert.InRange(lines.Length, 10, 17); // the dialog adds 6 rows, the status bar 1
+            Assert.All(lines, l => Assert.InRange(TextWidth.Columns(l), 0, 74)); // the dialog adds 4 columns
+        }
+    }
+
+    [Fact]
     public void Me_sends_an_action_as_text_and_shows_it_as_star_name_text()
     {
         var p = Alice();
