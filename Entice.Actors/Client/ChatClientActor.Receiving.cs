@@ -58,7 +58,12 @@ internal sealed partial class ChatClientActor
             envelopeId = key.Id;
         }
         var events = new List<ChatEvent>();
-        Release(_inbox.Accept(d.From, d.Plaintext.Sequence, new Arrival(d, envelopeId), Now()), events);
+        var arrival = new Arrival(d, envelopeId);
+        // Receipts are not numbered (their order does not matter); messages are, per conversation.
+        if (d.Plaintext.ReceiptFor is not null)
+            Open(arrival, events);
+        else
+            Release(_inbox.Accept(d.From, d.Conversation, d.Sequence, arrival, Now()), events);
         ShowAnswer(d.Ticket, events);
     }
 

@@ -2,7 +2,8 @@ namespace Entice.Client;
 
 /// <summary>
 /// Puts each sender's decrypted envelopes back in the order they were sent, using the sequence number
-/// inside the plaintext (the relay cannot change it). An envelope ahead of the next expected one is
+/// inside the plaintext (the relay cannot change it). A sender numbers each conversation apart (a room,
+/// or the direct conversation of two), so the count is kept per sender and stream. An envelope ahead of the next expected one is
 /// held back, at most <c>holdTicks</c> and at most <c>maxHeldPerSender</c> of them; then the missing
 /// ones are reported as a gap and what was held is released. One that arrives after its gap was
 /// reported is released with a "late" notice. A sequence that goes back to a number never reported
@@ -15,7 +16,7 @@ internal sealed class Inbox<T>(long holdTicks, int maxHeldPerSender = 256, int m
 {
     private const int MaxMissingRanges = 64;
 
-    private readonly Dictionary<string, Sender> _senders = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Sender, string Stream), Sender> _senders = [];
 
     /// <summary>Something to show, in this order: an item, or a notice about the sender's sequence.</summary>
     public abstract record Release;
@@ -32,11 +33,14 @@ internal sealed class Inbox<T>(long holdTicks, int maxHeldPerSender = 256, int m
     public int Held => _senders.Values.Sum(s => s.Held.Count);
 
     /// <summary>A decrypted envelope with sequence <paramref name="seq"/>; returns what can be shown now, in order.</summary>
-    public List<Release> Accept(string sender, ulong seq, T value, long nowTicks)
+    public List<Release> Accept(string sender, ulong seq, T value, long nowTicks) => Accept(sender, "", seq, value, nowTicks);
+
+    /// <summary>As <see cref="Accept(string, ulong, T, long)"/>, numbered within <paramref name="stream"/> (a conversation).</summary>
+    public List<Release> Accept(string sender, string stream, ulong seq, T value, long nowTicks)
     {
         var releases = new List<Release>();
-        if (!_senders.TryGetValue(sender, out var s))
-            _senders[sender] = s = new Sender { Next = seq };
+        if (!_senders.TryGetValue((sender, stream), out var s))
+            _senders[(sender, stream)] = s = new Sender { Next = seq };
         if (seq == s.Next)
         {
             releases.Add(new Item(value));
@@ -70,10 +74,10 @@ internal sealed class Inbox<T>(long holdTicks, int maxHeldPerSender = 256, int m
     public List<Release> Expire(long nowTicks)
     {
         var releases = new List<Release>();
-        foreach (var (name, s) in _senders)
+        foreach (var (key, s) in _senders)
         {
             while (s.Held.Count > 0 && nowTicks - s.Held.Values.Min(h => h.ArrivedTicks) >= holdTicks)
-                GiveUpWaiting(name, s, releases);
+                GiveUpWaiting(key.Sender, s, releases);
         }
         return releases;
     }

@@ -264,9 +264,12 @@ tmux resize-window -t "$SESSION" -x 90 -y 24 2>/dev/null || tmux resize-pane -t 
 resized() { local s; s=$(screen); [ "$(echo "$s" | tail -n1 | grep -c 'F1 help')" = 1 ] && echo "$s" | grep -qF "hi alice from json"; }
 if wait_for 5 resized; then pass "after a resize to 90x24 the status bar and messages are still there"; else fail "the layout did not follow a resize"; screen >&2; fi
 
-# At 40 columns the side panes collapse and the messages keep the width.
+# At 40 columns the side panes collapse and the messages keep the width: the newest message is shown
+# whole (wrapped), whatever scrolled away above it.
+echo "narrow but readable" >&7
+wait_for 10 screen_has "narrow but readable"
 tmux resize-window -t "$SESSION" -x 40 -y 20 2>/dev/null || tmux resize-pane -t "$SESSION" -x 40 -y 20
-narrow() { local s; s=$(screen); echo "$s" | grep -qF "hi alice from json" && ! echo "$s" | grep -qF "Members"; }
+narrow() { local s; s=$(screen); echo "$s" | grep -qF "narrow but readable" && ! echo "$s" | grep -qF "Members"; }
 if wait_for 5 narrow; then pass "at 40 columns the messages are shown and the side panes collapse"; else fail "the message pane is not usable at 40 columns"; screen >&2; fi
 tmux resize-window -t "$SESSION" -x 120 -y 40 2>/dev/null || tmux resize-pane -t "$SESSION" -x 120 -y 40
 

@@ -55,6 +55,16 @@ public sealed class InboxSpecs
 
     private static List<string> Items(List<Inbox<string>.Release> releases) =>
         releases.OfType<Inbox<string>.Item>().Select(i => i.Value).ToList();
+
+    [Fact]
+    public void Each_conversation_of_a_sender_is_numbered_apart()
+    {
+        Assert.Equal(["r1"], Items(_inbox.Accept("bob", "#lobby", 1, "r1", 0)));
+        Assert.Equal(["r2"], Items(_inbox.Accept("bob", "#lobby", 2, "r2", 0)));
+        Assert.Equal(["d1"], Items(_inbox.Accept("bob", "@alice|bob", 1, "d1", 0)));
+        Assert.Equal(["r3"], Items(_inbox.Accept("bob", "#lobby", 3, "r3", 0)));
+        Assert.Empty(_inbox.Expire(long.MaxValue));
+    }
 }
 
 public sealed class PacerSpecs
