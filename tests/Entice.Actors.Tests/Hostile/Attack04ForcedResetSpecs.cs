@@ -20,9 +20,7 @@ public sealed class Attack04ForcedResetSpecs : IAsyncDisposable
         await using var relay = new FakeRelay();
         using var erin = new HonestPeer("erin");
         var bob = _nodes.Client("bob", relay.Endpoint);
-        await relay.AcceptAsync();
-        var room = (await relay.ReceiveAsync<JoinRoom>()).Room;
-        await relay.SendAsync(new RoomJoined(room, [erin.Member]));
+        var room = await relay.AdmitAsync(erin.Member);
         await bob.View.NextAsync<ReadyEvent>();
         await relay.SendAsync(erin.Message(relay.Client, "hi bob", 1));
         Assert.Equal("hi bob", (await bob.View.NextAsync<MessageEvent>()).Text);

@@ -24,9 +24,7 @@ public sealed class Attack06TerminalInjectionSpecs(ITestOutputHelper output) : T
         var mallory = await FakePeer.StartAsync(Sys, "mallory", _nodes.Dir());
         var screen = new StringWriter();
         var carol = _nodes.Client("carol", _relay.Endpoint, lines: screen);
-        await _relay.AcceptAsync();
-        await _relay.ReceiveAsync<JoinRoom>();
-        await _relay.SendAsync(new RoomJoined("lobby", [mallory.Member]));
+        await _relay.AdmitAsync(mallory.Member);
         await carol.View.NextAsync<ReadyEvent>();
 
         await _relay.SendAsync(await mallory.EncryptAsync(new MemberInfo("carol", _relay.ClientHello.Identity), "lobby", Payload));

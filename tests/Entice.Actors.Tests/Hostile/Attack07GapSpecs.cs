@@ -55,9 +55,7 @@ public sealed class Attack07GapSpecs(ITestOutputHelper output) : TestKit("akka.l
     {
         var mallory = await FakePeer.StartAsync(Sys, "mallory", _nodes.Dir());
         var carol = _nodes.Client("carol", _relay.Endpoint, config: "entice.client.reorder-wait = 1s");
-        await _relay.AcceptAsync();
-        await _relay.ReceiveAsync<JoinRoom>();
-        await _relay.SendAsync(new RoomJoined("lobby", [mallory.Member]));
+        await _relay.AdmitAsync(mallory.Member);
         await carol.View.NextAsync<ReadyEvent>();
         return (mallory, carol, new MemberInfo("carol", _relay.ClientHello.Identity));
     }

@@ -20,9 +20,7 @@ public sealed class Attack07IdRewriteSpecs : IAsyncDisposable
         await using var relay = new FakeRelay();
         using var alice = new HonestPeer("alice");
         var bob = _nodes.Client("bob", relay.Endpoint);
-        await relay.AcceptAsync();
-        var room = (await relay.ReceiveAsync<JoinRoom>()).Room;
-        await relay.SendAsync(new RoomJoined(room, [alice.Member]));
+        var room = await relay.AdmitAsync(alice.Member);
         await bob.View.NextAsync<ReadyEvent>();
         await relay.SendAsync(alice.Message(relay.Client, "first", 5));
         Assert.Equal("first", (await bob.View.NextAsync<MessageEvent>()).Text);

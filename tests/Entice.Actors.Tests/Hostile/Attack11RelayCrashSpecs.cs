@@ -43,9 +43,7 @@ public sealed class Attack11RelayCrashSpecs(ITestOutputHelper output) : TestKit(
     {
         var bob = await FakePeer.StartAsync(Sys, "bob", _nodes.Dir());
         var carol = _nodes.Client("carol", _relay.Endpoint);
-        await _relay.AcceptAsync();
-        await _relay.ReceiveAsync<JoinRoom>();
-        await _relay.SendAsync(new RoomJoined("lobby", [bob.Member]));
+        await _relay.AdmitAsync(bob.Member);
         await carol.View.NextAsync<ReadyEvent>();
         var me = new MemberInfo(carol.Name, _relay.ClientHello.Identity);
 

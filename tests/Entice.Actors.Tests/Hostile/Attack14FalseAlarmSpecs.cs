@@ -19,9 +19,7 @@ public sealed class Attack14FalseAlarmSpecs : IAsyncDisposable
         await using var relay = new FakeRelay();
         using var alice = new HonestPeer("alice");
         var bob = _nodes.Client("bob", relay.Endpoint);
-        await relay.AcceptAsync();
-        var room = (await relay.ReceiveAsync<JoinRoom>()).Room;
-        await relay.SendAsync(new RoomJoined(room, [alice.Member]));
+        var room = await relay.AdmitAsync(alice.Member);
         await bob.View.NextAsync<ReadyEvent>();
         await relay.SendAsync(alice.Message(relay.Client, "hello", 1));
         Assert.Equal("hello", (await bob.View.NextAsync<MessageEvent>()).Text);

@@ -45,6 +45,18 @@ internal sealed class FakeRelay : IAsyncDisposable
         _ = Task.Run(ReadLoopAsync);
     }
 
+    /// <summary>
+    /// Accepts the client, waits for it to ask to join a room and answers that it joined with
+    /// <paramref name="members"/> present; returns the room.
+    /// </summary>
+    public async Task<string> AdmitAsync(params MemberInfo[] members)
+    {
+        await AcceptAsync();
+        var room = (await ReceiveAsync<JoinRoom>()).Room;
+        await SendAsync(new RoomJoined(room, members));
+        return room;
+    }
+
     public async Task SendAsync(WireMessage message)
     {
         var frame = WireCodec.EncodeFrame(message);
