@@ -98,19 +98,6 @@ public static class CryptoAgent
         }
     }
 
-    /// <summary>
-    /// Creates the identity the first time; then opens every file of the key directory the way the actor
-    /// will (identity, saved sessions, pins: <see cref="KeyDirectory.Validate"/>), so a program can refuse to
-    /// start on a wrong passphrase or a damaged file. Throws <see cref="CryptoException"/> naming the file.
-    /// </summary>
-    public static void CheckSavedSessions(string name, KeyDirectory keys)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        keys.LoadOrCreateIdentity(out _).Dispose();
-        if (keys.Validate(name) is { } problem)
-            throw new CryptoException(problem.ToString());
-    }
-
     public sealed record GetIdentity;
 
     public sealed record IdentityInfo(IdentityBundle Bundle, string Fingerprint);

@@ -28,7 +28,8 @@ public static class KeyDirectoryCheck
                 throw new CryptoException(problem.Reason);
             throw new DamagedFileException(Path.Combine(keys.Path, problem.File), problem.Reason.TrimEnd('.'), AdviceFor(problem.File));
         }
-        CryptoAgent.CheckSavedSessions(name, keys);
+        // Only now, so a damaged directory is never added to: the first start creates the identity.
+        keys.LoadOrCreateIdentity(out _).Dispose();
     }
 
     private static string AdviceFor(string file) => file switch

@@ -132,7 +132,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         using (var check = keys.LoadOrCreateIdentity(out var created))
         {
             Assert.False(created);
-            CryptoAgent.CheckSavedSessions("alice", keys);
+            Assert.Null(keys.Validate("alice"));
         }
 
         var again = await StartAsync("alice", keys);

@@ -55,8 +55,8 @@ public sealed class Attack13PinningCostSpecs : IDisposable
         Assert.Equal(KeyDirectory.PinsFileName, problem.File);
         Assert.Contains("record 5", problem.Reason, StringComparison.Ordinal);
         Assert.Null(new KeyDirectory(_dirs.New()).Validate("alice")); // a fresh directory is fine
-        var atStart = Assert.Throws<CryptoException>(() => Entice.Client.CryptoAgent.CheckSavedSessions("alice", new KeyDirectory(dir)));
-        Assert.StartsWith("pins.log is corrupt: record 5", atStart.Message, StringComparison.Ordinal);
+        var atStart = Assert.Throws<Entice.Client.KeyDirectoryCheck.DamagedFileException>(() => Entice.Client.KeyDirectoryCheck.Open(new KeyDirectory(dir), "alice"));
+        Assert.StartsWith(Path.Combine(dir, KeyDirectory.PinsFileName) + " is damaged or unreadable (pins.log is corrupt: record 5", atStart.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _dirs.Dispose();
