@@ -1,7 +1,8 @@
-namespace Entice.Server;
+namespace Entice.Wire;
 
 /// <summary>
-/// Per-connection rate limit: <see cref="Burst"/> tokens, refilled at <see cref="RatePerSecond"/>.
+/// A rate limit: <see cref="Burst"/> tokens, refilled at <see cref="RatePerSecond"/>. The relay limits
+/// each connection with it, and a client paces itself under that limit with one (<c>Client.Pacer</c>).
 /// Time is passed in, so the bucket is pure and its tests need no clock. A rate of 0 means no limit.
 /// </summary>
 public sealed class TokenBucket
@@ -26,12 +27,27 @@ public sealed class TokenBucket
     {
         if (RatePerSecond <= 0)
             return true;
-        var elapsed = Math.Max(0, nowTicks - _lastTicks);
-        _lastTicks = nowTicks;
-        _tokens = Math.Min(Burst, _tokens + elapsed * RatePerSecond / TimeSpan.TicksPerSecond);
+        Refill(nowTicks);
         if (_tokens < 1)
             return false;
         _tokens -= 1;
         return true;
+    }
+
+    /// <summary>How long until a token is there: zero when one is (or there is no limit).</summary>
+    public TimeSpan TimeUntilToken(long nowTicks)
+    {
+        if (RatePerSecond <= 0)
+            return TimeSpan.Zero;
+        Refill(nowTicks);
+        return _tokens >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds((1 - _tokens) / RatePerSecond);
+    }
+
+    // A clock that goes back adds nothing and takes nothing.
+    private void Refill(long nowTicks)
+    {
+        var elapsed = Math.Max(0, nowTicks - _lastTicks);
+        _lastTicks = nowTicks;
+        _tokens = Math.Min(Burst, _tokens + elapsed * RatePerSecond / TimeSpan.TicksPerSecond);
     }
 }

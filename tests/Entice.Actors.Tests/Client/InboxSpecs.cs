@@ -83,6 +83,17 @@ public sealed class PacerSpecs
         Assert.Equal([5], pacer.TakeReady(TimeSpan.TicksPerSecond * 10));
         Assert.Equal(0, pacer.Waiting);
     }
+
+    [Fact]
+    public void A_rate_of_zero_paces_nothing_as_on_the_server()
+    {
+        var pacer = new Pacer<int>(perSecond: 0, burst: 3);
+        for (var i = 0; i < 6; i++)
+            pacer.Enqueue(i);
+
+        Assert.Equal([0, 1, 2, 3, 4, 5], pacer.TakeReady(0));
+        Assert.Equal(TimeSpan.Zero, pacer.Delay(0));
+    }
 }
 
 public sealed class OutboxSpecs

@@ -1,6 +1,6 @@
-using Entice.Server;
+using Entice.Wire;
 
-namespace Entice.Tests.Server;
+namespace Entice.Tests.Wire;
 
 /// <summary>The per-connection rate limit: a burst at once, then the rate; time is passed in.</summary>
 public sealed class TokenBucketSpecs
