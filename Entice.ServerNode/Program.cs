@@ -83,7 +83,8 @@ root.SetAction(async (parse, cancel) =>
             Host = parse.GetValue(clusterHostOption) ?? cluster.Host,
             Postgres = Environment.GetEnvironmentVariable("ENTICE_POSTGRES") is { Length: > 0 } postgres ? postgres : cluster.Postgres,
             SeedNodes = parse.GetValue(seedNodesOption)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? cluster.SeedNodes,
-        }).Decide();
+            Tls = cluster.Tls.WithEnvironment(),
+        }).Decide().Secure();
         if (cluster.Enabled)
             config = cluster.ToAkkaConfig().WithFallback(EnticeConfig.Cluster(file)).WithFallback(config);
         settings = settings with
@@ -97,7 +98,7 @@ root.SetAction(async (parse, cancel) =>
     catch (Exception ex) when (ex is not OutOfMemoryException)
     {
         // A bad file or value: one line (the parser's own message), never a stack trace.
-        await Console.Error.WriteLineAsync($"entice-server: {(parse.GetValue(configOption) is { } f ? $"{f}: bad configuration: " : "")}{OneLine(ex)}");
+        await Console.Error.WriteLineAsync($"entice-server: {(parse.GetValue(configOption) is { } f && ex is not ClusterTlsException ? $"{f}: bad configuration: " : "")}{OneLine(ex)}");
         return UsageError;
     }
     // Nodes with stores of their own would each think a name free and keep messages where the others
@@ -134,7 +135,7 @@ root.SetAction(async (parse, cancel) =>
         .CreateLogger();
     try
     {
-        using var system = ActorSystem.Create(ClusterSettings.SystemName, config);
+        using var system = settings.Cluster.Enabled ? ClusterNode.CreateSystem(settings.Cluster, config) : ActorSystem.Create(ClusterSettings.SystemName, config);
         if (settings.Cluster.Enabled)
         {
             // Scripts wait for this line: until then the node is not part of the cluster.

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace Entice.Server.Cluster;
 
 /// <summary>
@@ -15,6 +17,18 @@ public sealed record ClusterSettings
     public string Postgres { get; init; } = "";
     public TimeSpan RoomHelloInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan PeerDeliveryTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Where the cluster's certificate comes from (<c>entice.cluster.tls</c>).</summary>
+    public ClusterTls Tls { get; init; } = new();
+
+    /// <summary>
+    /// The cluster's certificate this node presents and pins (see <see cref="Secure"/>); null: plaintext
+    /// Akka.Remote, which <see cref="ClusterNode.CreateSystem"/> allows only with <see cref="ClusterTls.Insecure"/>.
+    /// </summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>The Akka protocol of every node's address: TLS nodes are <c>akka.ssl.tcp</c>.</summary>
+    public string Protocol => Certificate is null ? "akka.tcp" : "akka.ssl.tcp";
 
     /// <summary>
     /// On when a cluster port or seed nodes are set (see <see cref="Decide"/>). A node that clusters on
@@ -48,10 +62,20 @@ public sealed record ClusterSettings
             Postgres = c.GetString("postgres", d.Postgres),
             RoomHelloInterval = c.GetTimeSpan("room-hello-interval", d.RoomHelloInterval),
             PeerDeliveryTimeout = c.GetTimeSpan("peer-delivery-timeout", d.PeerDeliveryTimeout),
+            Tls = ClusterTls.FromConfig(c.GetConfig("tls")),
         }.Decide();
     }
 
-    /// <summary>"HOST:PORT" → the Akka address of that node's actor system.</summary>
+    /// <summary>
+    /// Loads the cluster's certificate (<see cref="ClusterTls.Load"/>) for a node that clusters: a missing or
+    /// unusable one is a <see cref="ClusterTlsException"/> here, at start, in one line.
+    /// </summary>
+    public ClusterSettings Secure() => Enabled && Certificate is null ? this with { Certificate = Tls.Load(Host) } : this;
+
+    /// <summary>"HOST:PORT" → the Akka address of that node's actor system, TLS or not as this node is.</summary>
+    public string SeedAddressOf(string hostPort) => Protocol + SeedAddress(hostPort)["akka.tcp".Length..];
+
+    /// <summary>"HOST:PORT" → the (plaintext) Akka address of that node's actor system.</summary>
     public static string SeedAddress(string hostPort)
     {
         ArgumentNullException.ThrowIfNull(hostPort);
@@ -66,5 +90,14 @@ public sealed record ClusterSettings
     /// Whom to join is <see cref="ClusterNode.Join"/>'s business.
     /// </summary>
     public Akka.Configuration.Config ToAkkaConfig() =>
-        Akka.Configuration.ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp {{ hostname = \"{Host}\", port = {Port} }}");
+        Akka.Configuration.ConfigurationFactory.ParseString(
+            $"akka.remote.dot-netty.tcp {{ hostname = \"{Host}\", port = {Port}, enable-ssl = {(Certificate is null ? "off" : "on")} }}");
+
+    // Records print every property; the store's connection string may hold a password.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Enabled = {Enabled}, Host = {Host}, Port = {Port}, SeedNodes = [{string.Join(", ", SeedNodes)}], ");
+        builder.Append($"Postgres = {StoreConnection.Redacted(Postgres)}, Tls = {Tls}, Certificate = {Certificate?.Subject ?? "(none)"}");
+        return true;
+    }
 }

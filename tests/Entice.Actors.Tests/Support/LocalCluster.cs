@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Entice.Config;
 using Entice.Server;
@@ -22,10 +23,53 @@ internal static class LocalCluster
     /// </param>
     /// <param name="seed">A running node to join; null: start a new cluster.</param>
     /// <param name="config">More HOCON for this node's actor system.</param>
-    public static async Task<RelayNode> StartNodeAsync(string store, RelayNode? seed = null, ServerSettings? settings = null, string config = "")
+    /// <param name="certificate">The certificate the node presents and pins; null: the test cluster's (<see cref="TestCertificates.Cluster"/>).</param>
+    public static async Task<RelayNode> StartNodeAsync(string store, RelayNode? seed = null, ServerSettings? settings = null, string config = "",
+        X509Certificate2? certificate = null)
     {
-        var cluster = new ClusterSettings { Enabled = true, Host = "127.0.0.1", Port = 0, Postgres = store };
-        var akkaConfig = Akka.Configuration.ConfigurationFactory.ParseString($"""
+        var cluster = Settings(certificate ?? TestCertificates.Cluster) with { Postgres = store };
+        var system = CreateSystem(cluster, config);
+        var akkaCluster = Akka.Cluster.Cluster.Get(system);
+        using var joining = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await akkaCluster.JoinAsync(seed?.Address ?? akkaCluster.SelfAddress, joining.Token);
+        var started = await RelayServer.StartAsync(system, (settings ?? new ServerSettings()) with { Host = "127.0.0.1", Port = 0, Cluster = cluster });
+        return new RelayNode(system, started.Endpoint);
+    }
+
+    /// <summary>
+    /// A cluster node's settings on 127.0.0.1 (a free port) presenting <paramref name="certificate"/>; null:
+    /// plaintext Akka.Remote (the loopback-only <c>insecure</c> opt-in).
+    /// </summary>
+    public static ClusterSettings Settings(X509Certificate2? certificate) => new()
+    {
+        Enabled = true,
+        Host = "127.0.0.1",
+        Port = 0,
+        Certificate = certificate,
+        Tls = new ClusterTls { Insecure = certificate is null },
+    };
+
+    /// <summary>A cluster node's actor system (bound, not yet a member of anything), as the server program makes it.</summary>
+    public static ActorSystem CreateSystem(ClusterSettings cluster, string config = "") =>
+        ClusterNode.CreateSystem(cluster, AkkaConfig(cluster, config));
+
+    /// <summary>
+    /// An outsider's actor system on TLS: it presents <paramref name="certificate"/> and, as an attacker
+    /// would, accepts whatever certificate a peer presents.
+    /// </summary>
+    public static ActorSystem CreateOutsiderSystem(X509Certificate2 certificate)
+    {
+        var cluster = Settings(certificate);
+        var setup = Akka.Actor.Setup.ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(AkkaConfig(cluster, "")))
+            .And(new Akka.Remote.Transport.DotNetty.DotNettySslSetup(certificate, suppressValidation: true, requireMutualAuthentication: true,
+                validateCertificateHostname: false, customValidator: (_, _, _, _, _) => true));
+        return ActorSystem.Create(ClusterSettings.SystemName, setup);
+    }
+
+    private static Akka.Configuration.Config AkkaConfig(ClusterSettings cluster, string config)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return Akka.Configuration.ConfigurationFactory.ParseString($"""
                 {config}
                 akka.loglevel = WARNING
                 akka.loggers = ["Akka.Event.DefaultLogger"]
@@ -34,12 +78,6 @@ internal static class LocalCluster
             .WithFallback(cluster.ToAkkaConfig())
             .WithFallback(EnticeConfig.Cluster())
             .WithFallback(EnticeConfig.Server());
-        var system = ActorSystem.Create(ClusterSettings.SystemName, akkaConfig);
-        var akkaCluster = Akka.Cluster.Cluster.Get(system);
-        using var joining = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await akkaCluster.JoinAsync(seed?.Address ?? akkaCluster.SelfAddress, joining.Token);
-        var started = await RelayServer.StartAsync(system, (settings ?? new ServerSettings()) with { Host = "127.0.0.1", Port = 0, Cluster = cluster });
-        return new RelayNode(system, started.Endpoint);
     }
 
     /// <summary>Leaves the cluster as Ctrl+C would: clients are told, then the node leaves and stops.</summary>

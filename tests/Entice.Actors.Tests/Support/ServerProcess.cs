@@ -35,6 +35,8 @@ internal sealed partial class ServerProcess : IDisposable
             RedirectStandardError = true,
         };
         info.Environment["ENTICE_POSTGRES"] = store;
+        info.Environment["ENTICE_CLUSTER_CERT"] = TestCertificates.ClusterPfxFile;
+        info.Environment["ENTICE_CLUSTER_CERT_PASSWORD"] = TestCertificates.ClusterPassword;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server node");
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
@@ -55,9 +57,16 @@ internal sealed partial class ServerProcess : IDisposable
     /// Runs the server program with <paramref name="args"/> until it exits (killed after <paramref name="limit"/>,
     /// then the exit code is null): for start-up errors, which must end the process by themselves.
     /// </summary>
-    public static async Task<(int? ExitCode, string Stdout, string Stderr)> RunToExitAsync(TimeSpan limit, params string[] args)
+    public static Task<(int? ExitCode, string Stdout, string Stderr)> RunToExitAsync(TimeSpan limit, params string[] args) =>
+        RunToExitAsync(limit, new Dictionary<string, string>(), args);
+
+    /// <summary>As above, with <paramref name="environment"/> set for the server program.</summary>
+    public static async Task<(int? ExitCode, string Stdout, string Stderr)> RunToExitAsync(TimeSpan limit, IReadOnlyDictionary<string, string> environment,
+        params string[] args)
     {
         var info = new ProcessStartInfo("dotnet", [ServerDll(), .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server node");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
