@@ -2,7 +2,10 @@
 # Starts a three-node Entice cluster on this machine, for people to try: clients connect to
 # 127.0.0.1:42001, :42002 or :42003 (give all three to --server and a client moves by itself when its
 # node stops); the nodes talk to each other on 127.0.0.1:25521-25523 and share one PostgreSQL
-# (started by tests/cluster/postgres.sh on 127.0.0.1). Ctrl+C stops every node gracefully.
+# (started by tests/cluster/postgres.sh on 127.0.0.1). Node-to-node traffic is TLS with mutual
+# authentication on a throwaway cluster certificate made here (tests/cluster/make-cert.sh, in a
+# temporary directory removed at exit), unless ENTICE_CLUSTER_CERT (and ENTICE_CLUSTER_CERT_PASSWORD)
+# name one already. Ctrl+C stops every node gracefully.
 #
 #   tests/cluster/start-local.sh            # build, start, wait until Ctrl+C
 #   ENTICE_CLUSTER_LOGS=/tmp/x tests/cluster/start-local.sh   # where the node logs go
@@ -24,6 +27,13 @@ runas=(); [ "$(id -u)" -ne 0 ] || runas=(runuser -u postgres --)
   || "${runas[@]}" psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE $db" >&2
 export ENTICE_POSTGRES="${server/Database=postgres/Database=$db}"
 
+certdir=""
+if [ -z "${ENTICE_CLUSTER_CERT:-}" ]; then
+  certdir=$(mktemp -d "${TMPDIR:-/tmp}/entice-cluster-cert.XXXXXX")
+  export ENTICE_CLUSTER_CERT; ENTICE_CLUSTER_CERT=$(tests/cluster/make-cert.sh "$certdir")
+  export ENTICE_CLUSTER_CERT_PASSWORD; ENTICE_CLUSTER_CERT_PASSWORD=$(cat "$certdir/cluster.pass")
+fi
+
 dll=Entice.ServerNode/bin/Release/net10.0/Entice.ServerNode.dll
 pids=()
 stop_all() {
@@ -31,6 +41,7 @@ stop_all() {
   echo "stopping the nodes..." >&2
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait "${pids[@]}" 2>/dev/null || true
+  [ -z "$certdir" ] || rm -rf "$certdir"
 }
 trap stop_all INT TERM EXIT
 
@@ -64,6 +75,7 @@ Three Entice server nodes are running as one cluster (logs in $logs):
   node 1: clients 127.0.0.1:42001, cluster 127.0.0.1:25521
   node 2: clients 127.0.0.1:42002, cluster 127.0.0.1:25522
   node 3: clients 127.0.0.1:42003, cluster 127.0.0.1:25523
+  node-to-node: TLS, mutual authentication on the cluster certificate $ENTICE_CLUSTER_CERT
 Try, in two more terminals:
   dotnet run --project Entice.ClientNode -- --name alice --server 127.0.0.1:42001,127.0.0.1:42002,127.0.0.1:42003
   dotnet run --project Entice.ClientNode -- --name bob   --server 127.0.0.1:42003,127.0.0.1:42002,127.0.0.1:42001

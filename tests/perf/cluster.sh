@@ -47,6 +47,10 @@ start() { # $1 name, rest: extra options; prints "PID PORT"
   echo "$pid $port"
 }
 
+# The nodes speak TLS to each other, as a real cluster does, on a throwaway cluster certificate.
+export ENTICE_CLUSTER_CERT; ENTICE_CLUSTER_CERT=$("$ROOT/tests/cluster/make-cert.sh" "$WORK/cert")
+export ENTICE_CLUSTER_CERT_PASSWORD; ENTICE_CLUSTER_CERT_PASSWORD=$(cat "$WORK/cert/cluster.pass")
+
 read -r LONE_PID LONE_PORT < <(ENTICE_POSTGRES= start lone)
 read -r A_PID A_PORT < <(start node-a --cluster-port 25701)
 read -r B_PID B_PORT < <(start node-b --cluster-port 25702 --seed-nodes 127.0.0.1:25701)
