@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Entice.Server.Store;
 
 namespace Entice.Server.Cluster;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Entice.Server.Cluster;
+namespace Entice.Server.Store;
 
 /// <summary>The store's PostgreSQL connection string as it may be shown: never with its password.</summary>
 public static class StoreConnection
