@@ -109,6 +109,20 @@ public sealed class ClusterTlsStartSpecs : IDisposable
         Assert.Contains("Host=127.0.0.1", printed, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_store_that_cannot_be_reached_fails_the_start_without_showing_its_password_even_at_debug()
+    {
+        const string secret = "pg-secret-7731";
+        var environment = Environment(TestCertificates.ClusterPfxFile, TestCertificates.ClusterPassword);
+        environment["ENTICE_POSTGRES"] = $"Host=127.0.0.1;Port={FreePort()};Username=entice;Password={secret};Database=entice;Timeout=2";
+
+        var (code, stdout, stderr) = await ServerProcess.RunToExitAsync(TimeSpan.FromSeconds(40), environment,
+            "--host", "127.0.0.1", "--port", "0", "--cluster-port", FreePort(), "--log-level", "Debug");
+
+        Assert.Equal(2, code);
+        Assert.DoesNotContain(secret, stdout + stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _dirs.Dispose();
 
     private static Dictionary<string, string> Environment(string certificate, string? password)
