@@ -246,6 +246,7 @@ public sealed class ChannelHandshake : IDisposable
         var remote = noise.RemoteStatic ?? throw new CryptoException("XX ended without the peer's static key.");
         var (send, receive) = noise.Split();
         noise.Dispose();
+        ownedStatic?.Dispose();
         return new SecureChannel(send, receive, settings, hash, remote);
     }
 
