@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Entice.Crypto;
+using Entice.Crypto.Primitives;
 
 namespace Entice.Channel;
 

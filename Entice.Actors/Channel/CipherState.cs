@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Entice.Crypto;
+using Entice.Crypto.Primitives;
 using NSec.Cryptography;
 
 namespace Entice.Channel;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
-using Entice.Crypto;
+using Entice.Crypto.Primitives;
+using Entice.Crypto.Storage;
 
 namespace Entice.Channel;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Entice.Crypto;
+using Entice.Crypto.Primitives;
 
 namespace Entice.Channel;
 

@@ -1,4 +1,4 @@
-using Entice.Crypto;
+using Entice.Crypto.Primitives;
 
 namespace Entice.Channel;
 

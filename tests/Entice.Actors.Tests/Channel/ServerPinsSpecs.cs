@@ -1,6 +1,6 @@
 using System.Net;
 using Entice.Channel;
-using Entice.Crypto;
+using Entice.Crypto.Primitives;
 using Entice.Tests.Support;
 
 namespace Entice.Tests.Channel;
