@@ -16,6 +16,7 @@ public class ChannelBenchmarks
     private SecureChannel _client = null!;
     private SecureChannel _server = null!;
     private byte[] _frame = null!;
+    private byte[] _peerPublic = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -23,6 +24,8 @@ public class ChannelBenchmarks
         _serverKey = X25519KeyPair.Generate();
         (_client, _server) = Connect();
         _frame = RandomNumberGenerator.GetBytes(256);
+        using var peer = X25519KeyPair.Generate();
+        _peerPublic = peer.PublicKey;
     }
 
     [GlobalCleanup]
@@ -42,6 +45,14 @@ public class ChannelBenchmarks
         client.Dispose();
         server.Dispose();
         return length;
+    }
+
+    /// <summary>Baseline for a loaded machine: one X25519 agreement as the handshake does it (import, check, DH).</summary>
+    [Benchmark(Baseline = true)]
+    public int X25519Agreement()
+    {
+        var secret = _serverKey.Agree(_peerPublic);
+        return secret.Length;
     }
 
     [Benchmark]
