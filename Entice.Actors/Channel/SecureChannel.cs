@@ -55,8 +55,8 @@ public sealed class SecureChannel : IDisposable
     /// <summary>The fingerprint of <see cref="RemoteStaticKey"/>.</summary>
     public ServerFingerprint RemoteFingerprint { get; }
 
-    /// <summary>Bytes of partial input held now (for a shared memory budget).</summary>
-    public int BufferedBytes => lengthFilled + recordFilled + (int)(frame?.Length ?? 0);
+    /// <summary>Bytes allocated for partial input now (for a shared memory budget): the record buffer and the partial frame.</summary>
+    public int BufferedBytes => lengthFilled + record.Length + (frame?.Capacity ?? 0);
 
     public bool IsBroken => broken is not null;
 
