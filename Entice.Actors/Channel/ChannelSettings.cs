@@ -1,0 +1,84 @@
+namespace Entice.Channel;
+
+/// <summary>
+/// The channel's knobs: <c>channel { }</c> in <c>hocon/server.conf</c> (under entice.server) and
+/// <c>hocon/client.conf</c> (under entice.client); the largest frame is the node's own max-frame-size.
+/// </summary>
+public sealed record ChannelSettings
+{
+    /// <summary>Smallest bucket allowed: the record header (3 bytes) and a little.</summary>
+    public const int MinBucket = 16;
+
+    private readonly IReadOnlyList<int> paddingBuckets = [64, 256, 1024, 4096, 16384];
+    private readonly int maxFrameSize = 64 * 1024;
+
+    /// <summary>Padded plaintext sizes of records, ascending (see <see cref="RecordPadding"/>); empty: no padding.</summary>
+    public IReadOnlyList<int> PaddingBuckets
+    {
+        get => paddingBuckets;
+        init => paddingBuckets = CheckBuckets(value);
+    }
+
+    /// <summary>The longest an actor should wait for the handshake to complete.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The largest application frame sealed or put back together from records.</summary>
+    public int MaxFrameSize
+    {
+        get => maxFrameSize;
+        init => maxFrameSize = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), "must be positive");
+    }
+
+    /// <summary>From <c>{section}.channel</c> and <c>{section}.max-frame-size</c> (section: entice.server or entice.client).</summary>
+    public static ChannelSettings FromConfig(Akka.Configuration.Config root, string section)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var d = new ChannelSettings();
+        var node = root.GetConfig(section);
+        if (node is null)
+        {
+            return d;
+        }
+
+        var maxFrame = checked((int)(node.GetByteSize("max-frame-size") ?? d.MaxFrameSize));
+        var c = node.GetConfig("channel");
+        if (c is null)
+        {
+            return d with { MaxFrameSize = maxFrame };
+        }
+
+        var buckets = c.HasPath("padding-buckets")
+            ? c.GetStringList("padding-buckets").Select(ParseBucket).ToArray()
+            : d.PaddingBuckets;
+        return d with
+        {
+            MaxFrameSize = maxFrame,
+            PaddingBuckets = buckets,
+            HandshakeTimeout = c.GetTimeSpan("handshake-timeout", d.HandshakeTimeout),
+        };
+    }
+
+    private static int ParseBucket(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, null, out var value)
+            ? value
+            : throw new FormatException($"channel.padding-buckets: '{text}' is not a byte count");
+
+    private static int[] CheckBuckets(IReadOnlyList<int> buckets)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        for (var i = 0; i < buckets.Count; i++)
+        {
+            if (buckets[i] < MinBucket || buckets[i] > RecordPadding.MaxPlaintext)
+            {
+                throw new FormatException($"channel.padding-buckets: {buckets[i]} is outside {MinBucket}..{RecordPadding.MaxPlaintext}");
+            }
+
+            if (i > 0 && buckets[i] <= buckets[i - 1])
+            {
+                throw new FormatException("channel.padding-buckets must be ascending");
+            }
+        }
+
+        return [.. buckets];
+    }
+}

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using BenchmarkDotNet.Attributes;
+using Entice.Channel;
+
+namespace Entice.Benchmarks;
+
+/// <summary>
+/// The client-to-relay channel (issue 13): one whole Noise XX handshake (both sides, as the relay and a
+/// client each pay half), and Seal + Open of a 256-byte frame (padded to the 1024 bucket by default).
+/// </summary>
+[MemoryDiagnoser]
+public class ChannelBenchmarks
+{
+    private readonly ChannelSettings _settings = new();
+    private X25519KeyPair _serverKey = null!;
+    private SecureChannel _client = null!;
+    private SecureChannel _server = null!;
+    private byte[] _frame = null!;
+    private byte[] _peerPublic = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _serverKey = X25519KeyPair.Generate();
+        (_client, _server) = Connect();
+        _frame = RandomNumberGenerator.GetBytes(256);
+        using var peer = X25519KeyPair.Generate();
+        _peerPublic = peer.PublicKey;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _client.Dispose();
+        _server.Dispose();
+        _serverKey.Dispose();
+    }
+
+    /// <summary>Client and server side of one handshake (fresh client key, three messages).</summary>
+    [Benchmark]
+    public int Handshake()
+    {
+        var (client, server) = Connect();
+        var length = client.HandshakeHash.Length + server.HandshakeHash.Length;
+        client.Dispose();
+        server.Dispose();
+        return length;
+    }
+
+    /// <summary>Baseline for a loaded machine: one X25519 agreement as the handshake does it (import, check, DH).</summary>
+    [Benchmark(Baseline = true)]
+    public int X25519Agreement()
+    {
+        var secret = _serverKey.Agree(_peerPublic);
+        return secret.Length;
+    }
+
+    [Benchmark]
+    public int SealOpen256()
+    {
+        var result = _server.Open(_client.Seal(_frame));
+        return result.Frames[0].Length;
+    }
+
+    private (SecureChannel Client, SecureChannel Server) Connect()
+    {
+        using var initiator = ChannelHandshake.Initiator(_settings, null);
+        using var responder = ChannelHandshake.Responder(_settings, _serverKey);
+        var second = responder.Receive(initiator.Start());
+        var third = initiator.Receive(second.Outbound);
+        var done = responder.Receive(third.Outbound);
+        if (!third.IsComplete || !done.IsComplete)
+            throw new InvalidOperationException("handshake failed");
+        return (third.Channel, done.Channel);
+    }
+}
