@@ -7,7 +7,7 @@ public sealed record ClientDiscoverySettings
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Once one relay answered, how much longer to listen for others.</summary>
-    public TimeSpan Settle { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan Settle { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The query is sent again this often while looking (a relay starting meanwhile announces itself too).</summary>
     public TimeSpan QueryInterval { get; init; } = TimeSpan.FromSeconds(1);
