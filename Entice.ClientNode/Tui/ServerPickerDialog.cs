@@ -15,16 +15,17 @@ internal static class ServerPickerDialog
         try
         {
             using var dialog = new Dialog { Title = "Entice servers on this network", Width = Dim.Percent(90), Height = Dim.Percent(80) };
-            dialog.Add(new Label { X = 1, Y = 0, Text = "Pick one with the arrow keys, then Connect:" });
+            dialog.Add(new Label { X = 1, Y = 0, Text = "Pick one with the arrow keys, then Enter to connect (Esc: quit):" });
             var list = new ListView { X = 1, Y = 2, Width = Dim.Fill(1), Height = Dim.Fill(2) };
             list.SetSource(new ObservableCollection<string>(servers));
             list.SelectedItem = 0;
             dialog.Add(list);
-            dialog.AddButton(new Button { Text = "Connect" });
+            // Connect is the default (Enter on the list); Esc or Quit closes with nothing picked.
             dialog.AddButton(new Button { Text = "Quit" });
+            dialog.AddButton(new Button { Text = "Connect", IsDefault = true });
             list.SetFocus();
             app.Run(dialog);
-            return dialog.Result == 0 && list.SelectedItem is int picked && picked >= 0 && picked < servers.Count ? picked : null;
+            return dialog.Result == 1 && list.SelectedItem is int picked && picked >= 0 && picked < servers.Count ? picked : null;
         }
         finally
         {

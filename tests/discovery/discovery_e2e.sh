@@ -21,7 +21,7 @@ PIDS=()
 
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    exec 7>&- 8>&- 9>&- 2>/dev/null
+    exec 6>&- 7>&- 8>&- 9>&- 2>/dev/null
     wait 2>/dev/null
     ip netns del "$NS_S" 2>/dev/null
     ip netns del "$NS_C" 2>/dev/null
@@ -82,13 +82,16 @@ ip netns exec "$NS_C" "$CLIENT" --name bob --json --key-dir "$WORK/bob" <"$WORK/
 PIDS+=($!)
 exec 7>"$WORK/alice.in" 8>"$WORK/bob.in"
 first_ready=""
+listening=""
 deadline=$(( $(date +%s) + 30 ))
 while [ -z "$first_ready" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+    [ -z "$listening" ] && has server1.out "Discovery: announcing" && listening=$(now_ms)
     if has alice.out '"event":"ready"' || has bob.out '"event":"ready"'; then first_ready=$(now_ms); else sleep 0.02; fi
 done
 if [ -n "$first_ready" ]; then
     ms=$((first_ready - T0))
-    echo "TIME server start -> first client in the room, ready to type: ${ms} ms (target: under 3000 ms)"
+    echo "TIME server start -> first client in the room, ready to type: ${ms} ms (target: under 3000 ms);" \
+         "the server was listening and announcing after $(( ${listening:-$first_ready} - T0 )) ms; load average $(cut -d' ' -f1 /proc/loadavg)"
     pass "a client with no --server found the server and is in the room (${ms} ms after the server started)"
     # Measured, not asserted: on a shared, loaded CI machine the server's own start-up dominates.
     [ "$ms" -lt 3000 ] && echo "NOTE target met" || echo "NOTE target missed (the server's start-up is most of it on a loaded machine; see server1.out)"
@@ -145,7 +148,21 @@ if wait_for 15 has carol.out "Which server (1-2)?"; then
 else
     fail "two servers: --plain asks which"; cat "$WORK/carol.out" "$WORK/carol.err" | tail -5
 fi
-exec 7>&- 8>&- 9>&-
+# The same choice in --json: a "servers" event, answered with a 0-based index line.
+mkfifo "$WORK/erin.in"
+ip netns exec "$NS_C" "$CLIENT" --name erin --json --key-dir "$WORK/erin" <"$WORK/erin.in" >"$WORK/erin.out" 2>"$WORK/erin.err" &
+PIDS+=($!)
+exec 6>"$WORK/erin.in"
+if wait_for 15 has erin.out '"event":"servers"'; then
+    index=$(python3 -c 'import json,sys; e=json.loads(open(sys.argv[1]).readline()); print(next(s["index"] for s in e["servers"] if s["port"]==42002))' "$WORK/erin.out" 2>/dev/null)
+    [ -n "$index" ] && pass "two servers: --json emits a servers event listing both" || fail "servers event: $(head -1 "$WORK/erin.out")"
+    echo "${index:-0}" >&6
+    wait_for 20 has erin.out '"event":"ready"' && wait_for 10 has erin.out 'carol' \
+        && pass "--json: the index picked connects to that server (carol is there)" || fail "--json pick: $(tail -n 3 "$WORK/erin.out" "$WORK/erin.err")"
+else
+    fail "two servers: --json emits a servers event"; tail -n 3 "$WORK/erin.out" "$WORK/erin.err"
+fi
+exec 6>&- 7>&- 8>&- 9>&-
 
 # 4. Discovery off: nothing is found; the client says how to give --server and exits 2.
 for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
