@@ -11,6 +11,7 @@ using Entice.Server;
 using Entice.Server.Cluster;
 using Serilog;
 using Serilog.Events;
+using Entice.Server.Store;
 
 const int UsageError = 2;
 var hostOption = new Option<string?>("--host") { Description = "Address to listen on (default from hocon/server.conf: 0.0.0.0, every interface)" };

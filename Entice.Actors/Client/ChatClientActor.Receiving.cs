@@ -1,6 +1,8 @@
 using Akka.Actor;
-using Entice.Crypto;
 using Entice.Wire;
+using Entice.Client.Keys;
+using Entice.Client.Messages;
+using Entice.Transport;
 
 namespace Entice.Client;
 

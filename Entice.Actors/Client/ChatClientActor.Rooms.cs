@@ -1,5 +1,7 @@
 using Akka.Actor;
 using Entice.Wire;
+using Entice.Client.Keys;
+using Entice.Transport;
 
 namespace Entice.Client;
 

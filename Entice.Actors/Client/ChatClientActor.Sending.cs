@@ -2,6 +2,9 @@ using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using Entice.Wire;
+using Entice.Client.Keys;
+using Entice.Client.Messages;
+using Entice.Transport;
 
 namespace Entice.Client;
 

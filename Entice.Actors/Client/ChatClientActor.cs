@@ -1,6 +1,9 @@
 using Akka.Actor;
 using Akka.Event;
 using Entice.Wire;
+using Entice.Client.Keys;
+using Entice.Client.Messages;
+using Entice.Transport;
 
 namespace Entice.Client;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Entice.Client.View;
 using Makaretu.Dns;
 
 namespace Entice.Discovery;
@@ -48,12 +47,13 @@ public static class AnswerReader
         return found;
     }
 
-    // The instance's own label, shown visibly (a peer's text: no control characters reach the screen).
+    // The instance's own label with control and format characters (escapes, bidi overrides) replaced:
+    // a stranger's text never steers a terminal. The views show it through PeerText as well.
     private static string Label(DomainName instance)
     {
         var label = instance.Labels.Count > 0 ? instance.Labels[0] : "";
         if (label.Length > ServiceNames.MaxLabelBytes)
             label = label[..ServiceNames.MaxLabelBytes];
-        return PeerText.Visible(label);
+        return string.Concat(label.Select(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format ? '\uFFFD' : c));
     }
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using Entice.Wire;
+using Entice.Transport;
 using Makaretu.Dns;
 
 namespace Entice.Discovery;

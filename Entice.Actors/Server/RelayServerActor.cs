@@ -1,6 +1,10 @@
 using System.Net;
 using Akka.Actor;
 using Entice.Server.Cluster;
+using Entice.Server.Store;
+using Entice.Server.Names;
+using Entice.Server.Rooms;
+using Entice.Transport;
 
 namespace Entice.Server;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Entice.ClientNode.Tui;
+using Entice.ClientNode.Ui.Tui;
+using Entice.ClientNode.Ui.Views;
 using Entice.Discovery;
 
 namespace Entice.ClientNode.Discovery;
@@ -65,7 +66,7 @@ internal static class ServerChoice
     }
 
     public static string Describe(DiscoveredServer s) =>
-        $"{s.Endpoint}  \"{s.Name}\"{(s.Fingerprint is { } fp ? $"  key {fp}" : "")}";
+        $"{s.Endpoint}  \"{PeerText.Visible(s.Name)}\"{(s.Fingerprint is { } fp ? $"  key {fp}" : "")}";
 
     private static object[] Json(IReadOnlyList<DiscoveredServer> found) =>
         [.. found.Select((s, i) => new { index = i, address = s.Address.ToString(), port = s.Port, name = s.Name, fingerprint = s.Fingerprint })];
@@ -78,7 +79,7 @@ internal static class ServerChoice
             return found[n - first];
         await Console.Error.WriteLineAsync(line is null
             ? "entice: no server chosen (end of input)"
-            : $"entice: '{Entice.Client.View.PeerText.Visible(line.Length > 40 ? line[..40] : line)}' is not one of the servers listed ({first}-{first + found.Count - 1}); give one with --server HOST:PORT").ConfigureAwait(false);
+            : $"entice: '{PeerText.Visible(line.Length > 40 ? line[..40] : line)}' is not one of the servers listed ({first}-{first + found.Count - 1}); give one with --server HOST:PORT").ConfigureAwait(false);
         return null;
     }
 }

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using Entice.Crypto;
 using Entice.Wire;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Benchmarks;
 

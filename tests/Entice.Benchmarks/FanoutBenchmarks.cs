@@ -3,10 +3,12 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
 using BenchmarkDotNet.Attributes;
-using Entice.Crypto;
 using Entice.Server;
 using Entice.Wire;
 using Envelope = Entice.Wire.Envelope;
+using Entice.Crypto.Identity;
+using Entice.Server.Rooms;
+using Entice.Transport;
 
 namespace Entice.Benchmarks;
 

@@ -5,9 +5,12 @@ using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Configuration;
 using Entice.Client;
-using Entice.Crypto;
 using Entice.Wire;
 using NSec.Cryptography;
+using Entice.Client.Keys;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
+using Entice.Crypto.Storage;
 
 namespace Entice.Benchmarks;
 

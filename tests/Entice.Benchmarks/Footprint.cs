@@ -2,6 +2,8 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Configuration;
 using Entice.Server;
+using Entice.Crypto.Identity;
+using Entice.Server.Rooms;
 
 namespace Entice.Benchmarks;
 
@@ -21,9 +23,9 @@ internal static class Footprint
         const int n = 5000;
         using var system = ActorSystem.Create("footprint", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         var sink = system.ActorOf(Props.Create(() => new Idle()), "sink");
-        using var keys = Entice.Crypto.IdentityKeys.Create();
-        using var prekey = Entice.Crypto.SignedPrekey.Create(keys, 1);
-        var bundle = Entice.Crypto.Bundles.CreateBundle(keys, prekey);
+        using var keys = Entice.Crypto.Identity.IdentityKeys.Create();
+        using var prekey = Entice.Crypto.Identity.SignedPrekey.Create(keys, 1);
+        var bundle = Entice.Crypto.Identity.Bundles.CreateBundle(keys, prekey);
         Measure("idle ReceiveActor (one handler)", n, i => system.ActorOf(Props.Create(() => new Idle()), $"idle-{i}"));
         Measure("Session actor (watches its transport)", n, i => system.ActorOf(Session.Props("lobby", new Entice.Wire.MemberInfo($"m{i}", bundle), sink), $"session-{i}"));
         system.Terminate().Wait(TimeSpan.FromSeconds(10));

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Entice.Crypto;
 using Entice.Wire;
+using Entice.Crypto.Identity;
 
 namespace Entice.LoadTest;
 

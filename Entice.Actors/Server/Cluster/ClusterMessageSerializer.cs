@@ -3,6 +3,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
 using Entice.Wire;
+using Entice.Server.Names;
 
 namespace Entice.Server.Cluster;
 

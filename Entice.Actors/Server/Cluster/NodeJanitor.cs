@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Entice.Server.Store;
 
 namespace Entice.Server.Cluster;
 

@@ -80,7 +80,7 @@ public sealed class ClientRootSpecs : IAsyncDisposable
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var starts = new StrongBox<int>();
         var root = system.ActorOf(ClientRoot.Props(new ClientSettings { Name = "alice", Servers = [new System.Net.DnsEndPoint("127.0.0.1", 1)] },
-            Props.Create(() => new StartsOnce(starts)), Entice.Client.View.ViewActor.Props(view, exit), exit), "client");
+            Props.Create(() => new StartsOnce(starts)), Entice.ClientNode.Ui.Views.ViewActor.Props(view, exit), exit), "client");
         var children = await root.Ask<ClientRoot.Children>(new ClientRoot.GetChildren(), TimeSpan.FromSeconds(5));
 
         children.Crypto.Tell(Kill.Instance);

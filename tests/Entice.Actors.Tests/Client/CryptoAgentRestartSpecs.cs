@@ -3,6 +3,7 @@ using Entice.Client;
 using Entice.Tests.Support;
 using Entice.Wire;
 using Xunit.Abstractions;
+using Entice.Client.Keys;
 
 namespace Entice.Tests.Client;
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Entice.Client;
 using Entice.Tests.Support;
 using Xunit.Abstractions;
+using Entice.Client.Keys;
 
 namespace Entice.Tests.Client;
 

@@ -1,10 +1,11 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Entice.Client;
-using Entice.Crypto;
 using Entice.Tests.Support;
 using Entice.Wire;
 using Xunit.Abstractions;
+using Entice.Client.Keys;
+using Entice.Crypto.Storage;
 
 namespace Entice.Tests.Client;
 

@@ -2,10 +2,13 @@ using System.Text;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Entice.Client;
-using Entice.Crypto;
 using Entice.Tests.Support;
 using Entice.Wire;
 using Xunit.Abstractions;
+using Entice.Client.Keys;
+using Entice.Crypto.Storage;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
 
 namespace Entice.Tests.Client;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Entice.Client;
+using Entice.Client.Messages;
 
 namespace Entice.Tests.Client;
 

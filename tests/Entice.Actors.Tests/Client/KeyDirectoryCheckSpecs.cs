@@ -1,6 +1,9 @@
 using Entice.Client;
-using Entice.Crypto;
 using Entice.Tests.Support;
+using Entice.Crypto.Storage;
+using Entice.Client.Keys;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Tests.Client;
 

@@ -1,4 +1,5 @@
 using Entice.Client;
+using Entice.Client.Messages;
 
 namespace Entice.Tests.Client;
 

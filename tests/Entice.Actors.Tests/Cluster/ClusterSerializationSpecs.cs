@@ -6,6 +6,8 @@ using Entice.Server;
 using Entice.Server.Cluster;
 using Entice.Tests.Support;
 using Entice.Wire;
+using Entice.Server.Names;
+using Entice.Server.Rooms;
 
 namespace Entice.Tests.Cluster;
 

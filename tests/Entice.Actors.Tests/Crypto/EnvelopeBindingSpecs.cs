@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
-using Entice.Crypto;
 using NSec.Cryptography;
 using static Entice.Tests.Crypto.Wire;
+using Entice.Crypto.Ratchet;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
 
 namespace Entice.Tests.Crypto;
 

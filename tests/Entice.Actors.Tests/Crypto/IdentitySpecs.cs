@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Entice.Crypto;
 using Entice.Wire;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
 
 namespace Entice.Tests.Crypto;
 

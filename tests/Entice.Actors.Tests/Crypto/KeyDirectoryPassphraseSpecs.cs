@@ -1,5 +1,8 @@
 using System.Diagnostics;
-using Entice.Crypto;
+using Entice.Crypto.Storage;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Tests.Crypto;
 

@@ -1,4 +1,6 @@
-using Entice.Crypto;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
+using Entice.Crypto.Storage;
 
 namespace Entice.Tests.Crypto;
 

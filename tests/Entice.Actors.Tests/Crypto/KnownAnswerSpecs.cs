@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
-using Entice.Crypto;
 using Entice.Wire;
 using NSec.Cryptography;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Tests.Crypto;
 

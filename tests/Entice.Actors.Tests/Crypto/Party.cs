@@ -1,4 +1,5 @@
-using Entice.Crypto;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Tests.Crypto;
 

@@ -1,6 +1,8 @@
 using System.Text;
-using Entice.Crypto;
 using Entice.Tests.Support;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
+using Entice.Crypto.Storage;
 
 namespace Entice.Tests.Crypto;
 

@@ -1,7 +1,7 @@
 using System.Numerics;
-using Entice.Crypto;
 using Entice.Tests.Hostile;
 using NSec.Cryptography;
+using Entice.Crypto.Primitives;
 
 namespace Entice.Tests.Crypto;
 

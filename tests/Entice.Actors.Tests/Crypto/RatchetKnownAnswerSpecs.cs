@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Entice.Crypto;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Tests.Crypto;
 

@@ -1,7 +1,7 @@
 using System.Text;
-using Entice.Crypto;
 using FsCheck;
 using FsCheck.Xunit;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Tests.Crypto;
 

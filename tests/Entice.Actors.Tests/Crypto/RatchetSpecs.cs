@@ -1,5 +1,5 @@
-using Entice.Crypto;
 using static Entice.Tests.Crypto.Wire;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Tests.Crypto;
 

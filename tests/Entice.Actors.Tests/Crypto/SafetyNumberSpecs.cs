@@ -1,4 +1,4 @@
-using Entice.Crypto;
+using Entice.Crypto.Identity;
 
 namespace Entice.Tests.Crypto;
 

@@ -1,7 +1,8 @@
 using System.Text;
-using Entice.Crypto;
 using FsCheck;
 using FsCheck.Xunit;
+using Entice.Crypto.Primitives;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Tests.Crypto;
 

@@ -1,6 +1,8 @@
 using System.Text;
-using Entice.Crypto;
 using Entice.Wire;
+using Entice.Crypto.Ratchet;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
 
 namespace Entice.Tests.Crypto;
 

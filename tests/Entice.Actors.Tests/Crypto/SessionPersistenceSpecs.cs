@@ -1,5 +1,7 @@
-using Entice.Crypto;
 using static Entice.Tests.Crypto.Wire;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Tests.Crypto;
 

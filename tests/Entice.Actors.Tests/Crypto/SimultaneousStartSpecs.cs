@@ -1,4 +1,3 @@
-using Entice.Crypto;
 using static Entice.Tests.Crypto.Wire;
 
 namespace Entice.Tests.Crypto;

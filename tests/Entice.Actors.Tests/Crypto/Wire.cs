@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Entice.Crypto;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Tests.Crypto;
 

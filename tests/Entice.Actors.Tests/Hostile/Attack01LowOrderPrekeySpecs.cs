@@ -2,6 +2,7 @@ using Entice.Client;
 using Entice.Server;
 using Entice.Tests.Support;
 using Entice.Wire;
+using Entice.Server.Store;
 
 namespace Entice.Tests.Hostile;
 

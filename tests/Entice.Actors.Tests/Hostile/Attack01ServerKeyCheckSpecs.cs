@@ -1,7 +1,8 @@
-using Entice.Crypto;
 using Entice.Server;
 using Entice.Tests.Support;
 using Entice.Wire;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
 
 namespace Entice.Tests.Hostile;
 

@@ -1,6 +1,7 @@
 using Entice.Server;
 using Entice.Tests.Support;
 using Entice.Wire;
+using Entice.Server.Store;
 
 namespace Entice.Tests.Hostile;
 

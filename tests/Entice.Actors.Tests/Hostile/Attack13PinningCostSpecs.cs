@@ -1,5 +1,7 @@
-using Entice.Crypto;
 using Entice.Tests.Support;
+using Entice.Client.Keys;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Storage;
 
 namespace Entice.Tests.Hostile;
 
@@ -55,7 +57,7 @@ public sealed class Attack13PinningCostSpecs : IDisposable
         Assert.Equal(KeyDirectory.PinsFileName, problem.File);
         Assert.Contains("record 5", problem.Reason, StringComparison.Ordinal);
         Assert.Null(new KeyDirectory(_dirs.New()).Validate("alice")); // a fresh directory is fine
-        var atStart = Assert.Throws<Entice.Client.KeyDirectoryCheck.DamagedFileException>(() => Entice.Client.KeyDirectoryCheck.Open(new KeyDirectory(dir), "alice"));
+        var atStart = Assert.Throws<Entice.Client.Keys.KeyDirectoryCheck.DamagedFileException>(() => Entice.Client.Keys.KeyDirectoryCheck.Open(new KeyDirectory(dir), "alice"));
         Assert.StartsWith(Path.Combine(dir, KeyDirectory.PinsFileName) + " is damaged or unreadable (pins.log is corrupt: record 5", atStart.Message, StringComparison.Ordinal);
     }
 

@@ -1,6 +1,7 @@
-using Entice.Crypto;
 using Entice.Tests.Crypto;
 using Entice.Wire;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Ratchet;
 
 namespace Entice.Tests.Hostile;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
-using Entice.Crypto;
 using Entice.Tests.Support;
 using Entice.Wire;
+using Entice.Crypto.Identity;
 
 namespace Entice.Tests.Hostile;
 

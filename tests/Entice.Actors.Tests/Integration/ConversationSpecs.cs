@@ -119,7 +119,7 @@ public sealed class ConversationSpecs : IAsyncLifetime
         await bob.Exit.WaitAsync(TimeSpan.FromSeconds(15));
         await alice.View.NextAsync<MemberAwayEvent>(l => l.Name == "bob");
 
-        using (var store = Entice.Server.OfflineStore.Open(_data))
+        using (var store = Entice.Server.Store.OfflineStore.Open(_data))
             Assert.True(store.ReleaseOwnedName("bob")); // the operator releases the name (release-name)
         var newBob = Start("bob"); // a new key directory: a new identity under the same name
         await newBob.View.NextAsync<ReadyEvent>();

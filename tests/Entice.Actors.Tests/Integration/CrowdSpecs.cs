@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Entice.Client;
 using Entice.Tests.Support;
 using Entice.Wire;
+using Entice.Crypto.Identity;
 
 namespace Entice.Tests.Integration;
 
@@ -73,7 +74,7 @@ public sealed class CrowdSpecs : IAsyncLifetime
             members[i] = await Raw();
             var hello = await members[i].ReceiveAsync<ServerHello>();
             var name = $"c{i}";
-            var signature = Entice.Crypto.IdentitySignatures.SignHello(keys.Keys, hello.Challenge, name);
+            var signature = Entice.Crypto.Identity.IdentitySignatures.SignHello(keys.Keys, hello.Challenge, name);
             await members[i].SendAsync(new Hello(ProtocolVersion.Current, name, keys.Bundle, signature));
             await members[i].ReceiveAsync<Welcome>();
             await members[i].SendAsync(new JoinRoom($"room{i % rooms}"));

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Entice.Client;
 using Entice.Server;
 using Entice.Tests.Support;
+using Entice.Server.Store;
 
 namespace Entice.Tests.Integration;
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Entice.Server;
 using Entice.Tests.Support;
 using Entice.Wire;
+using Entice.Transport;
 
 namespace Entice.Tests.Server;
 

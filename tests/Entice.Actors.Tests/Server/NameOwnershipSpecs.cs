@@ -2,6 +2,8 @@ using Akka.TestKit.Xunit2;
 using Entice.Server;
 using Entice.Tests.Support;
 using Entice.Wire;
+using Entice.Server.Store;
+using Entice.Server.Names;
 
 namespace Entice.Tests.Server;
 

@@ -7,6 +7,9 @@ using Entice.Server;
 using Entice.Tests.Support;
 using Entice.Tests.Wire;
 using Entice.Wire;
+using Entice.Server.Names;
+using Entice.Server.Rooms;
+using Entice.Transport;
 
 namespace Entice.Tests.Server;
 
@@ -86,7 +89,7 @@ public sealed class ProtocolFuzzSpecs : TestKit
 
         var serverHello = Assert.IsType<ServerHello>(Frames.Decode(first.Data.ToArray()));
         transport.Tell(WriteAckFor(first), connection.Ref);
-        var signature = Entice.Crypto.IdentitySignatures.SignHello(hello.Keys, serverHello.Challenge, name);
+        var signature = Entice.Crypto.Identity.IdentitySignatures.SignHello(hello.Keys, serverHello.Challenge, name);
         var frame = WireCodec.EncodeFrame(new Hello(ProtocolVersion.Current, name, hello.Bundle, signature));
         transport.Tell(new Tcp.Received(ByteString.FromBytes(frame)), connection.Ref);
         var welcome = await connection.ExpectMsgAsync<Tcp.Write>();

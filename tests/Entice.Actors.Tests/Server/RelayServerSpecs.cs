@@ -43,7 +43,7 @@ public sealed class RelayServerSpecs : IAsyncLifetime
         using var c = await RawClient.ConnectAsync(_endpoint);
         await c.ReceiveAsync<ServerHello>();
         var wrongChallenge = new byte[32];
-        var signature = Entice.Crypto.IdentitySignatures.SignHello(_alice.Keys, wrongChallenge, "alice");
+        var signature = Entice.Crypto.Identity.IdentitySignatures.SignHello(_alice.Keys, wrongChallenge, "alice");
 
         await c.SendAsync(new Hello(ProtocolVersion.Current, "alice", _alice.Bundle, signature));
 
@@ -58,7 +58,7 @@ public sealed class RelayServerSpecs : IAsyncLifetime
         var hello = await c.ReceiveAsync<ServerHello>();
         // Mallory presents alice's public keys but can only sign with her own key.
         using var mallory = new TestIdentity("mallory");
-        var signature = Entice.Crypto.IdentitySignatures.SignHello(mallory.Keys, hello.Challenge, "alice");
+        var signature = Entice.Crypto.Identity.IdentitySignatures.SignHello(mallory.Keys, hello.Challenge, "alice");
 
         await c.SendAsync(new Hello(ProtocolVersion.Current, "alice", _alice.Bundle, signature));
 
@@ -70,7 +70,7 @@ public sealed class RelayServerSpecs : IAsyncLifetime
     {
         using var c = await RawClient.ConnectAsync(_endpoint);
         var hello = await c.ReceiveAsync<ServerHello>();
-        var signature = Entice.Crypto.IdentitySignatures.SignHello(_alice.Keys, hello.Challenge, "alice");
+        var signature = Entice.Crypto.Identity.IdentitySignatures.SignHello(_alice.Keys, hello.Challenge, "alice");
 
         await c.SendAsync(new Hello(99, "alice", _alice.Bundle, signature));
 

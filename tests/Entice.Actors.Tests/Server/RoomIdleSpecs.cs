@@ -4,6 +4,8 @@ using Entice.Server;
 using Entice.Tests.Support;
 using Entice.Wire;
 using Xunit.Abstractions;
+using Entice.Server.Rooms;
+using Entice.Transport;
 
 namespace Entice.Tests.Server;
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Entice.Server;
 using Entice.Tests.Support;
+using Entice.Server.Cluster;
 
 namespace Entice.Tests.Server;
 

@@ -5,6 +5,9 @@ using Entice.Server.Cluster;
 using Entice.Tests.Support;
 using Entice.Wire;
 using Xunit.Abstractions;
+using Entice.Server.Store;
+using Entice.Server.Rooms;
+using Entice.Transport;
 
 namespace Entice.Tests.Server;
 

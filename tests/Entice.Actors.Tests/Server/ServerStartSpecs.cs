@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Entice.Server;
 using Entice.Tests.Support;
+using Entice.Server.Store;
 
 namespace Entice.Tests.Server;
 

@@ -1,9 +1,10 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Entice.Client;
-using Entice.Crypto;
 using Entice.Wire;
 using Xunit.Abstractions;
+using Entice.Client.Keys;
+using Entice.Crypto.Storage;
 
 namespace Entice.Tests.Support;
 

@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Entice.Client;
-using Entice.Crypto;
 using Entice.Wire;
+using Entice.Crypto.Ratchet;
+using Entice.Client.Keys;
+using Entice.Crypto.Storage;
 
 namespace Entice.Tests.Support;
 

@@ -1,10 +1,11 @@
 using System.Net;
 using Akka.Actor;
 using Entice.Client;
-using Entice.Client.View;
 using Entice.Config;
-using Entice.Crypto;
 using Entice.Server;
+using Entice.ClientNode.Ui.Views;
+using Entice.Client.Keys;
+using Entice.Crypto.Storage;
 
 namespace Entice.Tests.Support;
 

@@ -88,7 +88,7 @@ internal sealed class RawClient : IDisposable
     public async Task<WireMessage?> HelloAsync(TestIdentity who)
     {
         var serverHello = Assert.IsType<ServerHello>(await ReceiveAsync());
-        var signature = Entice.Crypto.IdentitySignatures.SignHello(who.Keys, serverHello.Challenge, who.Name);
+        var signature = Entice.Crypto.Identity.IdentitySignatures.SignHello(who.Keys, serverHello.Challenge, who.Name);
         await SendAsync(new Hello(ProtocolVersion.Current, who.Name, who.Bundle, signature));
         return await ReceiveAsync();
     }

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Entice.Client;
-using Entice.Client.View;
+using Entice.ClientNode.Ui.Views;
 
 namespace Entice.Tests.Support;
 

@@ -1,5 +1,5 @@
-using Entice.Crypto;
 using Entice.Wire;
+using Entice.Crypto.Identity;
 
 namespace Entice.Tests.Support;
 

@@ -1,6 +1,7 @@
 using Akka.IO;
 using Akka.TestKit.Xunit2;
 using Entice.Wire;
+using Entice.Transport;
 
 namespace Entice.Tests.Wire;
 

@@ -1,4 +1,5 @@
 using Entice.Wire;
+using Entice.Transport;
 
 namespace Entice.Tests.Wire;
 

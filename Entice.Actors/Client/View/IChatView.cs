@@ -1,7 +1,0 @@
-namespace Entice.Client.View;
-
-/// <summary>Shows chat events to a person or a script. Called from one actor, so never concurrently.</summary>
-public interface IChatView
-{
-    void Show(ChatEvent e);
-}

@@ -1,0 +1,150 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Entice.Crypto.Primitives;
+
+namespace Entice.Crypto.Identity;
+
+/// <summary>
+/// Trust-on-first-use pins: the identity keys we first saw for each name, and whether the user verified
+/// them (safety numbers). Kept in an append-only log (<see cref="PinLog"/>): pinning a new name appends one
+/// record (O(1) file work, one fsync), and the log is compacted (rewritten atomically) only when it holds
+/// more than twice as many records as names, so the cost per change stays constant. Every record is
+/// checked at load; any damage is refused with the file and record named. A <c>pins.json</c> from an older
+/// version is read once and moved into the log.
+/// </summary>
+public sealed class PinStore
+{
+    private readonly PinLog log;
+    private readonly Dictionary<string, Pin> pins;
+    private int records;
+
+    internal PinStore(PinLog log, string legacyPath)
+    {
+        this.log = log;
+        (pins, records) = log.Load();
+        if (records == 0 && File.Exists(legacyPath))
+        {
+            foreach (var (name, pin) in LoadLegacy(legacyPath))
+            {
+                pins[name] = pin;
+            }
+
+            Compact();
+            File.Delete(legacyPath);
+        }
+    }
+
+    /// <summary>How many pinned names.</summary>
+    public int Count => pins.Count;
+
+    /// <summary>Compare with the pin: pin on first sight (New), Same, or Changed (which drops verification).</summary>
+    public PinStatus Check(string name, PublicIdentity id)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(id);
+        if (!pins.TryGetValue(name, out var pin))
+        {
+            Put(name, Pin.Of(id, verified: false));
+            return PinStatus.New;
+        }
+
+        if (pin.Identity.SameKeysAs(id))
+        {
+            return PinStatus.Same;
+        }
+
+        // The old keys stay pinned, but whatever the user verified no longer describes who is talking.
+        if (pin.Verified)
+        {
+            Put(name, pin with { Verified = false });
+        }
+
+        return PinStatus.Changed;
+    }
+
+    /// <summary>The user accepted these keys for this name: pin them, unverified.</summary>
+    public void Accept(string name, PublicIdentity id)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(id);
+        Put(name, Pin.Of(id, verified: false));
+    }
+
+    /// <summary>The user compared safety numbers for the pinned keys of this name.</summary>
+    public void MarkVerified(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!pins.TryGetValue(name, out var pin))
+        {
+            throw new InvalidOperationException("Only a name with pinned keys can be marked verified.");
+        }
+
+        Put(name, pin with { Verified = true });
+    }
+
+    public bool IsVerified(string name) => pins.TryGetValue(name, out var pin) && pin.Verified;
+
+    // One appended record; a compaction when the log holds more than twice the live pins (amortised O(1)).
+    private void Put(string name, Pin pin)
+    {
+        pins[name] = pin;
+        if (records + 1 > (2 * pins.Count) + PinLog.CompactionSlack)
+        {
+            Compact();
+            return;
+        }
+
+        log.Append(records, name, pin);
+        records++;
+    }
+
+    private void Compact()
+    {
+        log.Rewrite(pins);
+        records = pins.Count;
+    }
+
+    private static Dictionary<string, Pin> LoadLegacy(string path)
+    {
+        try
+        {
+            var stored = JsonSerializer.Deserialize<Dictionary<string, LegacyPin>>(File.ReadAllText(path));
+            var loaded = new Dictionary<string, Pin>(StringComparer.Ordinal);
+            foreach (var (name, entry) in stored ?? [])
+            {
+                if (entry?.signingKey is null || entry.dhKey is null)
+                {
+                    throw new FormatException();
+                }
+
+                var signingKey = Convert.FromBase64String(entry.signingKey);
+                var dhKey = Convert.FromBase64String(entry.dhKey);
+                if (signingKey.Length != PinLog.KeySize || dhKey.Length != PinLog.KeySize)
+                {
+                    throw new FormatException();
+                }
+
+                loaded[name] = new Pin(new PublicIdentity(signingKey, dhKey, []), entry.verified);
+            }
+
+            return loaded;
+        }
+        catch (Exception error) when (error is JsonException or FormatException)
+        {
+            throw new CryptoException($"{Path.GetFileName(path)} is corrupt: not a valid pin file.", error);
+        }
+    }
+
+    // The pins.json layout of earlier versions (read once, then moved into the log).
+#pragma warning disable SA1300, IDE1006 // JSON property names as they were written
+    private sealed record LegacyPin(string? signingKey, string? dhKey, bool verified);
+#pragma warning restore SA1300, IDE1006
+}
+
+/// <summary>One pinned identity: the keys first seen (or accepted) for a name, and whether the user verified them.</summary>
+internal sealed record Pin(PublicIdentity Identity, bool Verified)
+{
+    public static Pin Of(PublicIdentity id, bool verified) =>
+        new(new PublicIdentity([.. id.SigningKey], [.. id.DhKey], [.. id.BindingSignature]), verified);
+}

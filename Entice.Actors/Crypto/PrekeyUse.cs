@@ -1,4 +1,0 @@
-namespace Entice.Crypto;
-
-/// <summary>The responder prekeys an X3DH used: the signed prekey id and, if any, the one-time prekey id.</summary>
-internal sealed record PrekeyUse(uint SignedPrekeyId, uint? OneTimePrekeyId);

@@ -1,0 +1,42 @@
+using Akka.Actor;
+using Entice.Server.Store;
+
+namespace Entice.Server.Names;
+
+/// <summary>
+/// Who holds which name. A name belongs to one live connection at a time and is freed when that
+/// connection's transport actor stops. Alone, a node decides by itself; in a cluster the shared store
+/// decides, so a name is unique across every node.
+/// </summary>
+public static class NameRegistry
+{
+    /// <param name="claims">The cluster-wide claims and this node's address in them; null on a lone node.</param>
+    /// <param name="owners">Who owns which name (the store, and how long a name may go unused); null: no ownership.</param>
+    public static Props Props(SharedClaims? claims = null, Owners? owners = null) => Akka.Actor.Props.Create(() => new NameRegistryActor(claims, owners));
+
+    /// <summary>Names belong to the identity that first claimed them, recorded in <paramref name="Store"/>.</summary>
+    public sealed record Owners(OfflineStore Store, TimeSpan UnusedFor);
+
+    /// <summary>Name claims kept in the store every node shares, under this node's address.</summary>
+    public sealed record SharedClaims(OfflineStore Store, string Node);
+
+    /// <summary>
+    /// Asks for <paramref name="Name"/> on behalf of <paramref name="Owner"/> (a transport actor) whose
+    /// client proved it holds <paramref name="Identity"/> (its Ed25519 public key).
+    /// </summary>
+    public sealed record Claim(string Name, byte[] Identity, IActorRef Owner);
+
+    public sealed record Claimed(string Name);
+
+    /// <summary>The name is not granted; <paramref name="Code"/> and <paramref name="Message"/> say why, for the client.</summary>
+    public sealed record Refused(string Name, string Code, string Message);
+
+    /// <summary>
+    /// From the node where <paramref name="Name"/> was claimed again by the same identity: the client
+    /// reconnected there, so its connection here is stale.
+    /// </summary>
+    public sealed record Evict(string Name, byte[] Identity) : Cluster.IClusterMessage;
+
+    /// <summary>To a transport: the same identity connected again (here or on another node); close this one.</summary>
+    public sealed record Replaced(string Name);
+}

@@ -1,0 +1,81 @@
+using Akka.Actor;
+using Akka.IO;
+
+namespace Entice.Transport;
+
+/// <summary>
+/// Writes frames to an Akka.IO connection with explicit backpressure: one batch in flight, the next
+/// only after Akka.IO acknowledges the previous one, and everything else in a bounded
+/// <see cref="OutboundQueue"/>. Used by the actor that owns the connection, from its own thread only.
+/// </summary>
+public sealed class AckedWriter
+{
+    private readonly OutboundQueue _queue;
+    private IActorRef? _connection;
+    private bool _writing;
+    private bool _closeWhenDrained;
+    private bool _closeSent;
+
+    public AckedWriter(long maxQueueBytes) => _queue = new OutboundQueue(maxQueueBytes);
+
+    /// <summary>The acknowledgement Akka.IO sends back for each batch; route it to <see cref="OnAck"/>.</summary>
+    public sealed class Ack : Tcp.Event
+    {
+        public static readonly Ack Instance = new();
+    }
+
+    public long QueuedBytes => _queue.QueuedBytes;
+
+    public long MaxQueueBytes => _queue.MaxBytes;
+
+    /// <summary>True once a close was requested: further frames are ignored.</summary>
+    public bool Closing => _closeWhenDrained;
+
+    /// <summary>Starts writing to <paramref name="connection"/> (frames queued before this go first).</summary>
+    public void Attach(IActorRef connection)
+    {
+        _connection = connection;
+        Flush();
+    }
+
+    /// <summary>Queues a frame; false when the peer is too far behind (nothing queued: abort it).</summary>
+    public bool TryEnqueue(byte[] frame)
+    {
+        if (_closeWhenDrained)
+            return true;
+        if (!_queue.TryEnqueue(frame))
+            return false;
+        Flush();
+        return true;
+    }
+
+    public void OnAck()
+    {
+        _writing = false;
+        Flush();
+    }
+
+    /// <summary>Writes what is queued, then closes the connection gracefully.</summary>
+    public void CloseWhenDrained()
+    {
+        _closeWhenDrained = true;
+        Flush();
+    }
+
+    private void Flush()
+    {
+        if (_writing || _connection is null)
+            return;
+        if (_queue.IsEmpty)
+        {
+            if (_closeWhenDrained && !_closeSent)
+            {
+                _closeSent = true;
+                _connection.Tell(Tcp.Close.Instance);
+            }
+            return;
+        }
+        _writing = true;
+        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_queue.TakeBatch()), Ack.Instance));
+    }
+}

@@ -1,0 +1,29 @@
+using System.Net;
+using Akka.Actor;
+using Entice.Server;
+using Entice.Server.Store;
+
+namespace Entice.Transport;
+
+/// <summary>The TCP listener: binds, accepts, and gives each connection its own transport actor.</summary>
+public static class Listener
+{
+    public static Props Props(ServerSettings settings, IActorRef names, IActorRef rooms, OfflineStore? store = null) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(settings, names, rooms, store));
+
+    public sealed record Bound(EndPoint Endpoint);
+
+    public sealed record BindFailed(string Reason);
+
+    /// <summary>Stop accepting and tell every connected client that the server is shutting down.</summary>
+    public sealed record Stop;
+
+    /// <summary>To the parent, after <see cref="Stop"/>: every client connection is closed.</summary>
+    public sealed record Drained;
+
+    /// <summary>Answered with the Akka.IO actor of the listening socket (Nobody while unbound). For tests.</summary>
+    public sealed record GetSocket;
+
+    /// <summary>Answered with the <see cref="FrameBudget"/> every connection's incomplete frames count against.</summary>
+    public sealed record GetFrameBudget;
+}
