@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text;
 using Akka.Actor;
 using Entice.Client;
+using Entice.ClientNode.Discovery;
+using Entice.Discovery;
 using Entice.Config;
 using Entice.Logging;
 using Entice.Wire;
@@ -14,7 +16,8 @@ using Entice.Crypto.Primitives;
 using Entice.Crypto.Storage;
 
 var nameOption = new Option<string>("--name") { Description = "Your name on the server", Required = true };
-var serverOption = new Option<string?>("--server") { Description = "HOST:PORT of the relay, several comma-separated (default 127.0.0.1:42000)" };
+var serverOption = new Option<string?>("--server") { Description = "HOST:PORT of the relay, several comma-separated (default: look for one on the local network)" };
+var listServersOption = new Option<bool>("--list-servers") { Description = "Look for servers on the local network, print them (address:port, key fingerprint, name) and exit: 0 when some answered, 1 when none" };
 var roomOption = new Option<string?>("--room") { Description = "Room to join (default lobby)" };
 var keyDirOption = new Option<string?>("--key-dir") { Description = "Where your keys live (default: a folder per name under your data directory)" };
 var jsonOption = new Option<bool>("--json") { Description = "One JSON event per line on stdout, for scripts" };
@@ -26,6 +29,7 @@ var logLevelOption = new Option<string?>("--log-level") { Description = "Diagnos
 var root = new RootCommand("Entice chat client: end-to-end encrypted chat through an Entice relay.")
 {
     nameOption, serverOption, roomOption, keyDirOption, jsonOption, plainOption, configOption, passphraseFileOption, logLevelOption,
+    listServersOption,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -117,6 +121,14 @@ root.SetAction(async (parse, cancel) =>
     var json = parse.GetValue(jsonOption);
     // The terminal UI is the default for a person at a terminal; scripts and pipes get lines or JSON.
     var tui = !json && !parse.GetValue(plainOption) && !Console.IsInputRedirected && !Console.IsOutputRedirected;
+    // Discovery (issue 14): no --server and none configured: look for a relay on the local network.
+    if (settings.Servers.Count == 0)
+    {
+        var mode = json ? ServerChoice.Mode.Json : tui ? ServerChoice.Mode.Tui : ServerChoice.Mode.Plain;
+        if (await ServerChoice.ChooseAsync(ClientDiscoverySettings.FromConfig(config), mode, Console.In, Console.Out) is not { } found)
+            return 2;
+        settings = settings with { Servers = [new System.Net.DnsEndPoint(found.Address.ToString(), found.Port)] };
+    }
     var level = EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Warning);
     if (tui)
     {
@@ -160,7 +172,20 @@ root.SetAction(async (parse, cancel) =>
         await Log.CloseAndFlushAsync();
     }
 });
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+// --list-servers needs no name (the rest of the command line is not looked at, --config aside).
+if (parsed.GetValue(listServersOption))
+{
+    try
+    {
+        return await ServerChoice.ListAsync(ClientDiscoverySettings.FromConfig(EnticeConfig.Client(parsed.GetValue(configOption))), Console.Out);
+    }
+    catch (Exception ex) when (ex is IOException or FormatException or Akka.Configuration.ConfigurationException)
+    {
+        return Fail(ex.Message);
+    }
+}
+return await parsed.InvokeAsync();
 
 // The first line of FILE, without its line ending; null when there is none.
 static string? ReadPassphraseFile(string file)

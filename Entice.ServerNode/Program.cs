@@ -5,6 +5,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Akka.Actor;
 using Entice.Config;
+using Entice.Discovery;
 using Entice.Logging;
 using Entice.Server;
 using Entice.Server.Cluster;
@@ -22,6 +23,7 @@ var clusterPortOption = new Option<int?>("--cluster-port") { Description = "Join
 clusterPortOption.Validators.Add(CheckPort);
 var seedNodesOption = new Option<string?>("--seed-nodes") { Description = "Cluster nodes to join, HOST:PORT[,HOST:PORT...] (their cluster ports); none: start a new cluster" };
 var clusterHostOption = new Option<string?>("--cluster-host") { Description = "Address other nodes reach this one at (default 127.0.0.1; use the LAN address across machines)" };
+var noDiscoveryOption = new Option<bool>("--no-discovery") { Description = "Do not announce this server on the local network (multicast DNS, _entice._tcp); also entice.server.discovery.enabled = off" };
 var logLevelOption = new Option<string?>("--log-level") { Description = "Verbose, Debug, Information (default), Warning, Error" };
 logLevelOption.Validators.Add(r =>
 {
@@ -58,12 +60,13 @@ releaseCommand.SetAction(async parse =>
 
 var root = new RootCommand("Entice relay server: routes end-to-end encrypted chat it cannot read.")
 {
-    hostOption, portOption, dataDirOption, clusterPortOption, seedNodesOption, clusterHostOption, configOption, logLevelOption, releaseCommand,
+    hostOption, portOption, dataDirOption, clusterPortOption, seedNodesOption, clusterHostOption, configOption, noDiscoveryOption, logLevelOption, releaseCommand,
 };
 root.SetAction(async (parse, cancel) =>
 {
     Akka.Configuration.Config config;
     ServerSettings settings;
+    ServerDiscoverySettings discovery;
     try
     {
         var file = parse.GetValue(configOption);
@@ -77,6 +80,9 @@ root.SetAction(async (parse, cancel) =>
         }
         _ = config.Root; // parsing is lazy in places: fail here, naming the file
         settings = ServerSettings.FromConfig(config);
+        discovery = ServerDiscoverySettings.FromConfig(config);
+        if (parse.GetValue(noDiscoveryOption))
+            discovery = discovery with { Enabled = false };
         var cluster = ClusterSettings.FromConfig(EnticeConfig.Cluster(file));
         cluster = (cluster with
         {
@@ -162,6 +168,7 @@ root.SetAction(async (parse, cancel) =>
             Console.WriteLine($"Cluster node {Akka.Cluster.Cluster.Get(system).SelfAddress} (seed nodes: {(settings.Cluster.SeedNodes.Count == 0 ? "none, a new cluster" : string.Join(", ", settings.Cluster.SeedNodes))})");
         foreach (var lan in LanAddresses(started.Endpoint))
             Console.WriteLine($"Clients on other machines: --server {lan}");
+        Console.WriteLine(StartDiscovery(system, discovery, started.Endpoint));
         Console.Out.Flush();
 
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
@@ -199,6 +206,28 @@ static void CheckPort(OptionResult result)
     // Not a number at all: the parser reports that itself.
     if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out var port) && port is < 0 or > 65535)
         result.AddError($"{result.Option.Name} {port}: a TCP port is 0-65535");
+}
+
+// Discovery (issue 14): announces the relay with DNS-SD over multicast DNS on the interfaces the
+// listener serves, as /user/discovery; withdrawn (TTL 0) when the server shuts down. Returns the line
+// that says where it is announced, or why not.
+static string StartDiscovery(ActorSystem system, ServerDiscoverySettings discovery, IPEndPoint bound)
+{
+    if (!discovery.Enabled)
+        return "Discovery: off (entice.server.discovery.enabled or --no-discovery)";
+    var choice = AnnouncedInterfaces.Select(bound.Address, AnnouncedInterfaces.Local());
+    if (!choice.Announce)
+        return $"Discovery: off, {choice.Why}";
+    // The server's key fingerprint goes here (fp=) once the relay has a static key.
+    var announcement = new Announcement(discovery.EffectiveInstanceName, ServiceNames.HostLabel(Environment.MachineName), bound.Port,
+        choice.Addresses, Entice.Wire.ProtocolVersion.Current, Fingerprint: null);
+    var announcer = system.ActorOf(DiscoveryAnnouncer.Props(announcement, choice.Interfaces, discovery.AnswersPerSecond), DiscoveryAnnouncer.ActorName);
+    CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "entice-discovery-goodbye", async () =>
+    {
+        await announcer.GracefulStop(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        return Akka.Done.Instance;
+    });
+    return $"Discovery: announcing \"{announcement.InstanceLabel}\" (_entice._tcp) on {string.Join(", ", choice.Interfaces)}";
 }
 
 // The innermost message, on one line: what went wrong, not where.

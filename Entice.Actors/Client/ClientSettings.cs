@@ -41,7 +41,8 @@ public sealed record ClientSettings
         return d with
         {
             Room = c.GetString("room", d.Room),
-            Servers = ParseServers(c.GetString("server", "127.0.0.1:42000")),
+            // Empty: none configured, the client looks for one on the local network (Entice.Discovery).
+            Servers = c.GetString("server", "") is { Length: > 0 } configured ? ParseServers(configured) : [],
             ConnectTimeout = c.GetTimeSpan("connect-timeout", d.ConnectTimeout),
             MaxFrameSize = checked((int)(c.GetByteSize("max-frame-size") ?? d.MaxFrameSize)),
             MaxSkip = c.GetInt("max-skip", d.MaxSkip),

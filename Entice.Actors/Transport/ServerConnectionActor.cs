@@ -42,7 +42,10 @@ internal sealed class ServerConnectionActor : ReceiveActor
     private void TryNextServer()
     {
         var server = _settings.Servers[_serverIndex];
-        Context.System.Tcp().Tell(new Tcp.Connect(server, options: [TcpNoDelay.On], timeout: _settings.ConnectTimeout));
+        // An address is connected to as an address: Akka's resolver would look an IP literal up in reverse
+        // DNS first, and on a LAN with no DNS (a hotspot with no internet, a namespace) that fails.
+        System.Net.EndPoint target = System.Net.IPAddress.TryParse(server.Host, out var ip) ? new System.Net.IPEndPoint(ip, server.Port) : server;
+        Context.System.Tcp().Tell(new Tcp.Connect(target, options: [TcpNoDelay.On], timeout: _settings.ConnectTimeout));
     }
 
     private void Connecting()
