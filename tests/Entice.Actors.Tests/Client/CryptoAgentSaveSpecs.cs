@@ -115,9 +115,7 @@ public sealed class CryptoAgentSaveSpecs(ITestOutputHelper output) : CryptoAgent
     private string CrashCopy(string keyDir)
     {
         var copy = NewDir();
-        Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(keyDir).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)))
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        CopyDirectory(keyDir, copy);
         return copy;
     }
 }
