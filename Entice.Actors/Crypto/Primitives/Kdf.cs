@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using NSec.Cryptography;
 
@@ -38,29 +39,30 @@ public static class Kdf
         }
 
         Span<byte> prk = stackalloc byte[Libsodium.HmacSha256Size];
-        Span<byte> block = stackalloc byte[Libsodium.HmacSha256Size + MaxInfo + 1];
         Span<byte> t = stackalloc byte[Libsodium.HmacSha256Size];
+        // 8-byte aligned: the state holds 64-bit counters.
+        var keyed = MemoryMarshal.AsBytes(stackalloc ulong[(Libsodium.HmacStateSize + 7) / 8])[..Libsodium.HmacStateSize];
+        var work = MemoryMarshal.AsBytes(stackalloc ulong[(Libsodium.HmacStateSize + 7) / 8])[..Libsodium.HmacStateSize];
+        Span<byte> counter = stackalloc byte[1];
         try
         {
             Libsodium.HmacSha256(prk, ikm, salt);
-            var previous = 0;
+            Libsodium.HmacKeyed(keyed, prk);
             for (byte i = 1; (i - 1) * Libsodium.HmacSha256Size < output.Length; i++)
             {
-                var length = previous + info.Length + 1;
-                info.CopyTo(block[previous..]);
-                block[previous + info.Length] = i;
-                Libsodium.HmacSha256(t, block[..length], prk);
+                // T(i) = HMAC(PRK, T(i-1) || info || i): the keyed state is reused for every block.
+                counter[0] = i;
+                Libsodium.HmacFrom(keyed, work, i == 1 ? ReadOnlySpan<byte>.Empty : t, info, counter, t);
                 var offset = (i - 1) * Libsodium.HmacSha256Size;
                 t[..Math.Min(t.Length, output.Length - offset)].CopyTo(output[offset..]);
-                t.CopyTo(block);
-                previous = t.Length;
             }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(prk);
-            CryptographicOperations.ZeroMemory(block);
             CryptographicOperations.ZeroMemory(t);
+            CryptographicOperations.ZeroMemory(keyed);
+            CryptographicOperations.ZeroMemory(work);
         }
     }
 
@@ -88,9 +90,28 @@ public static class Kdf
     /// </summary>
     public static (byte[] MessageKey, byte[] NextChainKey) ChainStep(ReadOnlySpan<byte> chainKey)
     {
-        var messageKey = Hmac(chainKey, MessageKeyConstant);
-        var nextChainKey = Hmac(chainKey, ChainKeyConstant);
-        return (messageKey, nextChainKey);
+        if (chainKey.Length != HmacKeySize)
+        {
+            throw new CryptoException("HMAC key must be 32 bytes.");
+        }
+
+        // One keyed HMAC state for both MACs (the chain key's ipad/opad blocks hashed once, not twice).
+        var keyed = MemoryMarshal.AsBytes(stackalloc ulong[(Libsodium.HmacStateSize + 7) / 8])[..Libsodium.HmacStateSize];
+        var work = MemoryMarshal.AsBytes(stackalloc ulong[(Libsodium.HmacStateSize + 7) / 8])[..Libsodium.HmacStateSize];
+        var messageKey = new byte[Libsodium.HmacSha256Size];
+        var nextChainKey = new byte[Libsodium.HmacSha256Size];
+        try
+        {
+            Libsodium.HmacKeyed(keyed, chainKey);
+            Libsodium.HmacFrom(keyed, work, MessageKeyConstant, [], [], messageKey);
+            Libsodium.HmacFrom(keyed, work, ChainKeyConstant, [], [], nextChainKey);
+            return (messageKey, nextChainKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keyed);
+            CryptographicOperations.ZeroMemory(work);
+        }
     }
 
     /// <summary>

@@ -73,6 +73,48 @@ internal static class Libsodium
             throw new CryptoException("HMAC failed.");
     }
 
+    /// <summary>Bytes of libsodium's HMAC-SHA256 state (two SHA-256 states), for <see cref="HmacKeyed"/>.</summary>
+    public static readonly int HmacStateSize = checked((int)crypto_auth_hmacsha256_statebytes());
+
+    /// <summary>
+    /// Keys an HMAC-SHA256 state (the ipad and opad blocks hashed once) into <paramref name="state"/>, so that several
+    /// MACs under one key (a chain step's two, an HKDF expand's blocks) each cost two compressions less. The state is
+    /// secret: the caller zeroes it.
+    /// </summary>
+    public static void HmacKeyed(Span<byte> state, ReadOnlySpan<byte> key)
+    {
+        if (state.Length != HmacStateSize || key.Length != HmacSha256KeySize)
+            throw new CryptoException("Bad HMAC state or key size.");
+        if (crypto_auth_hmacsha256_init(ref MemoryMarshal.GetReference(state), ref MemoryMarshal.GetReference(key), (UIntPtr)key.Length) != 0)
+            throw new CryptoException("HMAC failed.");
+    }
+
+    /// <summary>HMAC(key, first || second || third) from a keyed state (left as it was); <paramref name="work"/> is scratch of the state's size, zeroed by libsodium.</summary>
+    public static void HmacFrom(ReadOnlySpan<byte> keyed, Span<byte> work, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third, Span<byte> mac)
+    {
+        if (keyed.Length != HmacStateSize || work.Length != HmacStateSize || mac.Length != HmacSha256Size)
+            throw new CryptoException("Bad HMAC state size.");
+        keyed.CopyTo(work);
+        ref var state = ref MemoryMarshal.GetReference(work);
+        if ((!first.IsEmpty && crypto_auth_hmacsha256_update(ref state, ref MemoryMarshal.GetReference(first), (ulong)first.Length) != 0)
+            || (!second.IsEmpty && crypto_auth_hmacsha256_update(ref state, ref MemoryMarshal.GetReference(second), (ulong)second.Length) != 0)
+            || (!third.IsEmpty && crypto_auth_hmacsha256_update(ref state, ref MemoryMarshal.GetReference(third), (ulong)third.Length) != 0)
+            || crypto_auth_hmacsha256_final(ref state, ref MemoryMarshal.GetReference(mac)) != 0)
+            throw new CryptoException("HMAC failed.");
+    }
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern UIntPtr crypto_auth_hmacsha256_statebytes();
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_auth_hmacsha256_init(ref byte state, ref byte key, UIntPtr keylen);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_auth_hmacsha256_update(ref byte state, ref byte input, ulong inlen);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_auth_hmacsha256_final(ref byte state, ref byte output);
+
     // Empty spans give a null reference; libsodium accepts a null pointer for a zero length.
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
     private static extern int sodium_init();
