@@ -2,10 +2,16 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project tests/Entice.Benchmarks -- --filter '*'   (add --job short for a quick run)
 // dotnet run -c Release --project tests/Entice.Benchmarks -- footprint      (live heap per idle actor)
+// dotnet run -c Release --project tests/Entice.Benchmarks -- crypto-profile (issue 17: where encrypt + decrypt spends its time)
 // dotnet run -c Release --project tests/Entice.Benchmarks -- flood          (issue 10: forged session starts, victim CPU)
 if (args is ["flood"])
 {
     Entice.Benchmarks.Flood.Run();
+    return;
+}
+if (args is ["crypto-profile"])
+{
+    Entice.Benchmarks.CryptoProfile.Run();
     return;
 }
 if (args is ["footprint"])

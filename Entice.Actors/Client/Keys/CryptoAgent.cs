@@ -66,6 +66,12 @@ public static class CryptoAgent
         /// <summary>A throttled peer gets one session-starting message tried per this interval (default 1 s).</summary>
         public TimeSpan? ThrottleInterval { get; init; }
 
+        /// <summary>
+        /// For tests: runs on the key writer's thread before each write of the key files (a slow or stuck disk).
+        /// Answers that depend on the write wait for it; the crypto actor itself keeps working.
+        /// </summary>
+        public Action? BeforeKeyWrite { get; init; }
+
         /// <summary>For tests: the time (default the system clock).</summary>
         public Func<DateTimeOffset>? Clock { get; init; }
     }

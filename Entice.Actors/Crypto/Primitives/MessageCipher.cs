@@ -1,4 +1,4 @@
-using NSec.Cryptography;
+using System.Security.Cryptography;
 using Entice.Crypto.Identity;
 using Entice.Crypto.Ratchet;
 
@@ -6,15 +6,15 @@ namespace Entice.Crypto.Primitives;
 
 /// <summary>
 /// Per-message AEAD: K (32) || NONCE (12) = HKDF(MK, salt = 32 zero bytes, info = "Entice/v1/msg", 44),
-/// then ChaCha20-Poly1305 with AD = length-prefixed ("Entice/v1", IKsig_I, IKdh_I, IKsig_R, IKdh_R,
+/// then ChaCha20-Poly1305 (libsodium, raw key bytes: see <see cref="Libsodium"/>) with AD = length-prefixed ("Entice/v1", IKsig_I, IKdh_I, IKsig_R, IKdh_R,
 /// header, room, sender, recipient, direct, envelope id (u64 BE)). Every message key is used for exactly one message.
 /// </summary>
 internal static class MessageCipher
 {
-    public static readonly int TagSize = AeadAlgorithm.ChaCha20Poly1305.TagSize;
+    public const int TagSize = Libsodium.AeadTagSize;
 
-    private static readonly int KeySize = AeadAlgorithm.ChaCha20Poly1305.KeySize;
-    private static readonly int NonceSize = AeadAlgorithm.ChaCha20Poly1305.NonceSize;
+    private const int KeySize = Libsodium.AeadKeySize;
+    private const int NonceSize = Libsodium.AeadNonceSize;
 
     public static byte[] AssociatedData(PublicIdentity initiator, PublicIdentity responder, byte[] header, MessageContext context) =>
         new LengthPrefixedWriter()
@@ -40,30 +40,44 @@ internal static class MessageCipher
 
     public static byte[] Seal(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> paddedPlaintext)
     {
-        var keyAndNonce = Kdf.Hkdf(messageKey, KdfLabels.ZeroSalt, KdfLabels.Message, KeySize + NonceSize);
+        var sealedBody = new byte[paddedPlaintext.Length + TagSize];
+        Span<byte> keyAndNonce = stackalloc byte[KeySize + NonceSize];
         try
         {
-            using var key = Key.Import(AeadAlgorithm.ChaCha20Poly1305, keyAndNonce.AsSpan(0, KeySize), KeyBlobFormat.RawSymmetricKey);
-            return AeadAlgorithm.ChaCha20Poly1305.Encrypt(key, keyAndNonce.AsSpan(KeySize, NonceSize), associatedData, paddedPlaintext);
+            DeriveKeyAndNonce(messageKey, keyAndNonce);
+            Libsodium.AeadEncrypt(sealedBody, paddedPlaintext, associatedData, keyAndNonce.Slice(KeySize, NonceSize), keyAndNonce[..KeySize]);
+            return sealedBody;
         }
         finally
         {
-            Kdf.Wipe(keyAndNonce);
+            CryptographicOperations.ZeroMemory(keyAndNonce);
         }
     }
 
     /// <summary>The padded plaintext, or null when the tag does not verify.</summary>
     public static byte[]? Open(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> sealedBody)
     {
-        var keyAndNonce = Kdf.Hkdf(messageKey, KdfLabels.ZeroSalt, KdfLabels.Message, KeySize + NonceSize);
+        if (sealedBody.Length < TagSize)
+        {
+            return null;
+        }
+
+        var padded = new byte[sealedBody.Length - TagSize];
+        Span<byte> keyAndNonce = stackalloc byte[KeySize + NonceSize];
         try
         {
-            using var key = Key.Import(AeadAlgorithm.ChaCha20Poly1305, keyAndNonce.AsSpan(0, KeySize), KeyBlobFormat.RawSymmetricKey);
-            return AeadAlgorithm.ChaCha20Poly1305.Decrypt(key, keyAndNonce.AsSpan(KeySize, NonceSize), associatedData, sealedBody);
+            DeriveKeyAndNonce(messageKey, keyAndNonce);
+            return Libsodium.AeadDecrypt(padded, sealedBody, associatedData, keyAndNonce.Slice(KeySize, NonceSize), keyAndNonce[..KeySize])
+                ? padded
+                : null;
         }
         finally
         {
-            Kdf.Wipe(keyAndNonce);
+            CryptographicOperations.ZeroMemory(keyAndNonce);
         }
     }
+
+    // HKDF straight into the caller's (stack) buffer: no key object, nothing left on the heap to wipe.
+    private static void DeriveKeyAndNonce(ReadOnlySpan<byte> messageKey, Span<byte> keyAndNonce) =>
+        Kdf.HkdfInto(messageKey, KdfLabels.ZeroSalt, KdfLabels.Message, keyAndNonce);
 }

@@ -622,6 +622,11 @@ public sealed class SessionBook : IDisposable
 
     private void PruneRetired()
     {
+        if (retired.Count == 0)
+        {
+            return;
+        }
+
         var held = signedPrekeys.Ids.ToHashSet();
         foreach (var id in retired.Where(entry => !held.Contains(entry.Value)).Select(entry => entry.Key).ToList())
         {

@@ -1,6 +1,5 @@
 using System.Text;
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 using Entice.Client;
 using Entice.Tests.Support;
 using Entice.Wire;
@@ -17,15 +16,10 @@ namespace Entice.Tests.Client;
 /// prekey rotates by age, a passphrase seals the key directory, and a key directory restored from an old
 /// copy says so and sets up new sessions instead of failing silently.
 /// </summary>
-public sealed class CryptoAgentStateSpecs : TestKit
+public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgentTestKit(output)
 {
     private const byte OrdinaryMessage = 0;
-    private readonly TempDirs _dirs = new();
     private DateTimeOffset _now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-
-    public CryptoAgentStateSpecs(ITestOutputHelper output) : base("akka.loglevel = WARNING", output: output)
-    {
-    }
 
     [Fact]
     public async Task A_restarted_client_continues_its_conversations_without_a_new_handshake()
@@ -39,7 +33,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         Assert.Equal("two", await SendAsync(bob, alice, "two"));
         Assert.Equal("three", await SendAsync(alice, bob, "three"));
 
-        await StopAsync(alice.Agent);
+        await StopAsync(alice);
         var again = await StartAsync("alice", new KeyDirectory(aliceDir));
 
         // The same signed prekey as before: nothing new to agree on.
@@ -49,7 +43,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         Assert.Equal("four", await SendAsync(bob, again, "four"));
         var toBob = await EncryptAsync(again, bob.Info, "five");
         Assert.Equal(OrdinaryMessage, toBob.Ciphertext[1]);
-        Assert.Equal("five", (await DecryptAsync(bob.Agent, toBob, again.Info)).Plaintext.Text);
+        Assert.Equal("five", (await OpenAsync(bob, toBob, again.Info)).Plaintext.Text);
         Assert.Equal("six", await SendAsync(bob, again, "six"));
     }
 
@@ -62,11 +56,11 @@ public sealed class CryptoAgentStateSpecs : TestKit
         await MeetAsync(alice, bob.Info);
         await MeetAsync(bob, alice.Info);
         var first = await EncryptAsync(bob, alice.Info, "pay 10 coins");
-        await DecryptAsync(alice.Agent, first, bob.Info);
+        await OpenAsync(alice, first, bob.Info);
 
-        await StopAsync(alice.Agent);
+        await StopAsync(alice);
         var again = await StartAsync("alice", new KeyDirectory(aliceDir));
-        again.Agent.Tell(new CryptoAgent.Decrypt(first, bob.Info));
+        again.Ref.Tell(new CryptoAgent.Decrypt(first, bob.Info));
 
         Assert.Equal(ErrorCodes.Replay, (await ExpectMsgAsync<CryptoAgent.DecryptRejected>()).Code);
     }
@@ -86,25 +80,25 @@ public sealed class CryptoAgentStateSpecs : TestKit
         await MeetAsync(bob, alice.Info);
 
         _now += TimeSpan.FromDays(6);
-        await StopAsync(alice.Agent);
+        await StopAsync(alice);
         var sixDays = await StartAsync("alice", new KeyDirectory(aliceDir), options);
         Assert.Equal(alice.Info.Identity.PrekeyId, sixDays.Info.Identity.PrekeyId);
 
         // Past the rotation period: a new prekey, also without a restart (when the identity is asked for).
         _now += TimeSpan.FromDays(2);
-        var eightDays = await IdentityAsync(sixDays.Agent);
+        var eightDays = await IdentityAsync(sixDays.Ref);
         Assert.NotEqual(alice.Info.Identity.PrekeyId, eightDays.Identity.PrekeyId);
         Assert.NotEqual(alice.Info.Identity.Prekey, eightDays.Identity.Prekey);
         Assert.True(IdentitySignatures.VerifyBundle(eightDays.Identity));
 
         // Kept across a restart, and the old prekey still opens a first message within the grace period.
-        await StopAsync(sixDays.Agent);
+        await StopAsync(sixDays);
         var restarted = await StartAsync("alice", new KeyDirectory(aliceDir), options);
         Assert.Equal(eightDays.Identity.PrekeyId, restarted.Info.Identity.PrekeyId);
         var late = await EncryptAsync(bob, alice.Info, "sent to the old prekey");
         Assert.NotEqual(OrdinaryMessage, late.Ciphertext[1]);
         await MeetAsync(restarted, bob.Info);
-        Assert.Equal("sent to the old prekey", (await DecryptAsync(restarted.Agent, late, bob.Info)).Plaintext.Text);
+        Assert.Equal("sent to the old prekey", (await OpenAsync(restarted, late, bob.Info)).Plaintext.Text);
 
         // After the grace period the old prekey is gone; a new first message to it cannot be read.
         _now += TimeSpan.FromDays(15);
@@ -112,7 +106,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         await MeetAsync(carol, alice.Info);
         var tooLate = await EncryptAsync(carol, alice.Info, "far too late");
         await MeetAsync(restarted, carol.Info);
-        restarted.Agent.Tell(new CryptoAgent.Decrypt(tooLate, carol.Info));
+        restarted.Ref.Tell(new CryptoAgent.Decrypt(tooLate, carol.Info));
         var rejected = await ExpectMsgAsync<CryptoAgent.DecryptRejected>();
         Assert.Equal(ErrorCodes.DecryptFailed, rejected.Code);
         Assert.Contains("prekey", rejected.Reason, StringComparison.Ordinal);
@@ -129,7 +123,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         await MeetAsync(bob, alice.Info);
         Assert.Equal("hello", await SendAsync(alice, bob, "hello"));
         Assert.Equal("hi", await SendAsync(bob, alice, "hi"));
-        await StopAsync(alice.Agent);
+        await StopAsync(alice);
 
         var keys = Protected(aliceDir, "correct horse");
         using (var check = keys.LoadOrCreateIdentity(out var created))
@@ -144,7 +138,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         Assert.Equal("still here", await SendAsync(bob, again, "still here"));
         var reply = await EncryptAsync(again, bob.Info, "me too");
         Assert.Equal(OrdinaryMessage, reply.Ciphertext[1]);
-        Assert.Equal("me too", (await DecryptAsync(bob.Agent, reply, again.Info)).Plaintext.Text);
+        Assert.Equal("me too", (await OpenAsync(bob, reply, again.Info)).Plaintext.Text);
     }
 
     [Fact]
@@ -155,7 +149,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         var bob = await StartAsync("bob", new KeyDirectory(NewDir()));
         await MeetAsync(alice, bob.Info);
         Assert.Equal("hello", await SendAsync(alice, bob, "hello"));
-        await StopAsync(alice.Agent);
+        await StopAsync(alice);
         var before = Snapshot(aliceDir);
 
         var wrong = Assert.Throws<CryptoException>(() => Protected(aliceDir, "wrong horse").LoadOrCreateIdentity(out _));
@@ -186,7 +180,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         // Sent but never received: its skipped key is part of the saved state.
         await EncryptAsync(bob, alice.Info, "lost in transit");
         Assert.Equal(secrets[2], await SendAsync(bob, alice, secrets[2]));
-        await StopAsync(alice.Agent);
+        await StopAsync(alice);
 
         var sealedIdentity = File.ReadAllBytes(Path.Combine(aliceDir, KeyDirectory.IdentityFileName));
         var (salt, parameters) = SealedFile.ReadHeader(KeyDirectory.IdentityFileName, sealedIdentity);
@@ -225,17 +219,17 @@ public sealed class CryptoAgentStateSpecs : TestKit
             Assert.Equal($"alice {i}", await SendAsync(alice, bob, $"alice {i}"));
             Assert.Equal($"bob {i}", await SendAsync(bob, alice, $"bob {i}"));
         }
-        await StopAsync(alice.Agent);
+        await StopAsync(alice);
 
         var restored = await StartAsync("alice", new KeyDirectory(backup));
         await MeetAsync(restored, bob.Info);
         var first = await EncryptAsync(bob, restored.Info, "can you read this?");
-        restored.Agent.Tell(new CryptoAgent.Decrypt(first, bob.Info, 1));
+        restored.Ref.Tell(new CryptoAgent.Decrypt(first, bob.Info, 1));
         var failed = await ExpectMsgAsync<CryptoAgent.DecryptRejected>();
         Assert.Equal((ErrorCodes.DecryptFailed, 1UL), (failed.Code, failed.Ticket));
 
         var second = await EncryptAsync(bob, restored.Info, "hello??");
-        restored.Agent.Tell(new CryptoAgent.Decrypt(second, bob.Info, 2));
+        restored.Ref.Tell(new CryptoAgent.Decrypt(second, bob.Info, 2));
         var reset = await ExpectMsgAsync<CryptoAgent.DecryptRejected>();
         Assert.Equal((CryptoAgent.SessionResetCode, 2UL, "bob"), (reset.Code, reset.Ticket, reset.From));
         Assert.Contains("messages from bob could not be read", reset.Reason, StringComparison.Ordinal);
@@ -244,13 +238,13 @@ public sealed class CryptoAgentStateSpecs : TestKit
 
         // No second warning for the same reset.
         var third = await EncryptAsync(bob, restored.Info, "anyone?");
-        restored.Agent.Tell(new CryptoAgent.Decrypt(third, bob.Info, 3));
+        restored.Ref.Tell(new CryptoAgent.Decrypt(third, bob.Info, 3));
         Assert.Equal(ErrorCodes.DecryptFailed, (await ExpectMsgAsync<CryptoAgent.DecryptRejected>()).Code);
 
         // Alice's next message starts a fresh session that bob reads, and bob answers on it.
         var fresh = await EncryptAsync(restored, bob.Info, "sorry, restored a backup");
         Assert.NotEqual(OrdinaryMessage, fresh.Ciphertext[1]);
-        Assert.Equal("sorry, restored a backup", (await DecryptAsync(bob.Agent, fresh, restored.Info)).Plaintext.Text);
+        Assert.Equal("sorry, restored a backup", (await OpenAsync(bob, fresh, restored.Info)).Plaintext.Text);
         Assert.Equal("welcome back", await SendAsync(bob, restored, "welcome back"));
         Assert.Equal("thanks", await SendAsync(restored, bob, "thanks"));
     }
@@ -264,7 +258,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         await MeetAsync(alice, bob.Info);
         await MeetAsync(bob, alice.Info);
         Assert.Equal("one", await SendAsync(alice, bob, "one"));
-        await StopAsync(alice.Agent);
+        await StopAsync(alice);
 
         // Same identity, sessions lost: bob's replies (ordinary messages) belong to no session we hold.
         var lost = NewDir();
@@ -275,7 +269,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         // Bob still holds alice's old bundle (the relay has not told him of the new one yet).
         var reply = await EncryptAsync(bob, alice.Info, "secret reply");
         Assert.Equal(OrdinaryMessage, reply.Ciphertext[1]);
-        again.Agent.Tell(new CryptoAgent.Decrypt(reply, bob.Info));
+        again.Ref.Tell(new CryptoAgent.Decrypt(reply, bob.Info));
 
         var rejected = await ExpectMsgAsync<CryptoAgent.DecryptRejected>();
         Assert.Equal(ErrorCodes.DecryptFailed, rejected.Code);
@@ -284,16 +278,7 @@ public sealed class CryptoAgentStateSpecs : TestKit
         Assert.DoesNotContain("authentication", rejected.Reason, StringComparison.Ordinal);
     }
 
-    private sealed record Party(IActorRef Agent, MemberInfo Info);
-
     private KeyDirectory Protected(string dir, string passphrase) => new(dir, passphrase, PassphraseParameters.Cheap);
-
-    private async Task<Party> StartAsync(string name, KeyDirectory keys, CryptoAgent.Options? options = null)
-    {
-        var agent = Sys.ActorOf(CryptoAgent.Props(name, keys, options ?? new CryptoAgent.Options()));
-        var info = await IdentityAsync(agent);
-        return new Party(agent, new MemberInfo(name, info.Identity));
-    }
 
     private async Task<MemberInfo> IdentityAsync(IActorRef agent)
     {
@@ -302,55 +287,6 @@ public sealed class CryptoAgentStateSpecs : TestKit
         return new MemberInfo("?", info.Bundle);
     }
 
-    private async Task StopAsync(IActorRef agent)
-    {
-        Watch(agent);
-        Sys.Stop(agent);
-        await ExpectTerminatedAsync(agent);
-        Unwatch(agent);
-    }
-
-    private async Task MeetAsync(Party who, MemberInfo peer) => await MeetAsync(who.Agent, peer);
-
-    private async Task MeetAsync(IActorRef agent, MemberInfo peer)
-    {
-        agent.Tell(new CryptoAgent.ObservePeer(peer));
-        await ExpectMsgAsync<CryptoAgent.PeerObserved>();
-    }
-
-    private async Task<string> SendAsync(Party from, Party to, string text)
-    {
-        var env = await EncryptAsync(from, to.Info, text);
-        return (await DecryptAsync(to.Agent, env, from.Info)).Plaintext.Text;
-    }
-
-    private async Task<Envelope> EncryptAsync(Party from, MemberInfo to, string text)
-    {
-        from.Agent.Tell(new CryptoAgent.Encrypt(to, "lobby", false, text, 1));
-        return (await ExpectMsgAsync<CryptoAgent.Encrypted>()).Envelope;
-    }
-
-    private async Task<CryptoAgent.Decrypted> DecryptAsync(IActorRef agent, Envelope env, MemberInfo from)
-    {
-        agent.Tell(new CryptoAgent.Decrypt(env, from));
-        return await ExpectMsgAsync<CryptoAgent.Decrypted>();
-    }
-
     private static Dictionary<string, byte[]> Snapshot(string dir) =>
         Directory.GetFiles(dir).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-    }
-
-    private string NewDir() => _dirs.New();
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        _dirs.Dispose();
-    }
 }

@@ -29,13 +29,24 @@ public abstract class CryptoAgentTestKit : TestKit
 
     protected string NewDir() => _dirs.New();
 
-    protected async Task<Agent> StartAsync(string name, string? keyDir = null, CryptoAgent.Options? options = null)
+    protected Task<Agent> StartAsync(string name, string? keyDir = null, CryptoAgent.Options? options = null) =>
+        StartAsync(name, new KeyDirectory(keyDir ?? NewDir()), options);
+
+    /// <summary>A crypto actor on <paramref name="keys"/> (a passphrase-protected directory, say).</summary>
+    protected async Task<Agent> StartAsync(string name, KeyDirectory keys, CryptoAgent.Options? options = null)
     {
-        var dir = keyDir ?? NewDir();
-        var agent = Sys.ActorOf(CryptoAgent.Props(name, new KeyDirectory(dir), options ?? new CryptoAgent.Options()));
+        var agent = Sys.ActorOf(CryptoAgent.Props(name, keys, options ?? new CryptoAgent.Options()));
         agent.Tell(new CryptoAgent.GetIdentity());
         var info = await ExpectMsgAsync<CryptoAgent.IdentityInfo>();
-        return new Agent(agent, new MemberInfo(name, info.Bundle), dir);
+        return new Agent(agent, new MemberInfo(name, info.Bundle), keys.Path);
+    }
+
+    /// <summary>A copy of a key directory's files as they are now (what a crash at this instant would leave).</summary>
+    protected static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
     }
 
     protected async Task StopAsync(Agent agent)

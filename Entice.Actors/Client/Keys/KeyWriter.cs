@@ -1,0 +1,31 @@
+using Akka.Actor;
+using Entice.Crypto.Storage;
+
+namespace Entice.Client.Keys;
+
+/// <summary>
+/// The crypto actor's disk: writes the session state (<c>sessions.bin</c>) and the signed prekey's age
+/// (<see cref="CryptoAgent.PrekeyInfoFileName"/>) off the crypto actor's thread, on the dispatcher
+/// <see cref="DispatcherId"/> (hocon/client.conf), and says when each write is done. Writes are numbered; one
+/// that is older than what is already on disk is skipped (see <see cref="SessionFileGate"/>).
+/// </summary>
+public static class KeyWriter
+{
+    /// <summary>The dedicated dispatcher for key-file writes (falls back to the default one when not configured).</summary>
+    public const string DispatcherId = "entice.client.key-writer-dispatcher";
+
+    internal static Props Props(KeyDirectory keys, SessionFileGate gate, Action? beforeWrite) =>
+        Akka.Actor.Props.Create(() => new KeyWriterActor(keys, gate, beforeWrite));
+
+    /// <summary>Write <paramref name="Sessions"/> (owned by the writer from now on, zeroed after the write) and, when given, the prekey record.</summary>
+    public sealed record Save(long Generation, byte[] Sessions, string? PrekeyInfo)
+    {
+        public override string ToString() => $"Save {{ Generation = {Generation}, {Sessions.Length} bytes }}";
+    }
+
+    /// <summary>Everything up to <paramref name="Generation"/> is on disk.</summary>
+    public sealed record Saved(long Generation);
+
+    /// <summary>The write of <paramref name="Generation"/> failed; <paramref name="Error"/> names the problem (never any content).</summary>
+    public sealed record SaveFailed(long Generation, string Error);
+}

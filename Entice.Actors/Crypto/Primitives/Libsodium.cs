@@ -1,0 +1,132 @@
+using System.Runtime.InteropServices;
+
+namespace Entice.Crypto.Primitives;
+
+/// <summary>
+/// The two libsodium functions the per-message path calls with raw key bytes: ChaCha20-Poly1305 (IETF) and
+/// HMAC-SHA256. The same native library NSec loads (the <c>libsodium</c> package), the same primitives NSec's
+/// <c>AeadAlgorithm.ChaCha20Poly1305</c> and <c>MacAlgorithm.HmacSha256</c> call. Why not through NSec: NSec
+/// takes keys only as <c>Key</c> objects, each imported into guarded memory (<c>sodium_malloc</c>: mmap,
+/// mprotect, munmap), and a message key is used exactly once, so every message paid two imports (issue 17:
+/// most of 128 µs per encrypt + decrypt). Here the key lives in a caller's buffer that is zeroed after use.
+/// Known-answer specs pin the bytes against NSec and RFC 8439 / RFC 4231.
+/// </summary>
+internal static class Libsodium
+{
+    private const string Library = "libsodium";
+
+    public const int AeadKeySize = 32;
+    public const int AeadNonceSize = 12;
+    public const int AeadTagSize = 16;
+    public const int HmacSha256KeySize = 32;
+    public const int HmacSha256Size = 32;
+
+    static Libsodium()
+    {
+        // NSec initialises the library too; sodium_init is idempotent (0 first time, 1 after) and -1 on failure.
+        if (sodium_init() < 0)
+            throw new InvalidOperationException("libsodium could not be initialised.");
+    }
+
+    /// <summary>ChaCha20-Poly1305 (IETF): <paramref name="ciphertext"/> gets plaintext length + 16 bytes.</summary>
+    public static void AeadEncrypt(Span<byte> ciphertext, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData,
+        ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> key)
+    {
+        if (key.Length != AeadKeySize || nonce.Length != AeadNonceSize || ciphertext.Length != plaintext.Length + AeadTagSize)
+            throw new CryptoException("Bad AEAD key, nonce or buffer size.");
+        var result = crypto_aead_chacha20poly1305_ietf_encrypt(
+            ref MemoryMarshal.GetReference(ciphertext), out _,
+            ref MemoryMarshal.GetReference(plaintext), (ulong)plaintext.Length,
+            ref MemoryMarshal.GetReference(associatedData), (ulong)associatedData.Length,
+            IntPtr.Zero,
+            ref MemoryMarshal.GetReference(nonce), ref MemoryMarshal.GetReference(key));
+        if (result != 0)
+            throw new CryptoException("Encryption failed.");
+    }
+
+    /// <summary>False (and <paramref name="plaintext"/> zeroed) when the tag does not verify.</summary>
+    public static bool AeadDecrypt(Span<byte> plaintext, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> associatedData,
+        ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> key)
+    {
+        if (key.Length != AeadKeySize || nonce.Length != AeadNonceSize || ciphertext.Length < AeadTagSize
+            || plaintext.Length != ciphertext.Length - AeadTagSize)
+            throw new CryptoException("Bad AEAD key, nonce or buffer size.");
+        var result = crypto_aead_chacha20poly1305_ietf_decrypt(
+            ref MemoryMarshal.GetReference(plaintext), out _,
+            IntPtr.Zero,
+            ref MemoryMarshal.GetReference(ciphertext), (ulong)ciphertext.Length,
+            ref MemoryMarshal.GetReference(associatedData), (ulong)associatedData.Length,
+            ref MemoryMarshal.GetReference(nonce), ref MemoryMarshal.GetReference(key));
+        if (result == 0)
+            return true;
+        plaintext.Clear();
+        return false;
+    }
+
+    /// <summary>HMAC-SHA256 with a 32-byte key.</summary>
+    public static void HmacSha256(Span<byte> mac, ReadOnlySpan<byte> data, ReadOnlySpan<byte> key)
+    {
+        if (key.Length != HmacSha256KeySize || mac.Length != HmacSha256Size)
+            throw new CryptoException("HMAC key must be 32 bytes.");
+        if (crypto_auth_hmacsha256(ref MemoryMarshal.GetReference(mac), ref MemoryMarshal.GetReference(data), (ulong)data.Length,
+                ref MemoryMarshal.GetReference(key)) != 0)
+            throw new CryptoException("HMAC failed.");
+    }
+
+    /// <summary>Bytes of libsodium's HMAC-SHA256 state (two SHA-256 states), for <see cref="HmacKeyed"/>.</summary>
+    public static readonly int HmacStateSize = checked((int)crypto_auth_hmacsha256_statebytes());
+
+    /// <summary>
+    /// Keys an HMAC-SHA256 state (the ipad and opad blocks hashed once) into <paramref name="state"/>, so that several
+    /// MACs under one key (a chain step's two, an HKDF expand's blocks) each cost two compressions less. The state is
+    /// secret: the caller zeroes it.
+    /// </summary>
+    public static void HmacKeyed(Span<byte> state, ReadOnlySpan<byte> key)
+    {
+        if (state.Length != HmacStateSize || key.Length != HmacSha256KeySize)
+            throw new CryptoException("Bad HMAC state or key size.");
+        if (crypto_auth_hmacsha256_init(ref MemoryMarshal.GetReference(state), ref MemoryMarshal.GetReference(key), (UIntPtr)key.Length) != 0)
+            throw new CryptoException("HMAC failed.");
+    }
+
+    /// <summary>HMAC(key, first || second || third) from a keyed state (left as it was); <paramref name="work"/> is scratch of the state's size, zeroed by libsodium.</summary>
+    public static void HmacFrom(ReadOnlySpan<byte> keyed, Span<byte> work, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third, Span<byte> mac)
+    {
+        if (keyed.Length != HmacStateSize || work.Length != HmacStateSize || mac.Length != HmacSha256Size)
+            throw new CryptoException("Bad HMAC state size.");
+        keyed.CopyTo(work);
+        ref var state = ref MemoryMarshal.GetReference(work);
+        if ((!first.IsEmpty && crypto_auth_hmacsha256_update(ref state, ref MemoryMarshal.GetReference(first), (ulong)first.Length) != 0)
+            || (!second.IsEmpty && crypto_auth_hmacsha256_update(ref state, ref MemoryMarshal.GetReference(second), (ulong)second.Length) != 0)
+            || (!third.IsEmpty && crypto_auth_hmacsha256_update(ref state, ref MemoryMarshal.GetReference(third), (ulong)third.Length) != 0)
+            || crypto_auth_hmacsha256_final(ref state, ref MemoryMarshal.GetReference(mac)) != 0)
+            throw new CryptoException("HMAC failed.");
+    }
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern UIntPtr crypto_auth_hmacsha256_statebytes();
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_auth_hmacsha256_init(ref byte state, ref byte key, UIntPtr keylen);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_auth_hmacsha256_update(ref byte state, ref byte input, ulong inlen);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_auth_hmacsha256_final(ref byte state, ref byte output);
+
+    // Empty spans give a null reference; libsodium accepts a null pointer for a zero length.
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int sodium_init();
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_aead_chacha20poly1305_ietf_encrypt(
+        ref byte c, out ulong clen, ref byte m, ulong mlen, ref byte ad, ulong adlen, IntPtr nsec, ref byte npub, ref byte k);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_aead_chacha20poly1305_ietf_decrypt(
+        ref byte m, out ulong mlen, IntPtr nsec, ref byte c, ulong clen, ref byte ad, ulong adlen, ref byte npub, ref byte k);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_auth_hmacsha256(ref byte output, ref byte input, ulong inlen, ref byte k);
+}

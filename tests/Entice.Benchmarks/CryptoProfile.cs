@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
+using Entice.Crypto.Ratchet;
+
+namespace Entice.Benchmarks;
+
+/// <summary>
+/// A quick stopwatch harness (issue 17): where the time of an established-session encrypt + decrypt goes,
+/// step by step. The best of several batches, so that a shared, busy machine still gives a usable floor.
+/// <c>dotnet run -c Release --project tests/Entice.Benchmarks -- crypto-profile</c>
+/// </summary>
+internal static class CryptoProfile
+{
+    private const int Batches = 15;
+    private const int PerBatch = 2000;
+
+    public static void Run()
+    {
+        using var alice = new BenchParty("alice");
+        using var bob = new BenchParty("bob");
+        using var aliceBook = alice.NewBook();
+        using var bobBook = bob.NewBook();
+        var ctx = new MessageContext("lobby", "alice", "bob", Direct: false);
+        var plaintext = RandomNumberGenerator.GetBytes(256);
+        if (!bobBook.Decrypt(alice.Keys, ctx, aliceBook.Encrypt(bob.Keys, ctx, plaintext)).Succeeded)
+            throw new InvalidOperationException("session setup failed");
+
+        var key = RandomNumberGenerator.GetBytes(32);
+        var padded = Padding.Pad(plaintext);
+        var ad = new byte[300];
+        var sealedBody = MessageCipher.Seal(key, ad, padded);
+        var header = new byte[74];
+
+        var keyAndNonce = new byte[44];
+        var body = new byte[padded.Length + 16];
+        Report("HKDF-SHA256 (NSec) 44 B", () => NSec.Cryptography.KeyDerivationAlgorithm.HkdfSha256.DeriveBytes(key, KdfLabels.ZeroSalt, KdfLabels.Message, keyAndNonce));
+        Report("Kdf.HkdfInto (libsodium HMAC) 44 B", () => Kdf.HkdfInto(key, KdfLabels.ZeroSalt, KdfLabels.Message, keyAndNonce));
+        Report("ChaCha20-Poly1305 (libsodium) 256 B", () => Libsodium.AeadEncrypt(body, padded, ad, keyAndNonce.AsSpan(32, 12), keyAndNonce.AsSpan(0, 32)));
+        Report("Kdf.ChainStep (2 HMAC-SHA256)", () => Kdf.ChainStep(key));
+        Report("MessageCipher.Seal 256 B (HKDF + AEAD)", () => MessageCipher.Seal(key, ad, padded));
+        Report("MessageCipher.Open 256 B (HKDF + AEAD)", () => MessageCipher.Open(key, ad, sealedBody));
+        Report("Padding.Pad", () => Padding.Pad(plaintext));
+        Report("MessageCipher.AssociatedData", () => MessageCipher.AssociatedData(alice.Identity.Public, bob.Identity.Public, header, ctx));
+        using (var lone = alice.NewBook())
+            Report("SessionBook.Encrypt 256 B", () => lone.Encrypt(bob.Keys, ctx, plaintext));
+        Report("SessionBook.Encrypt + Decrypt 256 B", () =>
+        {
+            if (!bobBook.Decrypt(alice.Keys, ctx, aliceBook.Encrypt(bob.Keys, ctx, plaintext)).Succeeded)
+                throw new InvalidOperationException("decrypt failed");
+        });
+    }
+
+    private static void Report(string what, Action step)
+    {
+        for (var i = 0; i < PerBatch; i++)
+            step();
+        var best = double.MaxValue;
+        for (var b = 0; b < Batches; b++)
+        {
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < PerBatch; i++)
+                step();
+            best = Math.Min(best, watch.Elapsed.TotalMicroseconds / PerBatch);
+        }
+        Console.WriteLine($"{what,-45} {best,8:F2} µs (best of {Batches} x {PerBatch})");
+    }
+}
