@@ -57,7 +57,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private long _rateLimited;
     private ulong _pingNonce;
 
-    private readonly OfflineStore? _store;
+    private readonly IActorRef? _store;
     private readonly FrameBudget? _budget;
     private long _budgetReserved;
 
@@ -68,7 +68,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private const int MaxHeldWhileClaiming = 16;
 
     public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms, bool refuse,
-        OfflineStore? store, FrameBudget? budget)
+        IActorRef? store, FrameBudget? budget)
     {
         _store = store;
         _budget = budget;
@@ -91,6 +91,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         Receive<NameRegistry.Refused>(r => Fail(r.Code, r.Message, $"name refused: {r.Code}"));
         Receive<NameRegistry.Replaced>(r => Fail(ErrorCodes.Replaced, $"{r.Name} connected again from elsewhere; this older connection is closed", "replaced by a newer connection"));
         Receive<Room.Joined>(OnJoined);
+        Receive<ServerStore.PrekeyTaken>(OnPrekeyTaken);
         Receive<Room.JoinRefused>(r => Enqueue(WireCodec.EncodeFrame(new ErrorMessage(r.Code, r.Message))));
         Receive<HandshakeDeadline>(_ =>
         {
@@ -248,10 +249,11 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             case Ping ping: Enqueue(WireCodec.EncodeFrame(new Pong(ping.Nonce))); break;
             case Pong: break;
             case Goodbye: OnGoodbye(); break;
-            case StoredAck ack: _store?.Delete(_name, ack.Seq); break;
+            case StoredAck ack: _store?.Tell(new ServerStore.Delete(_name, ack.Seq)); break;
             // Only usable keys are kept: a low-order one-time prekey would be handed to an initiator.
             case PublishPrekeys publish:
-                _store?.PublishPrekeys(_name, _member!.Identity.SigningKey, publish.Prekeys.Where(p => PublicKeyCheck.IsUsableX25519(p.PublicKey)));
+                _store?.Tell(new ServerStore.PublishPrekeys(_name, _member!.Identity.SigningKey,
+                    publish.Prekeys.Where(p => PublicKeyCheck.IsUsableX25519(p.PublicKey)).ToList()));
                 break;
             case FetchPrekey fetch: OnFetchPrekey(fetch.Name); break;
             default:
@@ -300,7 +302,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         Timers.Cancel("handshake");
         // Only now that the name is ours, and before any room shows us to peers who could fetch a prekey:
         // a previous holder's prekeys would start sessions this identity cannot read.
-        _store?.BindPrekeys(_name, _member!.Identity.SigningKey);
+        // The store runs a name's prekey calls in order, so this comes before any fetch for it.
+        _store?.Tell(new ServerStore.BindPrekeys(_name, _member!.Identity.SigningKey));
         _log.Info("{Name} connected from {Remote}", _name, _remote);
         Enqueue(WireCodec.EncodeFrame(new Welcome(claimed.Name)));
         while (_heldWhileClaiming.Count > 0 && _state == State.Ready)
@@ -359,11 +362,17 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     // Handing out a prekey uses it up for good, so asking counts against the rate limit like an envelope.
     private void OnFetchPrekey(string name)
     {
-        OneTimePrekey? prekey = null;
-        if (_rate.TryTake(NowTicks()) && Names.IsValidName(name))
-            prekey = _store?.TakePrekey(name);
-        Enqueue(WireCodec.EncodeFrame(new PrekeyFor(name, prekey is null ? [] : [prekey])));
+        if (!_rate.TryTake(NowTicks()) || !Names.IsValidName(name) || _store is null)
+        {
+            Enqueue(WireCodec.EncodeFrame(new PrekeyFor(name, [])));
+            return;
+        }
+        _store.Ask<ServerStore.PrekeyTaken>(new ServerStore.TakePrekey(name), _settings.StoreAnswerTimeout)
+            .PipeTo(Self, failure: _ => new ServerStore.PrekeyTaken(name, null));
     }
+
+    private void OnPrekeyTaken(ServerStore.PrekeyTaken taken) =>
+        Enqueue(WireCodec.EncodeFrame(new PrekeyFor(taken.Name, taken.Prekey is { } prekey ? [prekey] : [])));
 
     private void OnEnvelope(Envelope envelope)
     {

@@ -10,8 +10,8 @@ namespace Entice.Server.Rooms;
 /// </summary>
 public static class Room
 {
-    /// <param name="store">Where the room remembers its members and keeps messages for those away; null: in memory only, nothing kept.</param>
-    public static Props Props(string name, ServerSettings settings, OfflineStore? store = null) =>
+    /// <param name="store">The <see cref="ServerStore"/> actor, where the room remembers its members and keeps messages for those away; null: in memory only, nothing kept.</param>
+    public static Props Props(string name, ServerSettings settings, IActorRef? store = null) =>
         Akka.Actor.Props.Create(() => new RoomActor(name, settings, store));
 
     /// <summary>A connection asks to enter the room as <paramref name="Member"/>.</summary>

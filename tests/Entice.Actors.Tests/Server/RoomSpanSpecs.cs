@@ -21,7 +21,7 @@ public sealed class RoomSpanSpecs : TestKit
         akka.loglevel = WARNING
         akka.actor.provider = cluster
         akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-        """;
+        """ + "\n" + StoreActors.DispatcherHocon;
 
     private readonly TestIdentity _alice = new("alice");
     private readonly TestIdentity _bob = new("bob");
@@ -33,7 +33,7 @@ public sealed class RoomSpanSpecs : TestKit
     {
         _store = OfflineStore.Open(_dataDir);
         var settings = new ServerSettings { Cluster = new ClusterSettings { Enabled = true, PeerDeliveryTimeout = TimeSpan.FromMilliseconds(400) } };
-        _room = Sys.ActorOf(Room.Props("lobby", settings, _store), "lobby");
+        _room = Sys.ActorOf(Room.Props("lobby", settings, StoreActors.Start(Sys, _store)), "lobby");
     }
 
     [Fact]
