@@ -7,7 +7,7 @@ namespace Entice.Transport;
 
 /// <summary>
 /// The actor that owns one client's TCP connection: framing, the handshake, and a bounded outbound
-/// queue. Everything else about the client lives in its sessions, one per room.
+/// queue. Everything else about the client lives in its member actors, one per room.
 /// </summary>
 public static class ClientTransport
 {

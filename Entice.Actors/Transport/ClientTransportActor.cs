@@ -17,7 +17,7 @@ namespace Entice.Transport;
 /// States:
 ///   AwaitingHello  -> ServerHello sent; only a valid Hello is accepted (anything else: error, close).
 ///   Claiming       -> the name registry decides; frames that arrive meanwhile wait in order.
-///   Ready          -> joins, leaves, envelopes (to the room's session), pings, goodbye.
+///   Ready          -> joins, leaves, envelopes (to the member actor in the room), pings, goodbye.
 ///   Closing        -> a final frame is queued; the socket closes once it is written.
 /// Any protocol violation costs only this connection: it is logged with a reason and closed.
 /// Outbound goes through an <see cref="AckedWriter"/>; a client that falls further behind than its
@@ -41,7 +41,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private readonly AckedWriter _writer;
     private readonly List<byte[]> _frames = [];
     private readonly Queue<byte[]> _heldWhileClaiming = new();
-    private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _memberships = new(StringComparer.Ordinal);
     private readonly HashSet<string> _drainsPending = new(StringComparer.Ordinal);
     private readonly byte[] _challenge = RandomNumberGenerator.GetBytes(32);
     private State _state = State.AwaitingHello;
@@ -121,9 +121,9 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
                 Context.Stop(Self);
                 return;
             }
-            // A session stopped (its room removed it): forget it.
-            foreach (var room in _sessions.Where(kv => kv.Value.Equals(t.ActorRef)).Select(kv => kv.Key).ToList())
-                _sessions.Remove(room);
+            // A member actor stopped (its room removed it): forget it.
+            foreach (var room in _memberships.Where(kv => kv.Value.Equals(t.ActorRef)).Select(kv => kv.Key).ToList())
+                _memberships.Remove(room);
         });
     }
 
@@ -329,9 +329,9 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.InvalidRoom, problem)));
             return;
         }
-        if (!_sessions.ContainsKey(room) && _sessions.Count >= _settings.MaxRoomsPerClient)
+        if (!_memberships.ContainsKey(room) && _memberships.Count >= _settings.MaxRoomsPerClient)
         {
-            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.TooManyRooms, $"you are in {_sessions.Count} rooms, the most this server allows; leave one first")));
+            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.TooManyRooms, $"you are in {_memberships.Count} rooms, the most this server allows; leave one first")));
             return;
         }
         _rooms.Tell(new Room.Join(room, _member!, Self));
@@ -339,8 +339,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
 
     private void OnJoined(Room.Joined joined)
     {
-        _sessions[joined.Room] = joined.Session;
-        Context.Watch(joined.Session);
+        _memberships[joined.Room] = joined.Member;
+        Context.Watch(joined.Member);
         Enqueue(WireCodec.EncodeFrame(new RoomJoined(joined.Room, joined.Members)));
     }
 
@@ -348,10 +348,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     {
         if (!JoinOrLeaveAllowed(room))
             return;
-        if (_sessions.Remove(room, out var session))
+        if (_memberships.Remove(room, out var member))
         {
-            Context.Unwatch(session);
-            session.Tell(new Session.Leave());
+            Context.Unwatch(member);
+            member.Tell(new Member.Leave());
         }
         else
         {
@@ -390,8 +390,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             }
             return;
         }
-        if (_sessions.TryGetValue(envelope.Room, out var session))
-            session.Tell(new Session.Publish(envelope));
+        if (_memberships.TryGetValue(envelope.Room, out var member))
+            member.Tell(new Member.Publish(envelope));
         else
             Enqueue(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NotInRoom, $"join room {envelope.Room} before sending to it")));
     }
@@ -402,16 +402,16 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     // of the shutdown notice.
     private void OnShutdown()
     {
-        if (_state != State.Ready || _sessions.Count == 0)
+        if (_state != State.Ready || _memberships.Count == 0)
         {
             MaybeCloseForShutdown();
             return;
         }
         _shuttingDown = true;
-        foreach (var (room, session) in _sessions)
+        foreach (var (room, member) in _memberships)
         {
             _drainsPending.Add(room);
-            session.Tell(new Session.Away(Self));
+            member.Tell(new Member.Away(Self));
         }
     }
 
@@ -426,10 +426,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private void OnGoodbye()
     {
         _goodbyeRequested = true;
-        foreach (var (room, session) in _sessions)
+        foreach (var (room, member) in _memberships)
         {
             _drainsPending.Add(room);
-            session.Tell(new Session.Drain(Self));
+            member.Tell(new Member.Drain(Self));
         }
         MaybeSayGoodbye();
     }

@@ -28,7 +28,7 @@ internal sealed partial class RoomActor
 
     private void LoadMembers()
     {
-        // Everyone the room remembers starts out away; joins (and sessions surviving a restart) move
+        // Everyone the room remembers starts out away; joins (and member actors surviving a restart) move
         // them back in. Those away too long, or beyond the cap, are forgotten first.
         _store!.Ask<ServerStore.MembersLoaded>(new ServerStore.LoadMembers(_name, DateTimeOffset.UtcNow - _settings.AwayTimeToLive, _settings.MaxAwayMembers),
                 _settings.StoreAnswerTimeout)

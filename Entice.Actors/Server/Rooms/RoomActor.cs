@@ -18,10 +18,10 @@ namespace Entice.Server.Rooms;
 ///          \______________________(no other node)______________________/
 /// </code>
 /// Without a store a room starts past Loading; on a lone node it never settles.
-/// Keeps the member list: present here (with their session), present on another node (in cluster
-/// mode, see <see cref="RoomSpan"/>), or away (remembered, messages kept). A session that crashes
-/// is restarted in place (same ref, membership untouched, other members never notice); a session that
-/// stops means its member left. If the room itself crashes, its sessions survive the restart and tell
+/// Keeps the member list: present here (with their member), present on another node (in cluster
+/// mode, see <see cref="RoomSpan"/>), or away (remembered, messages kept). A member actor that crashes
+/// is restarted in place (same ref, membership untouched, other members never notice); a member actor that
+/// stops means its member left. If the room itself crashes, its member actors survive the restart and tell
 /// the new instance who they stand for (after it loaded again), so nobody is disconnected. Each
 /// envelope is encoded once and the same frame is handed straight to every local recipient's
 /// transport; the sender gets an EnvelopeAck once it is routed (to a connection, a peer node, or
@@ -29,12 +29,13 @@ namespace Entice.Server.Rooms;
 /// </summary>
 internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
-    private sealed record Member(MemberInfo Info, IActorRef Session, IActorRef Transport, long JoinedAt);
+    // A member present here: their info, their member actor (the room's child) and their transport.
+    private sealed record Present(MemberInfo Info, IActorRef Actor, IActorRef Transport, long JoinedAt);
 
     private readonly string _name;
     private readonly ServerSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Present> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MemberInfo> _away = new(StringComparer.Ordinal);
     // When each away member went away (or was last seen): the cap forgets the longest away first.
     private readonly Dictionary<string, DateTimeOffset> _awaySince = new(StringComparer.Ordinal);
@@ -110,7 +111,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
         Receive<Room.Rejoin>(r =>
         {
             _away.Remove(r.Member.Name);
-            _members[r.Member.Name] = new Member(r.Member, Sender, r.Transport, NextVersion());
+            _members[r.Member.Name] = new Present(r.Member, Sender, r.Transport, NextVersion());
             Context.Watch(Sender);
             WatchIdleness();
             TellPeers(new RoomSpan.MemberPresent(_name, _version, r.Member));
@@ -129,7 +130,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
         ReceiveSpan();
         Receive<Terminated>(t =>
         {
-            var gone = _members.Values.FirstOrDefault(m => m.Session.Equals(t.ActorRef));
+            var gone = _members.Values.FirstOrDefault(m => m.Actor.Equals(t.ActorRef));
             if (gone is not null)
                 RemoveMember(gone.Info.Name, leftForGood: false);
             else
@@ -161,7 +162,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
             Timers.Cancel("idle");
     }
 
-    // Keep the children (the members' sessions) across a restart of the room itself (their names are
+    // Keep the children (the members' member actors) across a restart of the room itself (their names are
     // unique across instances, so new joins after a restart cannot collide with them)...
     protected override void PreRestart(Exception reason, object message) =>
         _log.Warning("Room {Room} failed ({Error}); restarting it with its members", _name, reason.GetType().Name);
@@ -172,15 +173,15 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
         if (_store is not null)
             LoadMembers();
         StartSpan();
-        foreach (var session in Context.GetChildren())
-            session.Tell(new Session.Reattach());
+        foreach (var member in Context.GetChildren())
+            member.Tell(new Member.Reattach());
     }
 
-    // A session's failure is a bug in handling one member's traffic: restart it, keep the member.
+    // A member actor's failure is a bug in handling one member's traffic: restart it, keep the member.
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), localOnlyDecider: ex =>
         {
-            _log.Warning("Session in room {Room} failed ({Error}); restarting it", _name, ex.GetType().Name);
+            _log.Warning("Member actor in room {Room} failed ({Error}); restarting it", _name, ex.GetType().Name);
             return Directive.Restart;
         });
 
@@ -197,22 +198,22 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
         {
             if (existing.Transport.Equals(join.Transport))
             {
-                join.Transport.Tell(new Room.Joined(_name, existing.Session, Others(name)));
+                join.Transport.Tell(new Room.Joined(_name, existing.Actor, Others(name)));
                 return;
             }
             // Names are unique, so this is a stale member whose connection is going away.
             RemoveMember(name, leftForGood: false);
         }
 
-        var session = Context.ActorOf(Session.Props(_name, join.Member, join.Transport), $"session-{Guid.NewGuid():N}");
-        Context.Watch(session);
+        var member = Context.ActorOf(Member.Props(_name, join.Member, join.Transport), $"member-{Guid.NewGuid():N}");
+        Context.Watch(member);
         var others = Others(name);
-        _members[name] = new Member(join.Member, session, join.Transport, NextVersion());
+        _members[name] = new Present(join.Member, member, join.Transport, NextVersion());
         _away.Remove(name);
         _handed.Remove(name);
         _store?.Tell(new ServerStore.RememberMember(_name, join.Member));
         TellPeers(new RoomSpan.MemberPresent(_name, _version, join.Member));
-        join.Transport.Tell(new Room.Joined(_name, session, others));
+        join.Transport.Tell(new Room.Joined(_name, member, others));
         WatchIdleness();
         // Then who is away (their keys, so the newcomer can write to them), then what waited for it.
         foreach (var away in _away.Values)
@@ -283,13 +284,13 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
         return count;
     }
 
-    private static void Acknowledge(Member from, Envelope envelope) => Acknowledge(from.Transport, envelope);
+    private static void Acknowledge(Present from, Envelope envelope) => Acknowledge(from.Transport, envelope);
 
     private static void Acknowledge(IActorRef sender, Envelope envelope) =>
         sender.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeAck(envelope.Id))));
 
     // The recipient is away: the envelope is committed to disk before the sender hears it was taken.
-    private void Keep(Envelope envelope, Member from, string hex)
+    private void Keep(Envelope envelope, Present from, string hex)
     {
         var transport = from.Transport;
         Save(envelope, answer =>
@@ -314,8 +315,8 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
     {
         if (!_members.Remove(name, out var member))
             return;
-        Context.Unwatch(member.Session);
-        Context.Stop(member.Session);
+        Context.Unwatch(member.Actor);
+        Context.Stop(member.Actor);
         _handed.Remove(name);
         TellPeers(new RoomSpan.MemberGone(_name, NextVersion(), name, leftForGood));
         if (leftForGood)

@@ -57,7 +57,7 @@ public sealed class RoomSpanSpecs : TestKit
     {
         var peer = await PeerWithAsync(_bob);
         var (alice, session) = await JoinAsync(_alice);
-        session.Tell(new Session.Publish(new Envelope("lobby", "", "bob", 5, true, [1, 2])));
+        session.Tell(new Member.Publish(new Envelope("lobby", "", "bob", 5, true, [1, 2])));
 
         var deliver = (RoomSpan.Deliver)await peer.FishForMessageAsync(m => m is RoomSpan.Deliver d && d.Envelope.Recipient == "bob");
         Assert.Equal("alice", deliver.Envelope.Sender);
@@ -73,7 +73,7 @@ public sealed class RoomSpanSpecs : TestKit
     {
         var peer = await PeerWithAsync(_bob);
         var (alice, session) = await JoinAsync(_alice);
-        session.Tell(new Session.Publish(new Envelope("lobby", "", "bob", 6, true, [3])));
+        session.Tell(new Member.Publish(new Envelope("lobby", "", "bob", 6, true, [3])));
         await peer.FishForMessageAsync(m => m is RoomSpan.Deliver d && d.Envelope.Recipient == "bob"); // and then silence: it crashed
 
         Assert.Equal(6ul, Frames.Decode<EnvelopeAck>((await alice.ExpectMsgAsync<ClientTransport.Send>(TimeSpan.FromSeconds(3))).Frame).Id);
@@ -101,17 +101,17 @@ public sealed class RoomSpanSpecs : TestKit
     [Fact]
     public async Task A_member_whose_server_is_stopping_becomes_away_first_so_what_follows_is_kept()
     {
-        var (alice, aliceSession) = await JoinAsync(_alice);
-        var (bob, bobSession) = await JoinAsync(_bob);
+        var (alice, aliceMember) = await JoinAsync(_alice);
+        var (bob, bobMember) = await JoinAsync(_bob);
         await alice.ReceiveWhileAsync(TimeSpan.FromMilliseconds(200), m => m).ToListAsync();
         var peer = await PeerWithAsync(_bob);
 
-        aliceSession.Tell(new Session.Away(alice.Ref)); // her transport, as the server stops
+        aliceMember.Tell(new Member.Away(alice.Ref)); // her transport, as the server stops
         await alice.FishForMessageAsync(m => m is Room.Drained);
         Assert.Equal("alice", Frames.Decode<MemberAway>((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame).Member.Name);
         Assert.Equal("alice", ((RoomSpan.MemberGone)await peer.FishForMessageAsync(m => m is RoomSpan.MemberGone)).Name);
 
-        bobSession.Tell(new Session.Publish(new Envelope("lobby", "", "alice", 11, true, [7])));
+        bobMember.Tell(new Member.Publish(new Envelope("lobby", "", "alice", 11, true, [7])));
         Assert.Equal(11ul, Frames.Decode<EnvelopeAck>((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame).Id);
         Assert.Equal(11ul, Assert.Single(_store.Pending("lobby", "alice")).Envelope.Id);
         await alice.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200)); // nothing more to a connection about to close
@@ -126,13 +126,13 @@ public sealed class RoomSpanSpecs : TestKit
         return peer;
     }
 
-    private async Task<(Akka.TestKit.TestProbe Transport, IActorRef Session)> JoinAsync(TestIdentity who)
+    private async Task<(Akka.TestKit.TestProbe Transport, IActorRef Member)> JoinAsync(TestIdentity who)
     {
         var transport = CreateTestProbe();
         _room.Tell(new Room.Join("lobby", who.Member, transport.Ref));
         var joined = await transport.ExpectMsgAsync<Room.Joined>();
         await transport.ReceiveWhileAsync(TimeSpan.FromMilliseconds(200), m => m).ToListAsync(); // away members, stored
-        return (transport, joined.Session);
+        return (transport, joined.Member);
     }
 
     protected override void Dispose(bool disposing)
