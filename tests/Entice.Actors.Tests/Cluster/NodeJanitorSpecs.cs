@@ -12,11 +12,7 @@ namespace Entice.Tests.Cluster;
 /// </summary>
 public sealed class NodeJanitorSpecs : TestKit
 {
-    private const string ClusterConfig = """
-        akka.loglevel = WARNING
-        akka.actor.provider = cluster
-        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-        """ + "\n" + StoreActors.DispatcherHocon;
+    private const string ClusterConfig = StoreActors.ClusterNodeHocon;
 
     private readonly TempDirs _dirs = new();
     private readonly OfflineStore _store;

@@ -17,11 +17,7 @@ namespace Entice.Tests.Server;
 /// </summary>
 public sealed class RoomSpanSpecs : TestKit
 {
-    private const string ClusterConfig = """
-        akka.loglevel = WARNING
-        akka.actor.provider = cluster
-        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-        """ + "\n" + StoreActors.DispatcherHocon;
+    private const string ClusterConfig = StoreActors.ClusterNodeHocon;
 
     private readonly TestIdentity _alice = new("alice");
     private readonly TestIdentity _bob = new("bob");
