@@ -10,7 +10,7 @@ namespace Entice.Server;
 
 /// <summary>
 /// States: Binding (callers of AwaitBinding wait) -> Listening or Failed (callers answered at once).
-/// Children: names, rooms, listener (and in a cluster the janitor that frees names of departed nodes). On Stop the listener tells every client and closes; Stopped is
+/// Children: store (on its own dispatcher), names, rooms, listener (and in a cluster the janitor that frees names of departed nodes). On Stop the listener tells every client and closes; Stopped is
 /// answered when they are gone or after the shutdown grace period.
 /// </summary>
 internal sealed class RelayServerActor : ReceiveActor, IWithTimers
@@ -19,7 +19,6 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _stopWaiters = [];
     private object? _outcome;
 
-    private readonly OfflineStore _store;
     private readonly string _dataDir;
     private readonly bool _throwaway;
 
@@ -29,19 +28,37 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
         _dataDir = settings.DataDir.Length > 0 ? settings.DataDir
             : _throwaway ? Path.Combine(Path.GetTempPath(), "entice-server-" + Guid.NewGuid().ToString("N"))
             : ServerSettings.DefaultDataDir();
-        _store = settings.Cluster.Postgres.Length > 0
-            ? OfflineStore.OpenPostgres(settings.Cluster.Postgres, settings.MaxStoredPerRecipient, settings.StoredTimeToLive, maxPerSender: settings.MaxStoredPerSender)
-            : OfflineStore.Open(_dataDir, settings.MaxStoredPerRecipient, settings.StoredTimeToLive, maxPerSender: settings.MaxStoredPerSender);
+        // Opened by the store itself, on its own dispatcher: nothing here waits for a disk or a database.
+        var dataDir = _dataDir;
+        var postgres = settings.Cluster.Postgres.Length > 0;
+        var node = settings.Cluster.Enabled ? Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString() : null;
+        var store = Context.ActorOf(ServerStore.Props(
+            () =>
+            {
+                var opened = postgres
+                    ? OfflineStore.OpenPostgres(settings.Cluster.Postgres, settings.MaxStoredPerRecipient, settings.StoredTimeToLive, maxPerSender: settings.MaxStoredPerSender)
+                    : OfflineStore.Open(dataDir, settings.MaxStoredPerRecipient, settings.StoredTimeToLive, maxPerSender: settings.MaxStoredPerSender);
+                // Names an earlier run at this address still holds go before this run takes any claim.
+                if (node is not null)
+                    opened.ReleaseNode(node);
+                return opened;
+            },
+            postgres ? settings.StoreWorkersPostgres : settings.StoreWorkersSqlite, settings.StoreCalls), "store");
         NameRegistry.SharedClaims? claims = null;
-        if (settings.Cluster.Enabled)
+        if (node is not null)
         {
-            claims = new NameRegistry.SharedClaims(_store, Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString());
-            Context.ActorOf(NodeJanitor.Props(_store), "janitor");
+            claims = new NameRegistry.SharedClaims(node);
+            Context.ActorOf(NodeJanitor.Props(store), "janitor");
         }
-        var names = Context.ActorOf(NameRegistry.Props(claims, new NameRegistry.Owners(_store, settings.NameUnusedRelease)), "names");
-        var rooms = Context.ActorOf(RoomDirectory.Props(settings, _store), "rooms");
-        var listener = Context.ActorOf(Listener.Props(settings, names, rooms, _store), "listener");
+        var names = Context.ActorOf(NameRegistry.Props(store, claims, settings.NameUnusedRelease, settings.StoreAnswerTimeout), "names");
+        var rooms = Context.ActorOf(RoomDirectory.Props(settings, store), "rooms");
+        var listener = Context.ActorOf(Listener.Props(settings, names, rooms, store), "listener");
 
+        Receive<ServerStore.OpenFailed>(f =>
+        {
+            Context.Stop(listener);
+            Settle(new RelayServer.BindFailed($"the store cannot be opened: {f.Reason}"));
+        });
         Receive<RelayServer.Stop>(_ =>
         {
             if (_outcome is RelayServer.BindFailed)
@@ -73,9 +90,9 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    // The store (a child) has closed the database by now: children stop before their parent.
     protected override void PostStop()
     {
-        _store.Dispose();
         if (_throwaway)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

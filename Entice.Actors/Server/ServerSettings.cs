@@ -46,6 +46,14 @@ public sealed record ServerSettings
     public TimeSpan AwayTimeToLive { get; init; } = TimeSpan.FromDays(30);
     /// <summary>Envelopes one sender may have waiting in the store (for everyone together); more are refused.</summary>
     public int MaxStoredPerSender { get; init; } = 5000;
+    /// <summary>Store calls that may run at once on SQLite (one writer) and on PostgreSQL (a connection pool).</summary>
+    public int StoreWorkersSqlite { get; init; } = 1;
+    public int StoreWorkersPostgres { get; init; } = 8;
+    /// <summary>How long a caller waits for the store's answer before giving up.</summary>
+    public TimeSpan StoreAnswerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Test seam: how the store's workers run each call (a spec adds latency). Null: as is.</summary>
+    internal Func<Store.ServerStore.Request, Store.OfflineStore, object?>? StoreCalls { get; init; }
 
     /// <summary>Other nodes to act as one relay with (off unless a cluster port or seed nodes are set).</summary>
     public ClusterSettings Cluster { get; init; } = new();
@@ -92,6 +100,9 @@ public sealed record ServerSettings
             RoomIdleTimeout = c.GetTimeSpan("room-idle-timeout", d.RoomIdleTimeout),
             MaxAwayMembers = c.GetInt("away.max-per-room", d.MaxAwayMembers),
             AwayTimeToLive = c.GetTimeSpan("away.time-to-live", d.AwayTimeToLive),
+            StoreWorkersSqlite = c.GetInt("store.sqlite-workers", d.StoreWorkersSqlite),
+            StoreWorkersPostgres = c.GetInt("store.postgres-workers", d.StoreWorkersPostgres),
+            StoreAnswerTimeout = c.GetTimeSpan("store.answer-timeout", d.StoreAnswerTimeout),
             Cluster = ClusterSettings.FromConfig(root),
         };
     }

@@ -7,14 +7,14 @@ namespace Entice.Transport;
 
 /// <summary>
 /// The actor that owns one client's TCP connection: framing, the handshake, and a bounded outbound
-/// queue. Everything else about the client lives in its sessions, one per room.
+/// queue. Everything else about the client lives in its member actors, one per room.
 /// </summary>
 public static class ClientTransport
 {
     /// <param name="refuse">Over the connection limit: say "overloaded" and close.</param>
     /// <param name="budget">The memory all connections may hold in incomplete frames (null: unbounded, for tests).</param>
     public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms,
-        bool refuse = false, OfflineStore? store = null, FrameBudget? budget = null) =>
+        bool refuse = false, IActorRef? store = null, FrameBudget? budget = null) =>
         Akka.Actor.Props.Create(() => new ClientTransportActor(connection, remote, settings, names, rooms, refuse, store, budget));
 
     /// <summary>An encoded frame to write to this client.</summary>

@@ -17,7 +17,7 @@ namespace Entice.Transport;
 /// States:
 ///   AwaitingHello  -> ServerHello sent; only a valid Hello is accepted (anything else: error, close).
 ///   Claiming       -> the name registry decides; frames that arrive meanwhile wait in order.
-///   Ready          -> joins, leaves, envelopes (to the room's session), pings, goodbye.
+///   Ready          -> joins, leaves, envelopes (to the member actor in the room), pings, goodbye.
 ///   Closing        -> a final frame is queued; the socket closes once it is written.
 /// Any protocol violation costs only this connection: it is logged with a reason and closed.
 /// Outbound goes through an <see cref="AckedWriter"/>; a client that falls further behind than its
@@ -41,7 +41,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private readonly AckedWriter _writer;
     private readonly List<byte[]> _frames = [];
     private readonly Queue<byte[]> _heldWhileClaiming = new();
-    private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _memberships = new(StringComparer.Ordinal);
     private readonly HashSet<string> _drainsPending = new(StringComparer.Ordinal);
     private readonly byte[] _challenge = RandomNumberGenerator.GetBytes(32);
     private State _state = State.AwaitingHello;
@@ -57,7 +57,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private long _rateLimited;
     private ulong _pingNonce;
 
-    private readonly OfflineStore? _store;
+    private readonly IActorRef? _store;
     private readonly FrameBudget? _budget;
     private long _budgetReserved;
 
@@ -68,7 +68,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private const int MaxHeldWhileClaiming = 16;
 
     public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms, bool refuse,
-        OfflineStore? store, FrameBudget? budget)
+        IActorRef? store, FrameBudget? budget)
     {
         _store = store;
         _budget = budget;
@@ -91,6 +91,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         Receive<NameRegistry.Refused>(r => Fail(r.Code, r.Message, $"name refused: {r.Code}"));
         Receive<NameRegistry.Replaced>(r => Fail(ErrorCodes.Replaced, $"{r.Name} connected again from elsewhere; this older connection is closed", "replaced by a newer connection"));
         Receive<Room.Joined>(OnJoined);
+        Receive<ServerStore.PrekeyTaken>(OnPrekeyTaken);
         Receive<Room.JoinRefused>(r => Enqueue(WireCodec.EncodeFrame(new ErrorMessage(r.Code, r.Message))));
         Receive<HandshakeDeadline>(_ =>
         {
@@ -120,9 +121,9 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
                 Context.Stop(Self);
                 return;
             }
-            // A session stopped (its room removed it): forget it.
-            foreach (var room in _sessions.Where(kv => kv.Value.Equals(t.ActorRef)).Select(kv => kv.Key).ToList())
-                _sessions.Remove(room);
+            // A member actor stopped (its room removed it): forget it.
+            foreach (var room in _memberships.Where(kv => kv.Value.Equals(t.ActorRef)).Select(kv => kv.Key).ToList())
+                _memberships.Remove(room);
         });
     }
 
@@ -248,10 +249,11 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             case Ping ping: Enqueue(WireCodec.EncodeFrame(new Pong(ping.Nonce))); break;
             case Pong: break;
             case Goodbye: OnGoodbye(); break;
-            case StoredAck ack: _store?.Delete(_name, ack.Seq); break;
+            case StoredAck ack: _store?.Tell(new ServerStore.Delete(_name, ack.Seq)); break;
             // Only usable keys are kept: a low-order one-time prekey would be handed to an initiator.
             case PublishPrekeys publish:
-                _store?.PublishPrekeys(_name, _member!.Identity.SigningKey, publish.Prekeys.Where(p => PublicKeyCheck.IsUsableX25519(p.PublicKey)));
+                _store?.Tell(new ServerStore.PublishPrekeys(_name, _member!.Identity.SigningKey,
+                    publish.Prekeys.Where(p => PublicKeyCheck.IsUsableX25519(p.PublicKey)).ToList()));
                 break;
             case FetchPrekey fetch: OnFetchPrekey(fetch.Name); break;
             default:
@@ -300,7 +302,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         Timers.Cancel("handshake");
         // Only now that the name is ours, and before any room shows us to peers who could fetch a prekey:
         // a previous holder's prekeys would start sessions this identity cannot read.
-        _store?.BindPrekeys(_name, _member!.Identity.SigningKey);
+        // The store runs a name's prekey calls in order, so this comes before any fetch for it.
+        _store?.Tell(new ServerStore.BindPrekeys(_name, _member!.Identity.SigningKey));
         _log.Info("{Name} connected from {Remote}", _name, _remote);
         Enqueue(WireCodec.EncodeFrame(new Welcome(claimed.Name)));
         while (_heldWhileClaiming.Count > 0 && _state == State.Ready)
@@ -326,9 +329,9 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.InvalidRoom, problem)));
             return;
         }
-        if (!_sessions.ContainsKey(room) && _sessions.Count >= _settings.MaxRoomsPerClient)
+        if (!_memberships.ContainsKey(room) && _memberships.Count >= _settings.MaxRoomsPerClient)
         {
-            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.TooManyRooms, $"you are in {_sessions.Count} rooms, the most this server allows; leave one first")));
+            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.TooManyRooms, $"you are in {_memberships.Count} rooms, the most this server allows; leave one first")));
             return;
         }
         _rooms.Tell(new Room.Join(room, _member!, Self));
@@ -336,8 +339,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
 
     private void OnJoined(Room.Joined joined)
     {
-        _sessions[joined.Room] = joined.Session;
-        Context.Watch(joined.Session);
+        _memberships[joined.Room] = joined.Member;
+        Context.Watch(joined.Member);
         Enqueue(WireCodec.EncodeFrame(new RoomJoined(joined.Room, joined.Members)));
     }
 
@@ -345,10 +348,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     {
         if (!JoinOrLeaveAllowed(room))
             return;
-        if (_sessions.Remove(room, out var session))
+        if (_memberships.Remove(room, out var member))
         {
-            Context.Unwatch(session);
-            session.Tell(new Session.Leave());
+            Context.Unwatch(member);
+            member.Tell(new Member.Leave());
         }
         else
         {
@@ -359,11 +362,17 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     // Handing out a prekey uses it up for good, so asking counts against the rate limit like an envelope.
     private void OnFetchPrekey(string name)
     {
-        OneTimePrekey? prekey = null;
-        if (_rate.TryTake(NowTicks()) && Names.IsValidName(name))
-            prekey = _store?.TakePrekey(name);
-        Enqueue(WireCodec.EncodeFrame(new PrekeyFor(name, prekey is null ? [] : [prekey])));
+        if (!_rate.TryTake(NowTicks()) || !Names.IsValidName(name) || _store is null)
+        {
+            Enqueue(WireCodec.EncodeFrame(new PrekeyFor(name, [])));
+            return;
+        }
+        _store.Ask<ServerStore.PrekeyTaken>(new ServerStore.TakePrekey(name), _settings.StoreAnswerTimeout)
+            .PipeTo(Self, failure: _ => new ServerStore.PrekeyTaken(name, null));
     }
+
+    private void OnPrekeyTaken(ServerStore.PrekeyTaken taken) =>
+        Enqueue(WireCodec.EncodeFrame(new PrekeyFor(taken.Name, taken.Prekey is { } prekey ? [prekey] : [])));
 
     private void OnEnvelope(Envelope envelope)
     {
@@ -381,8 +390,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             }
             return;
         }
-        if (_sessions.TryGetValue(envelope.Room, out var session))
-            session.Tell(new Session.Publish(envelope));
+        if (_memberships.TryGetValue(envelope.Room, out var member))
+            member.Tell(new Member.Publish(envelope));
         else
             Enqueue(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NotInRoom, $"join room {envelope.Room} before sending to it")));
     }
@@ -393,16 +402,16 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     // of the shutdown notice.
     private void OnShutdown()
     {
-        if (_state != State.Ready || _sessions.Count == 0)
+        if (_state != State.Ready || _memberships.Count == 0)
         {
             MaybeCloseForShutdown();
             return;
         }
         _shuttingDown = true;
-        foreach (var (room, session) in _sessions)
+        foreach (var (room, member) in _memberships)
         {
             _drainsPending.Add(room);
-            session.Tell(new Session.Away(Self));
+            member.Tell(new Member.Away(Self));
         }
     }
 
@@ -417,10 +426,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private void OnGoodbye()
     {
         _goodbyeRequested = true;
-        foreach (var (room, session) in _sessions)
+        foreach (var (room, member) in _memberships)
         {
             _drainsPending.Add(room);
-            session.Tell(new Session.Drain(Self));
+            member.Tell(new Member.Drain(Self));
         }
         MaybeSayGoodbye();
     }

@@ -8,7 +8,7 @@ namespace Entice.Transport;
 /// <summary>The TCP listener: binds, accepts, and gives each connection its own transport actor.</summary>
 public static class Listener
 {
-    public static Props Props(ServerSettings settings, IActorRef names, IActorRef rooms, OfflineStore? store = null) =>
+    public static Props Props(ServerSettings settings, IActorRef names, IActorRef rooms, IActorRef? store = null) =>
         Akka.Actor.Props.Create(() => new ListenerActor(settings, names, rooms, store));
 
     public sealed record Bound(EndPoint Endpoint);

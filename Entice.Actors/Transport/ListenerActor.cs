@@ -20,7 +20,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private readonly ServerSettings _settings;
     private readonly IActorRef _names;
     private readonly IActorRef _rooms;
-    private readonly OfflineStore? _store;
+    private readonly IActorRef? _store;
     private readonly FrameBudget _budget;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _socket;
@@ -29,7 +29,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private long _accepted;
     private int _live;
 
-    public ListenerActor(ServerSettings settings, IActorRef names, IActorRef rooms, OfflineStore? store)
+    public ListenerActor(ServerSettings settings, IActorRef names, IActorRef rooms, IActorRef? store)
     {
         _store = store;
         _budget = new FrameBudget(settings.FrameBufferBudget);

@@ -17,7 +17,7 @@ internal sealed class SinkActor : ReceiveActor
 {
     public SinkActor(FanoutProbe probe, int index)
     {
-        Receive<Room.Joined>(j => probe.Joined(index, j.Session));
+        Receive<Room.Joined>(j => probe.Joined(index, j.Member));
         Receive<ClientTransport.Send>(s =>
         {
             if (s.Frame.Length > 4 && s.Frame[4] == 0x20) // Envelope tag
@@ -128,7 +128,7 @@ public class FanoutBenchmarks
         var done = _probe.Expect((long)EnvelopesPerOp * (Members - 1));
         var sender = _probe.Sessions[0];
         for (var i = 0; i < EnvelopesPerOp; i++)
-            sender.Tell(new Session.Publish(_envelope));
+            sender.Tell(new Member.Publish(_envelope));
         if (!done.Wait(TimeSpan.FromSeconds(30)))
             throw new TimeoutException("fan-out did not complete");
     }

@@ -27,7 +27,7 @@ internal static class Footprint
         using var prekey = Entice.Crypto.Identity.SignedPrekey.Create(keys, 1);
         var bundle = Entice.Crypto.Identity.Bundles.CreateBundle(keys, prekey);
         Measure("idle ReceiveActor (one handler)", n, i => system.ActorOf(Props.Create(() => new Idle()), $"idle-{i}"));
-        Measure("Session actor (watches its transport)", n, i => system.ActorOf(Session.Props("lobby", new Entice.Wire.MemberInfo($"m{i}", bundle), sink), $"session-{i}"));
+        Measure("Session actor (watches its transport)", n, i => system.ActorOf(Member.Props("lobby", new Entice.Wire.MemberInfo($"m{i}", bundle), sink), $"session-{i}"));
         system.Terminate().Wait(TimeSpan.FromSeconds(10));
     }
 

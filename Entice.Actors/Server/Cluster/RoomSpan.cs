@@ -5,8 +5,8 @@ namespace Entice.Server.Cluster;
 
 /// <summary>
 /// How the room actors of one room on different nodes act as one room. Each node's room supervises
-/// the sessions connected to that node and tells its peers who is present there; a sender's room
-/// routes each envelope to exactly one place per recipient: a local session, the peer room on the
+/// the members connected to that node and tells its peers who is present there; a sender's room
+/// routes each envelope to exactly one place per recipient: a local member, the peer room on the
 /// recipient's node, or the shared store.
 ///
 /// Discovery: a new room asks every node's directory (<see cref="Find"/>) and admits members once all

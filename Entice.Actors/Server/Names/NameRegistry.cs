@@ -1,24 +1,24 @@
 using Akka.Actor;
-using Entice.Server.Store;
 
 namespace Entice.Server.Names;
 
 /// <summary>
 /// Who holds which name. A name belongs to one live connection at a time and is freed when that
 /// connection's transport actor stops. Alone, a node decides by itself; in a cluster the shared store
-/// decides, so a name is unique across every node.
+/// decides, so a name is unique across every node. The store is asked, never called: claims for
+/// different names are decided side by side.
 /// </summary>
 public static class NameRegistry
 {
-    /// <param name="claims">The cluster-wide claims and this node's address in them; null on a lone node.</param>
-    /// <param name="owners">Who owns which name (the store, and how long a name may go unused); null: no ownership.</param>
-    public static Props Props(SharedClaims? claims = null, Owners? owners = null) => Akka.Actor.Props.Create(() => new NameRegistryActor(claims, owners));
-
-    /// <summary>Names belong to the identity that first claimed them, recorded in <paramref name="Store"/>.</summary>
-    public sealed record Owners(OfflineStore Store, TimeSpan UnusedFor);
+    /// <param name="store">The <see cref="Store.ServerStore"/> actor; null: no ownership, no shared claims (names live in memory).</param>
+    /// <param name="claims">The cluster-wide claims under this node's address; null on a lone node.</param>
+    /// <param name="ownedUnusedFor">Names belong to the identity that first claimed them, until unused this long; null: no ownership.</param>
+    /// <param name="answerTimeout">How long a claim waits for the store before it is refused as "overloaded".</param>
+    public static Props Props(IActorRef? store = null, SharedClaims? claims = null, TimeSpan? ownedUnusedFor = null, TimeSpan? answerTimeout = null) =>
+        Akka.Actor.Props.Create(() => new NameRegistryActor(store, claims, ownedUnusedFor, answerTimeout ?? TimeSpan.FromSeconds(30)));
 
     /// <summary>Name claims kept in the store every node shares, under this node's address.</summary>
-    public sealed record SharedClaims(OfflineStore Store, string Node);
+    public sealed record SharedClaims(string Node);
 
     /// <summary>
     /// Asks for <paramref name="Name"/> on behalf of <paramref name="Owner"/> (a transport actor) whose

@@ -37,15 +37,26 @@ internal sealed partial class RoomActor
     private void KeepUnanswered(long ticket, InFlight f, string why)
     {
         _inFlight.Remove(ticket);
-        if (_store is not null && Store(f.Envelope))
+        if (_store is null)
         {
-            Acknowledge(f.SenderTransport, f.Envelope);
-            _log.Info("Kept envelope {EnvelopeId} for {Recipient} in {Room}: {Why}", f.Envelope.Id, f.Envelope.Recipient, _name, why);
+            RefuseUnreachable(f);
             return;
         }
+        Save(f.Envelope, answer =>
+        {
+            if (answer is not { Kept: true })
+            {
+                RefuseUnreachable(f);
+                return;
+            }
+            Acknowledge(f.SenderTransport, f.Envelope);
+            _log.Info("Kept envelope {EnvelopeId} for {Recipient} in {Room}: {Why}", f.Envelope.Id, f.Envelope.Recipient, _name, why);
+        });
+    }
+
+    private static void RefuseUnreachable(InFlight f) =>
         f.SenderTransport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(f.Envelope.Id, ErrorCodes.RecipientFull,
             $"{f.Envelope.Recipient} could not be reached and nothing more can be kept for them"))));
-    }
 
     // A peer routed this here: deliver to members connected to this node; one who has just gone gets
     // it stored, so nothing routed is dropped between nodes. Only then is the peer told it was taken.
@@ -57,28 +68,28 @@ internal sealed partial class RoomActor
             DeliverLocally(envelope);
             return;
         }
+        var peer = Sender;
         if (_members.TryGetValue(envelope.Recipient, out var to))
-            to.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(envelope)));
-        else if (_store is null || !Store(envelope))
         {
-            _log.Warning("Envelope {EnvelopeId} for {Recipient} in {Room} arrived from another node after they left; not kept",
-                envelope.Id, envelope.Recipient, _name);
+            to.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(envelope)));
+            peer.Tell(new RoomSpan.Taken(_name, deliver.Ticket));
             return;
         }
-        Sender.Tell(new RoomSpan.Taken(_name, deliver.Ticket));
+        if (_store is null)
+        {
+            NotKept(envelope);
+            return;
+        }
+        Save(envelope, answer =>
+        {
+            if (answer is { Kept: true })
+                peer.Tell(new RoomSpan.Taken(_name, deliver.Ticket));
+            else
+                NotKept(envelope);
+        });
     }
 
-    /// <summary>Hands a local member what waits for them in the store and was not handed over yet.</summary>
-    private void HandOverStored(string name)
-    {
-        if (_store is null || !_members.TryGetValue(name, out var member))
-            return;
-        if (!_handed.TryGetValue(name, out var handed))
-            _handed[name] = handed = [];
-        foreach (var stored in _store.Pending(_name, name))
-        {
-            if (handed.Add(stored.Seq))
-                member.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(stored)));
-        }
-    }
+    private void NotKept(Envelope envelope) =>
+        _log.Warning("Envelope {EnvelopeId} for {Recipient} in {Room} arrived from another node after they left; not kept",
+            envelope.Id, envelope.Recipient, _name);
 }

@@ -20,10 +20,9 @@ internal sealed partial class RoomActor
     private readonly RoomPeers _peers = new();
     private long _version;
 
-    // Joins wait until every other node has said whether it has this room (see RoomSpan.Find).
-    private readonly List<Room.Join> _heldJoins = [];
+    // The nodes that have not yet said whether they have this room (see RoomSpan.Find); while any is
+    // left the room is Settling.
     private readonly HashSet<Address> _unanswered = [];
-    private bool _settled = true;
 
     private long NextVersion() => ++_version;
 
@@ -45,26 +44,26 @@ internal sealed partial class RoomActor
         }
         if (_unanswered.Count == 0)
             return;
-        _settled = false;
+        if (_store is null)
+            Become(Settling); // otherwise Loading moves there once loaded
         // A node that cannot answer (unreachable, stopping) must not keep members out for long.
         Timers.StartSingleTimer("settle", new SettleDeadline(), _settings.Cluster.PeerDeliveryTimeout);
     }
 
     private void Answered(Address node)
     {
-        if (_settled || !_unanswered.Remove(node) || _unanswered.Count > 0)
+        if (!_unanswered.Remove(node) || _unanswered.Count > 0)
             return;
         Settle();
     }
 
     private void Settle()
     {
-        _settled = true;
         _unanswered.Clear();
         Timers.Cancel("settle");
-        foreach (var join in _heldJoins)
-            OnJoin(join);
-        _heldJoins.Clear();
+        Become(Active);
+        Stash.UnstashAll();
+        WatchIdleness();
     }
 
     private void ReceiveSpan()
@@ -78,11 +77,6 @@ internal sealed partial class RoomActor
         });
         Receive<RoomSpan.Find>(f => Discover(f.RoomRef));
         Receive<RoomSpan.NotHere>(_ => Answered(Sender.Path.Address));
-        Receive<SettleDeadline>(_ =>
-        {
-            _log.Warning("Room {Room}: no answer from {Nodes} in time; admitting members anyway", _name, string.Join(", ", _unanswered));
-            Settle();
-        });
         Receive<RoomSpan.Presence>(p =>
         {
             if (!Discover(Sender) && !p.Reply)

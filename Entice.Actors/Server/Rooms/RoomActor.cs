@@ -8,63 +8,67 @@ using Entice.Transport;
 namespace Entice.Server.Rooms;
 
 /// <summary>
-/// One state. Keeps the member list: present here (with their session), present on another node (in
-/// cluster mode, see <see cref="RoomSpan"/>), or away (remembered, messages kept). A session that crashes
-/// is restarted in place (same ref, membership untouched, other members never notice); a session that
-/// stops means its member left. If the room itself crashes, its sessions survive the restart and tell
-/// the new instance who they stand for, so nobody is disconnected. Each envelope is encoded once and the
-/// same frame is handed straight to every local recipient's transport; the sender gets an EnvelopeAck
-/// once it is routed (to a connection, a peer node or the store).
+/// States:
+///   Loading -> (with a store) asks it for the members it remembers; everything else is stashed.
+///   Settling -> (in a cluster) joins are stashed until the same room on every other node has answered
+///               or the settle deadline passed (see RoomActor.Span.cs); never idle.
+///   Active   -> joins, routes, leaves; idle after room-idle-timeout with nobody here.
+/// <code>
+///   Loading --members loaded--> Settling --all nodes answered | deadline--> Active
+///          \______________________(no other node)______________________/
+/// </code>
+/// Without a store a room starts past Loading; on a lone node it never settles.
+/// Keeps the member list: present here (with their member), present on another node (in cluster
+/// mode, see <see cref="RoomSpan"/>), or away (remembered, messages kept). A member actor that crashes
+/// is restarted in place (same ref, membership untouched, other members never notice); a member actor that
+/// stops means its member left. If the room itself crashes, its member actors survive the restart and tell
+/// the new instance who they stand for (after it loaded again), so nobody is disconnected. Each
+/// envelope is encoded once and the same frame is handed straight to every local recipient's
+/// transport; the sender gets an EnvelopeAck once it is routed (to a connection, a peer node, or
+/// committed by the store: see RoomActor.Store.cs).
 /// </summary>
-internal sealed partial class RoomActor : ReceiveActor, IWithTimers
+internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
-    private sealed record Member(MemberInfo Info, IActorRef Session, IActorRef Transport, long JoinedAt);
+    // A member present here: their info, their member actor (the room's child) and their transport.
+    private sealed record Present(MemberInfo Info, IActorRef Actor, IActorRef Transport, long JoinedAt);
 
     private readonly string _name;
     private readonly ServerSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Present> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MemberInfo> _away = new(StringComparer.Ordinal);
     // When each away member went away (or was last seen): the cap forgets the longest away first.
     private readonly Dictionary<string, DateTimeOffset> _awaySince = new(StringComparer.Ordinal);
-    private readonly OfflineStore? _store;
-
-    public RoomActor(string name, ServerSettings settings, OfflineStore? store)
+    public RoomActor(string name, ServerSettings settings, IActorRef? store)
     {
         _name = name;
         _settings = settings;
         _store = store;
-        // Everyone the room remembers starts out away; joins (and sessions surviving a restart) move
-        // them back in. Those away too long, or beyond the cap, are forgotten first.
-        foreach (var (member, seenAt) in store?.TrimmedMembers(name, DateTimeOffset.UtcNow - settings.AwayTimeToLive, settings.MaxAwayMembers) ?? [])
-        {
-            _away[member.Name] = member;
-            _awaySince[member.Name] = seenAt;
-        }
+        if (store is null)
+            Active();
+        else
+            Loading();
+    }
 
-        Receive<Room.Join>(j =>
+    public IStash Stash { get; set; } = null!;
+
+    private void Loading()
+    {
+        Receive<ServerStore.MembersLoaded>(loaded =>
         {
-            if (_settled)
-                OnJoin(j);
+            OnMembersLoaded(loaded);
+            if (_unanswered.Count > 0)
+                Become(Settling);
             else
-                _heldJoins.Add(j);
+                Become(Active);
+            Stash.UnstashAll();
         });
-        Receive<Room.Rejoin>(r =>
-        {
-            _away.Remove(r.Member.Name);
-            _members[r.Member.Name] = new Member(r.Member, Sender, r.Transport, NextVersion());
-            Context.Watch(Sender);
-            WatchIdleness();
-            TellPeers(new RoomSpan.MemberPresent(_name, _version, r.Member));
-        });
-        Receive<Room.Route>(r => OnRoute(r.Envelope));
-        Receive<Room.Leave>(l => RemoveMember(l.Name, leftForGood: true));
-        Receive<Room.Drain>(d => d.ReplyTo.Tell(new Room.Drained(_name)));
-        Receive<Room.Away>(a =>
-        {
-            RemoveMember(a.Name, leftForGood: false);
-            a.ReplyTo.Tell(new Room.Drained(_name));
-        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Active()
+    {
+        Receive<Room.Join>(OnJoin);
         Receive<IdleTick>(_ =>
         {
             if (IsIdle)
@@ -82,10 +86,51 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
                 Context.Parent.Tell(new Room.Busy(_name));
             }
         });
+        Receive<SettleDeadline>(_ => { }); // settled before it fired
+        Members();
+    }
+
+    // Joins wait (stashed) until every other node has said whether it has this room (see RoomSpan.Find);
+    // the room is not idle meanwhile.
+    private void Settling()
+    {
+        Receive<Room.Join>(_ => Stash.Stash());
+        Receive<IdleTick>(_ => { });
+        Receive<Room.StopIfIdle>(_ => Context.Parent.Tell(new Room.Busy(_name)));
+        Receive<SettleDeadline>(_ =>
+        {
+            _log.Warning("Room {Room}: no answer from {Nodes} in time; admitting members anyway", _name, string.Join(", ", _unanswered));
+            Settle();
+        });
+        Members();
+    }
+
+    // What the room does in every state once loaded.
+    private void Members()
+    {
+        Receive<Room.Rejoin>(r =>
+        {
+            _away.Remove(r.Member.Name);
+            _members[r.Member.Name] = new Present(r.Member, Sender, r.Transport, NextVersion());
+            Context.Watch(Sender);
+            WatchIdleness();
+            TellPeers(new RoomSpan.MemberPresent(_name, _version, r.Member));
+        });
+        Receive<Room.Route>(r => OnRoute(r.Envelope));
+        Receive<Room.Leave>(l => RemoveMember(l.Name, leftForGood: true));
+        Receive<Room.Drain>(d => AnswerWhenSaved(d.ReplyTo));
+        Receive<Room.Away>(a =>
+        {
+            RemoveMember(a.Name, leftForGood: false);
+            AnswerWhenSaved(a.ReplyTo);
+        });
+        Receive<Saved>(OnSaved);
+        Receive<Looked>(OnLooked);
+        Receive<ServerStore.PendingFound>(OnPendingFound);
         ReceiveSpan();
         Receive<Terminated>(t =>
         {
-            var gone = _members.Values.FirstOrDefault(m => m.Session.Equals(t.ActorRef));
+            var gone = _members.Values.FirstOrDefault(m => m.Actor.Equals(t.ActorRef));
             if (gone is not null)
                 RemoveMember(gone.Info.Name, leftForGood: false);
             else
@@ -97,13 +142,15 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        if (_store is not null)
+            LoadMembers();
         StartSpan();
         WatchIdleness();
     }
 
     private sealed record IdleTick;
 
-    private bool IsIdle => _members.Count == 0 && _heldJoins.Count == 0;
+    private bool IsIdle => _members.Count == 0 && _storing == 0;
 
     // A room nobody is connected to holds memory and does nothing (what it remembers is in the store):
     // after the idle timeout it asks the directory to stop it; the next join starts it again.
@@ -115,7 +162,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
             Timers.Cancel("idle");
     }
 
-    // Keep the children (the members' sessions) across a restart of the room itself (their names are
+    // Keep the children (the members' member actors) across a restart of the room itself (their names are
     // unique across instances, so new joins after a restart cannot collide with them)...
     protected override void PreRestart(Exception reason, object message) =>
         _log.Warning("Room {Room} failed ({Error}); restarting it with its members", _name, reason.GetType().Name);
@@ -123,16 +170,18 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
     // ... and rebuild the member list from them.
     protected override void PostRestart(Exception reason)
     {
+        if (_store is not null)
+            LoadMembers();
         StartSpan();
-        foreach (var session in Context.GetChildren())
-            session.Tell(new Session.Reattach());
+        foreach (var member in Context.GetChildren())
+            member.Tell(new Member.Reattach());
     }
 
-    // A session's failure is a bug in handling one member's traffic: restart it, keep the member.
+    // A member actor's failure is a bug in handling one member's traffic: restart it, keep the member.
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), localOnlyDecider: ex =>
         {
-            _log.Warning("Session in room {Room} failed ({Error}); restarting it", _name, ex.GetType().Name);
+            _log.Warning("Member actor in room {Room} failed ({Error}); restarting it", _name, ex.GetType().Name);
             return Directive.Restart;
         });
 
@@ -149,22 +198,22 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         {
             if (existing.Transport.Equals(join.Transport))
             {
-                join.Transport.Tell(new Room.Joined(_name, existing.Session, Others(name)));
+                join.Transport.Tell(new Room.Joined(_name, existing.Actor, Others(name)));
                 return;
             }
             // Names are unique, so this is a stale member whose connection is going away.
             RemoveMember(name, leftForGood: false);
         }
 
-        var session = Context.ActorOf(Session.Props(_name, join.Member, join.Transport), $"session-{Guid.NewGuid():N}");
-        Context.Watch(session);
+        var member = Context.ActorOf(Member.Props(_name, join.Member, join.Transport), $"member-{Guid.NewGuid():N}");
+        Context.Watch(member);
         var others = Others(name);
-        _members[name] = new Member(join.Member, session, join.Transport, NextVersion());
+        _members[name] = new Present(join.Member, member, join.Transport, NextVersion());
         _away.Remove(name);
         _handed.Remove(name);
-        _store?.RememberMember(_name, join.Member);
+        _store?.Tell(new ServerStore.RememberMember(_name, join.Member));
         TellPeers(new RoomSpan.MemberPresent(_name, _version, join.Member));
-        join.Transport.Tell(new Room.Joined(_name, session, others));
+        join.Transport.Tell(new Room.Joined(_name, member, others));
         WatchIdleness();
         // Then who is away (their keys, so the newcomer can write to them), then what waited for it.
         foreach (var away in _away.Values)
@@ -207,11 +256,12 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         }
         else
         {
-            if (_store is not null && IsRemembered(envelope.Recipient))
+            if (_store is not null && _away.ContainsKey(envelope.Recipient))
                 Keep(envelope, from, hex);
+            else if (_store is not null && _settings.Cluster.Enabled)
+                LookUp(envelope, from.Transport);
             else
-                from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NoSuchMember,
-                    $"{envelope.Recipient} is not in room {_name}"))));
+                RefuseUnknown(from.Transport, envelope);
             return;
         }
         Acknowledge(from, envelope);
@@ -234,37 +284,30 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         return count;
     }
 
-    private static void Acknowledge(Member from, Envelope envelope) => Acknowledge(from.Transport, envelope);
+    private static void Acknowledge(Present from, Envelope envelope) => Acknowledge(from.Transport, envelope);
 
     private static void Acknowledge(IActorRef sender, Envelope envelope) =>
         sender.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeAck(envelope.Id))));
 
     // The recipient is away: the envelope is committed to disk before the sender hears it was taken.
-    private void Keep(Envelope envelope, Member from, string hex)
+    private void Keep(Envelope envelope, Present from, string hex)
     {
-        if (!Store(envelope))
+        var transport = from.Transport;
+        Save(envelope, answer =>
         {
-            var refusal = _store!.SenderQuotaReached(envelope.Sender)
-                ? new EnvelopeRefused(envelope.Id, ErrorCodes.SenderFull,
-                    $"you have {_settings.MaxStoredPerSender} messages waiting for members who are away, the most this server keeps; not kept")
-                : new EnvelopeRefused(envelope.Id, ErrorCodes.RecipientFull, $"{envelope.Recipient} is away and has too many messages waiting; not kept");
-            from.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(refusal)));
-            return;
-        }
-        Acknowledge(from, envelope);
-        _log.Info("Kept envelope {EnvelopeId} from {Sender} for {Recipient} (away) in {Room}: {Size} B {CiphertextPrefix}…",
-            [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Ciphertext.Length, hex]);
-    }
-
-    // Stored for someone not reachable through a connection right now; wherever they have just arrived
-    // (here, or a node that told us nothing yet) fetches it.
-    private bool Store(Envelope envelope)
-    {
-        if (!_store!.Enqueue(_name, envelope.Recipient, envelope))
-            return false;
-        TellPeers(new RoomSpan.Stored(_name, envelope.Recipient));
-        HandOverStored(envelope.Recipient);
-        return true;
+            if (answer is not { Kept: true })
+            {
+                var refusal = answer is { SenderFull: true }
+                    ? new EnvelopeRefused(envelope.Id, ErrorCodes.SenderFull,
+                        $"you have {_settings.MaxStoredPerSender} messages waiting for members who are away, the most this server keeps; not kept")
+                    : new EnvelopeRefused(envelope.Id, ErrorCodes.RecipientFull, $"{envelope.Recipient} is away and has too many messages waiting; not kept");
+                transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(refusal)));
+                return;
+            }
+            Acknowledge(transport, envelope);
+            _log.Info("Kept envelope {EnvelopeId} from {Sender} for {Recipient} (away) in {Room}: {Size} B {CiphertextPrefix}…",
+                [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Ciphertext.Length, hex]);
+        });
     }
 
     // Leaving for good (LeaveRoom) forgets the member; a dropped connection leaves them away, remembered.
@@ -272,13 +315,13 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
     {
         if (!_members.Remove(name, out var member))
             return;
-        Context.Unwatch(member.Session);
-        Context.Stop(member.Session);
+        Context.Unwatch(member.Actor);
+        Context.Stop(member.Actor);
         _handed.Remove(name);
         TellPeers(new RoomSpan.MemberGone(_name, NextVersion(), name, leftForGood));
         if (leftForGood)
         {
-            _store?.ForgetMember(_name, name);
+            _store?.Tell(new ServerStore.ForgetMember(_name, name));
             member.Transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new RoomLeft(_name))));
         }
         _log.Info("{Name} {Went} room {Room} ({Count} members)", name, leftForGood ? "left" : "is away from", _name, _members.Count);
@@ -298,7 +341,8 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         if (away)
         {
             _away[member.Name] = member;
-            _awaySince[member.Name] = _store!.MarkAway(_name, member.Name);
+            _awaySince[member.Name] = DateTimeOffset.UtcNow;
+            _store!.Tell(new ServerStore.MarkAway(_name, member.Name));
         }
         else
         {
@@ -328,7 +372,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
         {
             _away.Remove(name);
             _awaySince.Remove(name);
-            _store.ForgetMember(_name, name);
+            _store.Tell(new ServerStore.ForgetMember(_name, name));
             AnnounceLocally(WireCodec.EncodeFrame(new MemberLeft(_name, name)), except: null);
         }
         if (expired.Count > 0)
@@ -348,18 +392,4 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers
     private List<MemberInfo> Others(string name) =>
         _members.Values.Select(m => m.Info).Concat(_peers.Members().Where(m => !_members.ContainsKey(m.Name)))
             .Where(m => m.Name != name).ToList();
-
-    // Someone this room does not know may still be a member: one who joined on another node and went
-    // away before this room heard of them. The shared store knows.
-    private bool IsRemembered(string name)
-    {
-        if (_away.ContainsKey(name))
-            return true;
-        if (!_settings.Cluster.Enabled)
-            return false;
-        var member = _store!.Members(_name).FirstOrDefault(m => m.Name == name);
-        if (member is not null)
-            _away[name] = member;
-        return member is not null;
-    }
 }

@@ -11,7 +11,7 @@ namespace Entice.Server.Rooms;
 /// </summary>
 public static class RoomDirectory
 {
-    public static Props Props(ServerSettings settings, OfflineStore? store = null) =>
+    public static Props Props(ServerSettings settings, IActorRef? store = null) =>
         Akka.Actor.Props.Create(() => new RoomDirectoryActor(settings, store));
 
     /// <summary>Answered with <see cref="RoomCount"/>: how many room actors are running.</summary>
@@ -29,7 +29,7 @@ internal sealed class RoomDirectoryActor : ReceiveActor
     private readonly Dictionary<string, HashSet<IActorRef>> _askedFor = new(StringComparer.Ordinal);
     private long _counter;
 
-    public RoomDirectoryActor(ServerSettings settings, OfflineStore? store)
+    public RoomDirectoryActor(ServerSettings settings, IActorRef? store)
     {
         Receive<Room.Join>(join =>
         {

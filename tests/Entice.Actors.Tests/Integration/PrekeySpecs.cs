@@ -99,11 +99,13 @@ public sealed class PrekeyRotationSpecs : IAsyncDisposable
         _nodes.Server(server);
         var alice = _nodes.Client("alice", endpoint, clock: () => now);
         await alice.View.NextAsync<ReadyEvent>();
-        uint PublishedPrekeyId()
+        // The room tells the store to remember a member; the row lands shortly after the join.
+        uint? PublishedPrekeyId()
         {
             using var store = OfflineStore.Open(_data);
-            return store.Members("lobby").Single(m => m.Name == "alice").Identity.PrekeyId;
+            return store.Members("lobby").SingleOrDefault(m => m.Name == "alice")?.Identity.PrekeyId;
         }
+        await Eventually.HoldsAsync(() => Task.FromResult(PublishedPrekeyId() is not null));
         var before = PublishedPrekeyId();
 
         now += TimeSpan.FromDays(8); // past the weekly rotation

@@ -13,12 +13,12 @@ public sealed class NameOwnershipSpecs : TestKit
     private readonly TempDirs _dirs = new();
     private readonly OfflineStore _store;
 
-    public NameOwnershipSpecs() : base("akka.loglevel = WARNING") => _store = OfflineStore.Open(_dirs.New("entice-test-store-"));
+    public NameOwnershipSpecs() : base("akka.loglevel = WARNING\n" + StoreActors.DispatcherHocon) => _store = OfflineStore.Open(_dirs.New("entice-test-store-"));
 
     [Fact]
     public async Task A_name_is_granted_to_its_first_identity_again_and_refused_to_others_even_when_its_owner_is_offline()
     {
-        var names = Sys.ActorOf(NameRegistry.Props(owners: new NameRegistry.Owners(_store, TimeSpan.FromDays(90))));
+        var names = Sys.ActorOf(NameRegistry.Props(StoreActors.Start(Sys, _store), ownedUnusedFor: TimeSpan.FromDays(90)));
         var first = CreateTestProbe();
         names.Tell(new NameRegistry.Claim("bill", Key(1), first.Ref), first.Ref);
         await first.ExpectMsgAsync<NameRegistry.Claimed>();

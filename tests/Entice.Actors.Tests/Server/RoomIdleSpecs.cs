@@ -35,7 +35,7 @@ public sealed class RoomIdleSpecs : TestKit
         await bob.ExpectMsgAsync<Room.Joined>();
         Assert.Equal(2, await CountAsync(rooms));
 
-        attic.Session.Tell(new Session.Leave());
+        attic.Member.Tell(new Member.Leave());
 
         await AwaitAssertAsync(async () => Assert.Equal(1, await CountAsync(rooms)), TimeSpan.FromSeconds(10));
         await Task.Delay(500);
@@ -51,7 +51,7 @@ public sealed class RoomIdleSpecs : TestKit
         {
             rooms.Tell(new Room.Join("attic", _alice.Member, alice.Ref));
             var joined = await alice.FishForMessageAsync<Room.Joined>(_ => true, TimeSpan.FromSeconds(10));
-            joined.Session.Tell(new Session.Leave());
+            joined.Member.Tell(new Member.Leave());
             await alice.FishForMessageAsync(m => m is ClientTransport.Send s && Frames.Decode(s.Frame) is RoomLeft, TimeSpan.FromSeconds(10));
             await Task.Delay(190 + (i % 3) * 10); // around the idle timeout: some joins meet a stopping room
         }

@@ -17,11 +17,7 @@ namespace Entice.Tests.Server;
 /// </summary>
 public sealed class RoomSpanSpecs : TestKit
 {
-    private const string ClusterConfig = """
-        akka.loglevel = WARNING
-        akka.actor.provider = cluster
-        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-        """;
+    private const string ClusterConfig = StoreActors.ClusterNodeHocon;
 
     private readonly TestIdentity _alice = new("alice");
     private readonly TestIdentity _bob = new("bob");
@@ -33,7 +29,7 @@ public sealed class RoomSpanSpecs : TestKit
     {
         _store = OfflineStore.Open(_dataDir);
         var settings = new ServerSettings { Cluster = new ClusterSettings { Enabled = true, PeerDeliveryTimeout = TimeSpan.FromMilliseconds(400) } };
-        _room = Sys.ActorOf(Room.Props("lobby", settings, _store), "lobby");
+        _room = Sys.ActorOf(Room.Props("lobby", settings, StoreActors.Start(Sys, _store)), "lobby");
     }
 
     [Fact]
@@ -57,7 +53,7 @@ public sealed class RoomSpanSpecs : TestKit
     {
         var peer = await PeerWithAsync(_bob);
         var (alice, session) = await JoinAsync(_alice);
-        session.Tell(new Session.Publish(new Envelope("lobby", "", "bob", 5, true, [1, 2])));
+        session.Tell(new Member.Publish(new Envelope("lobby", "", "bob", 5, true, [1, 2])));
 
         var deliver = (RoomSpan.Deliver)await peer.FishForMessageAsync(m => m is RoomSpan.Deliver d && d.Envelope.Recipient == "bob");
         Assert.Equal("alice", deliver.Envelope.Sender);
@@ -73,7 +69,7 @@ public sealed class RoomSpanSpecs : TestKit
     {
         var peer = await PeerWithAsync(_bob);
         var (alice, session) = await JoinAsync(_alice);
-        session.Tell(new Session.Publish(new Envelope("lobby", "", "bob", 6, true, [3])));
+        session.Tell(new Member.Publish(new Envelope("lobby", "", "bob", 6, true, [3])));
         await peer.FishForMessageAsync(m => m is RoomSpan.Deliver d && d.Envelope.Recipient == "bob"); // and then silence: it crashed
 
         Assert.Equal(6ul, Frames.Decode<EnvelopeAck>((await alice.ExpectMsgAsync<ClientTransport.Send>(TimeSpan.FromSeconds(3))).Frame).Id);
@@ -101,17 +97,17 @@ public sealed class RoomSpanSpecs : TestKit
     [Fact]
     public async Task A_member_whose_server_is_stopping_becomes_away_first_so_what_follows_is_kept()
     {
-        var (alice, aliceSession) = await JoinAsync(_alice);
-        var (bob, bobSession) = await JoinAsync(_bob);
+        var (alice, aliceMember) = await JoinAsync(_alice);
+        var (bob, bobMember) = await JoinAsync(_bob);
         await alice.ReceiveWhileAsync(TimeSpan.FromMilliseconds(200), m => m).ToListAsync();
         var peer = await PeerWithAsync(_bob);
 
-        aliceSession.Tell(new Session.Away(alice.Ref)); // her transport, as the server stops
+        aliceMember.Tell(new Member.Away(alice.Ref)); // her transport, as the server stops
         await alice.FishForMessageAsync(m => m is Room.Drained);
         Assert.Equal("alice", Frames.Decode<MemberAway>((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame).Member.Name);
         Assert.Equal("alice", ((RoomSpan.MemberGone)await peer.FishForMessageAsync(m => m is RoomSpan.MemberGone)).Name);
 
-        bobSession.Tell(new Session.Publish(new Envelope("lobby", "", "alice", 11, true, [7])));
+        bobMember.Tell(new Member.Publish(new Envelope("lobby", "", "alice", 11, true, [7])));
         Assert.Equal(11ul, Frames.Decode<EnvelopeAck>((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame).Id);
         Assert.Equal(11ul, Assert.Single(_store.Pending("lobby", "alice")).Envelope.Id);
         await alice.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200)); // nothing more to a connection about to close
@@ -126,13 +122,13 @@ public sealed class RoomSpanSpecs : TestKit
         return peer;
     }
 
-    private async Task<(Akka.TestKit.TestProbe Transport, IActorRef Session)> JoinAsync(TestIdentity who)
+    private async Task<(Akka.TestKit.TestProbe Transport, IActorRef Member)> JoinAsync(TestIdentity who)
     {
         var transport = CreateTestProbe();
         _room.Tell(new Room.Join("lobby", who.Member, transport.Ref));
         var joined = await transport.ExpectMsgAsync<Room.Joined>();
         await transport.ReceiveWhileAsync(TimeSpan.FromMilliseconds(200), m => m).ToListAsync(); // away members, stored
-        return (transport, joined.Session);
+        return (transport, joined.Member);
     }
 
     protected override void Dispose(bool disposing)

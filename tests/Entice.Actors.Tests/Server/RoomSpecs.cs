@@ -40,12 +40,12 @@ public sealed class RoomSpecs : TestKit
     [Fact]
     public async Task A_room_envelope_reaches_every_other_member_stamped_with_the_real_sender()
     {
-        var (alice, aliceSession) = await JoinAsync(_alice);
+        var (alice, aliceMember) = await JoinAsync(_alice);
         var (bob, _) = await JoinAsync(_bob, alice);
         var (carol, _) = await JoinAsync(_carol, alice, bob);
 
         // The client claims to be carol; the session stamps who it really is.
-        aliceSession.Tell(new Session.Publish(new Envelope("other-room", "carol", "", 42, false, [1, 2, 3])));
+        aliceMember.Tell(new Member.Publish(new Envelope("other-room", "carol", "", 42, false, [1, 2, 3])));
 
         foreach (var probe in new[] { bob, carol })
         {
@@ -62,11 +62,11 @@ public sealed class RoomSpecs : TestKit
     [Fact]
     public async Task A_direct_envelope_reaches_only_its_recipient()
     {
-        var (alice, aliceSession) = await JoinAsync(_alice);
+        var (alice, aliceMember) = await JoinAsync(_alice);
         var (bob, _) = await JoinAsync(_bob, alice);
         var (carol, _) = await JoinAsync(_carol, alice, bob);
 
-        aliceSession.Tell(new Session.Publish(new Envelope("lobby", "", "bob", 7, true, [9])));
+        aliceMember.Tell(new Member.Publish(new Envelope("lobby", "", "bob", 7, true, [9])));
 
         var env = Frames.Decode<Envelope>((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame);
         Assert.Equal(("alice", "bob", true), (env.Sender, env.Recipient, env.Direct));
@@ -78,9 +78,9 @@ public sealed class RoomSpecs : TestKit
     [Fact]
     public async Task A_direct_envelope_to_someone_absent_is_refused_with_an_error_to_the_sender()
     {
-        var (alice, aliceSession) = await JoinAsync(_alice);
+        var (alice, aliceMember) = await JoinAsync(_alice);
 
-        aliceSession.Tell(new Session.Publish(new Envelope("lobby", "", "mallory", 8, true, [9])));
+        aliceMember.Tell(new Member.Publish(new Envelope("lobby", "", "mallory", 8, true, [9])));
 
         var refused = Frames.Decode<EnvelopeRefused>((await alice.ExpectMsgAsync<ClientTransport.Send>()).Frame);
         Assert.Equal((8UL, ErrorCodes.NoSuchMember), (refused.Id, refused.Code));
@@ -89,14 +89,14 @@ public sealed class RoomSpecs : TestKit
     [Fact]
     public async Task A_member_leaving_is_announced_and_receives_nothing_more()
     {
-        var (alice, aliceSession) = await JoinAsync(_alice);
-        var (bob, bobSession) = await JoinAsync(_bob, alice);
+        var (alice, aliceMember) = await JoinAsync(_alice);
+        var (bob, bobMember) = await JoinAsync(_bob, alice);
 
-        bobSession.Tell(new Session.Leave());
+        bobMember.Tell(new Member.Leave());
 
         Assert.IsType<RoomLeft>(Frames.Decode((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame));
         Assert.Equal("bob", Frames.Decode<MemberLeft>((await alice.ExpectMsgAsync<ClientTransport.Send>()).Frame).Name);
-        aliceSession.Tell(new Session.Publish(new Envelope("lobby", "", "", 1, false, [1])));
+        aliceMember.Tell(new Member.Publish(new Envelope("lobby", "", "", 1, false, [1])));
         await bob.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
@@ -114,23 +114,23 @@ public sealed class RoomSpecs : TestKit
     [Fact]
     public async Task A_crashed_session_is_restarted_by_its_room_while_the_others_go_on()
     {
-        var (alice, aliceSession) = await JoinAsync(_alice);
-        var (bob, bobSession) = await JoinAsync(_bob, alice);
-        var (carol, carolSession) = await JoinAsync(_carol, alice, bob);
+        var (alice, aliceMember) = await JoinAsync(_alice);
+        var (bob, bobMember) = await JoinAsync(_bob, alice);
+        var (carol, carolMember) = await JoinAsync(_carol, alice, bob);
 
         await EventFilter.Exception<NullReferenceException>().ExpectOneAsync(async () =>
         {
-            bobSession.Tell(new Session.Publish(null!)); // a bug in handling bob's traffic
+            bobMember.Tell(new Member.Publish(null!)); // a bug in handling bob's traffic
             await Task.Yield();
         });
 
-        carolSession.Tell(new Session.Publish(new Envelope("lobby", "", "", 2, false, [5])));
+        carolMember.Tell(new Member.Publish(new Envelope("lobby", "", "", 2, false, [5])));
         Assert.Equal("carol", Frames.Decode<Envelope>((await alice.ExpectMsgAsync<ClientTransport.Send>()).Frame).Sender);
         Assert.Equal("carol", Frames.Decode<Envelope>((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame).Sender);
         Frames.Decode<EnvelopeAck>((await carol.ExpectMsgAsync<ClientTransport.Send>()).Frame);
 
         // bob is still a member, reachable through the same session, and nobody was told he left.
-        aliceSession.Tell(new Session.Publish(new Envelope("lobby", "", "bob", 3, true, [6])));
+        aliceMember.Tell(new Member.Publish(new Envelope("lobby", "", "bob", 3, true, [6])));
         Assert.Equal("alice", Frames.Decode<Envelope>((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame).Sender);
         await carol.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
@@ -138,7 +138,7 @@ public sealed class RoomSpecs : TestKit
     [Fact]
     public async Task A_crashed_room_keeps_its_members_and_nobody_is_disconnected()
     {
-        var (alice, aliceSession) = await JoinAsync(_alice);
+        var (alice, aliceMember) = await JoinAsync(_alice);
         var (bob, _) = await JoinAsync(_bob, alice);
 
         await EventFilter.Exception<NullReferenceException>().ExpectOneAsync(async () =>
@@ -149,7 +149,7 @@ public sealed class RoomSpecs : TestKit
 
         await AwaitAssertAsync(async () =>
         {
-            aliceSession.Tell(new Session.Publish(new Envelope("lobby", "", "bob", 9, true, [1])));
+            aliceMember.Tell(new Member.Publish(new Envelope("lobby", "", "bob", 9, true, [1])));
             var env = Frames.Decode<Envelope>((await bob.ExpectMsgAsync<ClientTransport.Send>(TimeSpan.FromMilliseconds(300))).Frame);
             Assert.Equal("alice", env.Sender);
         }, TimeSpan.FromSeconds(5));
@@ -173,14 +173,14 @@ public sealed class RoomSpecs : TestKit
         Assert.Equal(ErrorCodes.RoomFull, (await bob.ExpectMsgAsync<Room.JoinRefused>()).Code);
     }
 
-    private async Task<(TestProbe Transport, IActorRef Session)> JoinAsync(TestIdentity who, params TestProbe[] alreadyIn)
+    private async Task<(TestProbe Transport, IActorRef Member)> JoinAsync(TestIdentity who, params TestProbe[] alreadyIn)
     {
         var transport = CreateTestProbe();
         _room.Tell(new Room.Join("lobby", who.Member, transport.Ref));
         var joined = await transport.ExpectMsgAsync<Room.Joined>();
         foreach (var other in alreadyIn)
             Assert.IsType<MemberJoined>(Frames.Decode((await other.ExpectMsgAsync<ClientTransport.Send>()).Frame));
-        return (transport, joined.Session);
+        return (transport, joined.Member);
     }
 
     protected override void Dispose(bool disposing)

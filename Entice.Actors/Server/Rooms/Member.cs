@@ -6,13 +6,13 @@ namespace Entice.Server.Rooms;
 /// <summary>
 /// A member's presence in one room: a child of the room, standing in for the client there. The socket
 /// belongs to a separate transport actor (Akka.IO cannot hand a connection to another actor, and an
-/// actor cannot change its parent), which the session watches. Inbound traffic passes through the
-/// session (which stamps who sent it); outbound frames go from the room to the transport directly.
+/// actor cannot change its parent), which the member actor watches. Inbound traffic passes through the
+/// member (which stamps who sent it); outbound frames go from the room to the transport directly.
 /// </summary>
-public static class Session
+public static class Member
 {
     public static Props Props(string room, MemberInfo member, IActorRef transport) =>
-        Akka.Actor.Props.Create(() => new SessionActor(room, member, transport));
+        Akka.Actor.Props.Create(() => new MemberActor(room, member, transport));
 
     /// <summary>From the transport: the client sent this envelope into the room.</summary>
     public sealed record Publish(Envelope Envelope);
