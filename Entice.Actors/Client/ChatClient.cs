@@ -10,8 +10,20 @@ namespace Entice.Client;
 public static class ChatClient
 {
     /// <param name="view">Receives every <see cref="ChatEvent"/>, ending with one <see cref="StoppedEvent"/>.</param>
-    public static Props Props(ClientSettings settings, IActorRef crypto, IActorRef view) =>
-        Akka.Actor.Props.Create(() => new ChatClientActor(settings, crypto, view));
+    /// <param name="connect">How a connection is opened; by default a <see cref="Transport.ServerConnection"/> child.
+    /// Specs give a probe here.</param>
+    public static Props Props(ClientSettings settings, IActorRef crypto, IActorRef view, ConnectionFactory? connect = null) =>
+        Akka.Actor.Props.Create(() => new ChatClientActor(settings, crypto, view, connect ?? ChildConnection(settings)));
+
+    /// <summary>
+    /// Opens connection number <paramref name="generation"/>, trying the server at index
+    /// <paramref name="firstServer"/> first; the chat actor watches what it returns and takes
+    /// <see cref="Transport.ServerConnection"/>'s messages from it.
+    /// </summary>
+    public delegate IActorRef ConnectionFactory(IActorContext context, int firstServer, int generation);
+
+    private static ConnectionFactory ChildConnection(ClientSettings settings) => (context, firstServer, generation) =>
+        context.ActorOf(Transport.ServerConnection.Props(settings, context.Self, firstServer), $"connection-{generation}");
 
     /// <summary>
     /// A line the user typed. Plain text goes to <paramref name="Room"/>, or to the room joined last
