@@ -26,7 +26,7 @@ public static class ChatClient
         context.ActorOf(Transport.ServerConnection.Props(settings, context.Self, firstServer), $"connection-{generation}");
 
     /// <summary>
-    /// A line the user typed. Plain text goes to <paramref name="Room"/>, or to the room joined last
+    /// A line the user typed (line mode): parsed once, by <see cref="UserCommand.Parse"/>. Plain text goes to <paramref name="Room"/>, or to the room joined last
     /// when null (line mode has no notion of a selected room; a windowed UI does).
     /// </summary>
     /// <param name="Tag">Chosen by the caller and echoed in the <see cref="SentEvent"/> of this line (a UI
@@ -34,6 +34,15 @@ public static class ChatClient
     public sealed record UserLine(string Line, string? Room = null, string? Tag = null)
     {
         public override string ToString() => "UserLine";
+    }
+
+    /// <summary>
+    /// A command the UI built (no text to parse again). <paramref name="Room"/> and <paramref name="Tag"/>
+    /// as for <see cref="UserLine"/>.
+    /// </summary>
+    public sealed record Command(UserCommand What, string? Room = null, string? Tag = null)
+    {
+        public override string ToString() => $"Command {What}";
     }
 
     /// <summary>The user's input ended: deliver what is pending, then stop.</summary>

@@ -321,6 +321,7 @@ internal sealed class ChatClientActor : ActorBase, IWithTimers, IWithUnboundedSt
         (UserCommand, string?, string?)? input = m switch
         {
             ChatClient.UserLine line => (UserCommand.Parse(line.Line), line.Room, line.Tag),
+            ChatClient.Command command => (command.What, command.Room, command.Tag),
             ChatClient.EndOfInput => (new UserCommand.Quit(), null, null),
             _ => null,
         };
