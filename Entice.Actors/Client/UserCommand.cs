@@ -1,8 +1,17 @@
 namespace Entice.Client;
 
-/// <summary>One line of user input, parsed. Pure: the same line always gives the same command.</summary>
+/// <summary>
+/// What the user can ask of the chat actor: one closed vocabulary for every UI. A windowed UI builds
+/// these directly (<see cref="ChatClient.Command"/>); line mode sends text, parsed once by
+/// <see cref="Parse"/> (pure: the same line always gives the same command). Names and rooms are
+/// canonical (<see cref="Entice.Wire.Names.Canonical"/>) whichever way a command was made.
+/// </summary>
 public abstract record UserCommand
 {
+    private UserCommand()
+    {
+    }
+
     public static UserCommand Parse(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
@@ -16,18 +25,18 @@ public abstract record UserCommand
         var verb = parts[0].ToLowerInvariant();
         return verb switch
         {
-            "/msg" when parts.Length == 3 => new Direct(N(parts[1]), parts[2]),
+            "/msg" when parts.Length == 3 => new Direct(parts[1], parts[2]),
             "/msg" => new Invalid("usage: /msg NAME TEXT"),
             "/who" => new Who(),
-            "/verify" when parts.Length == 2 => new Verify(N(parts[1])),
+            "/verify" when parts.Length == 2 => new Verify(parts[1]),
             "/verify" => new Invalid("usage: /verify NAME"),
-            "/trust" when parts.Length == 2 => new Trust(N(parts[1])),
-            "/verified" when parts.Length == 2 => new MarkVerified(N(parts[1])),
+            "/trust" when parts.Length == 2 => new Trust(parts[1]),
+            "/verified" when parts.Length == 2 => new MarkVerified(parts[1]),
             "/verified" => new Invalid("usage: /verified NAME (after comparing safety numbers)"),
             "/trust" => new Invalid("usage: /trust NAME"),
-            "/join" when parts.Length == 2 => new Join(N(parts[1])),
+            "/join" when parts.Length == 2 => new Join(parts[1]),
             "/join" => new Invalid("usage: /join ROOM"),
-            "/leave" or "/part" => new Leave(parts.Length >= 2 ? N(parts[1]) : null),
+            "/leave" or "/part" => new Leave(parts.Length >= 2 ? parts[1] : null),
             // An action: the text "/me TEXT", which clients show as "* NAME TEXT".
             "/me" when parts.Length >= 2 => new Say("/me " + trimmed[(trimmed.IndexOf(' ', StringComparison.Ordinal) + 1)..].TrimStart(' ')),
             "/me" => new Invalid("usage: /me TEXT"),
@@ -47,27 +56,67 @@ public abstract record UserCommand
         public override string ToString() => "Say";
     }
 
-    public sealed record Direct(string To, string Text) : UserCommand
+    /// <summary>Text for <paramref name="To"/> only (a room they share decides the way).</summary>
+    public sealed record Direct : UserCommand
     {
+        public Direct(string to, string text)
+        {
+            To = N(to);
+            Text = text;
+        }
+
+        public string To { get; }
+
+        public string Text { get; }
+
         public override string ToString() => $"Direct {{ To = {To} }}";
     }
 
     public sealed record Who : UserCommand;
 
     /// <summary>Enter another room (it becomes the one plain lines go to).</summary>
-    public sealed record Join(string Room) : UserCommand;
+    public sealed record Join : UserCommand
+    {
+        public Join(string room) => Room = N(room);
 
-    /// <summary>Leave a room (the current one when <paramref name="Room"/> is null).</summary>
-    public sealed record Leave(string? Room) : UserCommand;
+        public string Room { get; }
+    }
 
-    public sealed record Verify(string Peer) : UserCommand;
+    /// <summary>Leave a room (the current one when <paramref name="room"/> is null).</summary>
+    public sealed record Leave : UserCommand
+    {
+        public Leave(string? room) => Room = room is null ? null : N(room);
 
-    public sealed record Trust(string Peer) : UserCommand;
+        public string? Room { get; }
+    }
 
-    /// <summary>The user compared safety numbers with <paramref name="Peer"/> and they match.</summary>
-    public sealed record MarkVerified(string Peer) : UserCommand;
+    /// <summary>Show the safety number shared with <see cref="Peer"/>.</summary>
+    public sealed record Verify : UserCommand
+    {
+        public Verify(string peer) => Peer = N(peer);
 
+        public string Peer { get; }
+    }
+
+    /// <summary>Accept <see cref="Peer"/>'s changed key.</summary>
+    public sealed record Trust : UserCommand
+    {
+        public Trust(string peer) => Peer = N(peer);
+
+        public string Peer { get; }
+    }
+
+    /// <summary>The user compared safety numbers with <see cref="Peer"/> and they match.</summary>
+    public sealed record MarkVerified : UserCommand
+    {
+        public MarkVerified(string peer) => Peer = N(peer);
+
+        public string Peer { get; }
+    }
+
+    /// <summary>End the input: deliver what is pending, then stop (as <see cref="ChatClient.EndOfInput"/>).</summary>
     public sealed record Quit : UserCommand;
 
+    /// <summary>A line that is no command; <paramref name="Usage"/> says what would be.</summary>
     public sealed record Invalid(string Usage) : UserCommand;
 }

@@ -8,7 +8,13 @@ using Entice.Client;
 namespace Entice.Transport;
 
 /// <summary>
-/// States: Connecting (each server of the list in turn) -> Connected -> Closing -> stopped.
+/// States (Become):
+/// <code>
+///   Connecting ──Tcp.Connected──▶ Connected ──Close──▶ Closing ──closed──▶ Done (stopped)
+///     │ every server failed: ConnectFailed      │ dropped, malformed, too slow: Disconnected
+///     └──────────────▶ Done ◀───────────────────┘
+/// </code>
+/// Connecting tries each server of the list in turn. Done has told the owner once and ignores the rest.
 /// Received bytes go through the frame decoder; a malformed frame from the server ends the connection
 /// (the server is untrusted too). Outbound frames go through an <see cref="AckedWriter"/>.
 /// </summary>
@@ -24,8 +30,6 @@ internal sealed class ServerConnectionActor : ReceiveActor
     private IActorRef? _connection;
     private int _attempts;
     private int _serverIndex;
-    private bool _closing;
-    private bool _reported;
 
     public ServerConnectionActor(ClientSettings settings, IActorRef owner, int firstServer)
     {
@@ -71,7 +75,7 @@ internal sealed class ServerConnectionActor : ReceiveActor
                 return;
             }
             _owner.Tell(new ServerConnection.ConnectFailed($"cannot reach the server at {string.Join(", ", _failures)} (refused, unreachable or timed out); is it running, and is the address right?"));
-            _reported = true;
+            Become(Done);
             Context.Stop(Self);
         });
         Receive<ServerConnection.Send>(s => _writer.TryEnqueue(WireCodec.EncodeFrame(s.Message)));
@@ -80,6 +84,31 @@ internal sealed class ServerConnectionActor : ReceiveActor
 
     private void Connected()
     {
+        Open();
+        Receive<ServerConnection.Close>(_ =>
+        {
+            _writer.CloseWhenDrained();
+            Become(Closing);
+        });
+        Receive<Tcp.ConnectionClosed>(c => Report(DescribeClose(c), requested: false));
+        Receive<Terminated>(_ => Report("connection lost", requested: false));
+    }
+
+    // Close was asked for: what is queued is written, then the connection closes.
+    private void Closing()
+    {
+        Open();
+        Receive<ServerConnection.Close>(_ => { });
+        Receive<Tcp.ConnectionClosed>(_ => Report("closed", requested: true));
+        Receive<Terminated>(_ => Report("connection lost", requested: true));
+    }
+
+    // The owner was told how it ended; nothing more is sent or reported.
+    private void Done() => ReceiveAny(_ => { });
+
+    // What Connected and Closing share: frames in, frames out.
+    private void Open()
+    {
         Receive<Tcp.Received>(r =>
         {
             var status = _decoder.Feed(r.Data.ToReadOnlySpan(), _frames);
@@ -87,6 +116,7 @@ internal sealed class ServerConnectionActor : ReceiveActor
             {
                 if (!WireCodec.TryDecode(payload, out var message, out var error))
                 {
+                    _frames.Clear();
                     Drop($"the server sent a malformed message ({error})");
                     return;
                 }
@@ -102,10 +132,7 @@ internal sealed class ServerConnectionActor : ReceiveActor
                 Drop("the connection to the server is too slow: outbound queue full");
         });
         Receive<AckedWriter.Ack>(_ => _writer.OnAck());
-        Receive<ServerConnection.Close>(_ => { _closing = true; _writer.CloseWhenDrained(); });
-        Receive<Tcp.ConnectionClosed>(c => Report(_closing ? "closed" : DescribeClose(c), _closing));
         Receive<Tcp.CommandFailed>(f => Drop($"write failed ({f.CauseString})"));
-        Receive<Terminated>(_ => Report("connection lost", _closing));
     }
 
     private void Drop(string reason)
@@ -117,9 +144,8 @@ internal sealed class ServerConnectionActor : ReceiveActor
 
     private void Report(string reason, bool requested)
     {
-        if (!_reported)
-            _owner.Tell(new ServerConnection.Disconnected(reason, requested));
-        _reported = true;
+        _owner.Tell(new ServerConnection.Disconnected(reason, requested));
+        Become(Done);
         Context.Stop(Self);
     }
 

@@ -1,3 +1,4 @@
+using Entice.Wire;
 using Entice.Client;
 using Entice.ClientNode.Ui.Views;
 
@@ -192,7 +193,7 @@ public sealed class ChatPresenter
                     : $"{g.Missing} message(s) from {g.From} are missing (lost, or held back by the relay).");
                 break;
             case ErrorEvent err:
-                if (err.Code is "disconnected" or "server_unreachable")
+                if (err.Code is ErrorCodes.Disconnected or ErrorCodes.ServerUnreachable)
                     Connection = ConnectionState.Disconnected;
                 Error(CurrentOrSystem(), $"{V(err.Message)} ({V(err.Code)})");
                 break;
@@ -289,7 +290,7 @@ public sealed class ChatPresenter
                         return [];
                     var actTag = AddOwn(selected, act, direct: selected.IsDirect);
                     // Sent as text starting with "/me " (the // escape keeps it from being a command).
-                    return [new InputAction.Send(new ChatClient.UserLine(selected.IsDirect ? $"/msg {selected.Name} {act}" : "/" + act, room, actTag))];
+                    return [new InputAction.Send(new ChatClient.Command(selected.IsDirect ? new UserCommand.Direct(selected.Name, act) : new UserCommand.Say(act), room, actTag))];
                 case "/me":
                     Error(CurrentOrSystem(), "usage: /me TEXT");
                     return [];
@@ -299,25 +300,25 @@ public sealed class ChatPresenter
                     var dm = OpenDirect(parts[1]);
                     Select(_conversations.IndexOf(dm));
                     var dmTag = AddOwn(dm, parts[2], direct: true);
-                    return [new InputAction.Send(new ChatClient.UserLine(line, dm.ViaRoom ?? room, dmTag))];
+                    return [new InputAction.Send(new ChatClient.Command(new UserCommand.Direct(dm.Name, parts[2]), dm.ViaRoom ?? room, dmTag))];
                 case "/leave" when line.Trim() == "/leave" && selected is { IsDirect: true }:
                     CloseConversation(_selected);
                     return [];
                 default:
-                    return [new InputAction.Send(new ChatClient.UserLine(line, room))];
+                    return [new InputAction.Send(new ChatClient.Command(UserCommand.Parse(line), room))];
             }
         }
 
         var body = line.StartsWith("//", StringComparison.Ordinal) ? line[1..] : line;
         if (selected is null)
-            return [new InputAction.Send(new ChatClient.UserLine(line))];
+            return [new InputAction.Send(new ChatClient.Command(new UserCommand.Say(body)))];
         if (selected.IsDirect)
         {
             var directTag = AddOwn(selected, body, direct: true);
-            return [new InputAction.Send(new ChatClient.UserLine($"/msg {selected.Name} {body}", room, directTag))];
+            return [new InputAction.Send(new ChatClient.Command(new UserCommand.Direct(selected.Name, body), room, directTag))];
         }
         var tag = AddOwn(selected, body, direct: false);
-        return [new InputAction.Send(new ChatClient.UserLine(line, room, tag))];
+        return [new InputAction.Send(new ChatClient.Command(new UserCommand.Say(body), room, tag))];
     }
 
     /// <summary>
@@ -333,16 +334,15 @@ public sealed class ChatPresenter
             return [];
         var selected = Selected;
         var room = selected is null ? null : selected.IsDirect ? selected.ViaRoom : selected.Name;
-        var escaped = body.StartsWith('/') ? "/" + body : body;
         if (selected is null)
-            return [new InputAction.Send(new ChatClient.UserLine(escaped))];
+            return [new InputAction.Send(new ChatClient.Command(new UserCommand.Say(body)))];
         if (selected.IsDirect)
         {
             var directTag = AddOwn(selected, body, direct: true);
-            return [new InputAction.Send(new ChatClient.UserLine($"/msg {selected.Name} {body}", room, directTag))];
+            return [new InputAction.Send(new ChatClient.Command(new UserCommand.Direct(selected.Name, body), room, directTag))];
         }
         var tag = AddOwn(selected, body, direct: false);
-        return [new InputAction.Send(new ChatClient.UserLine(escaped, room, tag))];
+        return [new InputAction.Send(new ChatClient.Command(new UserCommand.Say(body), room, tag))];
     }
 
     /// <summary>Line feeds only (CR LF and CR become LF), without blank lines at the start or end.</summary>
@@ -376,13 +376,13 @@ public sealed class ChatPresenter
     // ---- key-change flow ----
 
     /// <summary>"Compare": ask for the safety number.</summary>
-    public InputAction CompareKey(string peer) => new InputAction.Send(new ChatClient.UserLine($"/verify {peer}", RoomHint()));
+    public InputAction CompareKey(string peer) => new InputAction.Send(new ChatClient.Command(new UserCommand.Verify(peer), RoomHint()));
 
     /// <summary>"Accept the new key": nothing was sent to the peer until now.</summary>
     public InputAction AcceptKeyChange(string peer)
     {
         _pendingKeyWarnings.Remove(peer);
-        return new InputAction.Send(new ChatClient.UserLine($"/trust {peer}", RoomHint()));
+        return new InputAction.Send(new ChatClient.Command(new UserCommand.Trust(peer), RoomHint()));
     }
 
     /// <summary>"Later": the warning closes; the member stays marked KEY CHANGED and nothing is sent to them.</summary>
@@ -395,7 +395,7 @@ public sealed class ChatPresenter
     /// </summary>
     public IReadOnlyList<InputAction> MarkVerified(string peer)
     {
-        var verified = new InputAction.Send(new ChatClient.UserLine($"/verified {peer}", RoomHint()));
+        var verified = new InputAction.Send(new ChatClient.Command(new UserCommand.MarkVerified(peer), RoomHint()));
         if (KeyOf(peer) == KeyState.Changed)
             return [AcceptKeyChange(peer), verified];
         return [verified];

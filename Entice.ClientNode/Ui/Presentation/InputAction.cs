@@ -5,8 +5,8 @@ namespace Entice.ClientNode.Ui.Presentation;
 /// <summary>What the UI does with a line the user typed (or a button they pressed).</summary>
 public abstract record InputAction
 {
-    /// <summary>Tell the chat actor this line.</summary>
-    public sealed record Send(ChatClient.UserLine Line) : InputAction;
+    /// <summary>Tell the chat actor this command.</summary>
+    public sealed record Send(ChatClient.Command Command) : InputAction;
 
     /// <summary>Tell the chat actor <see cref="ChatClient.EndOfInput"/>; the UI closes on <see cref="StoppedEvent"/>.</summary>
     public sealed record Quit : InputAction;

@@ -328,7 +328,7 @@ internal sealed class ChatWindow : Window
             switch (action)
             {
                 case InputAction.Send send:
-                    Client?.Tell(send.Line);
+                    Client?.Tell(send.Command);
                     break;
                 case InputAction.Quit:
                     Quit();

@@ -113,10 +113,8 @@ public sealed class ClientRootSpecs : IAsyncDisposable
     {
         var (server, endpoint) = await LocalNodes.StartServerAsync();
         _nodes.Server(server);
-        var alice = _nodes.Client("alice", endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = _nodes.Client("bob", endpoint);
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
+        var bob = await _nodes.Client("bob", endpoint).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         alice.Type("hello");
         Assert.Equal(["hello"], await bob.View.TextsAsync(1));

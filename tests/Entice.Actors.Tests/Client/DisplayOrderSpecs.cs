@@ -1,3 +1,4 @@
+using Entice.Wire;
 using Entice.Client;
 using Entice.Client.Messages;
 
@@ -29,10 +30,10 @@ public sealed class DisplayOrderSpecs
         var held = order.Reserve();
         var third = order.Reserve();
 
-        order.Fill(third, new ErrorEvent("replay", "3"));
+        order.Fill(third, new ErrorEvent(ErrorCodes.Replay, "3"));
         order.Fill(held, (ChatEvent?)null);
         Assert.Empty(order.TakeReady());
-        order.Fill(first, new ErrorEvent("x", "1"));
+        order.Fill(first, new ErrorEvent(ErrorCodes.DecryptFailed, "1"));
 
         Assert.Equal(["1", "3"], order.TakeReady().Cast<ErrorEvent>().Select(e => e.Message));
     }
@@ -42,6 +43,6 @@ public sealed class DisplayOrderSpecs
     {
         var order = new DisplayOrder();
 
-        Assert.False(order.Fill(99, new ErrorEvent("x", "late")));
+        Assert.False(order.Fill(99, new ErrorEvent(ErrorCodes.DecryptFailed, "late")));
     }
 }

@@ -96,39 +96,3 @@ public sealed class PacerSpecs
         Assert.Equal(TimeSpan.Zero, pacer.Delay(0));
     }
 }
-
-public sealed class OutboxSpecs
-{
-    [Fact]
-    public void After_frame_too_large_every_envelope_that_large_is_given_up_and_the_rest_kept()
-    {
-        var outbox = new Outbox();
-        outbox.Add(Envelope(1), 100);
-        outbox.Add(Envelope(2), 70_000);
-        outbox.Add(Envelope(3), 70_000); // not sent yet: it would be refused too
-        outbox.Add(Envelope(4), 200);
-        outbox.MarkSent(1, 0);
-        outbox.MarkSent(2, 0);
-
-        var (dropped, size) = outbox.DropLargestSent();
-
-        Assert.Equal(70_000, size);
-        Assert.Equal([2ul, 3ul], dropped.Select(e => e.Id));
-        outbox.Unqueue();
-        Assert.Equal([1ul, 4ul], outbox.TakeAllForResend().Select(e => e.Id));
-    }
-
-    [Fact]
-    public void Envelopes_waiting_for_the_pacer_are_not_taken_twice()
-    {
-        var outbox = new Outbox();
-        outbox.Add(Envelope(1), 100);
-        Assert.Empty(outbox.TakeAllForResend()); // still queued
-        outbox.MarkSent(1, 0);
-        Assert.Empty(outbox.TakeOlderThan(10, 5));
-        Assert.Single(outbox.TakeOlderThan(10, 10));
-        Assert.Empty(outbox.TakeFor("bob"));
-    }
-
-    private static Envelope Envelope(ulong id) => new("lobby", "", "bob", id, false, [1, 2, 3]);
-}

@@ -32,7 +32,7 @@ public sealed class Attack06TerminalInjectionSpecs(ITestOutputHelper output) : T
 
         // The recording view gets the text as sent (JSON escapes it); the terminal gets it neutralised.
         Assert.Equal(Payload, (await carol.View.NextAsync<MessageEvent>()).Text);
-        await carol.View.NextAsync<ErrorEvent>(e => e.Code == "idle_timeout");
+        await carol.View.NextAsync<ErrorEvent>(e => e.Code == ErrorCodes.IdleTimeout);
         var shown = screen.ToString();
         Assert.DoesNotContain('\u001b', shown);
         Assert.DoesNotContain('\u0007', shown);

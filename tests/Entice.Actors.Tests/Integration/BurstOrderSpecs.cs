@@ -64,8 +64,7 @@ public sealed class BurstOrderSpecs : IAsyncDisposable
     {
         var (server, endpoint) = await LocalNodes.StartServerAsync(Tight);
         _nodes.Server(server);
-        var alice = _nodes.Client("alice", endpoint, config: senderConfig);
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", endpoint, config: senderConfig).ReadyAsync();
         var receivers = new[] { "bob", "carol", "dave" }.Select(n => _nodes.Client(n, endpoint, config: Receiver)).ToArray();
         foreach (var r in receivers)
         {

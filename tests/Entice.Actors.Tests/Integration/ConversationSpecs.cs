@@ -23,10 +23,8 @@ public sealed class ConversationSpecs : IAsyncLifetime
     [Fact]
     public async Task Two_clients_hold_a_conversation_in_both_directions()
     {
-        var alice = Start("alice");
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = Start("bob");
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice").ReadyAsync();
+        var bob = await Start("bob").ReadyAsync();
         await bob.View.NextAsync<MemberJoinedEvent>(j => j.Name == "alice");
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
 
@@ -43,12 +41,9 @@ public sealed class ConversationSpecs : IAsyncLifetime
     [Fact]
     public async Task A_direct_message_reaches_only_its_recipient()
     {
-        var alice = Start("alice");
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = Start("bob");
-        await bob.View.NextAsync<ReadyEvent>();
-        var carol = Start("carol");
-        await carol.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice").ReadyAsync();
+        var bob = await Start("bob").ReadyAsync();
+        var carol = await Start("carol").ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "carol");
 
         alice.Type("/msg bob just between us");
@@ -61,10 +56,8 @@ public sealed class ConversationSpecs : IAsyncLifetime
     [Fact]
     public async Task Both_sides_see_the_same_safety_number()
     {
-        var alice = Start("alice");
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = Start("bob");
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice").ReadyAsync();
+        var bob = await Start("bob").ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
 
         alice.Type("/verify bob");
@@ -79,8 +72,7 @@ public sealed class ConversationSpecs : IAsyncLifetime
     [Fact]
     public async Task A_second_client_with_a_name_in_use_is_refused_with_a_clear_error()
     {
-        var alice = Start("alice");
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice").ReadyAsync();
 
         var impostor = Start("alice");
 
@@ -94,8 +86,7 @@ public sealed class ConversationSpecs : IAsyncLifetime
     [Fact]
     public async Task Lines_typed_before_input_ends_are_delivered_then_the_client_exits_zero()
     {
-        var alice = Start("alice");
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice").ReadyAsync();
         var dave = Start("dave");
         dave.Type("first");
         dave.Type("last words");
@@ -110,10 +101,8 @@ public sealed class ConversationSpecs : IAsyncLifetime
     [Fact]
     public async Task A_peer_whose_key_changed_gets_nothing_until_trusted()
     {
-        var alice = Start("alice");
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = Start("bob");
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice").ReadyAsync();
+        var bob = await Start("bob").ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         bob.EndInput();
         await bob.Exit.WaitAsync(TimeSpan.FromSeconds(15));
@@ -138,12 +127,9 @@ public sealed class ConversationSpecs : IAsyncLifetime
     [Fact]
     public async Task A_second_room_carries_its_own_conversation()
     {
-        var alice = Start("alice");
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = Start("bob");
-        await bob.View.NextAsync<ReadyEvent>();
-        var carol = Start("carol");
-        await carol.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice").ReadyAsync();
+        var bob = await Start("bob").ReadyAsync();
+        var carol = await Start("carol").ReadyAsync();
 
         alice.Type("/join games");
         Assert.Equal("games", (await alice.View.NextAsync<RoomEnteredEvent>()).Room);
@@ -168,15 +154,12 @@ public sealed class ConversationSpecs : IAsyncLifetime
     [Fact]
     public async Task The_sender_learns_when_the_server_took_a_message_and_when_each_recipient_read_it()
     {
-        var alice = Start("alice");
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice").ReadyAsync();
         alice.Type("anyone?");
         Assert.Equal(ErrorCodes.NoSuchMember, (await alice.View.NextAsync<ErrorEvent>()).Code);
 
-        var bob = Start("bob");
-        await bob.View.NextAsync<ReadyEvent>();
-        var carol = Start("carol");
-        await carol.View.NextAsync<ReadyEvent>();
+        var bob = await Start("bob").ReadyAsync();
+        var carol = await Start("carol").ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "carol");
 
         alice.Chat.Tell(new ChatClient.UserLine("hello both", null, "line-1"), Akka.Actor.ActorRefs.NoSender);
@@ -198,11 +181,9 @@ public sealed class ConversationSpecs : IAsyncLifetime
     [Fact]
     public async Task A_verification_is_remembered_in_the_key_directory()
     {
-        var bob = Start("bob");
-        await bob.View.NextAsync<ReadyEvent>();
+        var bob = await Start("bob").ReadyAsync();
         var dir = _nodes.Dir();
-        var alice = _nodes.Client("alice", _endpoint, keyDir: dir);
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", _endpoint, keyDir: dir).ReadyAsync();
 
         alice.Type("/verified bob");
         Assert.Equal("bob", (await alice.View.NextAsync<VerifiedEvent>()).Peer);
@@ -210,8 +191,7 @@ public sealed class ConversationSpecs : IAsyncLifetime
         await alice.Exit.WaitAsync(TimeSpan.FromSeconds(15));
         await alice.System.Terminate();
 
-        var again = _nodes.Client("alice", _endpoint, keyDir: dir);
-        await again.View.NextAsync<ReadyEvent>();
+        var again = await _nodes.Client("alice", _endpoint, keyDir: dir).ReadyAsync();
         Assert.Equal("bob", (await again.View.NextAsync<VerifiedEvent>()).Peer);
     }
 

@@ -45,10 +45,8 @@ public sealed class CrowdSpecs : IAsyncLifetime
             await half.SendRawAsync([.. header, .. new byte[10]]); // a frame that never completes
         }
 
-        var alice = Start("alice");
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = Start("bob");
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice").ReadyAsync();
+        var bob = await Start("bob").ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         for (var i = 0; i < 50; i++)
         {

@@ -86,12 +86,9 @@ public sealed class LongMessageSpecs : IAsyncDisposable
     {
         var (server, endpoint) = await LocalNodes.StartServerAsync(settings);
         _nodes.Server(server);
-        var alice = _nodes.Client("alice", endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = _nodes.Client("bob", endpoint);
-        await bob.View.NextAsync<ReadyEvent>();
-        var carol = _nodes.Client("carol", endpoint);
-        await carol.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
+        var bob = await _nodes.Client("bob", endpoint).ReadyAsync();
+        var carol = await _nodes.Client("carol", endpoint).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "carol");
         return (alice, bob, carol);

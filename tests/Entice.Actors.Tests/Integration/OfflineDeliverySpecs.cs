@@ -16,11 +16,9 @@ public sealed class OfflineDeliverySpecs : IAsyncDisposable
     public async Task Messages_for_an_away_member_survive_a_server_restart_and_arrive_once_in_order_and_are_reported_delivered()
     {
         var (server, endpoint) = await StartServerAsync(0);
-        var alice = _nodes.Client("alice", endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
         var bobKeys = _nodes.Dir();
-        var bob = _nodes.Client("bob", endpoint, keyDir: bobKeys);
-        await bob.View.NextAsync<ReadyEvent>();
+        var bob = await _nodes.Client("bob", endpoint, keyDir: bobKeys).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         bob.EndInput();
         Assert.Equal(0, await bob.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
@@ -55,14 +53,12 @@ public sealed class OfflineDeliverySpecs : IAsyncDisposable
     {
         var (_, endpoint) = await StartServerAsync(0);
         var carolKeys = _nodes.Dir();
-        var carol = _nodes.Client("carol", endpoint, keyDir: carolKeys);
-        await carol.View.NextAsync<ReadyEvent>();
+        var carol = await _nodes.Client("carol", endpoint, keyDir: carolKeys).ReadyAsync();
         carol.EndInput();
         await carol.Exit.WaitAsync(TimeSpan.FromSeconds(15));
         await carol.System.Terminate();
 
-        var alice = _nodes.Client("alice", endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
         await alice.View.NextAsync<MemberAwayEvent>(a => a.Name == "carol"); // known from her keys only
         alice.Type("/msg carol welcome to the lobby");
         await alice.View.NextAsync<SentEvent>();

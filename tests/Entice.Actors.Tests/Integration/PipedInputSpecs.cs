@@ -18,8 +18,7 @@ public sealed class PipedInputSpecs : IAsyncDisposable
         var (server, endpoint) = await LocalNodes.StartServerAsync();
         _nodes.Server(server);
         var daveKeys = _nodes.Dir();
-        var dave = _nodes.Client("dave", endpoint, keyDir: daveKeys);
-        await dave.View.NextAsync<ReadyEvent>();
+        var dave = await _nodes.Client("dave", endpoint, keyDir: daveKeys).ReadyAsync();
         dave.EndInput();
         Assert.Equal(0, await dave.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
         await dave.System.Terminate();

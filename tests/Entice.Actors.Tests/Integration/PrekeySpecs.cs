@@ -21,18 +21,15 @@ public sealed class PrekeySpecs : IAsyncDisposable
         var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
         _nodes.Server(server);
         using var store = OfflineStore.Open(_data); // a second reader of the server's database
-        var bob = _nodes.Client("bob", endpoint, config: SmallBatch);
-        await bob.View.NextAsync<ReadyEvent>();
+        var bob = await _nodes.Client("bob", endpoint, config: SmallBatch).ReadyAsync();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 3));
 
-        var alice = _nodes.Client("alice", endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 2)); // alice fetched one
         alice.Type("/msg bob first contact");
         Assert.Equal("first contact", (await bob.View.NextAsync<MessageEvent>()).Text);
 
-        var carol = _nodes.Client("carol", endpoint);
-        await carol.View.NextAsync<ReadyEvent>();
+        var carol = await _nodes.Client("carol", endpoint).ReadyAsync();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 1));
         carol.Type("/msg bob hello from carol");
         Assert.Equal("hello from carol", (await bob.View.NextAsync<MessageEvent>()).Text);
@@ -45,8 +42,7 @@ public sealed class PrekeySpecs : IAsyncDisposable
         Assert.Null(store.TakePrekey("bob"));
 
         // With none left, a session still starts from the signed prekey alone.
-        var dave = _nodes.Client("dave", endpoint);
-        await dave.View.NextAsync<ReadyEvent>();
+        var dave = await _nodes.Client("dave", endpoint).ReadyAsync();
         dave.Type("/msg bob no prekeys left?");
         Assert.Equal("no prekeys left?", (await bob.View.NextAsync<MessageEvent>()).Text);
     }
@@ -59,11 +55,9 @@ public sealed class PrekeySpecs : IAsyncDisposable
         var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
         _nodes.Server(server);
         using var store = OfflineStore.Open(_data);
-        var bob = _nodes.Client("bob", endpoint, config: SmallBatch);
-        await bob.View.NextAsync<ReadyEvent>();
+        var bob = await _nodes.Client("bob", endpoint, config: SmallBatch).ReadyAsync();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 3));
-        var alice = _nodes.Client("alice", endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 2)); // alice holds one of old bob's
         bob.EndInput();
         await bob.Exit.WaitAsync(TimeSpan.FromSeconds(15));
@@ -97,8 +91,7 @@ public sealed class PrekeyRotationSpecs : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
         _nodes.Server(server);
-        var alice = _nodes.Client("alice", endpoint, clock: () => now);
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", endpoint, clock: () => now).ReadyAsync();
         // The room tells the store to remember a member; the row lands shortly after the join.
         uint? PublishedPrekeyId()
         {

@@ -13,10 +13,8 @@ public sealed class ReconnectSpecs : IAsyncDisposable
     {
         var (server, endpoint) = await LocalNodes.StartServerAsync();
         _nodes.Server(server);
-        var alice = _nodes.Client("alice", endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = _nodes.Client("bob", endpoint);
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
+        var bob = await _nodes.Client("bob", endpoint).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
 
         alice.Type("before");
@@ -54,10 +52,8 @@ public sealed class ReconnectSpecs : IAsyncDisposable
         _nodes.Server(first);
         var (second, secondEndpoint) = await LocalNodes.StartServerAsync();
         _nodes.Server(second);
-        var alice = _nodes.Client("alice", firstEndpoint, morePorts: [secondEndpoint.Port]);
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = _nodes.Client("bob", secondEndpoint);
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", firstEndpoint, morePorts: [secondEndpoint.Port]).ReadyAsync();
+        var bob = await _nodes.Client("bob", secondEndpoint).ReadyAsync();
 
         await first.Terminate();
 
@@ -74,12 +70,10 @@ public sealed class ReconnectSpecs : IAsyncDisposable
         var data = _nodes.Dir("entice-test-data-");
         var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: data);
         _nodes.Server(server);
-        var dave = _nodes.Client("dave", endpoint);
-        await dave.View.NextAsync<ReadyEvent>();
+        var dave = await _nodes.Client("dave", endpoint).ReadyAsync();
         dave.EndInput();
         Assert.Equal(0, await dave.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
-        var alice = _nodes.Client("alice", endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
         await alice.View.NextAsync<MemberAwayEvent>(a => a.Name == "dave");
 
         await server.Terminate();

@@ -27,10 +27,8 @@ public sealed class SequenceStreamSpecs : IAsyncLifetime
     [Fact]
     public async Task Receipts_and_direct_messages_between_room_messages_are_no_gap()
     {
-        var alice = _nodes.Client("alice", _endpoint, config: QuickGaps);
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = _nodes.Client("bob", _endpoint, config: QuickGaps);
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", _endpoint, config: QuickGaps).ReadyAsync();
+        var bob = await _nodes.Client("bob", _endpoint, config: QuickGaps).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
 
         bob.Type("one");

@@ -66,6 +66,13 @@ internal sealed record TestClient(string Name, ActorSystem System, IActorRef Cha
 {
     public void Type(string line) => Chat.Tell(new ChatClient.UserLine(line));
 
+    /// <summary>The start-and-await-ready preamble: this client once it has joined its first room.</summary>
+    public async Task<TestClient> ReadyAsync()
+    {
+        await View.NextAsync<ReadyEvent>();
+        return this;
+    }
+
     public void EndInput() => Chat.Tell(new ChatClient.EndOfInput());
 
     public async ValueTask DisposeAsync()

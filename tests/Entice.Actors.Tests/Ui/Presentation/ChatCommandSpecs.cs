@@ -11,9 +11,9 @@ public sealed class ChatCommandSpecs
     public void Part_is_leave_for_rooms_and_closes_a_direct_conversation()
     {
         var p = Alice();
-        Assert.Equal(("/leave", "lobby"), (Sent(p.Submit("/part")).Line, Sent(p.Submit("/part")).Room));
-        Assert.Equal("/leave games", Sent(p.Submit("/PART games")).Line);
-        Assert.Equal(UserCommand.Parse("/leave games"), UserCommand.Parse(Sent(p.Submit("/part games")).Line));
+        Assert.Equal((new UserCommand.Leave(null), "lobby"), (Sent(p.Submit("/part")).What, Sent(p.Submit("/part")).Room));
+        Assert.Equal(new UserCommand.Leave("games"), Sent(p.Submit("/PART games")).What);
+        Assert.Equal(UserCommand.Parse("/leave games"), Sent(p.Submit("/part games")).What);
 
         p.Submit("/query bob");
         Assert.Empty(p.Submit("/part"));
@@ -26,11 +26,11 @@ public sealed class ChatCommandSpecs
         var p = Alice();
         Assert.Empty(p.Submit("/query carol"));
         Assert.Equal("@carol", p.Selected!.Title);
-        Assert.Equal("/msg carol hi", Sent(p.Submit("hi")).Line);
+        Assert.Equal(new UserCommand.Direct("carol", "hi"), Sent(p.Submit("hi")).What);
 
         p.Select(0);
         var line = Sent(p.Submit("/query dave hello there"));
-        Assert.Equal("/msg dave hello there", line.Line);
+        Assert.Equal(new UserCommand.Direct("dave", "hello there"), line.What);
         Assert.Equal("@dave", p.Selected!.Title);
         Assert.Equal("hello there", p.Lines[^1].Text);
 
@@ -129,9 +129,8 @@ public sealed class ChatCommandSpecs
     {
         var p = Alice();
         var sent = Sent(p.Submit("/me waves"));
-        Assert.Equal("//me waves", sent.Line);
         // The chat actor sends it as the text "/me waves" (no new command): an action for every client.
-        Assert.Equal(new UserCommand.Say("/me waves"), UserCommand.Parse(sent.Line));
+        Assert.Equal(new UserCommand.Say("/me waves"), sent.What);
         Assert.Equal($"12:00 {PaneLine.OwnMarker} * alice waves", p.Lines[^1].Plain);
 
         p.Apply(new MessageEvent("lobby", "bob", "/me waves back at alice", false, Noon));
@@ -141,7 +140,7 @@ public sealed class ChatCommandSpecs
         Assert.Equal($"12:00 {PaneLine.MentionMarker} * bob waves back at alice", line.Plain);
 
         p.Submit("/query bob");
-        Assert.Equal("/msg bob /me shrugs", Sent(p.Submit("/me shrugs")).Line);
+        Assert.Equal(new UserCommand.Direct("bob", "/me shrugs"), Sent(p.Submit("/me shrugs")).What);
         Assert.Empty(p.Submit("/me"));
         Assert.Equal(PaneLineKind.Error, p.Lines[^1].Kind);
     }

@@ -1,3 +1,4 @@
+using Entice.Wire;
 using Entice.Client;
 using Entice.ClientNode.Ui.Presentation;
 
@@ -18,8 +19,8 @@ public sealed class ChatPresenterSpecs
         return p;
     }
 
-    private static ChatClient.UserLine Sent(IReadOnlyList<InputAction> actions) =>
-        Assert.IsType<InputAction.Send>(Assert.Single(actions)).Line;
+    private static ChatClient.Command Sent(IReadOnlyList<InputAction> actions) =>
+        Assert.IsType<InputAction.Send>(Assert.Single(actions)).Command;
 
     [Fact]
     public void A_message_shows_time_sender_and_a_day_separator_first()
@@ -117,7 +118,7 @@ public sealed class ChatPresenterSpecs
         p.Apply(new TrustedEvent("bob"));
         Assert.Equal(KeyState.Trusted, p.Members.Single(m => m.Name == "bob").Key);
 
-        Assert.Equal("/verified carol", Sent(p.MarkVerified("carol")).Line);
+        Assert.Equal(new UserCommand.MarkVerified("carol"), Sent(p.MarkVerified("carol")).What);
         p.Apply(new VerifiedEvent("carol")); // recorded in the key directory by the crypto actor
         Assert.Equal((KeyState.Verified, "✓"), (p.KeyOf("carol"), p.Members.Single(m => m.Name == "carol").KeyMark));
     }
@@ -141,12 +142,12 @@ public sealed class ChatPresenterSpecs
         Assert.Equal(["bob"], p.PendingKeyWarnings);
         Assert.Contains(p.Lines, l => l.Kind == PaneLineKind.Error && l.Text.Contains("Nothing is sent to bob", StringComparison.Ordinal));
 
-        var compare = Assert.IsType<InputAction.Send>(p.CompareKey("bob")).Line;
-        Assert.Equal(("/verify bob", "lobby"), (compare.Line, compare.Room));
+        var compare = Assert.IsType<InputAction.Send>(p.CompareKey("bob")).Command;
+        Assert.Equal((new UserCommand.Verify("bob"), "lobby"), (compare.What, compare.Room));
         Assert.Equal(["bob"], p.PendingKeyWarnings);
 
-        var accept = Assert.IsType<InputAction.Send>(p.AcceptKeyChange("bob")).Line;
-        Assert.Equal("/trust bob", accept.Line);
+        var accept = Assert.IsType<InputAction.Send>(p.AcceptKeyChange("bob")).Command;
+        Assert.Equal(new UserCommand.Trust("bob"), accept.What);
         Assert.Empty(p.PendingKeyWarnings);
         Assert.Equal(KeyState.Changed, p.KeyOf("bob")); // until the chat actor confirms
         p.Apply(new TrustedEvent("bob"));
@@ -175,7 +176,7 @@ public sealed class ChatPresenterSpecs
         Assert.Equal(Digits, string.Concat(show.Groups));
 
         var actions = p.MarkVerified("bob");
-        Assert.Equal(["/trust bob", "/verified bob"], actions.Cast<InputAction.Send>().Select(a => a.Line.Line));
+        Assert.Equal<UserCommand>([new UserCommand.Trust("bob"), new UserCommand.MarkVerified("bob")], actions.Cast<InputAction.Send>().Select(a => a.Command.What));
         p.Apply(new TrustedEvent("bob"));
         Assert.Equal(KeyState.Trusted, p.KeyOf("bob"));
         p.Apply(new VerifiedEvent("bob"));
@@ -189,7 +190,7 @@ public sealed class ChatPresenterSpecs
         p.Apply(new RoomEnteredEvent("games"));
         p.Select(0);
         var line = Sent(p.Submit("hi all"));
-        Assert.Equal(("hi all", "lobby"), (line.Line, line.Room));
+        Assert.Equal((new UserCommand.Say("hi all"), "lobby"), (line.What, line.Room));
         Assert.Equal("hi all", p.Conversations[0].Lines[^1].Text);
         Assert.DoesNotContain(p.Conversations[1].Lines, l => l.Kind == PaneLineKind.Message);
     }
@@ -202,8 +203,8 @@ public sealed class ChatPresenterSpecs
         p.Select(1);
         Assert.Equal("@bob", p.Selected!.Title);
         var line = Sent(p.Submit("hi bob"));
-        Assert.Equal(("/msg bob hi bob", "lobby"), (line.Line, line.Room));
-        Assert.Equal("//x", Sent(p.Submit("///x")).Line[9..]); // "/msg bob //x": a leading / is kept literal
+        Assert.Equal((new UserCommand.Direct("bob", "hi bob"), "lobby"), (line.What, line.Room));
+        Assert.Equal(new UserCommand.Direct("bob", "//x"), Sent(p.Submit("///x")).What); // a leading / is kept literal
         Assert.True(p.Selected.Lines[^1].Own);
         Assert.True(p.Selected.Lines[^1].Direct);
     }
@@ -213,7 +214,7 @@ public sealed class ChatPresenterSpecs
     {
         var p = Alice();
         var line = Sent(p.Submit("/msg bob see you"));
-        Assert.Equal("/msg bob see you", line.Line);
+        Assert.Equal(new UserCommand.Direct("bob", "see you"), line.What);
         Assert.Equal("@bob", p.Selected!.Title);
         Assert.Equal("see you", p.Selected.Lines[^1].Text);
     }
@@ -222,12 +223,12 @@ public sealed class ChatPresenterSpecs
     public void Commands_carry_the_selected_room_and_help_quit_stay_local()
     {
         var p = Alice();
-        Assert.Equal(("/who", "lobby"), (Sent(p.Submit("/who")).Line, Sent(p.Submit("/who")).Room));
-        Assert.Equal("/join games", Sent(p.Submit("/join games")).Line);
+        Assert.Equal((new UserCommand.Who(), "lobby"), (Sent(p.Submit("/who")).What, Sent(p.Submit("/who")).Room));
+        Assert.Equal(new UserCommand.Join("games"), Sent(p.Submit("/join games")).What);
         Assert.IsType<InputAction.ShowHelp>(Assert.Single(p.Submit("/help")));
         Assert.IsType<InputAction.Quit>(Assert.Single(p.Submit("/quit")));
         Assert.Empty(p.Submit("   "));
-        Assert.Equal("//literal", Sent(p.Submit("//literal")).Line);
+        Assert.Equal(new UserCommand.Say("/literal"), Sent(p.Submit("//literal")).What);
         Assert.Equal("/literal", p.Lines[^1].Text);
     }
 
@@ -258,9 +259,9 @@ public sealed class ChatPresenterSpecs
         Assert.Contains("connecting", p.StatusText, StringComparison.Ordinal);
         p.Apply(new ReadyEvent("alice", "lobby", "d672 853a 5b8b ba50"));
         Assert.Equal(" 10.0.0.1:42000 │ ● connected │ #lobby │ you: alice d672 853a │ F1 help", p.StatusText);
-        p.Apply(new ErrorEvent("no_such_member", "zed is not in any room you are in; message not sent"));
+        p.Apply(new ErrorEvent(ErrorCodes.NoSuchMember, "zed is not in any room you are in; message not sent"));
         Assert.Equal("12:00 ! zed is not in any room you are in; message not sent (no_such_member)", p.Lines[^1].Plain);
-        p.Apply(new ErrorEvent("disconnected", "connection lost"));
+        p.Apply(new ErrorEvent(ErrorCodes.Disconnected, "connection lost"));
         Assert.Equal(ConnectionState.Disconnected, p.Connection);
         var close = Assert.IsType<UiEffect.Close>(Assert.Single(p.Apply(new StoppedEvent(3, "connection lost"))));
         Assert.Equal(3, close.ExitCode);
@@ -330,7 +331,7 @@ public sealed class ChatPresenterSpecs
         p.Apply(new MemberJoinedEvent("lobby", "m\u202Eallory"));
         p.Apply(new MessageEvent("lobby", "m\u202Eallory", "hi", false, Noon));
         p.Apply(new MessageEvent("r\u001b[31moom", "bob", "x", false, Noon));
-        p.Apply(new ErrorEvent("bad_frame", "relay says \u001b[2J"));
+        p.Apply(new ErrorEvent(ErrorCodes.BadFrame, "relay says \u001b[2J"));
 
         var all = string.Join("\n", p.Conversations.SelectMany(c => c.Lines).Select(l => l.Plain)
             .Concat(p.Conversations.Select(c => c.Title)).Concat(p.Members.Select(m => m.Label)));
@@ -356,7 +357,7 @@ public sealed class ChatPresenterSpecs
         var p = Alice();
         var line = Sent(p.SubmitMessage("/quit\r\nline two\n/leave\n"));
         Assert.Equal("lobby", line.Room);
-        Assert.Equal(new UserCommand.Say("/quit\nline two\n/leave"), UserCommand.Parse(line.Line));
+        Assert.Equal(new UserCommand.Say("/quit\nline two\n/leave"), line.What);
         Assert.Equal("/quit\nline two\n/leave", p.Lines[^1].Text);
         Assert.True(p.Lines[^1].Own);
     }
@@ -368,7 +369,7 @@ public sealed class ChatPresenterSpecs
         p.Apply(new MessageEvent("lobby", "bob", "psst", true, Noon));
         p.Select(p.Conversations.ToList().FindIndex(c => c.IsDirect));
         var line = Sent(p.SubmitMessage("/join x\nsecond"));
-        Assert.Equal(new UserCommand.Direct("bob", "/join x\nsecond"), UserCommand.Parse(line.Line));
+        Assert.Equal(new UserCommand.Direct("bob", "/join x\nsecond"), line.What);
     }
 
     [Fact]

@@ -16,6 +16,6 @@ internal static class PresenterFixture
         return p;
     }
 
-    public static ChatClient.UserLine Sent(IReadOnlyList<InputAction> actions) =>
-        Assert.IsType<InputAction.Send>(Assert.Single(actions)).Line;
+    public static ChatClient.Command Sent(IReadOnlyList<InputAction> actions) =>
+        Assert.IsType<InputAction.Send>(Assert.Single(actions)).Command;
 }

@@ -1,3 +1,4 @@
+using Entice.Wire;
 using System.Text.Json;
 using Entice.Client;
 using Entice.ClientNode.Ui.Views;
@@ -15,7 +16,7 @@ public sealed class ChatViewSpecs
         view.Show(new ReadyEvent("alice", "lobby", "ab12 cd34"));
         view.Show(new MessageEvent("lobby", "bob", "hi \"there\"\nsecond line 🙂", true, DateTimeOffset.UnixEpoch));
         view.Show(new MembersEvent("lobby", ["alice", "bob"]));
-        view.Show(new ErrorEvent("name_taken", "the name alice is already in use"));
+        view.Show(new ErrorEvent(ErrorCodes.NameTaken, "the name alice is already in use"));
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(4, lines.Length);
@@ -29,7 +30,7 @@ public sealed class ChatViewSpecs
         using var members = JsonDocument.Parse(lines[2]);
         Assert.Equal(2, members.RootElement.GetProperty("members").GetArrayLength());
         using var error = JsonDocument.Parse(lines[3]);
-        Assert.Equal("name_taken", error.RootElement.GetProperty("code").GetString());
+        Assert.Equal(ErrorCodes.NameTaken, error.RootElement.GetProperty("code").GetString());
     }
 
     [Fact]

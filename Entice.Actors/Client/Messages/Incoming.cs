@@ -1,21 +1,20 @@
-using Akka.Actor;
-using Entice.Wire;
 using Entice.Client.Keys;
-using Entice.Client.Messages;
-using Entice.Transport;
+using Entice.Wire;
 
-namespace Entice.Client;
+namespace Entice.Client.Messages;
 
 /// <summary>
-/// From an envelope to what the user sees. Every envelope goes to the crypto actor, copies included:
-/// de-duplication happens after decryption (a replayed copy is rejected there), so a relay that
-/// rewrites an envelope id cannot make a genuine message vanish. What decrypted goes through the
-/// <see cref="Inbox{T}"/>, which shows each sender's messages in the order they were sent and reports
-/// gaps, then through <see cref="Reassembly"/> for the fragments of long messages.
+/// From an envelope to what the user sees: the inbox side, beside <see cref="Outgoing"/>. Every envelope
+/// goes to the crypto actor, copies included: de-duplication happens after decryption (a replayed copy
+/// is rejected there), so a relay that rewrites an envelope id cannot make a genuine message vanish.
+/// What decrypted goes through the <see cref="Inbox{T}"/>, which shows each sender's messages in the
+/// order they were sent and reports gaps, then through <see cref="Reassembly"/> for the fragments of
+/// long messages; a message read is answered with a receipt (through <see cref="Outgoing"/>).
 /// </summary>
-internal sealed partial class ChatClientActor
+internal sealed class Incoming(ClientSettings settings, RoomRoster roster, IChatOutput output, Screen screen, Outgoing outgoing)
 {
-    private sealed record InboxTick;
+    /// <summary>Timer message: give up waiting for what is missing or incomplete.</summary>
+    public sealed record Tick;
 
     /// <summary>A decrypted envelope on its way to the screen.</summary>
     private sealed record Arrival(CryptoAgent.Decrypted Decrypted, ulong? EnvelopeId)
@@ -24,33 +23,27 @@ internal sealed partial class ChatClientActor
     }
 
     private readonly SeenEnvelopes _seen = new();
-    private readonly Inbox<Arrival> _inbox;
-    private readonly Reassembly _reassembly;
+    private readonly Inbox<Arrival> _inbox = new(settings.ReorderWait.Ticks);
+    private readonly Reassembly _reassembly = new(settings.MaxMessageBytes);
     // Envelopes at the crypto actor, by display ticket; StoredSeq is set for one kept while we were away.
     private readonly Dictionary<ulong, (string Sender, ulong Id, ulong? StoredSeq)> _decrypting = [];
 
     // A stored envelope (kept while we were away) is acknowledged once handled, whatever the outcome,
     // so the server deletes it: each is shown at most once, and a copy after a crash is a quiet replay.
-    private void OnEnvelope(Envelope envelope, ulong? storedSeq)
+    public void OnEnvelope(Envelope envelope, ulong? storedSeq)
     {
-        if (!_roster.TryGet(envelope.Room, envelope.Sender, out var sender))
+        if (!roster.TryGet(envelope.Room, envelope.Sender, out var sender))
         {
             AckStored(storedSeq);
-            Show(new ErrorEvent(ErrorCodes.DecryptFailed, $"a message from {envelope.Sender}, who is not in room {envelope.Room}, was ignored"));
+            screen.Show(new ErrorEvent(ErrorCodes.DecryptFailed, $"a message from {envelope.Sender}, who is not in room {envelope.Room}, was ignored"));
             return;
         }
-        var ticket = _display.Reserve();
+        var ticket = screen.Reserve();
         _decrypting[ticket] = (envelope.Sender, envelope.Id, storedSeq);
-        _crypto.Tell(new CryptoAgent.Decrypt(envelope, sender, ticket));
+        output.ToCrypto(new CryptoAgent.Decrypt(envelope, sender, ticket));
     }
 
-    private void AckStored(ulong? seq)
-    {
-        if (seq is { } s && !_connection.Equals(ActorRefs.Nobody))
-            _connection.Tell(new ServerConnection.Send(new StoredAck(s)));
-    }
-
-    private void OnDecrypted(CryptoAgent.Decrypted d)
+    public void OnDecrypted(CryptoAgent.Decrypted d)
     {
         ulong? envelopeId = null;
         if (_decrypting.Remove(d.Ticket, out var key))
@@ -65,11 +58,11 @@ internal sealed partial class ChatClientActor
         if (d.Plaintext.ReceiptFor is not null)
             Open(arrival, events);
         else
-            Release(_inbox.Accept(d.From, d.Conversation, d.Sequence, arrival, Now()), events);
-        ShowAnswer(d.Ticket, events);
+            Release(_inbox.Accept(d.From, d.Conversation, d.Sequence, arrival, MonotonicClock.Now()), events);
+        screen.Answer(d.Ticket, events);
     }
 
-    private void OnDecryptRejected(CryptoAgent.DecryptRejected r)
+    public void OnDecryptRejected(CryptoAgent.DecryptRejected r)
     {
         var known = _decrypting.Remove(r.Ticket, out var key);
         if (known)
@@ -77,18 +70,27 @@ internal sealed partial class ChatClientActor
         // A copy of an envelope that was shown already (two copies in flight at once, or a stored one
         // delivered again after we crashed before acknowledging it) is no attack.
         var copy = known && r.Code == ErrorCodes.Replay && (key.StoredSeq is not null || _seen.Contains(key.Sender, key.Id));
-        ShowAnswer(r.Ticket, copy ? [] : [new ErrorEvent(r.Code, r.Reason)]);
+        screen.Answer(r.Ticket, copy ? [] : [new ErrorEvent(r.Code, r.Reason)]);
     }
 
-    private void OnInboxTick()
+    /// <summary>Held until the sender is trusted again: its place on screen is given up.</summary>
+    public void OnDecryptHeld(CryptoAgent.DecryptHeld h) => screen.Answer(h.Ticket, []);
+
+    public void OnTick()
     {
-        var now = Now();
+        var now = MonotonicClock.Now();
         var events = new List<ChatEvent>();
         Release(_inbox.Expire(now), events);
-        foreach (var sender in _reassembly.DropIdle(_settings.FragmentTimeout.Ticks, now))
-            events.Add(new ErrorEvent(ErrorCodes.DecryptFailed, $"an incomplete long message from {sender} was dropped: its next part did not come within {_settings.FragmentTimeout.TotalSeconds:0} s"));
+        foreach (var sender in _reassembly.DropIdle(settings.FragmentTimeout.Ticks, now))
+            events.Add(new ErrorEvent(ErrorCodes.DecryptFailed, $"an incomplete long message from {sender} was dropped: its next part did not come within {settings.FragmentTimeout.TotalSeconds:0} s"));
         foreach (var e in events)
-            Show(e);
+            screen.Show(e);
+    }
+
+    private void AckStored(ulong? seq)
+    {
+        if (seq is { } s)
+            output.ToServer(new StoredAck(s));
     }
 
     private void Release(List<Inbox<Arrival>.Release> releases, List<ChatEvent> events)
@@ -116,13 +118,13 @@ internal sealed partial class ChatClientActor
         var d = arrival.Decrypted;
         if (d.Plaintext.ReceiptFor is { } ids)
         {
-            events.AddRange(_delivery.Delivered(d.From, ids));
+            events.AddRange(outgoing.Delivered(d.From, ids));
             return;
         }
         var text = d.Plaintext.Text;
         if (Fragments.TryParse(text, out var part, out var malformed))
         {
-            switch (_reassembly.Add(d.From, d.Room, d.Direct, part!, Now()))
+            switch (_reassembly.Add(d.From, d.Room, d.Direct, part!, MonotonicClock.Now()))
             {
                 case Reassembly.Waiting waiting:
                     if (waiting.Abandoned is { } abandoned)
@@ -145,6 +147,6 @@ internal sealed partial class ChatClientActor
         }
         events.Add(new MessageEvent(d.Room, d.From, text, d.Direct, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(d.Plaintext.SentAtUnixMs, 0, 253402300799999))));
         if (arrival.EnvelopeId is { } id)
-            SendReceipt(d.Room, d.From, id);
+            outgoing.SendReceipt(d.Room, d.From, id);
     }
 }
