@@ -241,6 +241,9 @@ internal sealed partial class ChatClientActor
         if (!_inputEnded || !_online || !_rosterReady || _goodbyeSent || _outstandingCrypto > 0 || !_outbox.IsEmpty || _waitingForRoom.Count > 0)
             return;
         _goodbyeSent = true;
+        // --once: leave for good before the goodbye (the server handles a connection's frames in order).
+        foreach (var room in _settings.LeaveOnExit ? _roster.Rooms.ToList() : [])
+            _connection.Tell(new ServerConnection.Send(new LeaveRoom(room)));
         _connection.Tell(new ServerConnection.Send(new Goodbye()));
     }
 }
