@@ -3,7 +3,6 @@ using System.Text;
 using Akka.Actor;
 using Entice.Client;
 using Entice.Client.Memory;
-using Entice.ClientNode;
 using Entice.Client.View;
 using Entice.ClientNode.Tui;
 using Entice.Config;
@@ -61,7 +60,7 @@ root.SetAction(async (parse, cancel) =>
         }
         if (givenName is null && (Console.IsInputRedirected || parse.GetValue(jsonOption)))
             return Fail("no name: give --name NAME on the first start (nothing remembered yet, and stdin is not a terminal to ask)");
-        givenName ??= RememberedStart.AskName();
+        givenName ??= AskName();
         if (givenName is null)
             return Fail("no name given");
     }
@@ -226,6 +225,14 @@ static string? ReadPassphraseFile(string file)
     using var reader = new StreamReader(file, new UTF8Encoding(false, throwOnInvalidBytes: true));
     var line = reader.ReadLine();
     return string.IsNullOrEmpty(line) ? null : line;
+}
+
+// Asks for a name at the terminal (with echo); null at end of input or an empty answer.
+static string? AskName()
+{
+    Console.Error.Write("Your name (first start; remembered from now on): ");
+    var line = Console.ReadLine();
+    return string.IsNullOrWhiteSpace(line) ? null : line.Trim();
 }
 
 // Asks on stderr with no echo; null for an empty answer or end of input.

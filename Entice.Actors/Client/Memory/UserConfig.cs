@@ -35,9 +35,12 @@ public static class UserConfig
 
     private static Akka.Configuration.Config Parse(string file)
     {
+        var text = File.ReadAllText(file);
+        if (HoconShape.Problem(text) is { } problem)
+            throw new FormatException($"{file}: not valid HOCON ({problem})");
         try
         {
-            var config = ConfigurationFactory.ParseString(File.ReadAllText(file));
+            var config = ConfigurationFactory.ParseString(text);
             _ = config.Root; // parsing is lazy in places: fail here, naming the file
             return config;
         }

@@ -1,9 +1,7 @@
 using System.Net;
-using Entice.Client;
-using Entice.Client.Memory;
 using Entice.Wire;
 
-namespace Entice.ClientNode;
+namespace Entice.Client.Memory;
 
 /// <summary>
 /// Starting where the client left off: which key directory (and so which name) when none is given,
@@ -11,7 +9,7 @@ namespace Entice.ClientNode;
 /// Precedence, strongest first: command-line options, <c>--config</c>, the user's client.conf, what is
 /// remembered in the key directory, hocon/client.conf.
 /// </summary>
-internal static class RememberedStart
+public static class RememberedStart
 {
     /// <summary>The key directory to start from when no name is given: the config's key-dir, else the one used last.</summary>
     /// <exception cref="ClientMemory.DamagedException">The pointer or the remembered settings are damaged.</exception>
@@ -21,14 +19,6 @@ internal static class RememberedStart
         if (keyDir is null)
             return null;
         return ClientMemory.Load(keyDir) is { } memory ? (keyDir, memory) : null;
-    }
-
-    /// <summary>Asks for a name at the terminal (with echo); null at end of input or an empty answer.</summary>
-    public static string? AskName()
-    {
-        Console.Error.Write("Your name (first start; remembered from now on): ");
-        var line = Console.ReadLine();
-        return string.IsNullOrWhiteSpace(line) ? null : line.Trim();
     }
 
     /// <summary>Servers: the configuration's when a file set them, else the ones used last, else the default.</summary>
