@@ -3,7 +3,9 @@
 # file), then runs them as a friend without .NET would: an environment with no `dotnet` reachable (a
 # PATH holding no dotnet, DOTNET_ROOT unset, HOME a fresh folder). A relay on 127.0.0.1 (port 0) and
 # two --json clients: a message arrives, the relay's log holds no plaintext, the binaries load no
-# runtime from the machine's .NET install.
+# runtime from the machine's .NET install. Then the relay restarts and `entice` with no arguments starts
+# where it left off (name, relay, rooms), timed from the relay's start; with nothing remembered and no
+# terminal it exits 2.
 # Ends with "N passed, M failed"; exit 0 only if all passed. Loopback only; bounded in time.
 set -u
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -74,9 +76,39 @@ REPLY="carried reply $$-$RANDOM"
 echo "$REPLY" >&7
 if wait_for 30 has "$WORK/alice.out" "$REPLY"; then pass "bob's reply reaches alice"
 else fail "alice did not receive bob's reply"; fi
+# Remembered settings: alice joins a second room, then both end; the relay restarts on the same port and
+# `entice` with no arguments (what alice remembered: name, server, rooms) is back in both rooms.
+echo "/join games" >&8
+wait_for 30 has "$WORK/alice.out" '"room":"games"' || fail "alice did not enter games"
 exec 7>&- 8>&-
+wait_for 30 has "$WORK/alice.out" '"event":"stopped"' && wait_for 30 has "$WORK/bob.out" '"event":"stopped"' \
+    || fail "the clients did not stop at the end of input"
 sleep 0.5
 if grep -qF -e "$SECRET" -e "$REPLY" -e "carried" "$WORK/server.log"; then fail "plaintext in the relay's log"
 elif [ "$(wc -l <"$WORK/server.log")" -lt 3 ]; then fail "the relay's log is nearly empty: nothing was checked"
 else pass "no plaintext in the relay's log ($(wc -l <"$WORK/server.log") lines at Debug)"; fi
+if grep -qF -e "$SECRET" -e "$REPLY" -r "$WORK/home" "$WORK/keys-alice" "$WORK/keys-bob"; then fail "plaintext in the remembered settings or key directories"
+else pass "no plaintext in what the clients remember"; fi
+kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null
+
+# Not at a terminal, nothing remembered for this HOME: a clear error, exit 2.
+mkdir -p "$WORK/home2"
+env -i "PATH=$WORK/bin" "HOME=$WORK/home2" "$DIST/entice" </dev/null >"$WORK/noname.out" 2>"$WORK/noname.err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q -- "--name" "$WORK/noname.err"; then pass "first start with no name and no terminal: exit 2, says to give --name"
+else fail "no name, no terminal: exit $rc, $(cat "$WORK/noname.err")"; fi
+
+# The relay and `entice` (no arguments) started together: time until alice is in both rooms again.
+mkfifo "$WORK/again.in"
+t0=$(date +%s%N)
+"${BARE[@]}" "$DIST/entice-server" --host 127.0.0.1 --port "$PORT" --data-dir "$WORK/server-data" >"$WORK/server2.log" 2>&1 &
+PIDS+=("$!")
+"${BARE[@]}" "$DIST/entice" <"$WORK/again.in" >"$WORK/again.out" 2>"$WORK/again.err" &
+PIDS+=("$!")
+exec 7>"$WORK/again.in"
+if wait_for 30 has "$WORK/again.out" "You are alice in [lobby]" && wait_for 30 has "$WORK/again.out" "You are in [games]"; then
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    pass "entice with no arguments starts where it left off (alice, the relay used, lobby and games): ready ${ms} ms after the relay started"
+else cat "$WORK/again.out" "$WORK/again.err"; fail "entice with no arguments did not start where it left off"; fi
+exec 7>&-
 finish
