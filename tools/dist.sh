@@ -6,6 +6,9 @@
 # .NET runtime inside, native libraries (libsodium for NSec, e_sqlite3 for SQLite) inside and unpacked
 # on first start, the hocon/ defaults embedded. Not trimmed: Akka.NET finds actors, serializers and
 # loggers by reflection, which trimming would cut.
+# DIST_READY_TO_RUN=1 precompiles the code (ReadyToRun): the client starts about twice as fast
+# (measured 0.59 s -> 0.29 s to ready, loopback) but the files grow by half and the build takes several
+# times longer, so it is off by default and in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -17,6 +20,7 @@ publish() { # project rid outdir
   dotnet publish "$1" -c Release -r "$2" --self-contained true -o "$3" \
     -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
     -p:PublishTrimmed=false -p:DebugType=none -p:GenerateDocumentationFile=false \
+    -p:PublishReadyToRun="${DIST_READY_TO_RUN:+true}" \
     -p:TreatWarningsAsErrors=true -v:q -nologo
 }
 
