@@ -4,6 +4,7 @@ using Akka.Actor;
 using Entice.Client;
 using Entice.ClientNode.Discovery;
 using Entice.Discovery;
+using Entice.Client.Memory;
 using Entice.Config;
 using Entice.Logging;
 using Entice.Wire;
@@ -15,39 +16,87 @@ using Entice.ClientNode.Ui.Views;
 using Entice.Crypto.Primitives;
 using Entice.Crypto.Storage;
 
-var nameOption = new Option<string>("--name") { Description = "Your name on the server", Required = true };
-var serverOption = new Option<string?>("--server") { Description = "HOST:PORT of the relay, several comma-separated (default: look for one on the local network)" };
+var nameOption = new Option<string?>("--name") { Description = "Your name on the server (default: the one used last; asked on a first start at a terminal)" };
+var serverOption = new Option<string?>("--server") { Description = "HOST:PORT of the relay, several comma-separated (default: the one used last, else look for one on the local network)" };
 var listServersOption = new Option<bool>("--list-servers") { Description = "Look for servers on the local network, print them (address:port, key fingerprint, name) and exit: 0 when some answered, 1 when none" };
 var roomOption = new Option<string?>("--room") { Description = "Room to join (default lobby)" };
-var keyDirOption = new Option<string?>("--key-dir") { Description = "Where your keys live (default: a folder per name under your data directory)" };
+var keyDirOption = new Option<string?>("--key-dir") { Description = "Where your keys live (default: a folder per name under your data directory; with no --name, the one used last)" };
 var jsonOption = new Option<bool>("--json") { Description = "One JSON event per line on stdout, for scripts" };
 var plainOption = new Option<bool>("--plain") { Description = "Line mode: read lines from stdin, print lines (the default when stdin or stdout is not a terminal)" };
-var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over hocon/client.conf" };
+var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over ~/.config/entice/client.conf and hocon/client.conf" };
+var onceOption = new Option<bool>("--once") { Description = "Leave every room for good when the client ends (end of input, Ctrl+C, SIGTERM): for scripts and bots" };
 var passphraseFileOption = new Option<string?>("--passphrase-file") { Description = "Read the key directory's passphrase from the first line of FILE; a new key directory given a passphrase is protected by it (at a terminal you are asked instead)" };
 var logLevelOption = new Option<string?>("--log-level") { Description = "Diagnostics: Warning (default), Information, Debug; on stderr, or in KEY-DIR/client.log while the terminal UI runs" };
 
 var root = new RootCommand("Entice chat client: end-to-end encrypted chat through an Entice relay.")
 {
-    nameOption, serverOption, roomOption, keyDirOption, jsonOption, plainOption, configOption, passphraseFileOption, logLevelOption,
+    nameOption, serverOption, roomOption, keyDirOption, jsonOption, plainOption, configOption, passphraseFileOption, logLevelOption, onceOption,
     listServersOption,
 };
 root.SetAction(async (parse, cancel) =>
 {
+    // --- Remembered settings (issue 14): config layers, then the name and key directory ---
+    Akka.Configuration.Config config;
+    UserConfig.Layers layers;
+    try
+    {
+        layers = UserConfig.Load(parse.GetValue(configOption));
+        config = layers.Full;
+    }
+    catch (Exception ex) when (ex is IOException or FormatException or Akka.Configuration.ConfigurationException)
+    {
+        return Fail(ex.Message);
+    }
+    var keyDirGiven = parse.GetValue(keyDirOption) is { Length: > 0 } k ? k
+        : config.GetString("entice.client.key-dir", "") is { Length: > 0 } c ? c : null;
+    string? givenName = parse.GetValue(nameOption);
+    string? rememberedKeyDir = null;
+    ClientMemory? memory = null;
+    if (givenName is null)
+    {
+        // No name: start where the client left off, or ask (only a person at a terminal can answer).
+        try
+        {
+            if (RememberedStart.FromLastUsed(keyDirGiven) is var (dir, remembered))
+                (rememberedKeyDir, memory, givenName) = (dir, remembered, remembered.Name);
+        }
+        catch (ClientMemory.DamagedException ex)
+        {
+            return Fail(ex.Message);
+        }
+        if (givenName is null && (Console.IsInputRedirected || parse.GetValue(jsonOption)))
+            return Fail("no name: give --name NAME on the first start (nothing remembered yet, and stdin is not a terminal to ask)");
+        givenName ??= AskName();
+        if (givenName is null)
+            return Fail("no name given");
+    }
+    // --- end remembered settings ---
+
     // Names and rooms are compared in canonical form (NFKC, lower case): "Alice" is "alice".
-    var name = Names.Canonical(parse.GetValue(nameOption)!);
+    var name = Names.Canonical(givenName);
     if (NameProfile.Problem(name) is { } nameProblem)
         return Fail($"not a valid name: {nameProblem}");
 
-    Akka.Configuration.Config config;
+    var keyDirPath = keyDirGiven ?? rememberedKeyDir ?? ClientPaths.DefaultKeyDir(name);
+    IReadOnlyList<string> rooms;
     ClientSettings settings;
     try
     {
-        config = EnticeConfig.Client(parse.GetValue(configOption));
+        // --- Remembered settings: servers and rooms used last, unless options or config files say ---
+        memory ??= ClientMemory.Load(keyDirPath);
         settings = ClientSettings.FromConfig(config, name);
+        if (RememberedStart.Servers(layers, memory) is { } rememberedServers)
+            settings = settings with { Servers = rememberedServers };
+        rooms = RememberedStart.Rooms(parse.GetValue(roomOption), layers, memory, settings.Room);
+        settings = settings with { Room = rooms[0], LeaveOnExit = parse.GetValue(onceOption) };
+        // --- end remembered settings ---
         var server = parse.GetValue(serverOption);
         if (server is not null)
             settings = settings with { Servers = ClientSettings.ParseServers(server) };
-        settings = settings with { Room = Names.Canonical(parse.GetValue(roomOption) ?? settings.Room) };
+    }
+    catch (ClientMemory.DamagedException ex)
+    {
+        return Fail(ex.Message);
     }
     catch (Exception ex) when (ex is IOException or FormatException or Akka.Configuration.ConfigurationException)
     {
@@ -55,10 +104,6 @@ root.SetAction(async (parse, cancel) =>
     }
     if (NameProfile.Problem(settings.Room, room: true) is { } roomProblem)
         return Fail($"not a valid room name: {roomProblem}");
-
-    var keyDirPath = parse.GetValue(keyDirOption) is { Length: > 0 } k ? k
-        : config.GetString("entice.client.key-dir", "") is { Length: > 0 } c ? c
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "entice", "keys", name);
 
     KeyDirectory keys;
     try
@@ -103,6 +148,12 @@ root.SetAction(async (parse, cancel) =>
         // Every file is read now, before anything runs: a damaged one is one line and exit 2, never a
         // stack trace, a new identity or a file overwritten.
         KeyDirectoryCheck.Open(keys, name);
+        // --- Remembered settings: this key directory is the one to start from next time ---
+        memory = (memory ?? new ClientMemory(name, [], [])) with { Name = name };
+        memory = memory.Used(settings.Servers);
+        memory.Save(keyDirPath);
+        LastUsed.Write(keyDirPath);
+        // --- end remembered settings ---
     }
     catch (KeyDirectoryCheck.DamagedFileException ex)
     {
@@ -144,17 +195,25 @@ root.SetAction(async (parse, cancel) =>
     }
     try
     {
+        var keeper = MemoryKeeper.Props(keyDirPath, memory);
+        var moreRooms = rooms.Skip(1).ToList();
         if (tui)
-            return await TuiProgram.RunAsync(config, settings, name, keys);
+            return await TuiProgram.RunAsync(config, settings, name, keys, keeper, moreRooms);
 
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         IChatView view = json ? new JsonChatView(Console.Out) : new LineChatView(Console.Out);
         // The root owns and supervises the view, crypto and chat actors, and takes the user's lines.
         var client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, settings.MaxSkip),
-            ViewActor.Props(view, exit), exit), "client");
+            ViewActor.Props(view, exit), exit, keeper), "client");
+        // The other rooms remembered: joined once the first one is (commands wait for it).
+        foreach (var room in moreRooms)
+            client.Tell(new ChatClient.UserLine("/join " + room));
 
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; client.Tell(new ChatClient.EndOfInput()); };
+        // SIGTERM ends like end of input: pending messages delivered, and with --once every room left.
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; client.Tell(new ChatClient.EndOfInput()); });
         // Reading stdin blocks; this loop only turns lines into messages for the chat actor.
         _ = Task.Factory.StartNew(() =>
         {
@@ -193,6 +252,14 @@ static string? ReadPassphraseFile(string file)
     using var reader = new StreamReader(file, new UTF8Encoding(false, throwOnInvalidBytes: true));
     var line = reader.ReadLine();
     return string.IsNullOrEmpty(line) ? null : line;
+}
+
+// Asks for a name at the terminal (with echo); null at end of input or an empty answer.
+static string? AskName()
+{
+    Console.Error.Write("Your name (first start; remembered from now on): ");
+    var line = Console.ReadLine();
+    return string.IsNullOrWhiteSpace(line) ? null : line.Trim();
 }
 
 // Asks on stderr with no echo; null for an empty answer or end of input.

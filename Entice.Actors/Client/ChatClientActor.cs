@@ -58,6 +58,7 @@ internal sealed partial class ChatClientActor : ActorBase, IWithTimers, IWithUnb
     private readonly ServerLink _link;
     private readonly Screen _screen;
     private readonly RoomSync _rooms;
+    private readonly RoomRoster _roster;
     private readonly Outgoing _outgoing;
     private readonly Incoming _incoming;
     private readonly CommandRunner _commands;
@@ -69,6 +70,7 @@ internal sealed partial class ChatClientActor : ActorBase, IWithTimers, IWithUnb
         _settings = settings;
         _crypto = crypto;
         var roster = new RoomRoster();
+        _roster = roster;
         _link = new ServerLink(settings, connect);
         _screen = new Screen(view);
         _outgoing = new Outgoing(settings, roster, this, _screen, _log);
@@ -186,6 +188,10 @@ internal sealed partial class ChatClientActor : ActorBase, IWithTimers, IWithUnb
     {
         if (!_outgoing.Settled)
             return;
+        // --once: leave every room for good before the goodbye (the server handles a connection's frames
+        // in order), so rooms do not keep a member who will never return.
+        foreach (var room in _settings.LeaveOnExit ? _roster.Rooms.ToList() : [])
+            _link.Send(new LeaveRoom(room));
         _link.Send(new Goodbye());
         Become(Leaving);
     }

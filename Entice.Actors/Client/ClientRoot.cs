@@ -25,8 +25,10 @@ public static class ClientRoot
     /// <param name="crypto">The crypto actor's props (see <see cref="CryptoAgent.Props(string, Crypto.IdentityKeys, Crypto.KeyDirectory, CryptoAgent.Options)"/>).</param>
     /// <param name="view">The view actor's props; it completes <paramref name="exit"/> on <see cref="StoppedEvent"/>.</param>
     /// <param name="exit">Completed with 1 by the root itself when the view is gone.</param>
-    public static Props Props(ClientSettings settings, Props crypto, Props view, TaskCompletionSource<int> exit) =>
-        Akka.Actor.Props.Create(() => new ClientRootActor(settings, crypto, view, exit));
+    /// <param name="memory">Optional: an actor told every event too, that remembers the rooms
+    /// (<see cref="Memory.MemoryKeeper"/>).</param>
+    public static Props Props(ClientSettings settings, Props crypto, Props view, TaskCompletionSource<int> exit, Props? memory = null) =>
+        Akka.Actor.Props.Create(() => new ClientRootActor(settings, crypto, view, exit, memory));
 
     /// <summary>Asks the root for its children (answered with <see cref="Children"/>), for tests.</summary>
     public sealed record GetChildren;

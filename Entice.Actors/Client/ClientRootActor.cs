@@ -12,23 +12,29 @@ internal sealed class ClientRootActor : ReceiveActor
     private readonly IActorRef _view;
     private readonly IActorRef _crypto;
     private readonly IActorRef _chat;
+    private readonly IActorRef? _memory;
     private readonly Dictionary<IActorRef, string> _lastFailure = [];
     private bool _chatDone;
 
-    public ClientRootActor(ClientSettings settings, Props crypto, Props view, TaskCompletionSource<int> exit)
+    public ClientRootActor(ClientSettings settings, Props crypto, Props view, TaskCompletionSource<int> exit, Props? memory)
     {
         _exit = exit;
         _view = Context.Watch(Context.ActorOf(view, "view"));
         _crypto = Context.Watch(Context.ActorOf(crypto, "crypto"));
         // The chat actor reports to the view through this actor, to know that it stopped on purpose.
         _chat = Context.Watch(Context.ActorOf(ChatClient.Props(settings, _crypto, Self), "chat"));
+        _memory = memory is null ? null : Context.ActorOf(memory, "memory");
 
         Receive<StoppedEvent>(s =>
         {
             _chatDone = true;
             _view.Tell(s);
         });
-        Receive<ChatEvent>(e => _view.Tell(e));
+        Receive<ChatEvent>(e =>
+        {
+            _memory?.Tell(e);
+            _view.Tell(e);
+        });
         Receive<ClientRoot.GetChildren>(_ => Sender.Tell(new ClientRoot.Children(_view, _crypto, _chat)));
         Receive<Terminated>(t => OnTerminated(t.ActorRef));
         ReceiveAny(m => _chat.Forward(m));

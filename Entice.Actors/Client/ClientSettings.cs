@@ -31,6 +31,9 @@ public sealed record ClientSettings
     public int PacingBurst { get; init; } = 1000;
     /// <summary>How long a message that arrived ahead of an earlier one from the same sender is held back before the gap is reported.</summary>
     public TimeSpan ReorderWait { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>--once: at the end (end of input, Ctrl+C, SIGTERM) leave every room for good, so rooms do
+    /// not keep a member (and messages for them) who will not come back.</summary>
+    public bool LeaveOnExit { get; init; }
 
     public static ClientSettings FromConfig(Akka.Configuration.Config root, string name)
     {

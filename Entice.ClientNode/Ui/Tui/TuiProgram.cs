@@ -16,7 +16,8 @@ namespace Entice.ClientNode.Ui.Tui;
 /// </summary>
 internal static class TuiProgram
 {
-    public static async Task<int> RunAsync(Akka.Configuration.Config config, ClientSettings settings, string name, KeyDirectory keys)
+    public static async Task<int> RunAsync(Akka.Configuration.Config config, ClientSettings settings, string name, KeyDirectory keys,
+        Props? memory = null, IReadOnlyList<string>? moreRooms = null)
     {
         var server = string.Join(",", settings.Servers.Select(s => $"{s.Host}:{s.Port}"));
         var presenter = new ChatPresenter(name, server);
@@ -33,7 +34,9 @@ internal static class TuiProgram
             using var window = new ChatWindow(app, presenter);
             view = new TuiChatView(app, window);
             client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, settings.MaxSkip),
-                ViewActor.Props(view, exit), exit), "client");
+                ViewActor.Props(view, exit), exit, memory), "client");
+            foreach (var room in moreRooms ?? [])
+                client.Tell(new ChatClient.UserLine("/join " + room));
             window.Client = client;
             window.FocusInput();
             // SIGTERM and SIGHUP close the screen through Terminal.Gui (which leaves the alternate screen

@@ -27,8 +27,10 @@ internal static class LocalNodes
         return (system, started.Endpoint);
     }
 
+    /// <param name="adjust">Changes to the settings (after the test defaults), e.g. LeaveOnExit for --once.</param>
+    /// <param name="memory">Remembered settings to keep in the key directory (a MemoryKeeper), as the program does.</param>
     public static TestClient StartClient(string name, IPEndPoint server, string room = "lobby", string? keyDir = null, int[]? morePorts = null, string? config = null, Func<DateTimeOffset>? clock = null,
-        TextWriter? lines = null)
+        TextWriter? lines = null, Func<ClientSettings, ClientSettings>? adjust = null, Entice.Client.Memory.ClientMemory? memory = null)
     {
         var dir = keyDir ?? Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
         var system = ActorSystem.Create("client-" + name,
@@ -42,11 +44,14 @@ internal static class LocalNodes
             ReconnectInitial = TimeSpan.FromMilliseconds(100),
             ReconnectMax = TimeSpan.FromSeconds(1),
         };
+        if (adjust is not null)
+            settings = adjust(settings);
         var keys = new KeyDirectory(dir);
         var view = new RecordingView();
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var chat = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys,
-            new CryptoAgent.Options { MaxSkip = 1000, Clock = clock }), ViewActor.Props(lines is null ? view : new TeeView(view, new LineChatView(lines)), exit), exit), "client");
+            new CryptoAgent.Options { MaxSkip = 1000, Clock = clock }), ViewActor.Props(lines is null ? view : new TeeView(view, new LineChatView(lines)), exit), exit,
+            memory is null ? null : Entice.Client.Memory.MemoryKeeper.Props(dir, memory)), "client");
         return new TestClient(name, system, chat, view, exit.Task, dir);
     }
 }

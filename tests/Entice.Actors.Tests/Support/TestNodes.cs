@@ -15,9 +15,11 @@ internal sealed class TestNodes : IAsyncDisposable
 
     /// <summary>Starts a client (see <see cref="LocalNodes.StartClient"/>) that is disposed at the end.</summary>
     public TestClient Client(string name, IPEndPoint server, string? keyDir = null, int[]? morePorts = null, string? config = null,
-        Func<DateTimeOffset>? clock = null, TextWriter? lines = null)
+        Func<DateTimeOffset>? clock = null, TextWriter? lines = null, string room = "lobby",
+        Func<Entice.Client.ClientSettings, Entice.Client.ClientSettings>? adjust = null, Entice.Client.Memory.ClientMemory? memory = null)
     {
-        var client = LocalNodes.StartClient(name, server, keyDir: keyDir, morePorts: morePorts, config: config, clock: clock, lines: lines);
+        var client = LocalNodes.StartClient(name, server, room: room, keyDir: keyDir, morePorts: morePorts, config: config, clock: clock, lines: lines,
+            adjust: adjust, memory: memory);
         _clients.Add(client);
         return client;
     }
