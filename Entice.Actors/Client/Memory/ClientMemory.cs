@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Entice.Crypto;
 using Entice.Wire;
+using Entice.Crypto.Storage;
 
 namespace Entice.Client.Memory;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Entice.Crypto;
+using Entice.Crypto.Storage;
 
 namespace Entice.Client.Memory;
 

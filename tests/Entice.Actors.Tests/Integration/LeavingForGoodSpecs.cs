@@ -1,3 +1,4 @@
+using Entice.Server.Store;
 using Akka.Actor;
 using Entice.Client;
 using Entice.Server;
