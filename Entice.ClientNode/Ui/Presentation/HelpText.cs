@@ -5,8 +5,7 @@ public static class HelpText
 {
     public static readonly IReadOnlyList<(string What, string Does)> Commands =
     [
-        ("text", "send to the selected room, or to the person of @NAME"),
-        ("//text", "send a line that starts with /"),
+        ("text, //text", "send to the selected room or @NAME (// : a leading /)"),
         ("/me TEXT", "an action, shown as \"* you TEXT\""),
         ("/msg NAME TEXT", "direct message; opens the @NAME conversation"),
         ("/query NAME", "open the direct conversation with NAME"),
@@ -15,6 +14,8 @@ public static class HelpText
         ("/who", "ask the server who is in the selected room now"),
         ("/names", "members of the selected room, the away ones too"),
         ("/clear", "clear the selected conversation's pane"),
+        ("/search TEXT", "find TEXT in this conversation's kept history"),
+        ("/forget", "delete this conversation's kept history (asks)"),
         ("/verify NAME", "show your safety number with NAME"),
         ("/verified NAME", "record that the safety numbers with NAME match"),
         ("/trust NAME", "accept NAME's changed key"),
@@ -28,6 +29,7 @@ public static class HelpText
         ("Enter", "send the line"),
         ("Tab", "complete a name, command or room; again: next"),
         ("Up / Down", "earlier / later lines you typed"),
+        ("Ctrl+R", "search lines you typed (again: older)"),
         ("Ctrl+A / Ctrl+E", "start / end of the input line"),
         ("Ctrl+U / Ctrl+K", "delete to the start / to the end"),
         ("Ctrl+W / Ctrl+Y", "delete the word before the cursor / undelete"),
@@ -37,7 +39,7 @@ public static class HelpText
         ("Ctrl+N / Ctrl+P", "next / previous conversation"),
         ("Alt+A", "next with activity (mentions, direct first)"),
         ("F2 / F3", "hide or show the conversations / members pane"),
-        ("F1", "this help"),
+        ("F1", "this help; Esc: back from /search results"),
         ("Ctrl+Q", "quit (same as /quit)"),
     ];
 
