@@ -155,6 +155,13 @@ public sealed class HistoryStore : IDisposable
         }
     }
 
+    /// <summary>For specs: how many records a conversation's file holds now (bounded at twice the maximum).</summary>
+    internal int HistoryFileRecords(string conversation)
+    {
+        lock (_gate)
+            return HistoryFile.Read(Path.Combine(_directory, FileOf(conversation)), _key, FileOf(conversation)).Records.Count;
+    }
+
     internal static HistoryRecord StateRecord(string conversation, string id, Delivery delivery) =>
         new(HistoryRecordKind.State, new KeptMessage(id, conversation, "", "", DateTimeOffset.UtcNow, true, false, delivery));
 
@@ -207,11 +214,14 @@ public sealed class HistoryStore : IDisposable
         string? conversation = expected;
         foreach (var record in read.Records)
         {
-            conversation ??= record.Message.Conversation;
-            if (record.Message.Conversation != conversation || FileOf(conversation) != fileName)
+            if (conversation is null)
             {
-                continue; // cannot happen unless written wrongly: the file name is bound in each record
+                if (FileOf(record.Message.Conversation) != fileName)
+                    continue; // cannot happen unless written wrongly: the file name is bound in each record
+                conversation = record.Message.Conversation;
             }
+            if (record.Message.Conversation != conversation)
+                continue;
             switch (record.Kind)
             {
                 case HistoryRecordKind.Message when record.Message.At >= cutoff:

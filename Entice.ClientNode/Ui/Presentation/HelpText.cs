@@ -11,8 +11,7 @@ public static class HelpText
         ("/query NAME", "open the direct conversation with NAME"),
         ("/join ROOM", "enter a room (or switch to it)"),
         ("/leave [ROOM]", "leave this room (or ROOM); in @NAME close it; /part"),
-        ("/who", "ask the server who is in the selected room now"),
-        ("/names", "members of the selected room, the away ones too"),
+        ("/who, /names", "who is in this room now (/names: the away ones too)"),
         ("/clear", "clear the selected conversation's pane"),
         ("/search TEXT", "find TEXT in this conversation's kept history"),
         ("/forget", "delete this conversation's kept history (asks)"),
@@ -33,8 +32,7 @@ public static class HelpText
         ("Ctrl+A / Ctrl+E", "start / end of the input line"),
         ("Ctrl+U / Ctrl+K", "delete to the start / to the end"),
         ("Ctrl+W / Ctrl+Y", "delete the word before the cursor / undelete"),
-        ("PageUp / PageDown", "scroll messages (also the mouse wheel)"),
-        ("Ctrl+End", "back to the newest message"),
+        ("PageUp / PageDown", "scroll (mouse wheel too); Ctrl+End: newest"),
         ("Alt+1..9", "go to conversation 1..9"),
         ("Ctrl+N / Ctrl+P", "next / previous conversation"),
         ("Alt+A", "next with activity (mentions, direct first)"),
@@ -56,7 +54,7 @@ public static class HelpText
         var verb = "/" + command.TrimStart('/').ToLowerInvariant();
         if (verb == "/part")
             verb = "/leave";
-        var found = Commands.Where(c => c.What.Split(' ')[0] == verb).Select(c => $"{c.What}: {c.Does}").ToList();
+        var found = Commands.Where(c => c.What.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Any(w => w == verb)).Select(c => $"{c.What}: {c.Does}").ToList();
         if (verb == "/nick")
             found.Add(Nick);
         return found.Count > 0 ? found : null;
