@@ -33,7 +33,7 @@ public sealed partial class ChatPresenter
     /// <summary>The message pane's title: the conversation, or what was searched in it.</summary>
     public string PaneTitle => _search is { } s && IsSearching
         ? $"{s.Conversation.Title}: \"{Views.PeerText.Visible(s.Query)}\", {s.Lines.Count} found (Esc: back)"
-        : Selected?.Title ?? "Entice";
+        : Selected is { IsDirect: false } room && TopicOf(room.Name) is { } topic ? $"{room.Title}: {topic}" : Selected?.Title ?? "Entice";
 
     private IReadOnlyList<PaneLine>? SearchLines =>
         _search is { } s && ReferenceEquals(s.Conversation, Selected) ? s.Lines : null;
@@ -84,6 +84,8 @@ public sealed partial class ChatPresenter
     // /search TEXT and /forget; null for any other command.
     private IReadOnlyList<InputAction>? HistoryCommand(string verb, string line, Conversation? selected)
     {
+        if (verb == "/topic")
+            return TopicCommand(line, selected);
         if (verb is not ("/search" or "/forget"))
             return null;
         if (selected is null)

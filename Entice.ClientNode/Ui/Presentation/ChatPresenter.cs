@@ -112,6 +112,8 @@ public sealed partial class ChatPresenter
     public IReadOnlyList<UiEffect> Apply(ChatEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        if (ApplyTopic(e))
+            return [];
         switch (e)
         {
             case ReadyEvent r:

@@ -12,7 +12,7 @@ public static class HelpText
         ("/join ROOM", "enter a room (or switch to it)"),
         ("/leave [ROOM]", "leave this room (or ROOM); in @NAME close it; /part"),
         ("/who, /names", "who is in this room now (/names: the away ones too)"),
-        ("/clear", "clear the selected conversation's pane"),
+        ("/clear, /topic", "clear the pane; /topic [TEXT]: the room's topic"),
         ("/search TEXT", "find TEXT in this conversation's kept history"),
         ("/forget", "delete this conversation's kept history (asks)"),
         ("/verify NAME", "show your safety number with NAME"),

@@ -13,7 +13,7 @@ public sealed class TabCompletion
     public static readonly IReadOnlyList<string> Commands =
     [
         "/clear", "/forget", "/help", "/join", "/leave", "/me", "/msg", "/names", "/nick", "/part", "/query", "/quit",
-        "/search", "/trust", "/verified", "/verify", "/who",
+        "/search", "/topic", "/trust", "/verified", "/verify", "/who",
     ];
 
     private string? _lastBefore;
