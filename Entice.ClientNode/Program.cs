@@ -218,7 +218,12 @@ root.SetAction(async (parse, cancel) =>
         _ = Task.Factory.StartNew(() =>
         {
             while (Console.In.ReadLine() is { } line)
-                client.Tell(new ChatClient.UserLine(line));
+            {
+                if (LineModeHistory.Answer(line) is { } answer)
+                    view.Show(answer); // one line, like the view actor's (Console.Out is synchronised)
+                else
+                    client.Tell(new ChatClient.UserLine(line));
+            }
             client.Tell(new ChatClient.EndOfInput());
         }, TaskCreationOptions.LongRunning);
 

@@ -6,7 +6,8 @@
 # none of its lines runs as a command; 100 KB as keys lands in the input with bounded memory), peer
 # escape characters shown visibly, borders beside wide characters, Tab completion, a mention's highlight
 # and bell, F3 hiding the member pane, a 40-column terminal, that Ctrl+Q
-# closes the UI with exit code 0, and that SIGTERM and SIGHUP leave the alternate screen.
+# closes the UI with exit code 0, the kept history after a restart (sealed on disk, /search, Ctrl+R),
+# and that SIGTERM and SIGHUP leave the alternate screen.
 # Ends with "N passed, M failed"; exit 0 only if all passed. Loopback only; bounded in time.
 set -u
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -22,6 +23,7 @@ cleanup() {
     tmux kill-session -t "$SESSION" 2>/dev/null
     tmux kill-session -t "$SESSION-TERM" 2>/dev/null
     tmux kill-session -t "$SESSION-HUP" 2>/dev/null
+    tmux kill-session -t "$SESSION-R" 2>/dev/null
     [ -n "$BOB_PID" ] && kill "$BOB_PID" 2>/dev/null
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
     exec 7>&- 2>/dev/null
@@ -292,6 +294,36 @@ wait_for 5 bash -c "! tmux capture-pane -p -t '$SESSION' | grep -q PASTE-END"
 tmux send-keys -t "$SESSION" C-q
 if wait_for 15 test -s "$WORK/alice.exit" && [ "$(cat "$WORK/alice.exit")" = "0" ]; then pass "Ctrl+Q exits with code 0"; else fail "UI did not exit cleanly (exit: $(cat "$WORK/alice.exit" 2>/dev/null))"; fi
 if wait_for 10 bob_has '"event":"away","room":"lobby","name":"alice"'; then pass "the json client sees alice go (away: the room keeps messages for her)"; else fail "json client did not see alice leave"; fi
+
+# Kept history: alice starts again with the same key directory; the conversation is back in the pane,
+# /search finds it, Ctrl+R finds a typed line, and no history file holds the text in plaintext.
+R="$SESSION-R"
+rscreen() { tmux capture-pane -p -t "$R" 2>/dev/null; }
+rscreen_has() { rscreen | grep -qF -- "$1"; }
+tmux new-session -d -s "$R" -x 120 -y 40 \
+    "TERM=xterm-256color '$CLIENT' --name alice --server 127.0.0.1:$PORT --key-dir '$WORK/alice' --passphrase-file '$WORK/alice.pass'; echo \$? > '$WORK/alice2.exit'; sleep 60"
+if wait_for 20 rscreen_has "connected" && wait_for 5 rscreen_has "hi alice from json" && rscreen_has "kept message(s) above"; then
+    pass "after a restart the kept history is back in the pane"
+else
+    fail "no kept history after a restart"; rscreen >&2
+fi
+if [ -n "$(ls -A "$WORK/alice/history" 2>/dev/null)" ] && ! grep -rqF "hi alice from json" "$WORK/alice/history" && ! grep -rqF "hello bob" "$WORK/alice/history"; then
+    pass "the kept history is on disk, never in plaintext"
+else
+    fail "history files missing or holding plaintext"; ls -la "$WORK/alice/history" >&2
+fi
+tmux send-keys -t "$R" -l "/search FROM JSON"
+tmux send-keys -t "$R" Enter
+if wait_for 5 rscreen_has '"FROM JSON", 1 found' && rscreen_has "bob: hi alice from json"; then pass "/search finds the kept message"; else fail "/search did not find the kept message"; rscreen >&2; fi
+tmux send-keys -t "$R" Escape
+if wait_for 5 bash -c "! tmux capture-pane -p -t '$R' | grep -qF 'found (Esc'"; then pass "Esc returns from the search results"; else fail "Esc did not leave the search results"; fi
+tmux send-keys -t "$R" C-r
+tmux send-keys -t "$R" -l "hello b"
+if wait_for 5 rscreen_has "(reverse-i-search)'hello b': hello bob"; then pass "Ctrl+R finds a line typed before the restart"; else fail "Ctrl+R found nothing"; rscreen >&2; fi
+tmux send-keys -t "$R" Escape
+tmux send-keys -t "$R" C-q
+wait_for 15 test -s "$WORK/alice2.exit"
+tmux kill-session -t "$R" 2>/dev/null
 
 # SIGTERM and SIGHUP: the terminal leaves the alternate screen (it used to stay in it).
 for SIG in TERM HUP; do

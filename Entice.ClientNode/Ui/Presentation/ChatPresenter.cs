@@ -10,7 +10,7 @@ namespace Entice.ClientNode.Ui.Presentation;
 /// and their key states, the status line, input history and routing, the key-change flow.
 /// Not thread-safe: the UI calls it from its own thread only.
 /// </summary>
-public sealed class ChatPresenter
+public sealed partial class ChatPresenter
 {
     private const int MaxLinesPerConversation = 5000;
 
@@ -58,7 +58,7 @@ public sealed class ChatPresenter
     public int SelectedIndex => _selected;
 
     /// <summary>The selected conversation's lines (or start-up notices while there is none).</summary>
-    public IReadOnlyList<PaneLine> Lines => Selected?.Lines ?? _systemLines;
+    public IReadOnlyList<PaneLine> Lines => SearchLines ?? Selected?.Lines ?? _systemLines;
 
     /// <summary>People whose changed key the user has not yet accepted or dismissed.</summary>
     public IReadOnlyList<string> PendingKeyWarnings => _pendingKeyWarnings;
@@ -113,6 +113,8 @@ public sealed class ChatPresenter
     public IReadOnlyList<UiEffect> Apply(ChatEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        if (ApplyTopic(e))
+            return [];
         switch (e)
         {
             case ReadyEvent r:
@@ -232,6 +234,7 @@ public sealed class ChatPresenter
         if (line.Trim().Length == 0)
             return [];
         History.Add(line);
+        KeepInput(line);
         var selected = Selected;
         var room = selected is null ? null : selected.IsDirect ? selected.ViaRoom : selected.Name;
 
@@ -251,6 +254,8 @@ public sealed class ChatPresenter
                 line = "/msg" + line[parts[0].Length..];
                 verb = "/msg";
             }
+            if (HistoryCommand(verb, line, selected) is { } historyActions)
+                return historyActions;
             switch (verb)
             {
                 case "/help" when parts.Length == 1:
@@ -474,6 +479,7 @@ public sealed class ChatPresenter
         _conversations.Insert(at, new Conversation(room, direct: false));
         if (selected is not null)
             _selected = _conversations.IndexOf(selected);
+        FillKept(_conversations[at]);
         if (_systemLines.Count > 0)
         {
             _conversations[at].Lines.AddRange(_systemLines);
@@ -489,6 +495,7 @@ public sealed class ChatPresenter
             return existing;
         var conversation = new Conversation(peer, direct: true);
         _conversations.Add(conversation);
+        FillKept(conversation);
         return conversation;
     }
 
@@ -540,6 +547,7 @@ public sealed class ChatPresenter
         AddMessage(conversation, Me, Body(text), _now(), own: true, direct);
         var tag = $"t{++_ownCounter}";
         _ownLines[tag] = (conversation, conversation.Lines[^1]);
+        KeepOwnTag(tag);
         return tag;
     }
 
@@ -556,11 +564,14 @@ public sealed class ChatPresenter
         var marked = mark(own.Line);
         own.Conversation.Lines[index] = marked;
         _ownLines[tag] = (own.Conversation, marked);
+        KeepDelivery(tag, own.Conversation, marked);
     }
 
     // True when the message mentions you or came to you directly (the UI rings the bell).
     private bool AddMessage(Conversation conversation, string from, string text, DateTimeOffset at, bool own, bool direct)
     {
+        if (!_loading)
+            Keep(conversation, from, text, at, own, direct);
         var action = text.StartsWith(PaneLine.ActionPrefix, StringComparison.Ordinal) && text.Length > PaneLine.ActionPrefix.Length;
         if (action)
             text = text[PaneLine.ActionPrefix.Length..];
@@ -572,13 +583,13 @@ public sealed class ChatPresenter
             Append(conversation, new PaneLine(PaneLineKind.DaySeparator, "", "", PaneFormat.DaySeparator(day)));
         }
         Append(conversation, new PaneLine(PaneLineKind.Message, PaneFormat.Time(at, _zone), from, text, own, direct, Mention: mention, Action: action));
-        if (!own && conversation != Selected)
+        if (!own && conversation != Selected && !_loading)
         {
             conversation.Unread++;
             if (mention || direct)
                 conversation.Highlights++;
         }
-        return !own && (mention || direct);
+        return !own && !_loading && (mention || direct);
     }
 
     private void Notice(Conversation? conversation, string text) =>

@@ -5,16 +5,16 @@ public static class HelpText
 {
     public static readonly IReadOnlyList<(string What, string Does)> Commands =
     [
-        ("text", "send to the selected room, or to the person of @NAME"),
-        ("//text", "send a line that starts with /"),
+        ("text, //text", "send to the selected room or @NAME (// : a leading /)"),
         ("/me TEXT", "an action, shown as \"* you TEXT\""),
         ("/msg NAME TEXT", "direct message; opens the @NAME conversation"),
         ("/query NAME", "open the direct conversation with NAME"),
         ("/join ROOM", "enter a room (or switch to it)"),
         ("/leave [ROOM]", "leave this room (or ROOM); in @NAME close it; /part"),
-        ("/who", "ask the server who is in the selected room now"),
-        ("/names", "members of the selected room, the away ones too"),
-        ("/clear", "clear the selected conversation's pane"),
+        ("/who, /names", "who is in this room now (/names: the away ones too)"),
+        ("/clear, /topic", "clear the pane; /topic [TEXT]: the room's topic"),
+        ("/search TEXT", "find TEXT in this conversation's kept history"),
+        ("/forget", "delete this conversation's kept history (asks)"),
         ("/verify NAME", "show your safety number with NAME"),
         ("/verified NAME", "record that the safety numbers with NAME match"),
         ("/trust NAME", "accept NAME's changed key"),
@@ -28,16 +28,16 @@ public static class HelpText
         ("Enter", "send the line"),
         ("Tab", "complete a name, command or room; again: next"),
         ("Up / Down", "earlier / later lines you typed"),
+        ("Ctrl+R", "search lines you typed (again: older)"),
         ("Ctrl+A / Ctrl+E", "start / end of the input line"),
         ("Ctrl+U / Ctrl+K", "delete to the start / to the end"),
         ("Ctrl+W / Ctrl+Y", "delete the word before the cursor / undelete"),
-        ("PageUp / PageDown", "scroll messages (also the mouse wheel)"),
-        ("Ctrl+End", "back to the newest message"),
+        ("PageUp / PageDown", "scroll (mouse wheel too); Ctrl+End: newest"),
         ("Alt+1..9", "go to conversation 1..9"),
         ("Ctrl+N / Ctrl+P", "next / previous conversation"),
         ("Alt+A", "next with activity (mentions, direct first)"),
         ("F2 / F3", "hide or show the conversations / members pane"),
-        ("F1", "this help"),
+        ("F1", "this help; Esc: back from /search results"),
         ("Ctrl+Q", "quit (same as /quit)"),
     ];
 
@@ -54,7 +54,7 @@ public static class HelpText
         var verb = "/" + command.TrimStart('/').ToLowerInvariant();
         if (verb == "/part")
             verb = "/leave";
-        var found = Commands.Where(c => c.What.Split(' ')[0] == verb).Select(c => $"{c.What}: {c.Does}").ToList();
+        var found = Commands.Where(c => c.What.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Any(w => w == verb)).Select(c => $"{c.What}: {c.Does}").ToList();
         if (verb == "/nick")
             found.Add(Nick);
         return found.Count > 0 ? found : null;

@@ -12,8 +12,8 @@ public sealed class TabCompletion
     /// <summary>The commands Tab completes after <c>/</c>.</summary>
     public static readonly IReadOnlyList<string> Commands =
     [
-        "/clear", "/help", "/join", "/leave", "/me", "/msg", "/names", "/nick", "/part", "/query", "/quit",
-        "/trust", "/verified", "/verify", "/who",
+        "/clear", "/forget", "/help", "/join", "/leave", "/me", "/msg", "/names", "/nick", "/part", "/query", "/quit",
+        "/search", "/topic", "/trust", "/verified", "/verify", "/who",
     ];
 
     private string? _lastBefore;

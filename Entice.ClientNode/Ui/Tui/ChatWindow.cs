@@ -17,7 +17,7 @@ namespace Entice.ClientNode.Ui.Tui;
 /// line and the status bar at the bottom. Runs on the UI thread only; <see cref="TuiChatView"/> brings
 /// events here with <see cref="IApplication.Invoke(Action)"/>.
 /// </summary>
-internal sealed class ChatWindow : Window
+internal sealed partial class ChatWindow : Window
 {
     // Keys that arrive closer together than this are one burst (a paste sent as keys, not typing).
     private static readonly TimeSpan PasteWindow = TimeSpan.FromMilliseconds(40);
@@ -217,6 +217,7 @@ internal sealed class ChatWindow : Window
             ConfirmPaste(TakeInput());
             return;
         }
+        _presenter.EndSearch();
         Perform(_presenter.Submit(TakeInput()));
         _messages.ScrollToBottom();
         Refresh();
@@ -255,7 +256,7 @@ internal sealed class ChatWindow : Window
 
     private void Refresh()
     {
-        _messages.Title = _presenter.Selected?.Title ?? "Entice";
+        _messages.Title = _presenter.PaneTitle;
         _conversations.SetNeedsDraw();
         _messages.SetNeedsDraw();
         _members.SetNeedsDraw();
@@ -276,6 +277,12 @@ internal sealed class ChatWindow : Window
         }
         if (!ReferenceEquals(_app.TopRunnable, this))
             return;
+        if (HistoryKey(key))
+        {
+            key.Handled = true;
+            Refresh();
+            return;
+        }
         var handled = true;
         if (key == Key.F1)
             ShowHelp();
@@ -335,6 +342,9 @@ internal sealed class ChatWindow : Window
                     break;
                 case InputAction.ShowHelp:
                     ShowHelp();
+                    break;
+                case ConfirmForgetAction forget:
+                    ConfirmForget(forget);
                     break;
             }
         }

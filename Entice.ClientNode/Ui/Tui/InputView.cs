@@ -22,6 +22,17 @@ internal sealed class InputView : View
 
     public InputLine Line { get; } = new();
 
+    /// <summary>Shown instead of the line while set (Ctrl+R's search prompt); the line stays as it is.</summary>
+    public string? Overlay
+    {
+        get;
+        set
+        {
+            field = value;
+            SetNeedsDraw();
+        }
+    }
+
     /// <summary>Tab: true when it completed (or found nothing to complete); false inserts a space (a paste).</summary>
     public Func<bool>? Tab { get; set; }
 
@@ -100,6 +111,12 @@ internal sealed class InputView : View
         return handled;
     }
 
+    private static (string Text, int Cursor) OverlayView(string overlay, int width)
+    {
+        var text = TextWidth.Truncate(overlay, width);
+        return (text, Math.Min(TextWidth.Columns(text), width - 1));
+    }
+
     protected override bool OnDrawingContent(DrawContext? context)
     {
         var width = Viewport.Width;
@@ -107,7 +124,7 @@ internal sealed class InputView : View
             return true;
         var normal = GetAttributeForRole(VisualRole.Normal);
         FillRect(Viewport with { X = 0, Y = 0 }, (Color?)normal.Background);
-        var (text, cursor) = Line.View(width);
+        var (text, cursor) = Overlay is { } overlay ? OverlayView(overlay, width) : Line.View(width);
         Move(0, 0);
         SetAttribute(normal);
         AddStr(text);

@@ -21,6 +21,7 @@ internal static class TuiProgram
     {
         var server = string.Join(",", settings.Servers.Select(s => $"{s.Host}:{s.Port}"));
         var presenter = new ChatPresenter(name, server);
+        var (historyStore, historyWriter) = KeptHistoryStart.Open(config, keys, presenter);
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         IActorRef client;
@@ -74,6 +75,7 @@ internal static class TuiProgram
         if (stopped is { ExitCode: not 0 })
             Console.Error.WriteLine($"entice: {stopped.Reason}");
         await system.Terminate().ConfigureAwait(false);
+        await KeptHistoryStart.CloseAsync(historyStore, historyWriter).ConfigureAwait(false);
         return code;
     }
 

@@ -22,6 +22,7 @@ public sealed class JsonChatView(TextWriter output) : IChatView
             MemberJoinedEvent j => new { @event = "joined", room = j.Room, name = j.Name },
             MemberLeftEvent l => new { @event = "left", room = l.Room, name = l.Name },
             MemberAwayEvent a => new { @event = "away", room = a.Room, name = a.Name },
+            MessageEvent m when RoomTopic.Of(m) is { } topic => new { @event = "topic", room = m.Room, from = m.From, topic, sent_at = m.SentAt.ToString("O") },
             MessageEvent m => new { @event = "message", room = m.Room, from = m.From, text = m.Text, direct = m.Direct, sent_at = m.SentAt.ToString("O") },
             SentEvent m => new { @event = "sent", id = m.Id, room = m.Room, to = m.To, recipients = m.Recipients },
             DeliveredEvent d => new { @event = "delivered", id = d.Id, to = d.To },

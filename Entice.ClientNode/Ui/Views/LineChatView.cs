@@ -22,6 +22,7 @@ public sealed class LineChatView(TextWriter output) : IChatView
             MemberJoinedEvent j => $"* {V(j.Name)} is in [{V(j.Room)}]",
             MemberLeftEvent l => $"* {V(l.Name)} left [{V(l.Room)}]",
             MemberAwayEvent a => $"* {V(a.Name)} is away from [{V(a.Room)}]; messages to them are kept until they are back",
+            MessageEvent m when RoomTopic.Of(m) is { } topic => $"[{V(m.Room)}] * {V(m.From)} set the topic: {V(topic)}",
             MessageEvent { Direct: true } m when IsAction(m.Text) => $"[{V(m.Room)}] * {V(m.From)} (direct) {Text(m.Text[4..])}",
             MessageEvent m when IsAction(m.Text) => $"[{V(m.Room)}] * {V(m.From)} {Text(m.Text[4..])}",
             MessageEvent { Direct: true } m => $"[{V(m.Room)}] {V(m.From)} (direct): {Text(m.Text)}",
