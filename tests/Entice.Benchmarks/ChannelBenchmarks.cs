@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using Entice.Channel;
+using Entice.Channels;
 
 namespace Entice.Benchmarks;
 

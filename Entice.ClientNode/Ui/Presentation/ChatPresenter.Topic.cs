@@ -38,6 +38,7 @@ public sealed partial class ChatPresenter
         var own = RoomTopic.Of(new MessageEvent(selected.Name, Me, RoomTopic.Prefix + text, false, _now()))!;
         _topics[selected.Name] = PeerText.Visible(own);
         Notice(selected, $"You set the topic: {_topics[selected.Name]}");
-        return [new InputAction.Send(new ChatClient.UserLine("/" + RoomTopic.Prefix + text, selected.Name))];
+        // The topic travels as a message whose text starts with "/topic " (as /me does), end-to-end encrypted.
+        return [new InputAction.Send(new ChatClient.Command(new UserCommand.Say(RoomTopic.Prefix + text), selected.Name))];
     }
 }

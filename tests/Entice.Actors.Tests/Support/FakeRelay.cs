@@ -16,7 +16,7 @@ namespace Entice.Tests.Support;
 internal sealed class FakeRelay : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly Channel<WireMessage> _fromClient = System.Threading.Channels.Channel.CreateUnbounded<WireMessage>();
+    private readonly Channel<WireMessage> _fromClient = Channel.CreateUnbounded<WireMessage>();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private TcpClient? _client;

@@ -10,7 +10,7 @@ namespace Entice.Tests.Support;
 /// </summary>
 internal sealed class RecordingView : IChatView
 {
-    private readonly Channel<ChatEvent> _events = System.Threading.Channels.Channel.CreateUnbounded<ChatEvent>();
+    private readonly Channel<ChatEvent> _events = Channel.CreateUnbounded<ChatEvent>();
     private readonly List<ChatEvent> _unclaimed = [];
     private readonly List<ChatEvent> _seen = [];
 

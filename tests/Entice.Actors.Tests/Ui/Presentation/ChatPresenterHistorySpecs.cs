@@ -48,8 +48,7 @@ public sealed class ChatPresenterHistorySpecs : IDisposable
         return new Run(store, writer, p);
     }
 
-    private static ChatClient.UserLine Sent(IReadOnlyList<InputAction> actions) =>
-        Assert.IsType<InputAction.Send>(Assert.Single(actions)).Line;
+    private static ChatClient.Command Sent(IReadOnlyList<InputAction> actions) => PresenterFixture.Sent(actions);
 
     [Fact]
     public async Task What_a_pane_showed_is_there_again_after_a_restart()

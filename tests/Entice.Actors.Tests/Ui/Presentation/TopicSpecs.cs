@@ -14,8 +14,8 @@ public sealed class TopicSpecs
     {
         var p = PresenterFixture.Alice();
         var sent = PresenterFixture.Sent(p.Submit("/topic lunch plans"));
-        // "//topic ..." is the escape for a text starting with "/": the chat actor encrypts "/topic lunch plans".
-        Assert.Equal(("//topic lunch plans", "lobby"), (sent.Line, sent.Room));
+        // A text starting with "/topic " (typed as a Say, never parsed as a command): the chat actor encrypts it.
+        Assert.Equal((new UserCommand.Say("/topic lunch plans"), "lobby"), (sent.What, sent.Room));
         Assert.Equal("#lobby: lunch plans", p.PaneTitle);
         Assert.Contains("You set the topic: lunch plans", p.Lines[^1].Text, StringComparison.Ordinal);
     }

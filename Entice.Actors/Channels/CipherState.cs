@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Entice.Crypto.Primitives;
 using NSec.Cryptography;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// Noise CipherState (spec rev 34, §5.1) with ChaChaPoly: a key k (an NSec key, imported once) and a

@@ -1,4 +1,4 @@
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// The size of a record's padded plaintext: the smallest bucket that holds it; past the largest bucket,

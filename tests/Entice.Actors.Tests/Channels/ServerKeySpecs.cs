@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using Entice.Channel;
+using Entice.Channels;
 using Entice.Crypto.Primitives;
 using Entice.Tests.Support;
 
-namespace Entice.Tests.Channel;
+namespace Entice.Tests.Channels;
 
 /// <summary>The server's static key file and the fingerprint people compare and type.</summary>
 public sealed class ServerKeySpecs : IDisposable

@@ -1,4 +1,4 @@
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>A Noise message-pattern token (spec rev 34, §7).</summary>
 internal enum Token

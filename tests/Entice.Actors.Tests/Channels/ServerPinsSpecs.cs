@@ -1,9 +1,9 @@
 using System.Net;
-using Entice.Channel;
+using Entice.Channels;
 using Entice.Crypto.Primitives;
 using Entice.Tests.Support;
 
-namespace Entice.Tests.Channel;
+namespace Entice.Tests.Channels;
 
 /// <summary>The client's pins of server keys: first use, same, changed (loud), deliberate accept, and a strict file.</summary>
 public sealed class ServerPinsSpecs : IDisposable

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// What <see cref="SecureChannel.Open"/> made of some inbound bytes: the whole frames they completed

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// The fixed facts of the client-to-relay channel (docs/ARCHITECTURE.md, "The channel"). The client opens

@@ -1,7 +1,7 @@
 using System.Net;
 using Entice.Client;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// A server address as the user gives it: <c>HOST:PORT</c> or <c>HOST:PORT@FINGERPRINT</c> (the server

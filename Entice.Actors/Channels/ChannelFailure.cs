@@ -1,4 +1,4 @@
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>Why a channel handshake or record failed; any failure ends that one connection.</summary>
 public enum ChannelFailure

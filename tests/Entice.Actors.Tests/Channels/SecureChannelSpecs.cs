@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using Entice.Channel;
+using Entice.Channels;
 
-namespace Entice.Tests.Channel;
+namespace Entice.Tests.Channels;
 
 /// <summary>
 /// The record layer: frames of any size arrive whole and in order across any TCP chunking; a flipped,

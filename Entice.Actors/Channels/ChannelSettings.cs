@@ -1,4 +1,4 @@
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// The channel's knobs: <c>channel { }</c> in <c>hocon/server.conf</c> (under entice.server) and

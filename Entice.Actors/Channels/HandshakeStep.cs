@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>Where a <see cref="ChannelHandshake"/> stands after some inbound bytes.</summary>
 public enum HandshakeStatus

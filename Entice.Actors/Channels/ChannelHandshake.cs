@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Entice.Crypto.Primitives;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// One side of the channel handshake as a pure object for an actor: feed it whatever TCP delivered

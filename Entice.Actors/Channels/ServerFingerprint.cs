@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// What a person compares and types for a server's static key: the first 20 bytes of SHA-256 of the

@@ -1,6 +1,6 @@
-using Entice.Channel;
+using Entice.Channels;
 
-namespace Entice.Tests.Channel;
+namespace Entice.Tests.Channels;
 
 /// <summary>Runs the channel handshake between a client and a server object in memory, message by message.</summary>
 internal sealed class ChannelPair : IDisposable

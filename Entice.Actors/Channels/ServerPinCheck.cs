@@ -1,4 +1,4 @@
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>How a server's key compares with its pin.</summary>
 public enum ServerPinStatus

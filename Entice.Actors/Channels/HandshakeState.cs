@@ -1,6 +1,6 @@
 using Entice.Crypto.Primitives;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// Noise HandshakeState (spec rev 34, §5.3) for DH 25519, ChaChaPoly, SHA256. Every remote public key is

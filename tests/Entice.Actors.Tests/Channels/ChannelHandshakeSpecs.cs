@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
-using Entice.Channel;
+using Entice.Channels;
 using Entice.Tests.Hostile;
 
-namespace Entice.Tests.Channel;
+namespace Entice.Tests.Channels;
 
 /// <summary>
 /// The handshake as an attacker on the LAN meets it: every byte of every handshake flight altered, a

@@ -3,7 +3,7 @@ using System.Text;
 using Entice.Crypto.Primitives;
 using Entice.Crypto.Storage;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// The client's pins of server keys, in the key directory as <c>servers.pins</c>: one line per address,

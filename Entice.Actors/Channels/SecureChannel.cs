@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// The record layer after the handshake. Each application frame is sealed into one or more records:

@@ -1,7 +1,7 @@
 using System.Text;
 using Entice.Crypto.Primitives;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// Noise SymmetricState (spec rev 34, §5.2) with SHA-256: the chaining key ck, the handshake hash h and

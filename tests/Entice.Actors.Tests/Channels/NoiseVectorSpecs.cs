@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Entice.Channel;
+using Entice.Channels;
 
-namespace Entice.Tests.Channel;
+namespace Entice.Tests.Channels;
 
 /// <summary>
 /// The Noise core against the framework's published vectors (NoiseVectors.json: cacophony's and snow's
@@ -13,7 +13,7 @@ public sealed class NoiseVectorSpecs
 {
     public static IEnumerable<object[]> Vectors()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channel", "NoiseVectors.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channels", "NoiseVectors.json")));
         var index = 0;
         foreach (var v in doc.RootElement.GetProperty("vectors").EnumerateArray())
         {
@@ -25,7 +25,7 @@ public sealed class NoiseVectorSpecs
     [MemberData(nameof(Vectors))]
     public void Every_message_of_the_published_vector_is_reproduced(string name, int index)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channel", "NoiseVectors.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channels", "NoiseVectors.json")));
         var v = doc.RootElement.GetProperty("vectors")[index];
         Assert.EndsWith(v.GetProperty("protocol_name").GetString()!, name);
         var pattern = v.GetProperty("protocol_name").GetString() switch

@@ -1,7 +1,7 @@
 using Entice.Crypto.Primitives;
 using Entice.Crypto.Storage;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// The relay's long-term channel key in its data directory: <c>channel.key</c>, created on first start

@@ -1,6 +1,6 @@
 using Entice.Crypto.Primitives;
 
-namespace Entice.Channel;
+namespace Entice.Channels;
 
 /// <summary>
 /// An X25519 key pair as raw bytes (the Noise "s" and "e"): the private scalar is wiped on

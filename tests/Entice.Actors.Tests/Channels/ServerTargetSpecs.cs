@@ -1,7 +1,7 @@
-using Entice.Channel;
+using Entice.Channels;
 using Entice.Config;
 
-namespace Entice.Tests.Channel;
+namespace Entice.Tests.Channels;
 
 /// <summary>--server HOST:PORT@FINGERPRINT lists, and the channel's settings from the hocon files.</summary>
 public sealed class ServerTargetSpecs
