@@ -42,8 +42,8 @@ public sealed class SenderKeyPropertySpecs
     }
 
     /// <summary>Any one flipped bit is refused (never read, never thrown) and changes nothing: the original still reads.</summary>
-    [Property(MaxTest = 60)]
-    public bool Any_flipped_bit_fails_and_leaves_the_receiver_unchanged(NonNegativeInt bit, NonEmptyString text)
+    [Property(MaxTest = 100)]
+    public bool Any_flipped_bit_fails_and_leaves_the_receiver_unchanged(int seed, NonEmptyString text)
     {
         using var room = new GroupRoom("alice", "bob");
         using var alice = room.NewSenderKey("alice");
@@ -51,7 +51,7 @@ public sealed class SenderKeyPropertySpecs
         alice.Encrypt(GroupRoom.Text("skipped"), 0);
         var message = alice.Encrypt(Encoding.UTF8.GetBytes(text.Get), 1);
         var tampered = message.ToArray();
-        var at = bit.Get % (tampered.Length * 8);
+        var at = new Random(seed).Next(tampered.Length * 8); // spread over header, body and signature
         tampered[at / 8] ^= (byte)(1 << (at % 8));
 
         var result = bob.Decrypt("alice", 1, tampered, room.View);
