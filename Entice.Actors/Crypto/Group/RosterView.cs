@@ -30,7 +30,7 @@ public sealed class RosterView
     public ulong Epoch { get; }
 
     /// <summary>The members in canonical order (ordinal by name).</summary>
-    public IReadOnlyList<RosterMember> Members => members;
+    public IReadOnlyList<RosterMember> Members => Array.AsReadOnly(members);
 
     /// <summary>A copy of the 32-byte member-set hash.</summary>
     public byte[] MemberSetHash => hash.ToArray();
