@@ -1,0 +1,67 @@
+using System.Buffers.Binary;
+using Entice.Crypto.Primitives;
+using NSec.Cryptography;
+
+namespace Entice.Crypto.Group;
+
+/// <summary>
+/// The per-message operations of the sender-key layer:
+/// <code>
+/// K (32) || NONCE (12) = HKDF-SHA256(MK, salt = 32 zero bytes, info = "Entice/v1/group-msg", 44)
+/// AD     = LP("Entice/v1/group-ad") || LP(room) || LP(sender) || LP(envelope id u64 BE) || LP(header)
+/// body   = ChaCha20-Poly1305(K, NONCE, AD, Pad64(plaintext))
+/// signed = LP("Entice/v1/group-sig") || LP(room) || LP(sender) || LP(envelope id u64 BE) || LP(header || body)
+/// </code>
+/// LP = u32 BE length, then the bytes. Room and sender come from the routing header (they are not repeated
+/// in the message) and are bound by both the AD and the signature.
+/// </summary>
+internal static class GroupCipher
+{
+    private static readonly AeadAlgorithm Aead = AeadAlgorithm.ChaCha20Poly1305;
+
+    public static byte[] AssociatedData(string room, string sender, ulong envelopeId, ReadOnlySpan<byte> header) =>
+        new LengthPrefixedWriter().Add(GroupLabels.AssociatedData).Add(room).Add(sender).Add(U64(envelopeId)).Add(header).ToArray();
+
+    public static byte[] SignedBytes(string room, string sender, ulong envelopeId, ReadOnlySpan<byte> headerAndBody) =>
+        new LengthPrefixedWriter().Add(GroupLabels.Signature).Add(room).Add(sender).Add(U64(envelopeId)).Add(headerAndBody).ToArray();
+
+    /// <summary>K || NONCE for one message key; the caller wipes it.</summary>
+    public static byte[] KeyAndNonce(ReadOnlySpan<byte> messageKey) =>
+        Kdf.Hkdf(messageKey, GroupLabels.ZeroSalt, GroupLabels.MessageKeys, Aead.KeySize + Aead.NonceSize);
+
+    public static byte[] Seal(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> paddedPlaintext)
+    {
+        var keyAndNonce = KeyAndNonce(messageKey);
+        try
+        {
+            using var key = Key.Import(Aead, keyAndNonce.AsSpan(0, Aead.KeySize), KeyBlobFormat.RawSymmetricKey);
+            return Aead.Encrypt(key, keyAndNonce.AsSpan(Aead.KeySize, Aead.NonceSize), associatedData, paddedPlaintext);
+        }
+        finally
+        {
+            Kdf.Wipe(keyAndNonce);
+        }
+    }
+
+    /// <summary>The padded plaintext, or null when the tag does not verify.</summary>
+    public static byte[]? Open(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body)
+    {
+        var keyAndNonce = KeyAndNonce(messageKey);
+        try
+        {
+            using var key = Key.Import(Aead, keyAndNonce.AsSpan(0, Aead.KeySize), KeyBlobFormat.RawSymmetricKey);
+            return Aead.Decrypt(key, keyAndNonce.AsSpan(Aead.KeySize, Aead.NonceSize), associatedData, body);
+        }
+        finally
+        {
+            Kdf.Wipe(keyAndNonce);
+        }
+    }
+
+    private static byte[] U64(ulong value)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, value);
+        return bytes;
+    }
+}

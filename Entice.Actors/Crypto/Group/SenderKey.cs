@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using Entice.Crypto.Primitives;
+using NSec.Cryptography;
+
+namespace Entice.Crypto.Group;
+
+/// <summary>
+/// The sending half of one sender key: this client's chain for one room. Each message steps the chain
+/// (MK = HMAC(CK, 0x01), CK' = HMAC(CK, 0x02), the old CK and MK are wiped), is encrypted once for the whole
+/// room and signed with the key's Ed25519 private key, which never leaves this object. The key is made for
+/// one roster (<see cref="Roster"/>): its messages bind that roster's epoch and member-set hash, and
+/// <see cref="RotationNeeded"/> says when the sender must make a new one.
+/// </summary>
+public sealed class SenderKey : IDisposable
+{
+    private readonly Key signingKey;
+    private byte[] chainKey;
+    private readonly uint firstIteration;
+
+    private SenderKey(string room, string sender, uint keyId, byte[] chainKey, uint iteration, Key signingKey, RosterView roster, DateTimeOffset createdAt)
+    {
+        if (!roster.Contains(sender))
+            throw new ArgumentException("The sender must be a member of the roster its key is made for.", nameof(roster));
+        Room = room;
+        Sender = sender;
+        KeyId = keyId;
+        this.chainKey = chainKey;
+        Iteration = iteration;
+        firstIteration = iteration;
+        this.signingKey = signingKey;
+        SigningPublicKey = signingKey.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        Roster = roster;
+        CreatedAt = createdAt;
+    }
+
+    public string Room { get; }
+
+    public string Sender { get; }
+
+    /// <summary>Random, non-zero; names this key in every message so receivers find it by lookup.</summary>
+    public uint KeyId { get; }
+
+    /// <summary>The iteration the next message will carry.</summary>
+    public uint Iteration { get; private set; }
+
+    public byte[] SigningPublicKey { get; }
+
+    /// <summary>The roster this key was made for and distributed with.</summary>
+    public RosterView Roster { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public long MessagesSent => Iteration - firstIteration;
+
+    /// <summary>A fresh sender key: random chain key, random key id, new Ed25519 key pair.</summary>
+    public static SenderKey Create(string room, string sender, RosterView roster, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(roster);
+        uint keyId;
+        do
+        {
+            keyId = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
+        }
+        while (keyId == 0);
+
+        var signing = Key.Create(SignatureAlgorithm.Ed25519);
+        return new SenderKey(room, sender, keyId, RandomNumberGenerator.GetBytes(Kdf.HmacKeySize), 0, signing, roster, now);
+    }
+
+    /// <summary>A sender key from given secrets (known-answer vectors; restoring saved state).</summary>
+    internal static SenderKey FromSecrets(string room, string sender, uint keyId, ReadOnlySpan<byte> chainKey, uint iteration, ReadOnlySpan<byte> signingSeed, RosterView roster, DateTimeOffset createdAt)
+    {
+        if (chainKey.Length != Kdf.HmacKeySize)
+            throw new ArgumentException("A chain key is 32 bytes.", nameof(chainKey));
+        var signing = Key.Import(SignatureAlgorithm.Ed25519, signingSeed, KeyBlobFormat.RawPrivateKey);
+        return new SenderKey(room, sender, keyId, chainKey.ToArray(), iteration, signing, roster, createdAt);
+    }
+
+    /// <summary>Why this key must be replaced before the next message, given the sender's current view.</summary>
+    public RotationReason RotationNeeded(RosterView current, DateTimeOffset now, SenderKeyOptions options) =>
+        Iteration == uint.MaxValue ? RotationReason.MessageLimit : RotationPolicy.Check(Roster, current, MessagesSent, CreatedAt, now, options);
+
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> (a <c>ChatPlaintext</c> encoding) once for the room and signs
+    /// it; <paramref name="envelopeId"/> is the routing header's id, bound like in pairwise messages.
+    /// </summary>
+    public byte[] Encrypt(ReadOnlySpan<byte> plaintext, ulong envelopeId)
+    {
+        ObjectDisposedException.ThrowIf(chainKey.Length == 0, this);
+        if (Iteration == uint.MaxValue)
+            throw new InvalidOperationException("This sender key is used up; start a new one.");
+
+        var header = new GroupMessageHeader(KeyId, Iteration, Roster.Epoch, Roster.MemberSetHash).Encode();
+        var (messageKey, nextChainKey) = Kdf.ChainStep(chainKey);
+        var padded = Padding.Pad(plaintext);
+        try
+        {
+            var body = GroupCipher.Seal(messageKey, GroupCipher.AssociatedData(Room, Sender, envelopeId, header), padded);
+            var message = new byte[header.Length + body.Length + GroupMessageHeader.SignatureSize];
+            header.CopyTo(message, 0);
+            body.CopyTo(message, header.Length);
+            var signed = GroupCipher.SignedBytes(Room, Sender, envelopeId, message.AsSpan(0, header.Length + body.Length));
+            SignatureAlgorithm.Ed25519.Sign(signingKey, signed, message.AsSpan(header.Length + body.Length));
+            Kdf.Wipe(chainKey);
+            chainKey = nextChainKey;
+            nextChainKey = null;
+            Iteration++;
+            return message;
+        }
+        finally
+        {
+            Kdf.Wipe(messageKey);
+            Kdf.Wipe(nextChainKey);
+            CryptographicOperations.ZeroMemory(padded);
+        }
+    }
+
+    /// <summary>
+    /// What each member gets over its pairwise session: the chain as it is now (a member given it later
+    /// reads only from here on), the signing public key and the roster.
+    /// </summary>
+    public SenderKeyDistribution Distribution()
+    {
+        ObjectDisposedException.ThrowIf(chainKey.Length == 0, this);
+        return new SenderKeyDistribution(Room, Sender, KeyId, Iteration, chainKey.ToArray(), SigningPublicKey.ToArray(), Roster.Epoch, Roster.Members);
+    }
+
+    public void Dispose()
+    {
+        Kdf.Wipe(chainKey);
+        chainKey = [];
+        signingKey.Dispose();
+    }
+
+    public override string ToString() => $"SenderKey({Room}, {Sender}, id {KeyId}, #{Iteration})";
+}
