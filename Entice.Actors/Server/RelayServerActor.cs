@@ -9,7 +9,9 @@ using Entice.Transport;
 namespace Entice.Server;
 
 /// <summary>
-/// States: Binding (callers of AwaitBinding wait) -> Listening or Failed (callers answered at once).
+/// States: Binding (callers of AwaitBinding wait until the listener is bound AND the store is open: a
+/// store that fails to open after the socket is bound must still fail the start) -> Listening or Failed
+/// (callers answered at once).
 /// Children: store (on its own dispatcher), names, rooms, listener (and in a cluster the janitor that frees names of departed nodes). On Stop the listener tells every client and closes; Stopped is
 /// answered when they are gone or after the shutdown grace period.
 /// </summary>
@@ -18,6 +20,8 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _waiting = [];
     private readonly List<IActorRef> _stopWaiters = [];
     private object? _outcome;
+    private bool _storeOpen;
+    private IPEndPoint? _bound;
 
     private readonly string _dataDir;
     private readonly bool _throwaway;
@@ -57,7 +61,8 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
         Receive<ServerStore.OpenFailed>(f =>
         {
             Context.Stop(listener);
-            Settle(new RelayServer.BindFailed($"the store cannot be opened: {f.Reason}"));
+            if (_outcome is null)
+                Settle(new RelayServer.BindFailed($"the store cannot be opened: {f.Reason}"));
         });
         Receive<RelayServer.Stop>(_ =>
         {
@@ -84,8 +89,23 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
             else
                 Sender.Tell(_outcome);
         });
-        Receive<Listener.Bound>(b => Settle(new RelayServer.Started((IPEndPoint)b.Endpoint, Self)));
-        Receive<Listener.BindFailed>(f => Settle(new RelayServer.BindFailed(f.Reason)));
+        Receive<ServerStore.Opened>(_ =>
+        {
+            _storeOpen = true;
+            if (_bound is not null && _outcome is null)
+                Settle(new RelayServer.Started(_bound, Self));
+        });
+        Receive<Listener.Bound>(b =>
+        {
+            _bound = (IPEndPoint)b.Endpoint;
+            if (_storeOpen && _outcome is null)
+                Settle(new RelayServer.Started(_bound, Self));
+        });
+        Receive<Listener.BindFailed>(f =>
+        {
+            if (_outcome is null)
+                Settle(new RelayServer.BindFailed(f.Reason));
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -21,8 +21,11 @@ public static class ServerStore
     public static Props Props(Func<OfflineStore> open, int workers, Func<Request, OfflineStore, object?>? calls = null) =>
         Akka.Actor.Props.Create(() => new StoreActor(open, Math.Max(1, workers), calls ?? ((r, s) => r.Run(s)))).WithDispatcher(DispatcherId);
 
-    /// <summary>Answered to the parent when the database cannot be opened; the store then answers nothing.</summary>
+    /// <summary>Told to the parent when the database cannot be opened; the store then answers nothing.</summary>
     public sealed record OpenFailed(string Reason);
+
+    /// <summary>Told to the parent once the database is open (the relay says it listens only after this).</summary>
+    public sealed record Opened;
 
     /// <summary>One call on the store. <see cref="Key"/> orders it after earlier requests with the same key.</summary>
     public abstract record Request

@@ -34,6 +34,7 @@ internal sealed class StoreActor : ReceiveActor, IWithUnboundedStash
                 _idle.Enqueue(Context.ActorOf(Akka.Actor.Props.Create(() => new StoreWorkerActor(_store!, _calls)).WithDispatcher(ServerStore.DispatcherId), $"worker-{i}"));
             Become(Open);
             Stash.UnstashAll();
+            Context.Parent.Tell(new ServerStore.Opened());
         });
         Receive<Status.Failure>(f =>
         {

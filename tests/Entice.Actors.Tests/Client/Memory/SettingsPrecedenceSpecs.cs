@@ -32,7 +32,8 @@ public sealed class SettingsPrecedenceSpecs : IDisposable
     public void With_no_files_the_defaults_apply_and_what_is_remembered_replaces_them()
     {
         var layers = UserConfig.Load(null, userFile: Path.Combine(_dir, "absent.conf"));
-        Assert.Equal("127.0.0.1:42000", layers.Full.GetString("entice.client.server"));
+        // No server configured means "look on the local network" (discovery); the remembered relay fills in.
+        Assert.Equal("", layers.Full.GetString("entice.client.server"));
         Assert.True(layers.Files.IsEmpty);
         Assert.Equal("10.0.0.9:4000", $"{RememberedStart.Servers(layers, Remembered)![0].Host}:{RememberedStart.Servers(layers, Remembered)![0].Port}");
         Assert.Equal(["games", "lobby", "work"], RememberedStart.Rooms(null, layers, Remembered, "lobby"));
