@@ -18,6 +18,7 @@ var serverOption = new Option<string?>("--server") { Description = "HOST:PORT of
 var roomOption = new Option<string?>("--room") { Description = "Room to join (default lobby)" };
 var keyDirOption = new Option<string?>("--key-dir") { Description = "Where your keys live (default: a folder per name under your data directory)" };
 var jsonOption = new Option<bool>("--json") { Description = "One JSON event per line on stdout, for scripts" };
+var jsonRpcOption = new Option<bool>("--json-rpc") { Description = "JSON-RPC 2.0 on stdin/stdout, one object per line, for bots and UIs (docs/JSON-RPC.md)" };
 var plainOption = new Option<bool>("--plain") { Description = "Line mode: read lines from stdin, print lines (the default when stdin or stdout is not a terminal)" };
 var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over hocon/client.conf" };
 var passphraseFileOption = new Option<string?>("--passphrase-file") { Description = "Read the key directory's passphrase from the first line of FILE; a new key directory given a passphrase is protected by it (at a terminal you are asked instead)" };
@@ -25,7 +26,7 @@ var logLevelOption = new Option<string?>("--log-level") { Description = "Diagnos
 
 var root = new RootCommand("Entice chat client: end-to-end encrypted chat through an Entice relay.")
 {
-    nameOption, serverOption, roomOption, keyDirOption, jsonOption, plainOption, configOption, passphraseFileOption, logLevelOption,
+    nameOption, serverOption, roomOption, keyDirOption, jsonOption, jsonRpcOption, plainOption, configOption, passphraseFileOption, logLevelOption,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -116,7 +117,7 @@ root.SetAction(async (parse, cancel) =>
     Console.OutputEncoding = new UTF8Encoding(false);
     var json = parse.GetValue(jsonOption);
     // The terminal UI is the default for a person at a terminal; scripts and pipes get lines or JSON.
-    var tui = !json && !parse.GetValue(plainOption) && !Console.IsInputRedirected && !Console.IsOutputRedirected;
+    var tui = !json && !parse.GetValue(jsonRpcOption) && !parse.GetValue(plainOption) && !Console.IsInputRedirected && !Console.IsOutputRedirected;
     var level = EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Warning);
     if (tui)
     {
@@ -134,6 +135,9 @@ root.SetAction(async (parse, cancel) =>
     {
         if (tui)
             return await TuiProgram.RunAsync(config, settings, name, keys);
+        // --json-rpc (issue 15): the JSON-RPC session is the view; stdin/stdout its transport.
+        if (parse.GetValue(jsonRpcOption))
+            return await Entice.ClientNode.Ui.JsonRpc.JsonRpcProgram.RunAsync(config, settings, name, keys);
 
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
