@@ -154,7 +154,6 @@ print(f"{passed} passed, {failed} failed")
 sys.exit(0 if failed == 0 else 1)
 PY
 rc=$?
-if [ $rc -ne 0 ] && ! true; then :; fi
 [ $rc -ne 0 ] && { echo "--- bot:"; tail -5 "$WORK/bot.err"; echo "--- alice:"; tail -5 "$WORK/alice.err" 2>/dev/null; }
 [ $rc -eq 124 ] && echo "0 passed, 1 failed (timed out)"
 exit $rc
