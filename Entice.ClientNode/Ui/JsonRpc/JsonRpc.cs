@@ -12,7 +12,8 @@ namespace Entice.ClientNode.Ui.JsonRpc;
 /// </summary>
 public static class JsonRpc
 {
-    /// <param name="output">Every line to write (one JSON object each); completed after the last one.</param>
+    /// <param name="output">Every line to write (one JSON object each); completed after the last one. A bounded
+    /// channel bounds the memory a slow reader costs: when it is full, lines are dropped and counted.</param>
     /// <param name="exit">Completed with the exit code once the client stopped.</param>
     /// <param name="commands">Where commands go; null for the parent (the client's root, which forwards them to the chat actor).</param>
     public static Props Props(Limits limits, ChannelWriter<string> output, TaskCompletionSource<int> exit, IActorRef? commands = null) =>
@@ -22,7 +23,8 @@ public static class JsonRpc
     /// <param name="MaxLineChars">A longer request line is refused unread (-32600).</param>
     /// <param name="MaxPending">Requests waiting for the chat actor; more are refused (-32005).</param>
     /// <param name="AnswerTimeout">A request the chat actor has not answered by then gets -32004.</param>
-    public sealed record Limits(int MaxLineChars, int MaxPending, TimeSpan AnswerTimeout)
+    /// <param name="MaxQueuedLines">Lines written but not yet taken by the transport; more are dropped and counted.</param>
+    public sealed record Limits(int MaxLineChars, int MaxPending, TimeSpan AnswerTimeout, int MaxQueuedLines = 10_000)
     {
         public static Limits Default { get; } = new(1024 * 1024, 64, TimeSpan.FromSeconds(60));
 
@@ -35,9 +37,10 @@ public static class JsonRpc
             var limits = new Limits(
                 c.GetInt("max-line-chars", Default.MaxLineChars),
                 c.GetInt("max-pending", Default.MaxPending),
-                c.GetTimeSpan("answer-timeout", Default.AnswerTimeout));
-            if (limits.MaxLineChars < 64 || limits.MaxPending < 1 || limits.AnswerTimeout <= TimeSpan.Zero)
-                throw new Akka.Configuration.ConfigurationException("entice.client.json-rpc: max-line-chars >= 64, max-pending >= 1 and answer-timeout > 0 are required");
+                c.GetTimeSpan("answer-timeout", Default.AnswerTimeout),
+                c.GetInt("max-queued-lines", Default.MaxQueuedLines));
+            if (limits.MaxLineChars < 64 || limits.MaxPending < 1 || limits.AnswerTimeout <= TimeSpan.Zero || limits.MaxQueuedLines < 16)
+                throw new Akka.Configuration.ConfigurationException("entice.client.json-rpc: max-line-chars >= 64, max-pending >= 1, answer-timeout > 0 and max-queued-lines >= 16 are required");
             return limits;
         }
     }

@@ -21,6 +21,7 @@ internal sealed class JsonRpcActor : ReceiveActor, IWithTimers
     private readonly List<Pending> _pending = [];
     private readonly SortedSet<string> _rooms = new(StringComparer.Ordinal);
     private long _nextTag;
+    private long _dropped;
 
     public JsonRpcActor(JsonRpc.Limits limits, ChannelWriter<string> output, TaskCompletionSource<int> exit, IActorRef? commands)
     {
@@ -275,5 +276,21 @@ internal sealed class JsonRpcActor : ReceiveActor, IWithTimers
             why ?? $"no answer within {_limits.AnswerTimeout.TotalSeconds:0} s; the notifications say what happened", pending.RawId)));
     }
 
-    private void Write(string line) => _output.TryWrite(line);
+    // A transport whose reader falls behind (its channel is full) loses lines rather than memory: they
+    // are counted, and a "dropped" notification says how many once there is room again.
+    private void Write(string line)
+    {
+        if (_dropped > 0)
+        {
+            var dropped = JsonRpcLines.Notification("dropped", w => w.WriteNumber("lines", _dropped));
+            if (!_output.TryWrite(dropped))
+            {
+                _dropped++;
+                return;
+            }
+            _dropped = 0;
+        }
+        if (!_output.TryWrite(line))
+            _dropped++;
+    }
 }

@@ -17,7 +17,7 @@ internal static class JsonRpcProgram
         var limits = JsonRpc.Limits.FromConfig(config);
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        var lines = Channel.CreateBounded<string>(new BoundedChannelOptions(limits.MaxQueuedLines) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         var client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, settings.MaxSkip),
             JsonRpc.Props(limits, lines.Writer, exit), exit), "client");
         var session = (await client.Ask<ClientRoot.Children>(new ClientRoot.GetChildren(), TimeSpan.FromSeconds(30))).View;

@@ -241,6 +241,27 @@ public sealed class JsonRpcSessionSpecs : TestKit
     }
 
     [Fact]
+    public async Task A_reader_that_falls_behind_loses_lines_not_memory_and_is_told_how_many()
+    {
+        var small = Channel.CreateBounded<string>(new BoundedChannelOptions(2) { FullMode = BoundedChannelFullMode.Wait });
+        _session = Sys.ActorOf(Rpc.Props(Rpc.Limits.Default, small.Writer, _exit, _chat.Ref));
+        for (var i = 0; i < 5; i++)
+            _session.Tell(new MemberJoinedEvent("lobby", $"n{i}"));
+        Send("""{"jsonrpc":"2.0","id":1,"method":"join","params":{"room":"next"}}""");
+        await CommandAsync(); // every line before it was handled
+        Assert.Equal(2, small.Reader.Count);
+        await small.Reader.ReadAsync();
+        await small.Reader.ReadAsync();
+
+        _session.Tell(new MemberJoinedEvent("lobby", "late"));
+        using var dropped = JsonDocument.Parse(await small.Reader.ReadAsync());
+        Assert.Equal("dropped", dropped.RootElement.GetProperty("method").GetString());
+        Assert.Equal(3, dropped.RootElement.GetProperty("params").GetProperty("lines").GetInt32());
+        using var late = JsonDocument.Parse(await small.Reader.ReadAsync());
+        Assert.Equal("late", late.RootElement.GetProperty("params").GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task End_of_input_goes_to_the_chat_actor_and_stopping_answers_what_waits_then_ends_the_output()
     {
         Start();
