@@ -14,7 +14,16 @@ internal static class JsonRpcProgram
 {
     public static async Task<int> RunAsync(Akka.Configuration.Config config, ClientSettings settings, string name, KeyDirectory keys)
     {
-        var limits = JsonRpc.Limits.FromConfig(config);
+        JsonRpc.Limits limits;
+        try
+        {
+            limits = JsonRpc.Limits.FromConfig(config);
+        }
+        catch (Akka.Configuration.ConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync($"entice: {ex.Message}");
+            return 2; // bad usage: a wrong setting, before anything started
+        }
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = Channel.CreateBounded<string>(new BoundedChannelOptions(limits.MaxQueuedLines) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
