@@ -22,6 +22,7 @@ var listServersOption = new Option<bool>("--list-servers") { Description = "Look
 var roomOption = new Option<string?>("--room") { Description = "Room to join (default lobby)" };
 var keyDirOption = new Option<string?>("--key-dir") { Description = "Where your keys live (default: a folder per name under your data directory; with no --name, the one used last)" };
 var jsonOption = new Option<bool>("--json") { Description = "One JSON event per line on stdout, for scripts" };
+var jsonRpcOption = new Option<bool>("--json-rpc") { Description = "JSON-RPC 2.0 on stdin/stdout, one object per line, for bots and UIs (docs/JSON-RPC.md)" };
 var plainOption = new Option<bool>("--plain") { Description = "Line mode: read lines from stdin, print lines (the default when stdin or stdout is not a terminal)" };
 var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over ~/.config/entice/client.conf and hocon/client.conf" };
 var onceOption = new Option<bool>("--once") { Description = "Leave every room for good when the client ends (end of input, Ctrl+C, SIGTERM): for scripts and bots" };
@@ -30,7 +31,7 @@ var logLevelOption = new Option<string?>("--log-level") { Description = "Diagnos
 
 var root = new RootCommand("Entice chat client: end-to-end encrypted chat through an Entice relay.")
 {
-    nameOption, serverOption, roomOption, keyDirOption, jsonOption, plainOption, configOption, passphraseFileOption, logLevelOption, onceOption,
+    nameOption, serverOption, roomOption, keyDirOption, jsonOption, jsonRpcOption, plainOption, configOption, passphraseFileOption, logLevelOption, onceOption,
     listServersOption,
 };
 root.SetAction(async (parse, cancel) =>
@@ -171,11 +172,12 @@ root.SetAction(async (parse, cancel) =>
     Console.OutputEncoding = new UTF8Encoding(false);
     var json = parse.GetValue(jsonOption);
     // The terminal UI is the default for a person at a terminal; scripts and pipes get lines or JSON.
-    var tui = !json && !parse.GetValue(plainOption) && !Console.IsInputRedirected && !Console.IsOutputRedirected;
+    var tui = !json && !parse.GetValue(jsonRpcOption) && !parse.GetValue(plainOption) && !Console.IsInputRedirected && !Console.IsOutputRedirected;
     // Discovery (issue 14): no --server and none configured: look for a relay on the local network.
     if (settings.Servers.Count == 0)
     {
-        var mode = json ? ServerChoice.Mode.Json : tui ? ServerChoice.Mode.Tui : ServerChoice.Mode.Plain;
+        // --json-rpc: the servers found are offered as --json does (a JSON line), before the session starts.
+        var mode = json || parse.GetValue(jsonRpcOption) ? ServerChoice.Mode.Json : tui ? ServerChoice.Mode.Tui : ServerChoice.Mode.Plain;
         if (await ServerChoice.ChooseAsync(ClientDiscoverySettings.FromConfig(config), mode, Console.In, Console.Out) is not { } found)
             return 2;
         settings = settings with { Servers = [new System.Net.DnsEndPoint(found.Address.ToString(), found.Port)] };
@@ -199,6 +201,9 @@ root.SetAction(async (parse, cancel) =>
         var moreRooms = rooms.Skip(1).ToList();
         if (tui)
             return await TuiProgram.RunAsync(config, settings, name, keys, keeper, moreRooms);
+        // --json-rpc (issue 15): the JSON-RPC session is the view; stdin/stdout its transport.
+        if (parse.GetValue(jsonRpcOption))
+            return await Entice.ClientNode.Ui.JsonRpc.JsonRpcProgram.RunAsync(config, settings, name, keys);
 
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);

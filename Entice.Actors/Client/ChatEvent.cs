@@ -49,7 +49,9 @@ public sealed record TrustedEvent(string Peer) : ChatEvent;
 /// <summary>The peer's current key is verified: the user compared safety numbers (now or in an earlier run).</summary>
 public sealed record VerifiedEvent(string Peer) : ChatEvent;
 
-public sealed record ErrorEvent(string Code, string Message) : ChatEvent;
+/// <param name="Tag">The <see cref="ChatClient.Command"/>'s tag when this error is that command's answer (it was
+/// not carried out); null for errors nobody asked for.</param>
+public sealed record ErrorEvent(string Code, string Message, string? Tag = null) : ChatEvent;
 
 /// <summary>The connection to the server was lost; the client is reconnecting by itself.</summary>
 public sealed record DisconnectedEvent(string Reason, TimeSpan RetryIn) : ChatEvent;

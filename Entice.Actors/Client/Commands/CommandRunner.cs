@@ -39,13 +39,13 @@ internal sealed class CommandRunner(ClientSettings settings, RoomSync rooms, ICh
                 output.ToCrypto(new CryptoAgent.MarkVerified(peer));
                 break;
             case UserCommand.Verify or UserCommand.Trust or UserCommand.MarkVerified:
-                screen.Show(new ErrorEvent(ErrorCodes.NoSuchMember, "that person is not in any room you are in"));
+                screen.Show(new ErrorEvent(ErrorCodes.NoSuchMember, "that person is not in any room you are in", tag));
                 break;
             case UserCommand.Join or UserCommand.Leave when !online:
-                screen.Show(new ErrorEvent(ErrorCodes.Disconnected, "not connected to the server right now; try again once reconnected"));
+                screen.Show(new ErrorEvent(ErrorCodes.Disconnected, "not connected to the server right now; try again once reconnected", tag));
                 break;
             case UserCommand.Join join when !Names.IsValidRoom(join.Room):
-                screen.Show(new ErrorEvent(ErrorCodes.InvalidRoom, "room names are 1-64 letters, digits, '_', '-', '.' or '#'"));
+                screen.Show(new ErrorEvent(ErrorCodes.InvalidRoom, "room names are 1-64 letters, digits, '_', '-', '.' or '#'", tag));
                 break;
             case UserCommand.Join join when roster.IsIn(join.Room):
                 rooms.CurrentRoom = join.Room;
@@ -59,12 +59,12 @@ internal sealed class CommandRunner(ClientSettings settings, RoomSync rooms, ICh
                 if (roster.IsIn(leaving))
                     output.ToServer(new LeaveRoom(leaving));
                 else
-                    screen.Show(new ErrorEvent(ErrorCodes.NotInRoom, $"you are not in room {leaving}"));
+                    screen.Show(new ErrorEvent(ErrorCodes.NotInRoom, $"you are not in room {leaving}", tag));
                 if (leaving == rooms.CurrentRoom)
                     rooms.CurrentRoom = roster.Rooms.FirstOrDefault(r => r != leaving) ?? rooms.CurrentRoom;
                 break;
             case UserCommand.Invalid invalid:
-                screen.Show(new ErrorEvent(ErrorCodes.UnknownCommand, invalid.Usage));
+                screen.Show(new ErrorEvent(ErrorCodes.UnknownCommand, invalid.Usage, tag));
                 break;
         }
     }

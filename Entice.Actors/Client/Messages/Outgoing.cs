@@ -84,15 +84,15 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
     {
         if (!roster.IsIn(room))
         {
-            NotSent(ErrorCodes.NotInRoom, $"you are not in room {room}; /join {room} first");
+            NotSent(ErrorCodes.NotInRoom, $"you are not in room {room}; /join {room} first", tag);
             return;
         }
         if (roster.Members(room).Count == 0)
         {
-            NotSent(ErrorCodes.NoSuchMember, $"nobody else is in {room}; the message was not sent");
+            NotSent(ErrorCodes.NoSuchMember, $"nobody else is in {room}; the message was not sent", tag);
             return;
         }
-        if (TooLong(text))
+        if (TooLong(text, tag))
             return;
         var message = _sending.Start(room, null, tag);
         var texts = Split(text);
@@ -104,10 +104,10 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
     {
         if (roster.FindPeer(to, room) is not var (dmRoom, member))
         {
-            NotSent(ErrorCodes.NoSuchMember, $"{to} is not in any room you are in; message not sent");
+            NotSent(ErrorCodes.NoSuchMember, $"{to} is not in any room you are in; message not sent", tag);
             return;
         }
-        if (TooLong(text))
+        if (TooLong(text, tag))
             return;
         EncryptFor(dmRoom, member, Split(text), direct: true, _sending.Start(dmRoom, to, tag));
     }
@@ -258,19 +258,19 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
         Pump();
     }
 
-    private void NotSent(string code, string reason)
+    private void NotSent(string code, string reason, string? tag)
     {
         _sending.NotSent(reason);
-        screen.Show(new ErrorEvent(code, reason));
+        screen.Show(new ErrorEvent(code, reason, tag));
     }
 
-    private bool TooLong(string text)
+    private bool TooLong(string text, string? tag)
     {
         var bytes = Encoding.UTF8.GetByteCount(text);
         if (bytes <= settings.MaxMessageBytes)
             return false;
         NotSent(ErrorCodes.MessageTooLong,
-            $"the message was not sent: it is {Size(bytes)}, and one message may be at most {Size(settings.MaxMessageBytes)} (max-message-size)");
+            $"the message was not sent: it is {Size(bytes)}, and one message may be at most {Size(settings.MaxMessageBytes)} (max-message-size)", tag);
         return true;
     }
 

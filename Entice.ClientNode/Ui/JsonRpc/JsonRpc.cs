@@ -1,0 +1,59 @@
+using System.Threading.Channels;
+using Akka.Actor;
+
+namespace Entice.ClientNode.Ui.JsonRpc;
+
+/// <summary>
+/// <c>--json-rpc</c>: JSON-RPC 2.0 over any line transport (stdin/stdout now, a WebSocket later). The
+/// session actor is the client's view: a transport tells it each <see cref="Line"/> it read and reads
+/// the lines to write from the channel given to <see cref="Props"/>. Requests become typed
+/// <see cref="Entice.Client.ChatClient.Command"/>s; every chat event becomes a notification; answers
+/// carry the request's id. See docs/JSON-RPC.md.
+/// </summary>
+public static class JsonRpc
+{
+    /// <param name="output">Every line to write (one JSON object each); completed after the last one. A bounded
+    /// channel bounds the memory a slow reader costs: when it is full, lines are dropped and counted.</param>
+    /// <param name="exit">Completed with the exit code once the client stopped.</param>
+    /// <param name="commands">Where commands go; null for the parent (the client's root, which forwards them to the chat actor).</param>
+    public static Props Props(Limits limits, ChannelWriter<string> output, TaskCompletionSource<int> exit, IActorRef? commands = null) =>
+        Akka.Actor.Props.Create(() => new JsonRpcActor(limits, output, exit, commands));
+
+    /// <summary>How much one session may ask for at once (entice.client.json-rpc in hocon/client.conf).</summary>
+    /// <param name="MaxLineChars">A longer request line is refused unread (-32600).</param>
+    /// <param name="MaxPending">Requests waiting for the chat actor; more are refused (-32005).</param>
+    /// <param name="AnswerTimeout">A request the chat actor has not answered by then gets -32004.</param>
+    /// <param name="MaxQueuedLines">Lines written but not yet taken by the transport; more are dropped and counted.</param>
+    public sealed record Limits(int MaxLineChars, int MaxPending, TimeSpan AnswerTimeout, int MaxQueuedLines = 10_000)
+    {
+        public static Limits Default { get; } = new(1024 * 1024, 64, TimeSpan.FromSeconds(60));
+
+        public static Limits FromConfig(Akka.Configuration.Config config)
+        {
+            ArgumentNullException.ThrowIfNull(config);
+            var c = config.GetConfig("entice.client.json-rpc");
+            if (c is null)
+                return Default;
+            var limits = new Limits(
+                c.GetInt("max-line-chars", Default.MaxLineChars),
+                c.GetInt("max-pending", Default.MaxPending),
+                c.GetTimeSpan("answer-timeout", Default.AnswerTimeout),
+                c.GetInt("max-queued-lines", Default.MaxQueuedLines));
+            if (limits.MaxLineChars < 64 || limits.MaxPending < 1 || limits.AnswerTimeout <= TimeSpan.Zero || limits.MaxQueuedLines < 16)
+                throw new Akka.Configuration.ConfigurationException("entice.client.json-rpc: max-line-chars >= 64, max-pending >= 1, answer-timeout > 0 and max-queued-lines >= 16 are required");
+            return limits;
+        }
+    }
+
+    /// <summary>One line the transport read (without its line ending).</summary>
+    public sealed record Line(string Text)
+    {
+        public override string ToString() => $"Line ({Text.Length} chars)";
+    }
+
+    /// <summary>The transport read a line longer than <see cref="Limits.MaxLineChars"/> and dropped it.</summary>
+    public sealed record LineTooLong;
+
+    /// <summary>The transport's input ended: the client delivers what is pending, then stops.</summary>
+    public sealed record EndOfInput;
+}
