@@ -39,10 +39,8 @@ public sealed class ClusterTlsSpecs : IAsyncLifetime
         var b = await Node(a);
         Assert.Equal(("akka.ssl.tcp", "akka.ssl.tcp"), (a.Address.Protocol, b.Address.Protocol));
 
-        var alice = _nodes.Client("alice", a.Endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = _nodes.Client("bob", b.Endpoint);
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", a.Endpoint).ReadyAsync();
+        var bob = await _nodes.Client("bob", b.Endpoint).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         await bob.View.NextAsync<MemberJoinedEvent>(j => j.Name == "alice");
 

@@ -76,8 +76,7 @@ public sealed class Attack08UnboundedRoomSpecs : IAsyncDisposable
 
     private async Task<System.Net.IPEndPoint> StartAsync(ServerSettings settings)
     {
-        var (system, endpoint) = await LocalNodes.StartServerAsync(settings, dataDir: _nodes.Dir("entice-test-data-"));
-        _nodes.Server(system);
+        var (_, endpoint) = await _nodes.ServerAsync(settings, dataDir: _nodes.Dir("entice-test-data-"));
         return endpoint;
     }
 

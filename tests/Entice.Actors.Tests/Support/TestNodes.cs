@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using Entice.Server;
 
 namespace Entice.Tests.Support;
 
@@ -27,6 +28,17 @@ internal sealed class TestNodes : IAsyncDisposable
     {
         _servers.Add(system);
         return system;
+    }
+
+    /// <summary>
+    /// The start-and-bind preamble: a server (see <see cref="LocalNodes.StartServerAsync"/>) bound on loopback and
+    /// accepting, terminated at the end.
+    /// </summary>
+    public async Task<(ActorSystem System, IPEndPoint Endpoint)> ServerAsync(ServerSettings? settings = null, int port = 0, string? dataDir = null)
+    {
+        var (system, endpoint) = await LocalNodes.StartServerAsync(settings, port, dataDir);
+        _servers.Add(system);
+        return (system, endpoint);
     }
 
     /// <summary>A fresh temporary directory path (not created), removed at the end.</summary>
