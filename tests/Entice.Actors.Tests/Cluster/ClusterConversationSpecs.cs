@@ -8,24 +8,14 @@ namespace Entice.Tests.Cluster;
 /// Clients on different server nodes of one cluster, as users on a campus LAN would be. The nodes share
 /// one real PostgreSQL database (a fresh one per test), as a deployed cluster does.
 /// </summary>
-public sealed class ClusterConversationSpecs : IAsyncLifetime
+public sealed class ClusterConversationSpecs : IAsyncDisposable
 {
     private readonly TestNodes _nodes = new();
-    private PostgresTestDatabase _database = null!;
-    private string _store = "";
+    private readonly string _store;
 
-    public Task InitializeAsync()
-    {
-        _database = PostgresServer.CreateDatabase();
-        _store = _database.ConnectionString;
-        return Task.CompletedTask;
-    }
+    public ClusterConversationSpecs() => _store = _nodes.Database();
 
-    public async Task DisposeAsync()
-    {
-        await _nodes.DisposeAsync();
-        _database.Dispose();
-    }
+    public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 
     [Fact]
     public async Task Alice_on_one_node_and_bob_on_another_chat_in_a_room_and_directly()
@@ -146,12 +136,7 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
 
     private static (string, string) Said(MessageEvent m) => (m.From, m.Text);
 
-    private async Task<RelayNode> Node(RelayNode? seed = null, string config = "")
-    {
-        var node = await LocalCluster.StartNodeAsync(_store, seed, config: config);
-        _nodes.Server(node.System);
-        return node;
-    }
+    private Task<RelayNode> Node(RelayNode? seed = null, string config = "") => _nodes.ClusterNodeAsync(_store, seed, config);
 
     private TestClient Start(string name, RelayNode node, RelayNode? next = null, string? keyDir = null) =>
         _nodes.Client(name, node.Endpoint, keyDir: keyDir, morePorts: next is null ? null : [next.Port]);

@@ -5,13 +5,15 @@ using Entice.Server;
 namespace Entice.Tests.Support;
 
 /// <summary>
-/// What one spec started (clients, server actor systems) and the directories it used, all stopped and
-/// removed together when it ends: clients first, then servers, then the directories.
+/// What one spec started (clients, server actor systems, cluster nodes) and the databases and directories
+/// it used, all stopped and removed together when it ends: clients first, then servers, then the
+/// databases, then the directories.
 /// </summary>
 internal sealed class TestNodes : IAsyncDisposable
 {
     private readonly List<TestClient> _clients = [];
     private readonly List<ActorSystem> _servers = [];
+    private readonly List<PostgresTestDatabase> _databases = [];
     private readonly TempDirs _dirs = new();
 
     /// <summary>Starts a client (see <see cref="LocalNodes.StartClient"/>) that is disposed at the end.</summary>
@@ -41,6 +43,22 @@ internal sealed class TestNodes : IAsyncDisposable
         return (system, endpoint);
     }
 
+    /// <summary>A relay node (see <see cref="LocalCluster.StartNodeAsync"/>) joined to <paramref name="seed"/>'s cluster, or a new one; terminated at the end.</summary>
+    public async Task<RelayNode> ClusterNodeAsync(string store, RelayNode? seed = null, string config = "")
+    {
+        var node = await LocalCluster.StartNodeAsync(store, seed, config: config);
+        _servers.Add(node.System);
+        return node;
+    }
+
+    /// <summary>A fresh PostgreSQL database of its own (its connection string), dropped at the end once the servers using it stopped.</summary>
+    public string Database()
+    {
+        var database = PostgresServer.CreateDatabase();
+        _databases.Add(database);
+        return database.ConnectionString;
+    }
+
     /// <summary>A fresh temporary directory path (not created), removed at the end.</summary>
     public string Dir(string prefix = "entice-test-") => _dirs.New(prefix);
 
@@ -50,6 +68,8 @@ internal sealed class TestNodes : IAsyncDisposable
             await c.DisposeAsync();
         foreach (var s in _servers)
             await s.Terminate();
+        foreach (var d in _databases)
+            d.Dispose();
         _dirs.Dispose();
     }
 }
