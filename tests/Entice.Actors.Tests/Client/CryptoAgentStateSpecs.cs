@@ -25,9 +25,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task A_restarted_client_continues_its_conversations_without_a_new_handshake()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", aliceDir);
-        var bob = await StartAsync("bob");
-        await IntroduceAsync(alice, bob);
+        var (alice, bob) = await StartPairAsync(aliceDir);
         Assert.Equal("one", await SendAsync(alice, bob, "one"));
         Assert.Equal("two", await SendAsync(bob, alice, "two"));
         Assert.Equal("three", await SendAsync(alice, bob, "three"));
@@ -50,9 +48,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task A_replay_after_a_restart_is_still_refused()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", aliceDir);
-        var bob = await StartAsync("bob");
-        await IntroduceAsync(alice, bob);
+        var (alice, bob) = await StartPairAsync(aliceDir);
         var first = await EncryptAsync(bob, alice.Info, "pay 10 coins");
         await OpenAsync(alice, first, bob.Info);
 
@@ -115,9 +111,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task A_protected_key_directory_opens_with_the_right_passphrase_and_continues_the_conversation()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", Protected(aliceDir, "correct horse"));
-        var bob = await StartAsync("bob");
-        await IntroduceAsync(alice, bob);
+        var (alice, bob) = await StartPairAsync(Protected(aliceDir, "correct horse"));
         Assert.Equal("hello", await SendAsync(alice, bob, "hello"));
         Assert.Equal("hi", await SendAsync(bob, alice, "hi"));
         await StopAsync(alice);
@@ -167,9 +161,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task No_file_in_a_protected_key_directory_holds_private_keys_or_plaintext()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", Protected(aliceDir, "pw"));
-        var bob = await StartAsync("bob");
-        await IntroduceAsync(alice, bob);
+        var (alice, bob) = await StartPairAsync(Protected(aliceDir, "pw"));
         string[] secrets = ["the launch code is 0000", "meet at the old mill", "bring the documents"];
         Assert.Equal(secrets[0], await SendAsync(alice, bob, secrets[0]));
         Assert.Equal(secrets[1], await SendAsync(bob, alice, secrets[1]));
@@ -200,9 +192,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task A_key_directory_restored_from_an_old_copy_says_so_and_sets_up_a_new_session()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", aliceDir);
-        var bob = await StartAsync("bob");
-        await IntroduceAsync(alice, bob);
+        var (alice, bob) = await StartPairAsync(aliceDir);
         Assert.Equal("one", await SendAsync(alice, bob, "one"));
         Assert.Equal("two", await SendAsync(bob, alice, "two"));
 
@@ -248,9 +238,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task Messages_for_a_session_this_client_has_no_record_of_are_described_accurately()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", aliceDir);
-        var bob = await StartAsync("bob");
-        await IntroduceAsync(alice, bob);
+        var (alice, bob) = await StartPairAsync(aliceDir);
         Assert.Equal("one", await SendAsync(alice, bob, "one"));
         await StopAsync(alice);
 
