@@ -111,8 +111,7 @@ public sealed class ClientRootSpecs : IAsyncDisposable
 
     private async Task<(TestClient Alice, TestClient Bob, ClientRoot.Children Children)> ConversationAsync()
     {
-        var (server, endpoint) = await LocalNodes.StartServerAsync();
-        _nodes.Server(server);
+        var (_, endpoint) = await _nodes.ServerAsync();
         var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
         var bob = await _nodes.Client("bob", endpoint).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");

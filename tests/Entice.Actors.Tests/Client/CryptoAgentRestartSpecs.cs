@@ -17,9 +17,7 @@ public sealed class CryptoAgentRestartSpecs(ITestOutputHelper output) : CryptoAg
     [Fact]
     public async Task After_a_crash_the_failed_request_is_answered_and_the_same_sessions_go_on()
     {
-        var alice = await StartAsync("alice");
-        var bob = await StartAsync("bob");
-        await IntroduceAsync(alice, bob);
+        var (alice, bob) = await StartPairAsync();
         Assert.Equal("before", await SendAsync(alice, bob, "before"));
         Assert.Equal("reply", await SendAsync(bob, alice, "reply"));
         Watch(alice.Ref);

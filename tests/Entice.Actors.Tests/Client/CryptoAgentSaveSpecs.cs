@@ -48,9 +48,7 @@ public sealed class CryptoAgentSaveSpecs(ITestOutputHelper output) : CryptoAgent
     public async Task No_answer_leaves_before_its_save_and_a_stalled_disk_does_not_stop_the_actor_from_working()
     {
         using var disk = new SlowDisk();
-        var alice = await StartAsync("alice", options: disk.Options);
-        var bob = await StartAsync("bob");
-        await IntroduceAsync(alice, bob);
+        var (alice, bob) = await StartPairAsync(aliceOptions: disk.Options);
         Assert.Equal("first", await SendAsync(alice, bob, "first"));
         var sessionsFile = Path.Combine(alice.KeyDir, KeyDirectory.SessionsFileName);
         var before = await File.ReadAllBytesAsync(sessionsFile);

@@ -16,9 +16,7 @@ public sealed class CryptoAgentSequenceSpecs(ITestOutputHelper output) : CryptoA
     [Fact]
     public async Task Each_conversation_numbers_a_senders_messages_from_1_and_a_restart_continues_the_count()
     {
-        var alice = await StartAsync("alice");
-        var bob = await StartAsync("bob");
-        await IntroduceAsync(alice, bob);
+        var (alice, bob) = await StartPairAsync();
 
         var lobby1 = await OpenAsync(bob, await EncryptAsync(alice, bob.Info, "l1"), alice.Info);
         var lobby2 = await OpenAsync(bob, await EncryptAsync(alice, bob.Info, "l2"), alice.Info);

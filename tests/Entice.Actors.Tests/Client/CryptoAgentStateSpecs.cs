@@ -25,16 +25,13 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task A_restarted_client_continues_its_conversations_without_a_new_handshake()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", new KeyDirectory(aliceDir));
-        var bob = await StartAsync("bob", new KeyDirectory(NewDir()));
-        await MeetAsync(alice, bob.Info);
-        await MeetAsync(bob, alice.Info);
+        var (alice, bob) = await StartPairAsync(aliceDir);
         Assert.Equal("one", await SendAsync(alice, bob, "one"));
         Assert.Equal("two", await SendAsync(bob, alice, "two"));
         Assert.Equal("three", await SendAsync(alice, bob, "three"));
 
         await StopAsync(alice);
-        var again = await StartAsync("alice", new KeyDirectory(aliceDir));
+        var again = await StartAsync("alice", aliceDir);
 
         // The same signed prekey as before: nothing new to agree on.
         Assert.Equal(alice.Info.Identity.PrekeyId, again.Info.Identity.PrekeyId);
@@ -51,15 +48,12 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task A_replay_after_a_restart_is_still_refused()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", new KeyDirectory(aliceDir));
-        var bob = await StartAsync("bob", new KeyDirectory(NewDir()));
-        await MeetAsync(alice, bob.Info);
-        await MeetAsync(bob, alice.Info);
+        var (alice, bob) = await StartPairAsync(aliceDir);
         var first = await EncryptAsync(bob, alice.Info, "pay 10 coins");
         await OpenAsync(alice, first, bob.Info);
 
         await StopAsync(alice);
-        var again = await StartAsync("alice", new KeyDirectory(aliceDir));
+        var again = await StartAsync("alice", aliceDir);
         again.Ref.Tell(new CryptoAgent.Decrypt(first, bob.Info));
 
         Assert.Equal(ErrorCodes.Replay, (await ExpectMsgAsync<CryptoAgent.DecryptRejected>()).Code);
@@ -76,7 +70,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
             SignedPrekeyGracePeriod = TimeSpan.FromDays(14),
         };
         var alice = await StartAsync("alice", new KeyDirectory(aliceDir), options);
-        var bob = await StartAsync("bob", new KeyDirectory(NewDir()));
+        var bob = await StartAsync("bob");
         await MeetAsync(bob, alice.Info);
 
         _now += TimeSpan.FromDays(6);
@@ -102,7 +96,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
 
         // After the grace period the old prekey is gone; a new first message to it cannot be read.
         _now += TimeSpan.FromDays(15);
-        var carol = await StartAsync("carol", new KeyDirectory(NewDir()));
+        var carol = await StartAsync("carol");
         await MeetAsync(carol, alice.Info);
         var tooLate = await EncryptAsync(carol, alice.Info, "far too late");
         await MeetAsync(restarted, carol.Info);
@@ -117,10 +111,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task A_protected_key_directory_opens_with_the_right_passphrase_and_continues_the_conversation()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", Protected(aliceDir, "correct horse"));
-        var bob = await StartAsync("bob", new KeyDirectory(NewDir()));
-        await MeetAsync(alice, bob.Info);
-        await MeetAsync(bob, alice.Info);
+        var (alice, bob) = await StartPairAsync(Protected(aliceDir, "correct horse"));
         Assert.Equal("hello", await SendAsync(alice, bob, "hello"));
         Assert.Equal("hi", await SendAsync(bob, alice, "hi"));
         await StopAsync(alice);
@@ -146,7 +137,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     {
         var aliceDir = NewDir();
         var alice = await StartAsync("alice", Protected(aliceDir, "correct horse"));
-        var bob = await StartAsync("bob", new KeyDirectory(NewDir()));
+        var bob = await StartAsync("bob");
         await MeetAsync(alice, bob.Info);
         Assert.Equal("hello", await SendAsync(alice, bob, "hello"));
         await StopAsync(alice);
@@ -170,10 +161,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task No_file_in_a_protected_key_directory_holds_private_keys_or_plaintext()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", Protected(aliceDir, "pw"));
-        var bob = await StartAsync("bob", new KeyDirectory(NewDir()));
-        await MeetAsync(alice, bob.Info);
-        await MeetAsync(bob, alice.Info);
+        var (alice, bob) = await StartPairAsync(Protected(aliceDir, "pw"));
         string[] secrets = ["the launch code is 0000", "meet at the old mill", "bring the documents"];
         Assert.Equal(secrets[0], await SendAsync(alice, bob, secrets[0]));
         Assert.Equal(secrets[1], await SendAsync(bob, alice, secrets[1]));
@@ -204,10 +192,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task A_key_directory_restored_from_an_old_copy_says_so_and_sets_up_a_new_session()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", new KeyDirectory(aliceDir));
-        var bob = await StartAsync("bob", new KeyDirectory(NewDir()));
-        await MeetAsync(alice, bob.Info);
-        await MeetAsync(bob, alice.Info);
+        var (alice, bob) = await StartPairAsync(aliceDir);
         Assert.Equal("one", await SendAsync(alice, bob, "one"));
         Assert.Equal("two", await SendAsync(bob, alice, "two"));
 
@@ -221,7 +206,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
         }
         await StopAsync(alice);
 
-        var restored = await StartAsync("alice", new KeyDirectory(backup));
+        var restored = await StartAsync("alice", backup);
         await MeetAsync(restored, bob.Info);
         var first = await EncryptAsync(bob, restored.Info, "can you read this?");
         restored.Ref.Tell(new CryptoAgent.Decrypt(first, bob.Info, 1));
@@ -253,10 +238,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
     public async Task Messages_for_a_session_this_client_has_no_record_of_are_described_accurately()
     {
         var aliceDir = NewDir();
-        var alice = await StartAsync("alice", new KeyDirectory(aliceDir));
-        var bob = await StartAsync("bob", new KeyDirectory(NewDir()));
-        await MeetAsync(alice, bob.Info);
-        await MeetAsync(bob, alice.Info);
+        var (alice, bob) = await StartPairAsync(aliceDir);
         Assert.Equal("one", await SendAsync(alice, bob, "one"));
         await StopAsync(alice);
 
@@ -264,7 +246,7 @@ public sealed class CryptoAgentStateSpecs(ITestOutputHelper output) : CryptoAgen
         var lost = NewDir();
         Directory.CreateDirectory(lost);
         File.Copy(Path.Combine(aliceDir, KeyDirectory.IdentityFileName), Path.Combine(lost, KeyDirectory.IdentityFileName));
-        var again = await StartAsync("alice", new KeyDirectory(lost));
+        var again = await StartAsync("alice", lost);
         await MeetAsync(again, bob.Info);
         // Bob still holds alice's old bundle (the relay has not told him of the new one yet).
         var reply = await EncryptAsync(bob, alice.Info, "secret reply");

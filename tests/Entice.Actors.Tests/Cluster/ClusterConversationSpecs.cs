@@ -8,34 +8,22 @@ namespace Entice.Tests.Cluster;
 /// Clients on different server nodes of one cluster, as users on a campus LAN would be. The nodes share
 /// one real PostgreSQL database (a fresh one per test), as a deployed cluster does.
 /// </summary>
-public sealed class ClusterConversationSpecs : IAsyncLifetime
+public sealed class ClusterConversationSpecs : IAsyncDisposable
 {
     private readonly TestNodes _nodes = new();
-    private PostgresTestDatabase _database = null!;
-    private string _store = "";
+    private readonly string _store;
 
-    public Task InitializeAsync()
-    {
-        _database = PostgresServer.CreateDatabase();
-        _store = _database.ConnectionString;
-        return Task.CompletedTask;
-    }
+    public ClusterConversationSpecs() => _store = _nodes.Database();
 
-    public async Task DisposeAsync()
-    {
-        await _nodes.DisposeAsync();
-        _database.Dispose();
-    }
+    public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 
     [Fact]
     public async Task Alice_on_one_node_and_bob_on_another_chat_in_a_room_and_directly()
     {
         var a = await Node();
         var b = await Node(a);
-        var alice = Start("alice", a);
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = Start("bob", b);
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice", a).ReadyAsync();
+        var bob = await Start("bob", b).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         await bob.View.NextAsync<MemberJoinedEvent>(j => j.Name == "alice");
 
@@ -44,8 +32,7 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
         bob.Type("and back from node b");
         Assert.Equal(("bob", "and back from node b"), Said(await alice.View.NextAsync<MessageEvent>()));
 
-        var carol = Start("carol", b);
-        await carol.View.NextAsync<ReadyEvent>();
+        var carol = await Start("carol", b).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "carol");
         alice.Type("/msg bob just for you");
         var direct = await bob.View.NextAsync<MessageEvent>();
@@ -61,8 +48,7 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
     {
         var a = await Node();
         var b = await Node(a);
-        var alice = Start("alice", a);
-        await alice.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice", a).ReadyAsync();
 
         var impostor = Start("alice", b); // another key directory: another identity under the same name
         Assert.Equal(ErrorCodes.NameOwned, (await impostor.View.NextAsync<ErrorEvent>()).Code);
@@ -74,10 +60,8 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
     {
         var a = await Node();
         var b = await Node(a);
-        var alice = Start("alice", a, b);
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = Start("bob", b, a);
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice", a, b).ReadyAsync();
+        var bob = await Start("bob", b, a).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         await bob.View.NextAsync<MemberJoinedEvent>(j => j.Name == "alice");
         alice.Type("before");
@@ -106,10 +90,8 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
         var b = await Node();
         await Node(b);
         using var a = await ServerProcess.StartClusterNodeAsync(b, _store);
-        var alice = _nodes.Client("alice", new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, a.Port), morePorts: [b.Port]);
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = Start("bob", b);
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, a.Port), morePorts: [b.Port]).ReadyAsync();
+        var bob = await Start("bob", b).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         await bob.View.NextAsync<MemberJoinedEvent>(j => j.Name == "alice");
         bob.Type("/msg alice before");
@@ -134,18 +116,15 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
         // does not know that node b's room exists (and b not a's) is wide open when both write.
         const string slowGossip = "akka.cluster.pub-sub.gossip-interval = 5s";
         var a = await Node(config: slowGossip);
-        var alice = Start("alice", a);
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = Start("bob", a);
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await Start("alice", a).ReadyAsync();
+        var bob = await Start("bob", a).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         bob.EndInput();
         Assert.Equal(0, await bob.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
         await alice.View.NextAsync<MemberAwayEvent>(e => e.Name == "bob");
 
         var b = await Node(a, config: slowGossip);
-        var bobAgain = Start("bob", b, keyDir: bob.KeyDir);
-        await bobAgain.View.NextAsync<ReadyEvent>();
+        var bobAgain = await Start("bob", b, keyDir: bob.KeyDir).ReadyAsync();
         bobAgain.Type("bob, the moment he is back");
         alice.Type("alice, at the same moment");
 
@@ -157,12 +136,7 @@ public sealed class ClusterConversationSpecs : IAsyncLifetime
 
     private static (string, string) Said(MessageEvent m) => (m.From, m.Text);
 
-    private async Task<RelayNode> Node(RelayNode? seed = null, string config = "")
-    {
-        var node = await LocalCluster.StartNodeAsync(_store, seed, config: config);
-        _nodes.Server(node.System);
-        return node;
-    }
+    private Task<RelayNode> Node(RelayNode? seed = null, string config = "") => _nodes.ClusterNodeAsync(_store, seed, config);
 
     private TestClient Start(string name, RelayNode node, RelayNode? next = null, string? keyDir = null) =>
         _nodes.Client(name, node.Endpoint, keyDir: keyDir, morePorts: next is null ? null : [next.Port]);

@@ -8,29 +8,21 @@ namespace Entice.Tests.Cluster;
 /// The relay's own guarantees across nodes, seen at the protocol level with clients that never send
 /// anything twice, so only the server can be keeping what arrives.
 /// </summary>
-public sealed class ClusterRelaySpecs : IAsyncLifetime
+public sealed class ClusterRelaySpecs : IAsyncDisposable
 {
     private readonly TestNodes _nodes = new();
-    private PostgresTestDatabase _database = null!;
+    private readonly string _store;
 
-    public Task InitializeAsync()
-    {
-        _database = PostgresServer.CreateDatabase();
-        return Task.CompletedTask;
-    }
+    public ClusterRelaySpecs() => _store = _nodes.Database();
 
-    public async Task DisposeAsync()
-    {
-        await _nodes.DisposeAsync();
-        _database.Dispose();
-    }
+    public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 
     [Fact]
     public async Task A_direct_envelope_in_flight_to_a_node_that_is_killed_is_kept_for_its_recipient()
     {
         var b = await Node();
         await Node(b); // a third node, so the cluster keeps a majority when one dies
-        using var a = await ServerProcess.StartClusterNodeAsync(b, _database.ConnectionString);
+        using var a = await ServerProcess.StartClusterNodeAsync(b, _store);
         using var aliceKeys = new TestIdentity("alice");
         using var bobKeys = new TestIdentity("bob");
 
@@ -135,10 +127,5 @@ public sealed class ClusterRelaySpecs : IAsyncLifetime
         return client;
     }
 
-    private async Task<RelayNode> Node(RelayNode? seed = null)
-    {
-        var node = await LocalCluster.StartNodeAsync(_database.ConnectionString, seed);
-        _nodes.Server(node.System);
-        return node;
-    }
+    private Task<RelayNode> Node(RelayNode? seed = null) => _nodes.ClusterNodeAsync(_store, seed);
 }

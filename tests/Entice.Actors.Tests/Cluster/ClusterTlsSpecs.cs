@@ -11,26 +11,18 @@ namespace Entice.Tests.Cluster;
 /// nodes of one cluster chat as before, and a host without that certificate (another self-signed one, or
 /// plaintext) can neither join nor get a single message to the cluster. Loopback only.
 /// </summary>
-public sealed class ClusterTlsSpecs : IAsyncLifetime
+public sealed class ClusterTlsSpecs : IAsyncDisposable
 {
     // Longer than Akka's first association attempt and its retry (gated 5 s after a failure), and than a
     // join round: with validation off, an outsider is a member and its message delivered well within it.
     private static readonly TimeSpan OutsiderTries = TimeSpan.FromSeconds(8);
 
     private readonly TestNodes _nodes = new();
-    private PostgresTestDatabase _database = null!;
+    private readonly string _store;
 
-    public Task InitializeAsync()
-    {
-        _database = PostgresServer.CreateDatabase();
-        return Task.CompletedTask;
-    }
+    public ClusterTlsSpecs() => _store = _nodes.Database();
 
-    public async Task DisposeAsync()
-    {
-        await _nodes.DisposeAsync();
-        _database.Dispose();
-    }
+    public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 
     [Fact]
     public async Task Two_nodes_on_tls_carry_a_room_conversation_and_a_direct_message()
@@ -39,10 +31,8 @@ public sealed class ClusterTlsSpecs : IAsyncLifetime
         var b = await Node(a);
         Assert.Equal(("akka.ssl.tcp", "akka.ssl.tcp"), (a.Address.Protocol, b.Address.Protocol));
 
-        var alice = _nodes.Client("alice", a.Endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
-        var bob = _nodes.Client("bob", b.Endpoint);
-        await bob.View.NextAsync<ReadyEvent>();
+        var alice = await _nodes.Client("alice", a.Endpoint).ReadyAsync();
+        var bob = await _nodes.Client("bob", b.Endpoint).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
         await bob.View.NextAsync<MemberJoinedEvent>(j => j.Name == "alice");
 
@@ -114,10 +104,5 @@ public sealed class ClusterTlsSpecs : IAsyncLifetime
         Assert.Equal([new RoomSpan.NotHere("from a member")], received.ToArray());
     }
 
-    private async Task<RelayNode> Node(RelayNode? seed = null)
-    {
-        var node = await LocalCluster.StartNodeAsync(_database.ConnectionString, seed);
-        _nodes.Server(node.System);
-        return node;
-    }
+    private Task<RelayNode> Node(RelayNode? seed = null) => _nodes.ClusterNodeAsync(_store, seed);
 }

@@ -6,17 +6,15 @@ using Entice.Crypto.Ratchet;
 namespace Entice.Tests.Crypto;
 
 /// <summary>One-time prekeys (DH4, consumed once) and signed prekey rotation with a grace period.</summary>
-public sealed class PrekeySpecs : IDisposable
+public sealed class PrekeySpecs : AliceAndBob
 {
-    private readonly Party alice = new("alice");
-    private readonly Party bob = new("bob");
     private readonly Party carol = new("carol");
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        alice.Dispose();
-        bob.Dispose();
-        carol.Dispose();
+        base.Dispose(disposing);
+        if (disposing)
+            carol.Dispose();
     }
 
     private static PeerKeys WithOneTimePrekey(Party party, (uint Id, byte[] PublicKey) oneTime) => party.Keys with { OneTimePrekey = oneTime };

@@ -4,17 +4,8 @@ using Entice.Crypto.Ratchet;
 namespace Entice.Tests.Crypto;
 
 /// <summary>The Double Ratchet as peers and an observer on the wire see it.</summary>
-public sealed class RatchetSpecs : IDisposable
+public sealed class RatchetSpecs : AliceAndBob
 {
-    private readonly Party alice = new("alice");
-    private readonly Party bob = new("bob");
-
-    public void Dispose()
-    {
-        alice.Dispose();
-        bob.Dispose();
-    }
-
     [Fact]
     public void Ciphertexts_are_version_3_and_carry_the_prekey_header_until_the_initiator_hears_back()
     {

@@ -6,17 +6,8 @@ using Entice.Crypto.Primitives;
 
 namespace Entice.Tests.Crypto;
 
-public sealed class SessionBookSpecs : IDisposable
+public sealed class SessionBookSpecs : AliceAndBob
 {
-    private readonly Party alice = new("alice");
-    private readonly Party bob = new("bob");
-
-    public void Dispose()
-    {
-        alice.Dispose();
-        bob.Dispose();
-    }
-
     private static byte[] Text(string text) => Encoding.UTF8.GetBytes(text);
 
     private static byte[] Send(Party from, Party to, string text, MessageContext? ctx = null) =>

@@ -6,17 +6,8 @@ using Entice.Crypto.Ratchet;
 namespace Entice.Tests.Crypto;
 
 /// <summary>Export/Import: restarts continue conversations; old copies of the state lose their power.</summary>
-public sealed class SessionPersistenceSpecs : IDisposable
+public sealed class SessionPersistenceSpecs : AliceAndBob
 {
-    private readonly Party alice = new("alice");
-    private readonly Party bob = new("bob");
-
-    public void Dispose()
-    {
-        alice.Dispose();
-        bob.Dispose();
-    }
-
     [Fact]
     public void A_restored_book_continues_every_conversation_without_a_new_handshake()
     {

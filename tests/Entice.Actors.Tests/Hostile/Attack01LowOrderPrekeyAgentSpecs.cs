@@ -32,9 +32,7 @@ public sealed class Attack01LowOrderPrekeyAgentSpecs(ITestOutputHelper output) :
 
     private async Task RefusedAndOthersGoOnAsync(Func<TestIdentity, IdentityBundle> bundleOf)
     {
-        var alice = await StartAsync("alice");
-        var bob = await StartAsync("bob");
-        await IntroduceAsync(alice, bob);
+        var (alice, bob) = await StartPairAsync();
         using var mallory = new TestIdentity("mallory");
         var bad = new MemberInfo("mallory", bundleOf(mallory));
 

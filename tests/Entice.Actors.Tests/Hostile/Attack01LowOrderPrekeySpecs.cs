@@ -20,12 +20,11 @@ public sealed class Attack01LowOrderPrekeySpecs : IAsyncDisposable
     [Fact]
     public async Task A_member_with_a_low_order_signed_prekey_is_refused_and_the_room_keeps_talking()
     {
-        var (server, endpoint) = await LocalNodes.StartServerAsync();
-        _nodes.Server(server);
+        var (_, endpoint) = await _nodes.ServerAsync();
         var alice = _nodes.Client("alice", endpoint);
         var bob = _nodes.Client("bob", endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
-        await bob.View.NextAsync<ReadyEvent>();
+        await alice.ReadyAsync();
+        await bob.ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
 
         // Mallory's prekey is 32 zero bytes, signed by her real identity key; she joins, then goes away.
@@ -52,13 +51,12 @@ public sealed class Attack01LowOrderPrekeySpecs : IAsyncDisposable
     public async Task A_member_who_publishes_low_order_one_time_prekeys_gets_a_session_without_them_and_nobody_is_silenced()
     {
         var data = _nodes.Dir("entice-test-data-");
-        var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: data);
-        _nodes.Server(server);
+        var (server, endpoint) = await _nodes.ServerAsync(dataDir: data);
         using var store = OfflineStore.Open(data); // a second reader of the server's database
         var alice = _nodes.Client("alice", endpoint);
         var bob = _nodes.Client("bob", endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
-        await bob.View.NextAsync<ReadyEvent>();
+        await alice.ReadyAsync();
+        await bob.ReadyAsync();
 
         using var mallet = new TestIdentity("mallet");
         using var raw = await RawClient.ConnectAsync(endpoint);

@@ -20,8 +20,7 @@ public sealed class Attack01ServerKeyCheckSpecs : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _data = _nodes.Dir("entice-test-data-");
-        (var system, _server) = await LocalNodes.StartServerAsync(dataDir: _data);
-        _nodes.Server(system);
+        (_, _server) = await _nodes.ServerAsync(dataDir: _data);
     }
 
     public static TheoryData<string> LowOrder => new()

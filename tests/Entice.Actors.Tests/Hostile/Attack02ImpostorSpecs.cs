@@ -22,8 +22,7 @@ public sealed class Attack02ImpostorSpecs : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _data = _nodes.Dir("entice-test-data-");
-        (var system, _server) = await LocalNodes.StartServerAsync(dataDir: _data);
-        _nodes.Server(system);
+        (_, _server) = await _nodes.ServerAsync(dataDir: _data);
     }
 
     [Fact]

@@ -20,12 +20,9 @@ public sealed class Attack03ForgedPrekeyFloodSpecs : IAsyncDisposable
     [Fact]
     public async Task A_flood_of_forged_session_starts_is_refused_cheaply_and_a_real_message_still_arrives()
     {
-        var (server, endpoint) = await LocalNodes.StartServerAsync();
-        _nodes.Server(server);
-        var bob = _nodes.Client("bob", endpoint);
-        await bob.View.NextAsync<ReadyEvent>();
-        var alice = _nodes.Client("alice", endpoint);
-        await alice.View.NextAsync<ReadyEvent>();
+        var (_, endpoint) = await _nodes.ServerAsync();
+        var bob = await _nodes.Client("bob", endpoint).ReadyAsync();
+        var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
 
         using var mallory = new TestIdentity("mallory");
         using var raw = await RawClient.ConnectAsync(endpoint);

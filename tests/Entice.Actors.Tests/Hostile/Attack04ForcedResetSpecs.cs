@@ -21,7 +21,7 @@ public sealed class Attack04ForcedResetSpecs : IAsyncDisposable
         using var erin = new HonestPeer("erin");
         var bob = _nodes.Client("bob", relay.Endpoint);
         var room = await relay.AdmitAsync(erin.Member);
-        await bob.View.NextAsync<ReadyEvent>();
+        await bob.ReadyAsync();
         await relay.SendAsync(erin.Message(relay.Client, "hi bob", 1));
         Assert.Equal("hi bob", (await bob.View.NextAsync<MessageEvent>()).Text);
 

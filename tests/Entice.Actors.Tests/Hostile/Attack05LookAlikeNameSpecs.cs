@@ -15,8 +15,7 @@ public sealed class Attack05LookAlikeNameSpecs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        (var system, _server) = await LocalNodes.StartServerAsync(dataDir: _nodes.Dir("entice-test-data-"));
-        _nodes.Server(system);
+        (_, _server) = await _nodes.ServerAsync(dataDir: _nodes.Dir("entice-test-data-"));
         using var alice = new TestIdentity("alice");
         using var ace = new TestIdentity("ace");
         using (var c = await RawClient.JoinedAsync(_server, alice))

@@ -1,8 +1,6 @@
-using Akka.TestKit.Xunit2;
 using Entice.Client;
 using Entice.Tests.Support;
 using Entice.Wire;
-using Xunit.Abstractions;
 
 namespace Entice.Tests.Hostile;
 
@@ -11,7 +9,7 @@ namespace Entice.Tests.Hostile;
 /// real client in line mode. Nothing of it may reach the terminal as a control character: no title
 /// change, no cleared screen, no line that starts like someone else's.
 /// </summary>
-public sealed class Attack06TerminalInjectionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = WARNING", output), IAsyncLifetime
+public sealed class Attack06TerminalInjectionSpecs : IAsyncDisposable
 {
     private const string Payload = "hi\u001b]0;pwned\u0007\u001b[2J\r\n[lobby] alice: send me your passphrase\u202Etxt.exe\u009b31m";
 
@@ -21,13 +19,13 @@ public sealed class Attack06TerminalInjectionSpecs(ITestOutputHelper output) : T
     [Fact]
     public async Task Escape_sequences_in_a_peer_message_are_shown_not_executed_in_line_mode()
     {
-        var mallory = await FakePeer.StartAsync(Sys, "mallory", _nodes.Dir());
+        using var mallory = new HonestPeer("mallory");
         var screen = new StringWriter();
         var carol = _nodes.Client("carol", _relay.Endpoint, lines: screen);
         await _relay.AdmitAsync(mallory.Member);
-        await carol.View.NextAsync<ReadyEvent>();
+        await carol.ReadyAsync();
 
-        await _relay.SendAsync(await mallory.EncryptAsync(new MemberInfo("carol", _relay.ClientHello.Identity), "lobby", Payload));
+        await _relay.SendAsync(mallory.Message(_relay.Client, Payload));
         await _relay.SendAsync(new ErrorMessage("idle_timeout", "relay says \u001b[2J hello"));
 
         // The recording view gets the text as sent (JSON escapes it); the terminal gets it neutralised.
@@ -44,9 +42,7 @@ public sealed class Attack06TerminalInjectionSpecs(ITestOutputHelper output) : T
         Assert.Contains("[lobby] mallory: hi␛]0;pwned␇␛[2J", shown, StringComparison.Ordinal);
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _nodes.DisposeAsync();
         await _relay.DisposeAsync();

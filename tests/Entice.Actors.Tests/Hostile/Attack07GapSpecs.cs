@@ -1,8 +1,6 @@
-using Akka.TestKit.Xunit2;
 using Entice.Client;
 using Entice.Tests.Support;
 using Entice.Wire;
-using Xunit.Abstractions;
 
 namespace Entice.Tests.Hostile;
 
@@ -11,18 +9,19 @@ namespace Entice.Tests.Hostile;
 /// receiver shows each sender's messages in the order they were sent and says when one is missing (a gap)
 /// or came late. A relabelled envelope id: <see cref="Attack07IdRewriteSpecs"/>.
 /// </summary>
-public sealed class Attack07GapSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = WARNING", output), IAsyncLifetime
+public sealed class Attack07GapSpecs : IAsyncDisposable
 {
     private readonly TestNodes _nodes = new();
     private readonly FakeRelay _relay = new();
+    private readonly HonestPeer _mallory = new("mallory");
 
     [Fact]
     public async Task Reordered_envelopes_are_shown_in_the_order_they_were_sent()
     {
-        var (mallory, carol, me) = await StartAsync();
+        var (carol, me) = await StartAsync();
         var m = new List<Envelope>();
         for (var i = 1; i <= 4; i++)
-            m.Add(await mallory.EncryptAsync(me, "lobby", $"m{i}"));
+            m.Add(_mallory.Message(me, $"m{i}"));
 
         foreach (var e in new[] { m[0], m[2], m[3], m[1] })
             await _relay.SendAsync(e);
@@ -34,10 +33,10 @@ public sealed class Attack07GapSpecs(ITestOutputHelper output) : TestKit("akka.l
     [Fact]
     public async Task A_dropped_envelope_is_reported_as_a_gap_and_a_late_one_as_late()
     {
-        var (mallory, carol, me) = await StartAsync();
+        var (carol, me) = await StartAsync();
         var m = new List<Envelope>();
         for (var i = 1; i <= 3; i++)
-            m.Add(await mallory.EncryptAsync(me, "lobby", $"m{i}"));
+            m.Add(_mallory.Message(me, $"m{i}"));
 
         await _relay.SendAsync(m[0]);
         await _relay.SendAsync(m[2]); // m2 held back by the relay
@@ -51,20 +50,18 @@ public sealed class Attack07GapSpecs(ITestOutputHelper output) : TestKit("akka.l
         Assert.Equal("m2", (await carol.View.NextAsync<MessageEvent>()).Text);
     }
 
-    private async Task<(FakePeer Mallory, TestClient Carol, MemberInfo Me)> StartAsync()
+    private async Task<(TestClient Carol, MemberInfo Me)> StartAsync()
     {
-        var mallory = await FakePeer.StartAsync(Sys, "mallory", _nodes.Dir());
         var carol = _nodes.Client("carol", _relay.Endpoint, config: "entice.client.reorder-wait = 1s");
-        await _relay.AdmitAsync(mallory.Member);
-        await carol.View.NextAsync<ReadyEvent>();
-        return (mallory, carol, new MemberInfo("carol", _relay.ClientHello.Identity));
+        await _relay.AdmitAsync(_mallory.Member);
+        await carol.ReadyAsync();
+        return (carol, _relay.Client);
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _nodes.DisposeAsync();
         await _relay.DisposeAsync();
+        _mallory.Dispose();
     }
 }

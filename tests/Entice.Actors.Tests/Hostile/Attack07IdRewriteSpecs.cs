@@ -21,7 +21,7 @@ public sealed class Attack07IdRewriteSpecs : IAsyncDisposable
         using var alice = new HonestPeer("alice");
         var bob = _nodes.Client("bob", relay.Endpoint);
         var room = await relay.AdmitAsync(alice.Member);
-        await bob.View.NextAsync<ReadyEvent>();
+        await bob.ReadyAsync();
         await relay.SendAsync(alice.Message(relay.Client, "first", 5));
         Assert.Equal("first", (await bob.View.NextAsync<MessageEvent>()).Text);
 

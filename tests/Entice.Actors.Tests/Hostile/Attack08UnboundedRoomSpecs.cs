@@ -40,10 +40,7 @@ public sealed class Attack08UnboundedRoomSpecs : IAsyncDisposable
         var server = await StartAsync(new ServerSettings { AwayTimeToLive = TimeSpan.FromMilliseconds(300) });
         using var alice = new TestIdentity("alice");
         using var bob = new TestIdentity("bob");
-        using var a = await RawClient.JoinedAsync(server, alice);
-        using (var b = await RawClient.JoinedAsync(server, bob))
-            await a.ReceiveAsync<MemberJoined>();
-        await a.ReceiveAsync<MemberAway>();
+        using var a = await WithBobAwayAsync(server, alice, bob);
         await Task.Delay(1000);
 
         using var carol = new TestIdentity("carol");
@@ -59,10 +56,7 @@ public sealed class Attack08UnboundedRoomSpecs : IAsyncDisposable
         var server = await StartAsync(new ServerSettings { MaxStoredPerSender = 10 });
         using var alice = new TestIdentity("alice");
         using var bob = new TestIdentity("bob");
-        using var a = await RawClient.JoinedAsync(server, alice);
-        using (var b = await RawClient.JoinedAsync(server, bob))
-            await a.ReceiveAsync<MemberJoined>();
-        await a.ReceiveAsync<MemberAway>();
+        using var a = await WithBobAwayAsync(server, alice, bob);
 
         for (ulong i = 1; i <= 15; i++)
             await a.SendAsync(new Envelope("lobby", "", "bob", i, true, [1]));
@@ -74,10 +68,19 @@ public sealed class Attack08UnboundedRoomSpecs : IAsyncDisposable
         Assert.All(refused, r => Assert.Equal(ErrorCodes.SenderFull, r.Code));
     }
 
+    // Alice in the lobby, and bob who joined and went away (the server keeps what is sent to him): alice's connection.
+    private static async Task<RawClient> WithBobAwayAsync(System.Net.IPEndPoint server, TestIdentity alice, TestIdentity bob)
+    {
+        var a = await RawClient.JoinedAsync(server, alice);
+        using (var b = await RawClient.JoinedAsync(server, bob))
+            await a.ReceiveAsync<MemberJoined>();
+        await a.ReceiveAsync<MemberAway>();
+        return a;
+    }
+
     private async Task<System.Net.IPEndPoint> StartAsync(ServerSettings settings)
     {
-        var (system, endpoint) = await LocalNodes.StartServerAsync(settings, dataDir: _nodes.Dir("entice-test-data-"));
-        _nodes.Server(system);
+        var (_, endpoint) = await _nodes.ServerAsync(settings, dataDir: _nodes.Dir("entice-test-data-"));
         return endpoint;
     }
 

@@ -76,8 +76,7 @@ public sealed class Attack09RoomChurnSpecs : IAsyncDisposable
 
     private async Task<(System.Net.IPEndPoint Server, IActorRef Rooms)> StartAsync(ServerSettings settings)
     {
-        var (system, endpoint) = await LocalNodes.StartServerAsync(settings);
-        _nodes.Server(system);
+        var (system, endpoint) = await _nodes.ServerAsync(settings);
         var rooms = await system.ActorSelection($"/user/{RelayServer.ActorName}/rooms").ResolveOne(TimeSpan.FromSeconds(5));
         return (endpoint, rooms);
     }

@@ -78,8 +78,7 @@ public sealed class Attack10PreHelloMemorySpecs : IAsyncDisposable
 
     private async Task<(System.Net.IPEndPoint Server, FrameBudget Budget)> StartAsync(ServerSettings settings)
     {
-        var (system, endpoint) = await LocalNodes.StartServerAsync(settings);
-        _nodes.Server(system);
+        var (system, endpoint) = await _nodes.ServerAsync(settings);
         var listener = system.ActorSelection($"/user/{RelayServer.ActorName}/listener");
         var budget = await listener.Ask<FrameBudget>(new Listener.GetFrameBudget(), TimeSpan.FromSeconds(5));
         return (endpoint, budget);

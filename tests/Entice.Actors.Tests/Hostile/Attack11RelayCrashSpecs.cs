@@ -1,8 +1,6 @@
-using Akka.TestKit.Xunit2;
 using Entice.Client;
 using Entice.Tests.Support;
 using Entice.Wire;
-using Xunit.Abstractions;
 
 namespace Entice.Tests.Hostile;
 
@@ -11,7 +9,7 @@ namespace Entice.Tests.Hostile;
 /// name twice, members and rooms it never announced, envelopes for rooms the client is not in). Each
 /// is an error event at most: the client keeps its state and goes on talking.
 /// </summary>
-public sealed class Attack11RelayCrashSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = WARNING", output), IAsyncLifetime
+public sealed class Attack11RelayCrashSpecs : IAsyncDisposable
 {
     private readonly TestNodes _nodes = new();
     private readonly FakeRelay _relay = new();
@@ -19,9 +17,9 @@ public sealed class Attack11RelayCrashSpecs(ITestOutputHelper output) : TestKit(
     [Fact]
     public async Task A_roster_with_a_name_twice_is_an_error_event_and_the_client_goes_on()
     {
-        var mallory = await FakePeer.StartAsync(Sys, "mallory", _nodes.Dir());
-        var impostor = await FakePeer.StartAsync(Sys, "mallory", _nodes.Dir());
-        var bob = await FakePeer.StartAsync(Sys, "bob", _nodes.Dir());
+        using var mallory = new HonestPeer("mallory");
+        using var impostor = new HonestPeer("mallory");
+        using var bob = new HonestPeer("bob");
         var carol = _nodes.Client("carol", _relay.Endpoint);
         await _relay.AcceptAsync();
         await _relay.ReceiveAsync<JoinRoom>();
@@ -30,25 +28,25 @@ public sealed class Attack11RelayCrashSpecs(ITestOutputHelper output) : TestKit(
 
         var error = await carol.View.NextAsync<ErrorEvent>(e => e.Code == ErrorCodes.BadRoster);
         Assert.Contains("mallory", error.Message, StringComparison.Ordinal);
-        await carol.View.NextAsync<ReadyEvent>();
+        await carol.ReadyAsync();
         carol.Type("still here");
         // One envelope per member, the first "mallory" kept: the chat actor did not crash and restart.
         var sent = new[] { await _relay.ReceiveAsync<Envelope>(), await _relay.ReceiveAsync<Envelope>() };
         Assert.Equal(["bob", "mallory"], sent.Select(e => e.Recipient).Order(StringComparer.Ordinal));
-        Assert.Equal("still here", (await mallory.DecryptAsync(sent.Single(e => e.Recipient == "mallory"), carol.Name, _relay.ClientHello.Identity)).Text);
+        Assert.Equal("still here", mallory.Read(sent.Single(e => e.Recipient == "mallory"), _relay.Client).Text);
     }
 
     [Fact]
     public async Task Members_rooms_and_envelopes_the_client_never_heard_of_are_at_most_errors()
     {
-        var bob = await FakePeer.StartAsync(Sys, "bob", _nodes.Dir());
+        using var bob = new HonestPeer("bob");
         var carol = _nodes.Client("carol", _relay.Endpoint);
         await _relay.AdmitAsync(bob.Member);
-        await carol.View.NextAsync<ReadyEvent>();
-        var me = new MemberInfo(carol.Name, _relay.ClientHello.Identity);
+        await carol.ReadyAsync();
+        var me = _relay.Client;
 
         // Everything here refers to rooms carol is not in, members nobody announced, or carol herself.
-        var toElsewhere = await bob.EncryptAsync(me, "secret-room", "you never joined this room");
+        var toElsewhere = bob.Message(me, "you never joined this room", room: "secret-room");
         await _relay.SendAsync(toElsewhere);
         await _relay.SendAsync(new StoredEnvelope(7, toElsewhere));
         await _relay.SendAsync(new MemberLeft("lobby", "nobody"));
@@ -66,16 +64,14 @@ public sealed class Attack11RelayCrashSpecs(ITestOutputHelper output) : TestKit(
         Assert.Equal(7ul, (await _relay.ReceiveAsync<StoredAck>()).Seq);
         carol.Type("after all that");
         var envelope = await _relay.ReceiveAsync<Envelope>();
-        Assert.Equal("after all that", (await bob.DecryptAsync(envelope, carol.Name, me.Identity)).Text);
+        Assert.Equal("after all that", bob.Read(envelope, me).Text);
         var shown = await carol.View.DrainAsync(TimeSpan.FromSeconds(1));
         Assert.DoesNotContain(shown, e => e is MessageEvent or StoppedEvent or MemberLeftEvent);
         Assert.DoesNotContain(shown, e => e is MemberJoinedEvent { Name: "carol" });
         Assert.False(carol.Exit.IsCompleted);
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _nodes.DisposeAsync();
         await _relay.DisposeAsync();

@@ -20,7 +20,7 @@ public sealed class Attack14FalseAlarmSpecs : IAsyncDisposable
         using var alice = new HonestPeer("alice");
         var bob = _nodes.Client("bob", relay.Endpoint);
         var room = await relay.AdmitAsync(alice.Member);
-        await bob.View.NextAsync<ReadyEvent>();
+        await bob.ReadyAsync();
         await relay.SendAsync(alice.Message(relay.Client, "hello", 1));
         Assert.Equal("hello", (await bob.View.NextAsync<MessageEvent>()).Text);
 

@@ -62,8 +62,7 @@ public sealed class BurstOrderSpecs : IAsyncDisposable
 
     private async Task<(TestClient Alice, TestClient[] Receivers)> RoomAsync(string senderConfig)
     {
-        var (server, endpoint) = await LocalNodes.StartServerAsync(Tight);
-        _nodes.Server(server);
+        var (_, endpoint) = await _nodes.ServerAsync(Tight);
         var alice = await _nodes.Client("alice", endpoint, config: senderConfig).ReadyAsync();
         var receivers = new[] { "bob", "carol", "dave" }.Select(n => _nodes.Client(n, endpoint, config: Receiver)).ToArray();
         foreach (var r in receivers)

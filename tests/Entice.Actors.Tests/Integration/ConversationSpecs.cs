@@ -14,8 +14,7 @@ public sealed class ConversationSpecs : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _data = _nodes.Dir("entice-test-data-");
-        (var server, _endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
-        _nodes.Server(server);
+        (_, _endpoint) = await _nodes.ServerAsync(dataDir: _data);
     }
 
     public Task DisposeAsync() => _nodes.DisposeAsync().AsTask();
@@ -110,8 +109,7 @@ public sealed class ConversationSpecs : IAsyncLifetime
 
         using (var store = Entice.Server.Store.OfflineStore.Open(_data))
             Assert.True(store.ReleaseOwnedName("bob")); // the operator releases the name (release-name)
-        var newBob = Start("bob"); // a new key directory: a new identity under the same name
-        await newBob.View.NextAsync<ReadyEvent>();
+        var newBob = await Start("bob").ReadyAsync(); // a new key directory: a new identity under the same name
         Assert.Equal("bob", (await alice.View.NextAsync<KeyChangedEvent>()).Peer);
 
         alice.Type("did you get a new phone?");

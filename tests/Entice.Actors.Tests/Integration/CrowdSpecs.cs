@@ -15,8 +15,7 @@ public sealed class CrowdSpecs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        (var server, _endpoint) = await LocalNodes.StartServerAsync();
-        _nodes.Server(server);
+        (_, _endpoint) = await _nodes.ServerAsync();
     }
 
     public async Task DisposeAsync()

@@ -84,8 +84,7 @@ public sealed class LongMessageSpecs : IAsyncDisposable
 
     private async Task<(TestClient Alice, TestClient Bob, TestClient Carol)> RoomOfThreeAsync(ServerSettings settings)
     {
-        var (server, endpoint) = await LocalNodes.StartServerAsync(settings);
-        _nodes.Server(server);
+        var (_, endpoint) = await _nodes.ServerAsync(settings);
         var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
         var bob = await _nodes.Client("bob", endpoint).ReadyAsync();
         var carol = await _nodes.Client("carol", endpoint).ReadyAsync();

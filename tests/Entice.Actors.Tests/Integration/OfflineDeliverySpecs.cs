@@ -68,12 +68,7 @@ public sealed class OfflineDeliverySpecs : IAsyncDisposable
         Assert.Equal(("alice", "welcome to the lobby", true), (dm.From, dm.Text, dm.Direct));
     }
 
-    private async Task<(ActorSystem, System.Net.IPEndPoint)> StartServerAsync(int port)
-    {
-        var (system, endpoint) = await LocalNodes.StartServerAsync(port: port, dataDir: _data);
-        _nodes.Server(system);
-        return (system, endpoint);
-    }
+    private Task<(ActorSystem System, System.Net.IPEndPoint Endpoint)> StartServerAsync(int port) => _nodes.ServerAsync(port: port, dataDir: _data);
 
     public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 }

@@ -15,8 +15,7 @@ public sealed class PipedInputSpecs : IAsyncDisposable
     [Fact]
     public async Task A_line_piped_in_at_start_reaches_an_away_member_and_the_exit_code_is_0()
     {
-        var (server, endpoint) = await LocalNodes.StartServerAsync();
-        _nodes.Server(server);
+        var (_, endpoint) = await _nodes.ServerAsync();
         var daveKeys = _nodes.Dir();
         var dave = await _nodes.Client("dave", endpoint, keyDir: daveKeys).ReadyAsync();
         dave.EndInput();
@@ -36,8 +35,7 @@ public sealed class PipedInputSpecs : IAsyncDisposable
     [Fact]
     public async Task A_line_that_reached_nobody_makes_the_exit_code_1_with_one_line_saying_so()
     {
-        var (server, endpoint) = await LocalNodes.StartServerAsync();
-        _nodes.Server(server);
+        var (_, endpoint) = await _nodes.ServerAsync();
         var carol = _nodes.Client("carol", endpoint);
         carol.Type("hi");
         carol.EndInput();

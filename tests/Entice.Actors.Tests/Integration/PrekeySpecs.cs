@@ -18,8 +18,7 @@ public sealed class PrekeySpecs : IAsyncDisposable
     [Fact]
     public async Task Each_new_session_takes_one_prekey_once_and_the_owner_tops_up_when_low()
     {
-        var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
-        _nodes.Server(server);
+        var (server, endpoint) = await _nodes.ServerAsync(dataDir: _data);
         using var store = OfflineStore.Open(_data); // a second reader of the server's database
         var bob = await _nodes.Client("bob", endpoint, config: SmallBatch).ReadyAsync();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 3));
@@ -52,8 +51,7 @@ public sealed class PrekeySpecs : IAsyncDisposable
     [Fact]
     public async Task A_prekey_fetched_for_a_name_is_not_used_for_the_new_identity_that_takes_it_over()
     {
-        var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
-        _nodes.Server(server);
+        var (_, endpoint) = await _nodes.ServerAsync(dataDir: _data);
         using var store = OfflineStore.Open(_data);
         var bob = await _nodes.Client("bob", endpoint, config: SmallBatch).ReadyAsync();
         await Eventually.HoldsAsync(() => Task.FromResult(store.AvailablePrekeys("bob") == 3));
@@ -64,8 +62,7 @@ public sealed class PrekeySpecs : IAsyncDisposable
         await alice.View.NextAsync<MemberAwayEvent>(l => l.Name == "bob");
 
         Assert.True(store.ReleaseOwnedName("bob")); // the operator releases the name (release-name)
-        var newBob = _nodes.Client("bob", endpoint, config: SmallBatch); // a new key directory: a new identity under the same name
-        await newBob.View.NextAsync<ReadyEvent>();
+        var newBob = await _nodes.Client("bob", endpoint, config: SmallBatch).ReadyAsync(); // a new key directory: a new identity under the same name
         await alice.View.NextAsync<KeyChangedEvent>();
         alice.Type("/trust bob");
         await alice.View.NextAsync<TrustedEvent>();
@@ -89,8 +86,7 @@ public sealed class PrekeyRotationSpecs : IAsyncDisposable
     public async Task A_rotated_signed_prekey_is_published_when_the_client_reconnects()
     {
         var now = DateTimeOffset.UtcNow;
-        var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: _data);
-        _nodes.Server(server);
+        var (server, endpoint) = await _nodes.ServerAsync(dataDir: _data);
         var alice = await _nodes.Client("alice", endpoint, clock: () => now).ReadyAsync();
         // The room tells the store to remember a member; the row lands shortly after the join.
         uint? PublishedPrekeyId()
@@ -103,8 +99,7 @@ public sealed class PrekeyRotationSpecs : IAsyncDisposable
 
         now += TimeSpan.FromDays(8); // past the weekly rotation
         await server.Terminate();
-        var (again, _) = await LocalNodes.StartServerAsync(port: endpoint.Port, dataDir: _data);
-        _nodes.Server(again);
+        await _nodes.ServerAsync(port: endpoint.Port, dataDir: _data);
         await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
 
         await Eventually.HoldsAsync(() => Task.FromResult(PublishedPrekeyId() != before));

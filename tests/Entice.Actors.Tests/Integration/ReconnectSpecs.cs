@@ -11,8 +11,7 @@ public sealed class ReconnectSpecs : IAsyncDisposable
     [Fact]
     public async Task Messages_typed_before_during_and_after_a_server_restart_arrive_exactly_once()
     {
-        var (server, endpoint) = await LocalNodes.StartServerAsync();
-        _nodes.Server(server);
+        var (server, endpoint) = await _nodes.ServerAsync();
         var alice = await _nodes.Client("alice", endpoint).ReadyAsync();
         var bob = await _nodes.Client("bob", endpoint).ReadyAsync();
         await alice.View.NextAsync<MemberJoinedEvent>(j => j.Name == "bob");
@@ -27,8 +26,7 @@ public sealed class ReconnectSpecs : IAsyncDisposable
         alice.Type("during 2");
         bob.Type("bob while down");
 
-        var (restarted, _) = await LocalNodes.StartServerAsync(port: endpoint.Port);
-        _nodes.Server(restarted);
+        await _nodes.ServerAsync(port: endpoint.Port);
         await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
         await bob.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
         // Room messages go to the members present (until the server keeps messages for absent ones),
@@ -48,10 +46,8 @@ public sealed class ReconnectSpecs : IAsyncDisposable
     [Fact]
     public async Task A_client_moves_to_the_next_server_in_its_list_when_its_server_goes_away()
     {
-        var (first, firstEndpoint) = await LocalNodes.StartServerAsync();
-        _nodes.Server(first);
-        var (second, secondEndpoint) = await LocalNodes.StartServerAsync();
-        _nodes.Server(second);
+        var (first, firstEndpoint) = await _nodes.ServerAsync();
+        var (_, secondEndpoint) = await _nodes.ServerAsync();
         var alice = await _nodes.Client("alice", firstEndpoint, morePorts: [secondEndpoint.Port]).ReadyAsync();
         var bob = await _nodes.Client("bob", secondEndpoint).ReadyAsync();
 
@@ -68,8 +64,7 @@ public sealed class ReconnectSpecs : IAsyncDisposable
     public async Task A_reconnect_says_reconnected_and_never_that_an_away_member_left()
     {
         var data = _nodes.Dir("entice-test-data-");
-        var (server, endpoint) = await LocalNodes.StartServerAsync(dataDir: data);
-        _nodes.Server(server);
+        var (server, endpoint) = await _nodes.ServerAsync(dataDir: data);
         var dave = await _nodes.Client("dave", endpoint).ReadyAsync();
         dave.EndInput();
         Assert.Equal(0, await dave.Exit.WaitAsync(TimeSpan.FromSeconds(15)));
@@ -78,8 +73,7 @@ public sealed class ReconnectSpecs : IAsyncDisposable
 
         await server.Terminate();
         await alice.View.NextAsync<DisconnectedEvent>();
-        var (restarted, _) = await LocalNodes.StartServerAsync(port: endpoint.Port, dataDir: data);
-        _nodes.Server(restarted);
+        await _nodes.ServerAsync(port: endpoint.Port, dataDir: data);
         await alice.View.NextAsync<ReconnectedEvent>(timeout: TimeSpan.FromSeconds(20));
 
         var after = await alice.View.DrainAsync(TimeSpan.FromSeconds(3));

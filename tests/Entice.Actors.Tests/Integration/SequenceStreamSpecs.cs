@@ -18,8 +18,7 @@ public sealed class SequenceStreamSpecs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        (var server, _endpoint) = await LocalNodes.StartServerAsync();
-        _nodes.Server(server);
+        (_, _endpoint) = await _nodes.ServerAsync();
     }
 
     public Task DisposeAsync() => _nodes.DisposeAsync().AsTask();

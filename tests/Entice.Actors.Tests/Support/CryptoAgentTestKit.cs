@@ -70,6 +70,19 @@ public abstract class CryptoAgentTestKit : TestKit
         await MeetAsync(b, a.Info);
     }
 
+    /// <summary>Alice (on <paramref name="aliceDir"/>, or a fresh directory) and bob, introduced to each other: how most conversations here begin.</summary>
+    protected Task<(Agent Alice, Agent Bob)> StartPairAsync(string? aliceDir = null, CryptoAgent.Options? aliceOptions = null) =>
+        StartPairAsync(new KeyDirectory(aliceDir ?? NewDir()), aliceOptions);
+
+    /// <summary>Alice on <paramref name="aliceKeys"/> (a passphrase-protected directory, say) and bob, introduced to each other.</summary>
+    protected async Task<(Agent Alice, Agent Bob)> StartPairAsync(KeyDirectory aliceKeys, CryptoAgent.Options? aliceOptions = null)
+    {
+        var alice = await StartAsync("alice", aliceKeys, aliceOptions);
+        var bob = await StartAsync("bob");
+        await IntroduceAsync(alice, bob);
+        return (alice, bob);
+    }
+
     protected async Task<Envelope> EncryptAsync(Agent from, MemberInfo to, string text, string room = "lobby", bool direct = false)
     {
         from.Ref.Tell(new CryptoAgent.Encrypt(to, room, direct, text, _nextId++));

@@ -1,16 +1,19 @@
 using System.Net;
 using Akka.Actor;
+using Entice.Server;
 
 namespace Entice.Tests.Support;
 
 /// <summary>
-/// What one spec started (clients, server actor systems) and the directories it used, all stopped and
-/// removed together when it ends: clients first, then servers, then the directories.
+/// What one spec started (clients, server actor systems, cluster nodes) and the databases and directories
+/// it used, all stopped and removed together when it ends: clients first, then servers, then the
+/// databases, then the directories.
 /// </summary>
 internal sealed class TestNodes : IAsyncDisposable
 {
     private readonly List<TestClient> _clients = [];
     private readonly List<ActorSystem> _servers = [];
+    private readonly List<PostgresTestDatabase> _databases = [];
     private readonly TempDirs _dirs = new();
 
     /// <summary>Starts a client (see <see cref="LocalNodes.StartClient"/>) that is disposed at the end.</summary>
@@ -31,6 +34,33 @@ internal sealed class TestNodes : IAsyncDisposable
         return system;
     }
 
+    /// <summary>
+    /// The start-and-bind preamble: a server (see <see cref="LocalNodes.StartServerAsync"/>) bound on loopback and
+    /// accepting, terminated at the end.
+    /// </summary>
+    public async Task<(ActorSystem System, IPEndPoint Endpoint)> ServerAsync(ServerSettings? settings = null, int port = 0, string? dataDir = null)
+    {
+        var (system, endpoint) = await LocalNodes.StartServerAsync(settings, port, dataDir);
+        _servers.Add(system);
+        return (system, endpoint);
+    }
+
+    /// <summary>A relay node (see <see cref="LocalCluster.StartNodeAsync"/>) joined to <paramref name="seed"/>'s cluster, or a new one; terminated at the end.</summary>
+    public async Task<RelayNode> ClusterNodeAsync(string store, RelayNode? seed = null, string config = "")
+    {
+        var node = await LocalCluster.StartNodeAsync(store, seed, config: config);
+        _servers.Add(node.System);
+        return node;
+    }
+
+    /// <summary>A fresh PostgreSQL database of its own (its connection string), dropped at the end once the servers using it stopped.</summary>
+    public string Database()
+    {
+        var database = PostgresServer.CreateDatabase();
+        _databases.Add(database);
+        return database.ConnectionString;
+    }
+
     /// <summary>A fresh temporary directory path (not created), removed at the end.</summary>
     public string Dir(string prefix = "entice-test-") => _dirs.New(prefix);
 
@@ -40,6 +70,8 @@ internal sealed class TestNodes : IAsyncDisposable
             await c.DisposeAsync();
         foreach (var s in _servers)
             await s.Terminate();
+        foreach (var d in _databases)
+            d.Dispose();
         _dirs.Dispose();
     }
 }
