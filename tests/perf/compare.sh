@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Entice vs ngIRCd on loopback: same load tool, same workloads, one run. See tests/perf/README.md.
-# Usage: tests/perf/compare.sh            (env: REPEATS=3 IDLE=10000 ENTICE_LOG_LEVEL=Information)
+# Entice vs ngIRCd vs a minimal C epoll relay on loopback: same load tool, same workloads, one run.
+# See tests/perf/README.md.
+# Usage: tests/perf/compare.sh   (env: REPEATS=3 IDLE=10000 ENTICE_LOG_LEVEL=Information
+#                                 C_RELAY_SRC=path/to/ircish_relay.c, default ../shared/perf/ircish_relay.c)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -48,6 +50,19 @@ dotnet build "$ROOT/Entice.ServerNode" -c Release -nologo -v q >/dev/null
 dotnet build "$ROOT/tests/Entice.LoadTest" -c Release -nologo -v q >/dev/null
 SERVER_DLL="$ROOT/Entice.ServerNode/bin/Release/net10.0/Entice.ServerNode.dll"
 LOADTEST=(dotnet "$ROOT/tests/Entice.LoadTest/bin/Release/net10.0/Entice.LoadTest.dll")
+
+# The C relay (the practical ceiling: single-threaded epoll, forwards lines, no parsing beyond the handshake;
+# the load tool's IRC mode speaks to it). Its source lives next to the shared design notes.
+C_RELAY_SRC=${C_RELAY_SRC:-}
+if [ -z "$C_RELAY_SRC" ]; then
+  for c in "$ROOT/../shared/perf/ircish_relay.c" "$ROOT/../../shared/perf/ircish_relay.c" /work/shared/perf/ircish_relay.c; do
+    [ -f "$c" ] && { C_RELAY_SRC=$c; break; }
+  done
+fi
+[ -f "$C_RELAY_SRC" ] || { log "C relay source not found (set C_RELAY_SRC=path/to/ircish_relay.c)"; exit 2; }
+CC_BIN=$(command -v cc || command -v gcc || true)
+[ -n "$CC_BIN" ] || { log "no C compiler (cc/gcc) for the C relay"; exit 2; }
+"$CC_BIN" -O2 -o "$WORK/ircish_relay" "$C_RELAY_SRC"
 
 # Optional: ngIRCd does not set TCP_NODELAY; a tiny LD_PRELOAD shim turns it on for a second,
 # no-delay ngIRCd instance used in the latency workload (the fair comparison per PERF-NOTES).
@@ -120,11 +135,21 @@ CONF
   LAST_PID=$pid; LAST_PORT=$port
 }
 
+start_crelay() { # sets LAST_PID LAST_PORT; the relay exits by itself after 3600 s at the latest
+  local port; port=$(free_port)
+  "$WORK/ircish_relay" "$port" 3600 >"$WORK/crelay.$port.log" 2>&1 &
+  local pid=$!; STARTED+=("$pid")
+  for _ in $(seq 100); do ss -Htln "sport = :$port" | grep -q . && break; sleep 0.1; done
+  ss -Htln "sport = :$port" | grep -q . || { log "C relay did not start:"; cat "$WORK/crelay.$port.log" >&2; exit 1; }
+  LAST_PID=$pid; LAST_PORT=$port
+}
+
 start_ngircd ngircd; NG_PID=$LAST_PID; NG_PORT=$LAST_PORT
+start_crelay; CR_PID=$LAST_PID; CR_PORT=$LAST_PORT
 start_entice; EN_PID=$LAST_PID; EN_PORT=$LAST_PORT
 NGND_PID=""; NGND_PORT=""
 if [ -n "$NODELAY_SO" ]; then start_ngircd ngircd-nodelay "$NODELAY_SO"; NGND_PID=$LAST_PID; NGND_PORT=$LAST_PORT; fi
-log "ngircd pid $NG_PID port $NG_PORT; entice pid $EN_PID port $EN_PORT (log level $ENTICE_LOG_LEVEL)${NGND_PID:+; ngircd+nodelay pid $NGND_PID port $NGND_PORT}"
+log "ngircd pid $NG_PID port $NG_PORT; c-relay pid $CR_PID port $CR_PORT; entice pid $EN_PID port $EN_PORT (log level $ENTICE_LOG_LEVEL)${NGND_PID:+; ngircd+nodelay pid $NGND_PID port $NGND_PORT}"
 
 # ---- workloads -----------------------------------------------------------------------------------
 run() { # $1 target, $2 pid, $3 port, rest: load tool options; prints one JSON line
@@ -148,19 +173,22 @@ W3=(-c 10 -s 10 -b 256 -m 300 --rate 1000)
 pick() { jq -s -c --arg k "$1" 'map(select(.[$k] != null)) | sort_by(.[$k]) | .[(length-1)/2|floor] // {"ok":false}' "$2"; }
 alternate() { # $1 workload id, $2 median key, rest: load tool options
   local w=$1 key=$2; shift 2
-  local fe="$WORK/$w.entice" fn="$WORK/$w.ngircd"; : >"$fe"; : >"$fn"
+  local fe="$WORK/$w.entice" fn="$WORK/$w.ngircd" fc="$WORK/$w.crelay"; : >"$fe"; : >"$fn"; : >"$fc"
   for i in $(seq "$REPEATS"); do
-    log "$w run $i/$REPEATS: entice, ngircd"
+    log "$w run $i/$REPEATS: entice, ngircd, c-relay"
     run entice "$EN_PID" "$EN_PORT" "$@" >>"$fe"; echo >>"$fe"
     run irc "$NG_PID" "$NG_PORT" "$@" >>"$fn"; echo >>"$fn"
+    run irc "$CR_PID" "$CR_PORT" "$@" >>"$fc"; echo >>"$fc"
   done
   pick "$key" "$fe" | record "$w" entice
   pick "$key" "$fn" | record "$w" ngircd
+  pick "$key" "$fc" | record "$w" c-relay
 }
 
 log "warm-up runs (JIT, pools; not recorded)"
 run entice "$EN_PID" "$EN_PORT" -c 10 -s 10 -m 2000 >/dev/null
 run irc "$NG_PID" "$NG_PORT" -c 10 -s 10 -m 2000 >/dev/null
+run irc "$CR_PID" "$CR_PORT" -c 10 -s 10 -m 2000 >/dev/null
 # Paced first: before the throughput runs grow the server's heap.
 alternate w3 latency_p99_ms "${W3[@]}"
 alternate w1 deliveries_per_s "${W1[@]}"
@@ -175,7 +203,8 @@ fi
 FD=$(ulimit -n); N=$IDLE
 if [ "$N" -gt $(( FD - 200 )) ]; then N=$(( FD - 200 )); log "ulimit -n is $FD: idle count lowered to $N"; fi
 # Fresh servers, so RSS growth is not hidden by heap the throughput runs already grew.
-kill "$EN_PID" "$NG_PID" ${NGND_PID:+"$NGND_PID"} 2>/dev/null || true
+# (The C relay holds at most 4096 connections and no state per connection worth measuring: not in this row.)
+kill "$EN_PID" "$NG_PID" "$CR_PID" ${NGND_PID:+"$NGND_PID"} 2>/dev/null || true
 start_ngircd ngircd-idle; NG_PID=$LAST_PID; NG_PORT=$LAST_PORT
 start_entice; EN_PID=$LAST_PID; EN_PORT=$LAST_PORT
 sleep 2
@@ -190,27 +219,28 @@ get() { jq -r --arg w "$1" --arg s "$2" "select(.workload==\$w and .server==\$s)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.2f", a/b; else print "-" }'; }
 
 echo
-echo "Entice (TCP_NODELAY on, log level $ENTICE_LOG_LEVEL) vs ngIRCd $("$NGIRCD" --version 2>/dev/null | head -1 | awk '{print $2}') (no TCP_NODELAY unless marked); load tool sets TCP_NODELAY on its own sockets."
+echo "Entice (TCP_NODELAY on, log level $ENTICE_LOG_LEVEL) vs ngIRCd $("$NGIRCD" --version 2>/dev/null | head -1 | awk '{print $2}') (no TCP_NODELAY unless marked) vs the C epoll relay (TCP_NODELAY on); load tool sets TCP_NODELAY on its own sockets."
 echo "Throughput rows: median of $REPEATS runs. Latency: send to receive, in ms. CPU: % of one core."
 echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; 'other CPU' = busy CPU of everything except server and load tool during the run."
-printf '%-34s | %14s | %14s | %6s\n' "workload / metric" "Entice" "ngIRCd" "ratio"
-printf '%s\n' "-----------------------------------+----------------+----------------+-------"
-row() { printf '%-34s | %14s | %14s | %6s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"; }
+printf '%-34s | %14s | %14s | %14s | %8s | %8s\n' "workload / metric" "Entice" "ngIRCd" "C relay" "E/ngIRCd" "E/C"
+printf '%s\n' "-----------------------------------+----------------+----------------+----------------+----------+---------"
+row() { # $1 name, $2 Entice, $3 ngIRCd, $4 C relay (optional)
+  printf '%-34s | %14s | %14s | %14s | %8s | %8s\n' "$1" "$2" "$3" "${4:--}" "$(ratio "$2" "$3")" "$(ratio "$2" "${4:--}")"; }
 for w in w1 w2; do
   case $w in w1) name="C=10 S=10 B=256 full";; w2) name="C=100 S=10 B=256 full";; esac
-  row "$name deliveries/s" "$(get $w entice .deliveries_per_s)" "$(get $w ngircd .deliveries_per_s)"
-  row "$name p50 ms" "$(get $w entice .latency_p50_ms)" "$(get $w ngircd .latency_p50_ms)"
-  row "$name p99 ms" "$(get $w entice .latency_p99_ms)" "$(get $w ngircd .latency_p99_ms)"
-  row "$name server CPU %" "$(get $w entice .server_cpu_percent)" "$(get $w ngircd .server_cpu_percent)"
-  row "$name load tool CPU %" "$(get $w entice .loadtool_cpu_percent)" "$(get $w ngircd .loadtool_cpu_percent)"
-  row "$name lost" "$(get $w entice .lost)" "$(get $w ngircd .lost)"
-  row "$name other CPU % (noise)" "$(get $w entice .other_cpu_percent)" "$(get $w ngircd .other_cpu_percent)"
+  row "$name deliveries/s" "$(get $w entice .deliveries_per_s)" "$(get $w ngircd .deliveries_per_s)" "$(get $w c-relay .deliveries_per_s)"
+  row "$name p50 ms" "$(get $w entice .latency_p50_ms)" "$(get $w ngircd .latency_p50_ms)" "$(get $w c-relay .latency_p50_ms)"
+  row "$name p99 ms" "$(get $w entice .latency_p99_ms)" "$(get $w ngircd .latency_p99_ms)" "$(get $w c-relay .latency_p99_ms)"
+  row "$name server CPU %" "$(get $w entice .server_cpu_percent)" "$(get $w ngircd .server_cpu_percent)" "$(get $w c-relay .server_cpu_percent)"
+  row "$name load tool CPU %" "$(get $w entice .loadtool_cpu_percent)" "$(get $w ngircd .loadtool_cpu_percent)" "$(get $w c-relay .loadtool_cpu_percent)"
+  row "$name lost" "$(get $w entice .lost)" "$(get $w ngircd .lost)" "$(get $w c-relay .lost)"
+  row "$name other CPU % (noise)" "$(get $w entice .other_cpu_percent)" "$(get $w ngircd .other_cpu_percent)" "$(get $w c-relay .other_cpu_percent)"
 done
-row "C=10 paced 1000/s p50 ms" "$(get w3 entice .latency_p50_ms)" "$(get w3 ngircd .latency_p50_ms)"
-row "C=10 paced 1000/s p99 ms" "$(get w3 entice .latency_p99_ms)" "$(get w3 ngircd .latency_p99_ms)"
-row "C=10 paced 1000/s max ms" "$(get w3 entice .latency_max_ms)" "$(get w3 ngircd .latency_max_ms)"
-row "C=10 paced 1000/s server CPU %" "$(get w3 entice .server_cpu_percent)" "$(get w3 ngircd .server_cpu_percent)"
-row "C=10 paced other CPU % (noise)" "$(get w3 entice .other_cpu_percent)" "$(get w3 ngircd .other_cpu_percent)"
+row "C=10 paced 1000/s p50 ms" "$(get w3 entice .latency_p50_ms)" "$(get w3 ngircd .latency_p50_ms)" "$(get w3 c-relay .latency_p50_ms)"
+row "C=10 paced 1000/s p99 ms" "$(get w3 entice .latency_p99_ms)" "$(get w3 ngircd .latency_p99_ms)" "$(get w3 c-relay .latency_p99_ms)"
+row "C=10 paced 1000/s max ms" "$(get w3 entice .latency_max_ms)" "$(get w3 ngircd .latency_max_ms)" "$(get w3 c-relay .latency_max_ms)"
+row "C=10 paced 1000/s server CPU %" "$(get w3 entice .server_cpu_percent)" "$(get w3 ngircd .server_cpu_percent)" "$(get w3 c-relay .server_cpu_percent)"
+row "C=10 paced other CPU % (noise)" "$(get w3 entice .other_cpu_percent)" "$(get w3 ngircd .other_cpu_percent)" "$(get w3 c-relay .other_cpu_percent)"
 if [ -n "$NGND_PID" ]; then
   row "paced p50 ms vs ngIRCd+nodelay" "$(get w3 entice .latency_p50_ms)" "$(get w3 ngircd-nodelay .latency_p50_ms)"
   row "paced p99 ms vs ngIRCd+nodelay" "$(get w3 entice .latency_p99_ms)" "$(get w3 ngircd-nodelay .latency_p99_ms)"
@@ -222,4 +252,5 @@ echo
 echo "raw results (JSON lines):"
 cat "$RESULTS"
 echo
-echo "ratio deliveries/s entice/ngircd (100 clients): $(ratio "$(get w2 entice .deliveries_per_s)" "$(get w2 ngircd .deliveries_per_s)")"
+# Last line, for scripts: C=100 S=10 deliveries/s, Entice over each of the other two.
+echo "ratio entice/ngircd $(ratio "$(get w2 entice .deliveries_per_s)" "$(get w2 ngircd .deliveries_per_s)") entice/c-relay $(ratio "$(get w2 entice .deliveries_per_s)" "$(get w2 c-relay .deliveries_per_s)")"
