@@ -14,22 +14,31 @@ using Entice.Crypto.Primitives;
 namespace Entice.Transport;
 
 /// <summary>
-/// States:
-///   AwaitingHello  -> ServerHello sent; only a valid Hello is accepted (anything else: error, close).
-///   Claiming       -> the name registry decides; frames that arrive meanwhile wait in order.
-///   Ready          -> joins, leaves, envelopes (to the member actor in the room), pings, goodbye.
-///   Closing        -> a final frame is queued; the socket closes once it is written.
+/// One client's connection. States (each a <c>Become</c> behaviour below):
+/// <code>
+///   AwaitingHello --valid Hello--> Claiming --Claimed--> Serving --Goodbye drained--> Closing
+///        |                            |                     |                            ^
+///        +----- error, timeout, ------+---- refused, -------+---- error, idle, ----------+
+///               shutdown                    replaced,            replaced, shutdown
+///                                           flood, timeout
+/// </code>
+///   AwaitingHello: ServerHello sent; only a valid Hello (at most a hello-sized frame) is accepted.
+///   Claiming:      the name registry decides; what the client sends meanwhile is stashed, in order,
+///                  within a count and byte bound (past it: closed, "wait for welcome").
+///   Serving:       joins, leaves, envelopes (to the member actor in the room), prekeys, pings, goodbye.
+///   Closing:       a final frame is queued; the socket closes once it is written; input is ignored.
 /// Any protocol violation costs only this connection: it is logged with a reason and closed.
 /// Outbound goes through an <see cref="AckedWriter"/>; a client that falls further behind than its
 /// queue allows is aborted.
 /// </summary>
-internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
+internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithStash
 {
-    private enum State { AwaitingHello, Claiming, Ready, Closing }
-
     private sealed record HandshakeDeadline;
 
     private sealed record HeartbeatTick;
+
+    /// <summary>Frames decoded in the same read as the hello: handled first once the claim is done.</summary>
+    private sealed record HeldFrames(List<byte[]> Frames);
 
     private readonly IActorRef _connection;
     private readonly EndPoint _remote;
@@ -40,11 +49,9 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private readonly FrameDecoder _decoder;
     private readonly AckedWriter _writer;
     private readonly List<byte[]> _frames = [];
-    private readonly Queue<byte[]> _heldWhileClaiming = new();
     private readonly Dictionary<string, IActorRef> _memberships = new(StringComparer.Ordinal);
     private readonly HashSet<string> _drainsPending = new(StringComparer.Ordinal);
     private readonly byte[] _challenge = RandomNumberGenerator.GetBytes(32);
-    private State _state = State.AwaitingHello;
     private bool _goodbyeRequested;
     private bool _shuttingDown;
     private string _name = "";
@@ -61,11 +68,16 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     private readonly FrameBudget? _budget;
     private long _budgetReserved;
 
+    // What waits while the name is claimed: reads stashed, and the bytes they hold (also reserved in the budget).
+    private int _heldReads;
+    private long _heldBytes;
+    private long _heldReserved;
+
     /// <summary>First size of a frame buffer; it doubles as the frame's bytes arrive.</summary>
     private const int FrameBufferStart = 256;
 
-    /// <summary>Frames that may wait while the name is being claimed (a client waits for Welcome; this is slack).</summary>
-    private const int MaxHeldWhileClaiming = 16;
+    /// <summary>Reads that may wait while the name is being claimed (a client waits for Welcome; this is slack).</summary>
+    private const int MaxHeldReadsWhileClaiming = 16;
 
     public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms, bool refuse,
         IActorRef? store, FrameBudget? budget)
@@ -83,23 +95,47 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         // Until the hello is accepted a connection is nobody: it may send a hello-sized frame and no more.
         _decoder = new FrameDecoder(Math.Min(settings.MaxHelloFrameSize, settings.MaxFrameSize), growFrom: FrameBufferStart);
         _writer = new AckedWriter(settings.MaxOutboundQueueBytes);
+        AwaitingHello();
+    }
 
-        Receive<Tcp.Received>(r => OnReceived(r.Data));
-        Receive<AckedWriter.Ack>(_ => _writer.OnAck());
-        Receive<ClientTransport.Send>(s => Enqueue(s.Frame));
+    public IStash Stash { get; set; } = null!;
+
+    /// <summary>The bytes a client may send between its hello and its welcome (a hello-sized frame or two is plenty).</summary>
+    private long MaxHeldBytesWhileClaiming => Math.Max(_settings.MaxHelloFrameSize, 4096);
+
+    private void AwaitingHello()
+    {
+        Receive<Tcp.Received>(r => OnReceived(r.Data, OnFrameBeforeHello));
+        Receive<HandshakeDeadline>(_ => Fail(ErrorCodes.HandshakeTimeout, $"no hello within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout"));
+        Receive<ClientTransport.Shutdown>(_ => FailForShutdown());
+        Always();
+    }
+
+    private void Claiming()
+    {
+        Receive<Tcp.Received>(r => HoldWhileClaiming(r.Data));
         Receive<NameRegistry.Claimed>(OnClaimed);
         Receive<NameRegistry.Refused>(r => Fail(r.Code, r.Message, $"name refused: {r.Code}"));
-        Receive<NameRegistry.Replaced>(r => Fail(ErrorCodes.Replaced, $"{r.Name} connected again from elsewhere; this older connection is closed", "replaced by a newer connection"));
-        Receive<Room.Joined>(OnJoined);
-        Receive<ServerStore.PrekeyTaken>(OnPrekeyTaken);
-        Receive<Room.JoinRefused>(r => Enqueue(WireCodec.EncodeFrame(new ErrorMessage(r.Code, r.Message))));
-        Receive<HandshakeDeadline>(_ =>
+        Receive<NameRegistry.Replaced>(OnReplaced);
+        Receive<HandshakeDeadline>(_ => Fail(ErrorCodes.HandshakeTimeout, $"no welcome within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout while claiming"));
+        Receive<ClientTransport.Shutdown>(_ => FailForShutdown());
+        Always();
+    }
+
+    private void Serving()
+    {
+        Receive<Tcp.Received>(r => OnReceived(r.Data, HandleFrame));
+        Receive<HeartbeatTick>(_ => OnHeartbeat(ping: true));
+        Receive<HeldFrames>(h =>
         {
-            if (_state is State.AwaitingHello or State.Claiming)
-                Fail(ErrorCodes.HandshakeTimeout, $"no hello within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout");
+            foreach (var frame in h.Frames)
+                if (!_writer.Closing)
+                    HandleFrame(frame);
         });
-        Receive<HeartbeatTick>(_ => OnHeartbeat());
-        Receive<ClientTransport.Shutdown>(_ => OnShutdown());
+        Receive<NameRegistry.Replaced>(OnReplaced);
+        Receive<Room.Joined>(OnJoined);
+        Receive<Room.JoinRefused>(r => Enqueue(WireCodec.EncodeFrame(new ErrorMessage(r.Code, r.Message))));
+        Receive<ServerStore.PrekeyTaken>(OnPrekeyTaken);
         Receive<Room.Drained>(d =>
         {
             _drainsPending.Remove(d.Room);
@@ -108,6 +144,28 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
             else
                 MaybeSayGoodbye();
         });
+        Receive<ClientTransport.Shutdown>(_ => OnShutdown());
+        Always();
+    }
+
+    // A final frame is queued; what the client or the rooms still send is of no use now.
+    private void Closing()
+    {
+        Receive<Tcp.Received>(_ => { });
+        Receive<HeartbeatTick>(_ => { });
+        Receive<HandshakeDeadline>(_ => { });
+        Receive<ClientTransport.Shutdown>(_ => { });
+        Always();
+        ReceiveAny(_ => { });
+    }
+
+    // What every state handles the same way: acknowledged writes, frames from the rooms, the heartbeat,
+    // the socket going away and member actors stopping.
+    private void Always()
+    {
+        Receive<AckedWriter.Ack>(_ => _writer.OnAck());
+        Receive<ClientTransport.Send>(s => Enqueue(s.Frame));
+        Receive<HeartbeatTick>(_ => OnHeartbeat(ping: false));
         Receive<Tcp.CommandFailed>(f => { _log.Warning("Write to {Remote} failed: {Cmd}; closing", _remote, f.Cmd); Context.Stop(Self); });
         Receive<Tcp.ConnectionClosed>(c =>
         {
@@ -148,35 +206,80 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
 
     // Quiet for a heartbeat interval: ping (a live client answers with a pong, which counts as heard).
     // Quiet for the idle timeout: the client or its network is gone; close so its name and memory free up.
-    private void OnHeartbeat()
+    private void OnHeartbeat(bool ping)
     {
-        if (_state == State.Closing)
-            return;
         var quiet = TimeSpan.FromTicks(NowTicks() - _lastHeardTicks);
         if (quiet >= _settings.IdleTimeout)
             Fail(ErrorCodes.IdleTimeout, $"nothing heard for {quiet.TotalSeconds:0} s", "idle timeout");
-        else if (quiet >= _settings.HeartbeatInterval && _state == State.Ready)
+        else if (quiet >= _settings.HeartbeatInterval && ping)
             Enqueue(WireCodec.EncodeFrame(new Ping(++_pingNonce)));
     }
 
-    private void OnReceived(ByteString data)
+    private void OnReceived(ByteString data, Action<byte[]> handle)
     {
-        if (_state == State.Closing)
-            return;
         _lastHeardTicks = NowTicks();
         var limit = _decoder.MaxFrameSize;
+        var before = _member is null;
         var status = _decoder.Feed(data.ToReadOnlySpan(), _frames);
         if (!AccountFrameBuffer())
             return;
-        foreach (var frame in _frames)
-            HandleFrame(frame);
+        // A handler may accept the hello or close: what follows then waits for the claim or is dropped.
+        for (var i = 0; i < _frames.Count && !_writer.Closing; i++)
+        {
+            if (_member is not null && before)
+            {
+                // The hello was accepted in this read: the rest waits for the claim, ahead of anything stashed later.
+                var held = HoldAfterHello(_frames.GetRange(i, _frames.Count - i));
+                _frames.Clear();
+                if (!held)
+                    return;
+                break;
+            }
+            handle(_frames[i]);
+        }
         _frames.Clear();
-        if (status != FrameDecodeStatus.Ok)
+        if (status != FrameDecodeStatus.Ok && !_writer.Closing)
         {
             var code = status == FrameDecodeStatus.TooLarge ? ErrorCodes.FrameTooLarge : ErrorCodes.BadFrame;
-            var when = _member is null ? " before hello" : "";
+            var when = before ? " before hello" : "";
             Fail(code, $"frame rejected: {status} (maximum {limit} bytes{when})", $"framing: {status}{when}");
         }
+    }
+
+    private bool HoldAfterHello(List<byte[]> rest)
+    {
+        if (!Hold(rest.Count, rest.Sum(f => (long)f.Length)))
+            return false;
+        Stash.Prepend([new Akka.Actor.Envelope(new HeldFrames(rest), Self)]);
+        return true;
+    }
+
+    private void HoldWhileClaiming(ByteString data)
+    {
+        _lastHeardTicks = NowTicks();
+        if (Hold(1, data.Count))
+            Stash.Stash();
+    }
+
+    // Claiming is short (one registry round trip) and an honest client waits for Welcome: whatever it
+    // sends meanwhile is slack, bounded per connection and counted in the server-wide budget.
+    private bool Hold(int reads, long bytes)
+    {
+        _heldReads += reads;
+        _heldBytes += bytes;
+        if (_heldReads > MaxHeldReadsWhileClaiming || _heldBytes > MaxHeldBytesWhileClaiming)
+        {
+            Fail(ErrorCodes.NotAuthenticated, $"wait for welcome before sending more (at most {MaxHeldBytesWhileClaiming} bytes may wait for it)",
+                $"flooding before welcome: {_heldBytes} bytes in {_heldReads} reads");
+            return false;
+        }
+        if (_budget is null || _budget.TryReserve(bytes))
+        {
+            _heldReserved += _budget is null ? 0 : bytes;
+            return true;
+        }
+        Fail(ErrorCodes.Overloaded, "the server holds too many incomplete frames right now; try again later", "frame buffer budget exhausted while claiming");
+        return false;
     }
 
     // What the decoder holds for an incomplete frame counts against the server-wide budget; a connection
@@ -204,38 +307,26 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        _budget?.Release(_budgetReserved);
+        _budget?.Release(_budgetReserved + _heldReserved);
         _budgetReserved = 0;
+        _heldReserved = 0;
+    }
+
+    private void OnFrameBeforeHello(byte[] payload)
+    {
+        if (!WireCodec.TryDecode(payload, out var message, out var error))
+            Fail(ErrorCodes.BadFrame, $"malformed message: {error}", $"malformed message: {error}");
+        else if (message is Hello hello)
+            OnHello(hello);
+        else
+            Fail(ErrorCodes.NotAuthenticated, "say hello first", $"{message.GetType().Name} before hello");
     }
 
     private void HandleFrame(byte[] payload)
     {
-        switch (_state)
-        {
-            case State.Closing:
-                return;
-            case State.Claiming:
-                if (_heldWhileClaiming.Count >= MaxHeldWhileClaiming)
-                {
-                    Fail(ErrorCodes.NotAuthenticated, "wait for welcome before sending more", "too many frames before welcome");
-                    return;
-                }
-                _heldWhileClaiming.Enqueue(payload);
-                return;
-        }
-
         if (!WireCodec.TryDecode(payload, out var message, out var error))
         {
             Fail(ErrorCodes.BadFrame, $"malformed message: {error}", $"malformed message: {error}");
-            return;
-        }
-
-        if (_state == State.AwaitingHello)
-        {
-            if (message is Hello hello)
-                OnHello(hello);
-            else
-                Fail(ErrorCodes.NotAuthenticated, "say hello first", $"{message.GetType().Name} before hello");
             return;
         }
 
@@ -292,13 +383,16 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         _name = hello.Name;
         _member = new MemberInfo(hello.Name, hello.Identity);
         _decoder.MaxFrameSize = _settings.MaxFrameSize;
-        _state = State.Claiming;
+        Become(Claiming);
         _names.Tell(new NameRegistry.Claim(hello.Name, hello.Identity.SigningKey, Self));
     }
 
+    private void OnReplaced(NameRegistry.Replaced r) =>
+        Fail(ErrorCodes.Replaced, $"{r.Name} connected again from elsewhere; this older connection is closed", "replaced by a newer connection");
+
     private void OnClaimed(NameRegistry.Claimed claimed)
     {
-        _state = State.Ready;
+        Become(Serving);
         Timers.Cancel("handshake");
         // Only now that the name is ours, and before any room shows us to peers who could fetch a prekey:
         // a previous holder's prekeys would start sessions this identity cannot read.
@@ -306,8 +400,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         _store?.Tell(new ServerStore.BindPrekeys(_name, _member!.Identity.SigningKey));
         _log.Info("{Name} connected from {Remote}", _name, _remote);
         Enqueue(WireCodec.EncodeFrame(new Welcome(claimed.Name)));
-        while (_heldWhileClaiming.Count > 0 && _state == State.Ready)
-            HandleFrame(_heldWhileClaiming.Dequeue());
+        // What waited is handled now, in the order it arrived, before anything that comes later.
+        _budget?.Release(_heldReserved);
+        _heldReserved = 0;
+        Stash.UnstashAll();
     }
 
     // Each join starts or wakes a room actor and each leave may leave one idle: both are rate-limited.
@@ -402,7 +498,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     // of the shutdown notice.
     private void OnShutdown()
     {
-        if (_state != State.Ready || _memberships.Count == 0)
+        if (_memberships.Count == 0)
         {
             MaybeCloseForShutdown();
             return;
@@ -415,10 +511,13 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         }
     }
 
+    private void FailForShutdown() =>
+        Fail(ErrorCodes.ServerShutdown, "the server is shutting down; reconnect later or to another server", "server shutdown");
+
     private void MaybeCloseForShutdown()
     {
         if (_drainsPending.Count == 0)
-            Fail(ErrorCodes.ServerShutdown, "the server is shutting down; reconnect later or to another server", "server shutdown");
+            FailForShutdown();
     }
 
     // Goodbye is answered only after every room has routed what this client sent before it, so a
@@ -436,10 +535,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
 
     private void MaybeSayGoodbye()
     {
-        if (!_goodbyeRequested || _drainsPending.Count > 0 || _state == State.Closing)
+        if (!_goodbyeRequested || _drainsPending.Count > 0 || _writer.Closing)
             return;
         Enqueue(WireCodec.EncodeFrame(new GoodbyeAck()));
-        _state = State.Closing;
+        Become(Closing);
         _writer.CloseWhenDrained();
     }
 
@@ -456,11 +555,11 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
     /// <summary>Tells the client why (one error frame), logs it, and closes once that frame is written.</summary>
     private void Fail(string code, string message, string logReason)
     {
-        if (_state == State.Closing)
+        if (_writer.Closing)
             return;
         _log.Warning("Closing connection from {Remote} ({Name}): {Reason}", _remote, _name, logReason);
         Enqueue(WireCodec.EncodeFrame(new ErrorMessage(code, message)));
-        _state = State.Closing;
+        Become(Closing);
         _writer.CloseWhenDrained();
     }
 }
