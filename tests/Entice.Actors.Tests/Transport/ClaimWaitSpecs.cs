@@ -7,6 +7,7 @@ using Entice.Server;
 using Entice.Server.Names;
 using Entice.Server.Rooms;
 using Entice.Tests.Support;
+using Entice.Server.Connections;
 using Entice.Transport;
 using Entice.Wire;
 
@@ -81,7 +82,7 @@ public sealed class ClaimWaitSpecs : TestKit
         var connection = CreateTestProbe();
         var names = CreateTestProbe();
         var rooms = Sys.ActorOf(RoomDirectory.Props(_settings));
-        var transport = Sys.ActorOf(ClientTransport.Props(connection.Ref, Remote, _settings, names.Ref, rooms));
+        var transport = Sys.ActorOf(ClientConnection.Props(connection.Ref, Remote, _settings, names.Ref, rooms));
         var first = await connection.ExpectMsgAsync<Tcp.Write>();
         var serverHello = Assert.IsType<ServerHello>(Decode(first.Data.ToArray()).Single());
         transport.Tell(first.Ack, connection.Ref);
