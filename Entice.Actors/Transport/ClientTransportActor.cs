@@ -193,6 +193,11 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
             Close(ErrorCodes.BadFrame, $"bad input: {problem}", $"frame layer: {problem}");
             return;
         }
+        if (_layer.TakeOutbound() is { } answer && !_writer.TryEnqueue(answer))
+        {
+            Close(ErrorCodes.Overloaded, "too far behind", "frame layer answer did not fit the outbound queue");
+            return;
+        }
         var status = _decoder.Feed(bytes, _frames);
         if (!_budget.Account(_decoder.BufferCapacity + _layer.BufferedBytes))
         {

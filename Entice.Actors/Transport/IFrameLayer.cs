@@ -16,4 +16,7 @@ public interface IFrameLayer
 
     /// <summary>An encoded frame (length prefix included) as the bytes to write.</summary>
     byte[] Seal(byte[] frame);
+
+    /// <summary>Bytes the layer itself must write after a read (a handshake's answer), or null. Written before any frame.</summary>
+    byte[]? TakeOutbound();
 }

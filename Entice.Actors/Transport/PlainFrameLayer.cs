@@ -15,4 +15,6 @@ public sealed class PlainFrameLayer : IFrameLayer
     }
 
     public byte[] Seal(byte[] frame) => frame;
+
+    public byte[]? TakeOutbound() => null;
 }
