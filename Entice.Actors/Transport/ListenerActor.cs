@@ -4,7 +4,6 @@ using Akka.Event;
 using Akka.IO;
 using Entice.Wire;
 using Entice.Server;
-using Entice.Server.Store;
 
 namespace Entice.Transport;
 
