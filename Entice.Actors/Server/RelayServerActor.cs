@@ -4,6 +4,7 @@ using Entice.Server.Cluster;
 using Entice.Server.Store;
 using Entice.Server.Names;
 using Entice.Server.Rooms;
+using Entice.Server.Connections;
 using Entice.Transport;
 
 namespace Entice.Server;
@@ -56,7 +57,7 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
         }
         var names = Context.ActorOf(NameRegistry.Props(store, claims, settings.NameUnusedRelease, settings.StoreAnswerTimeout), "names");
         var rooms = Context.ActorOf(RoomDirectory.Props(settings, store), "rooms");
-        var listener = Context.ActorOf(Listener.Props(settings, names, rooms, store), "listener");
+        var listener = Context.ActorOf(Listener.Props(settings, ClientConnection.Protocol(settings, names, rooms, store)), "listener");
 
         Receive<ServerStore.OpenFailed>(f =>
         {

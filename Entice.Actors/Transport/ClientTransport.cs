@@ -1,21 +1,24 @@
 using System.Net;
 using Akka.Actor;
 using Entice.Server;
-using Entice.Server.Store;
 
 namespace Entice.Transport;
 
 /// <summary>
-/// The actor that owns one client's TCP connection: framing, the handshake, and a bounded outbound
-/// queue. Everything else about the client lives in its member actors, one per room.
+/// The actor that owns one client's TCP connection (the socket side): framing, a bounded outbound queue
+/// with acknowledged writes, the heartbeat and idle timeout, the frame budget, and the connection's
+/// states. What the client says is handled by an <see cref="IClientProtocol"/> it drives (the relay's:
+/// Server/Connections/ClientProtocol). Everything else about the client lives in its member actors, one per room.
 /// </summary>
 public static class ClientTransport
 {
+    /// <param name="protocol">Makes the protocol side for this connection.</param>
     /// <param name="refuse">Over the connection limit: say "overloaded" and close.</param>
     /// <param name="budget">The memory all connections may hold in incomplete frames (null: unbounded, for tests).</param>
-    public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms,
-        bool refuse = false, IActorRef? store = null, FrameBudget? budget = null) =>
-        Akka.Actor.Props.Create(() => new ClientTransportActor(connection, remote, settings, names, rooms, refuse, store, budget));
+    /// <param name="layer">Between TCP bytes and frames (null: <see cref="PlainFrameLayer"/>).</param>
+    public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings, Func<IClientLink, IClientProtocol> protocol,
+        bool refuse = false, FrameBudget? budget = null, IFrameLayer? layer = null) =>
+        Akka.Actor.Props.Create(() => new ClientTransportActor(connection, remote, settings, protocol, refuse, budget, layer ?? PlainFrameLayer.Instance));
 
     /// <summary>An encoded frame to write to this client.</summary>
     public sealed record Send(byte[] Frame);

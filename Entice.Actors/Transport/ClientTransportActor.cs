@@ -1,133 +1,86 @@
 using System.Net;
-using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
-using Entice.Wire;
 using Entice.Server;
-using Entice.Server.Names;
-using Entice.Server.Rooms;
-using Entice.Server.Store;
-using Entice.Crypto.Identity;
-using Entice.Crypto.Primitives;
+using Entice.Wire;
 
 namespace Entice.Transport;
 
 /// <summary>
-/// States:
-///   AwaitingHello  -> ServerHello sent; only a valid Hello is accepted (anything else: error, close).
-///   Claiming       -> the name registry decides; frames that arrive meanwhile wait in order.
-///   Ready          -> joins, leaves, envelopes (to the member actor in the room), pings, goodbye.
-///   Closing        -> a final frame is queued; the socket closes once it is written.
-/// Any protocol violation costs only this connection: it is logged with a reason and closed.
-/// Outbound goes through an <see cref="AckedWriter"/>; a client that falls further behind than its
-/// queue allows is aborted.
+/// The socket side of one client connection (Akka.IO's handler for it, so it stays the one actor):
+/// TCP bytes through an <see cref="IFrameLayer"/> into a <see cref="FrameDecoder"/>, frames out through an
+/// <see cref="AckedWriter"/>, the heartbeat and idle timeout, the pre-hello frame limit and the
+/// server-wide <see cref="FrameBudget"/>. What the client says goes to an <see cref="IClientProtocol"/>,
+/// a plain object called on this actor's thread (no mailbox hop per frame). States, each a <c>Become</c>:
+/// <code>
+///   AwaitingHello --Hello accepted--> Claiming --Welcomed--> Serving --goodbye drained--> Closing
+///        |                               |                      |                            ^
+///        +-- bad frame, timeout, --------+-- refused, flood, ---+-- error, idle, too slow, --+
+///            shutdown                        timeout, shutdown      replaced, shutdown
+/// </code>
+///   AwaitingHello: ServerHello sent; one hello-sized frame, and it must be a Hello.
+///   Claiming:      the name registry decides; reads that arrive meanwhile are stashed, in order, within
+///                  a read and byte bound (past it: closed, "wait for welcome").
+///   Serving:       every message goes to the protocol; pings are answered here.
+///   Closing:       a final frame is queued; the socket closes once it is written; input is ignored.
+/// Any violation costs only this connection: it is logged with a reason and closed.
 /// </summary>
-internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
+internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithStash, IClientLink
 {
-    private enum State { AwaitingHello, Claiming, Ready, Closing }
-
     private sealed record HandshakeDeadline;
 
     private sealed record HeartbeatTick;
 
+    /// <summary>Frames decoded in the same read as the hello: handled first once the claim is done.</summary>
+    private sealed record HeldFrames(List<byte[]> Frames);
+
     private readonly IActorRef _connection;
-    private readonly EndPoint _remote;
     private readonly ServerSettings _settings;
-    private readonly IActorRef _names;
-    private readonly IActorRef _rooms;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly FrameDecoder _decoder;
     private readonly AckedWriter _writer;
+    private readonly IFrameLayer _layer;
+    private readonly IClientProtocol _protocol;
+    private readonly InboundBudget _budget;
     private readonly List<byte[]> _frames = [];
-    private readonly Queue<byte[]> _heldWhileClaiming = new();
-    private readonly Dictionary<string, IActorRef> _memberships = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _drainsPending = new(StringComparer.Ordinal);
-    private readonly byte[] _challenge = RandomNumberGenerator.GetBytes(32);
-    private State _state = State.AwaitingHello;
-    private bool _goodbyeRequested;
-    private bool _shuttingDown;
-    private string _name = "";
-    private MemberInfo? _member;
-    private readonly TokenBucket _rate;
-    private readonly TokenBucket _joinRate;
     private readonly bool _refuse;
-    private long _lastHeardTicks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
-    private long _lastRateNoticeTicks;
-    private long _rateLimited;
+    private readonly Action<byte[]> _beforeHello;
+    private readonly Action<byte[]> _serving;
+    private long _lastHeardTicks = NowTicks();
     private ulong _pingNonce;
-
-    private readonly IActorRef? _store;
-    private readonly FrameBudget? _budget;
-    private long _budgetReserved;
 
     /// <summary>First size of a frame buffer; it doubles as the frame's bytes arrive.</summary>
     private const int FrameBufferStart = 256;
 
-    /// <summary>Frames that may wait while the name is being claimed (a client waits for Welcome; this is slack).</summary>
-    private const int MaxHeldWhileClaiming = 16;
-
-    public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms, bool refuse,
-        IActorRef? store, FrameBudget? budget)
+    public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, Func<IClientLink, IClientProtocol> protocol,
+        bool refuse, FrameBudget? budget, IFrameLayer layer)
     {
-        _store = store;
-        _budget = budget;
-        _refuse = refuse;
-        _rate = new TokenBucket(settings.EnvelopesPerSecond, settings.EnvelopeBurst, NowTicks());
-        _joinRate = new TokenBucket(settings.JoinsPerSecond, settings.JoinBurst, NowTicks());
         _connection = connection;
-        _remote = remote;
+        Remote = remote;
         _settings = settings;
-        _names = names;
-        _rooms = rooms;
+        _refuse = refuse;
+        _layer = layer;
         // Until the hello is accepted a connection is nobody: it may send a hello-sized frame and no more.
         _decoder = new FrameDecoder(Math.Min(settings.MaxHelloFrameSize, settings.MaxFrameSize), growFrom: FrameBufferStart);
         _writer = new AckedWriter(settings.MaxOutboundQueueBytes);
-
-        Receive<Tcp.Received>(r => OnReceived(r.Data));
-        Receive<AckedWriter.Ack>(_ => _writer.OnAck());
-        Receive<ClientTransport.Send>(s => Enqueue(s.Frame));
-        Receive<NameRegistry.Claimed>(OnClaimed);
-        Receive<NameRegistry.Refused>(r => Fail(r.Code, r.Message, $"name refused: {r.Code}"));
-        Receive<NameRegistry.Replaced>(r => Fail(ErrorCodes.Replaced, $"{r.Name} connected again from elsewhere; this older connection is closed", "replaced by a newer connection"));
-        Receive<Room.Joined>(OnJoined);
-        Receive<ServerStore.PrekeyTaken>(OnPrekeyTaken);
-        Receive<Room.JoinRefused>(r => Enqueue(WireCodec.EncodeFrame(new ErrorMessage(r.Code, r.Message))));
-        Receive<HandshakeDeadline>(_ =>
-        {
-            if (_state is State.AwaitingHello or State.Claiming)
-                Fail(ErrorCodes.HandshakeTimeout, $"no hello within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout");
-        });
-        Receive<HeartbeatTick>(_ => OnHeartbeat());
-        Receive<ClientTransport.Shutdown>(_ => OnShutdown());
-        Receive<Room.Drained>(d =>
-        {
-            _drainsPending.Remove(d.Room);
-            if (_shuttingDown)
-                MaybeCloseForShutdown();
-            else
-                MaybeSayGoodbye();
-        });
-        Receive<Tcp.CommandFailed>(f => { _log.Warning("Write to {Remote} failed: {Cmd}; closing", _remote, f.Cmd); Context.Stop(Self); });
-        Receive<Tcp.ConnectionClosed>(c =>
-        {
-            _log.Info("Connection from {Remote} ({Name}) closed: {Reason}", _remote, _name, c is Tcp.ErrorClosed e ? e.Cause : c.GetType().Name);
-            Context.Stop(Self);
-        });
-        Receive<Terminated>(t =>
-        {
-            if (t.ActorRef.Equals(_connection))
-            {
-                Context.Stop(Self);
-                return;
-            }
-            // A member actor stopped (its room removed it): forget it.
-            foreach (var room in _memberships.Where(kv => kv.Value.Equals(t.ActorRef)).Select(kv => kv.Key).ToList())
-                _memberships.Remove(room);
-        });
+        _budget = new InboundBudget(budget, Math.Max(settings.MaxHelloFrameSize, 4096));
+        _protocol = protocol(this);
+        _beforeHello = OnFrameBeforeHello;
+        _serving = OnFrame;
+        AwaitingHello();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
+
+    public EndPoint Remote { get; }
+
+    public ILoggingAdapter Log { get; } = Context.GetLogger();
+
+    IActorRef IClientLink.Self => Self;
+
+    private static long NowTicks() => Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
 
     protected override void PreStart()
     {
@@ -135,332 +88,255 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers
         _writer.Attach(_connection);
         if (_refuse)
         {
-            Fail(ErrorCodes.Overloaded, "the server is not taking connections now (full or shutting down); try again later", "refused at accept");
+            Close(ErrorCodes.Overloaded, "the server is not taking connections now (full or shutting down); try again later", "refused at accept");
             return;
         }
-        Enqueue(WireCodec.EncodeFrame(new ServerHello(ProtocolVersion.Current, _challenge)));
+        _protocol.Start();
         Timers.StartSingleTimer("handshake", new HandshakeDeadline(), _settings.HandshakeTimeout);
         var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond / 10, Math.Min(_settings.HeartbeatInterval.Ticks, _settings.IdleTimeout.Ticks) / 2));
         Timers.StartPeriodicTimer("heartbeat", new HeartbeatTick(), tick);
     }
 
-    private static long NowTicks() => Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+    protected override void PostStop() => _budget.ReleaseAll();
 
-    // Quiet for a heartbeat interval: ping (a live client answers with a pong, which counts as heard).
-    // Quiet for the idle timeout: the client or its network is gone; close so its name and memory free up.
-    private void OnHeartbeat()
+    private void AwaitingHello()
     {
-        if (_state == State.Closing)
-            return;
-        var quiet = TimeSpan.FromTicks(NowTicks() - _lastHeardTicks);
-        if (quiet >= _settings.IdleTimeout)
-            Fail(ErrorCodes.IdleTimeout, $"nothing heard for {quiet.TotalSeconds:0} s", "idle timeout");
-        else if (quiet >= _settings.HeartbeatInterval && _state == State.Ready)
-            Enqueue(WireCodec.EncodeFrame(new Ping(++_pingNonce)));
+        Receive<Tcp.Received>(r => OnReceived(r.Data, _beforeHello));
+        Receive<HandshakeDeadline>(_ => Close(ErrorCodes.HandshakeTimeout, $"no hello within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout"));
+        Receive<ClientTransport.Shutdown>(_ => CloseForShutdown());
+        Always();
     }
 
-    private void OnReceived(ByteString data)
+    private void Claiming()
     {
-        if (_state == State.Closing)
-            return;
-        _lastHeardTicks = NowTicks();
-        var limit = _decoder.MaxFrameSize;
-        var status = _decoder.Feed(data.ToReadOnlySpan(), _frames);
-        if (!AccountFrameBuffer())
-            return;
-        foreach (var frame in _frames)
-            HandleFrame(frame);
-        _frames.Clear();
-        if (status != FrameDecodeStatus.Ok)
-        {
-            var code = status == FrameDecodeStatus.TooLarge ? ErrorCodes.FrameTooLarge : ErrorCodes.BadFrame;
-            var when = _member is null ? " before hello" : "";
-            Fail(code, $"frame rejected: {status} (maximum {limit} bytes{when})", $"framing: {status}{when}");
-        }
+        Receive<Tcp.Received>(r => Hold(r.Data));
+        Receive<HandshakeDeadline>(_ => Close(ErrorCodes.HandshakeTimeout, $"no welcome within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout while claiming"));
+        Receive<ClientTransport.Shutdown>(_ => CloseForShutdown());
+        Always();
+        ReceiveAny(ToProtocol);
     }
 
-    // What the decoder holds for an incomplete frame counts against the server-wide budget; a connection
-    // that would go past it is closed, nobody else is affected.
-    private bool AccountFrameBuffer()
+    private void Serving()
     {
-        if (_budget is null)
-            return true;
-        var held = (long)_decoder.BufferCapacity;
-        if (held <= _budgetReserved)
+        Receive<Tcp.Received>(r => OnReceived(r.Data, _serving));
+        Receive<HeldFrames>(h =>
         {
-            _budget.Release(_budgetReserved - held);
-            _budgetReserved = held;
-            return true;
-        }
-        if (_budget.TryReserve(held - _budgetReserved))
-        {
-            _budgetReserved = held;
-            return true;
-        }
-        _frames.Clear();
-        Fail(ErrorCodes.Overloaded, "the server holds too many incomplete frames right now; try again later", "frame buffer budget exhausted");
-        return false;
+            foreach (var frame in h.Frames)
+                if (!_writer.Closing)
+                    OnFrame(frame);
+        });
+        Receive<HeartbeatTick>(_ => OnHeartbeat(ping: true));
+        Receive<HandshakeDeadline>(_ => { });
+        Receive<ClientTransport.Shutdown>(_ => _protocol.OnShutdown());
+        Always();
+        ReceiveAny(ToProtocol);
     }
 
-    protected override void PostStop()
+    // A final frame is queued; what the client or the rooms still send is of no use now.
+    private void Closing()
     {
-        _budget?.Release(_budgetReserved);
-        _budgetReserved = 0;
+        Receive<AckedWriter.Ack>(_ => _writer.OnAck());
+        Receive<Tcp.CommandFailed>(OnWriteFailed);
+        Receive<Tcp.ConnectionClosed>(OnClosed);
+        Receive<Terminated>(t => { if (t.ActorRef.Equals(_connection)) Context.Stop(Self); });
+        ReceiveAny(_ => { });
     }
 
-    private void HandleFrame(byte[] payload)
+    // What every open state handles the same way: acknowledged writes, frames from the rooms, the
+    // heartbeat, the socket going away.
+    private void Always()
     {
-        switch (_state)
-        {
-            case State.Closing:
-                return;
-            case State.Claiming:
-                if (_heldWhileClaiming.Count >= MaxHeldWhileClaiming)
-                {
-                    Fail(ErrorCodes.NotAuthenticated, "wait for welcome before sending more", "too many frames before welcome");
-                    return;
-                }
-                _heldWhileClaiming.Enqueue(payload);
-                return;
-        }
-
-        if (!WireCodec.TryDecode(payload, out var message, out var error))
-        {
-            Fail(ErrorCodes.BadFrame, $"malformed message: {error}", $"malformed message: {error}");
-            return;
-        }
-
-        if (_state == State.AwaitingHello)
-        {
-            if (message is Hello hello)
-                OnHello(hello);
-            else
-                Fail(ErrorCodes.NotAuthenticated, "say hello first", $"{message.GetType().Name} before hello");
-            return;
-        }
-
-        switch (message)
-        {
-            case JoinRoom join: OnJoinRoom(join.Room); break;
-            case LeaveRoom leave: OnLeaveRoom(leave.Room); break;
-            // Stopping: not taken, not refused; the client sends it again wherever it reconnects.
-            case Envelope when _shuttingDown: break;
-            case Envelope envelope: OnEnvelope(envelope); break;
-            case Ping ping: Enqueue(WireCodec.EncodeFrame(new Pong(ping.Nonce))); break;
-            case Pong: break;
-            case Goodbye: OnGoodbye(); break;
-            case StoredAck ack: _store?.Tell(new ServerStore.Delete(_name, ack.Seq)); break;
-            // Only usable keys are kept: a low-order one-time prekey would be handed to an initiator.
-            case PublishPrekeys publish:
-                _store?.Tell(new ServerStore.PublishPrekeys(_name, _member!.Identity.SigningKey,
-                    publish.Prekeys.Where(p => PublicKeyCheck.IsUsableX25519(p.PublicKey)).ToList()));
-                break;
-            case FetchPrekey fetch: OnFetchPrekey(fetch.Name); break;
-            default:
-                Fail(ErrorCodes.BadFrame, $"unexpected {message.GetType().Name} from a client", $"unexpected {message.GetType().Name}");
-                break;
-        }
+        Receive<AckedWriter.Ack>(_ => _writer.OnAck());
+        Receive<ClientTransport.Send>(s => Enqueue(s.Frame));
+        Receive<HeartbeatTick>(_ => OnHeartbeat(ping: false));
+        Receive<Tcp.CommandFailed>(OnWriteFailed);
+        Receive<Tcp.ConnectionClosed>(OnClosed);
+        Receive<Terminated>(t => t.ActorRef.Equals(_connection), _ => Context.Stop(Self));
     }
 
-    private void OnHello(Hello hello)
+    private void ToProtocol(object message)
     {
-        if (hello.Version != ProtocolVersion.Current)
-        {
-            Fail(ErrorCodes.UnsupportedVersion, $"protocol version {hello.Version} is not supported; this server speaks {ProtocolVersion.Current}", $"version {hello.Version}");
-            return;
-        }
-        if (NameProfile.Problem(hello.Name) is { } problem)
-        {
-            Fail(ErrorCodes.InvalidName, problem, "invalid name");
-            return;
-        }
-        // Signed is not enough: a correctly signed low-order key would reach every peer through the room.
-        // Checked first, so the refusal names the key rather than calling the signatures bad.
-        if (PublicKeyCheck.Problem(hello.Identity) is { } badKey)
-        {
-            Fail(ErrorCodes.BadHello, $"refused: {badKey}", $"bad key in hello: {badKey}");
-            return;
-        }
-        // Proof of who owns the name: the keys are bound to each other and the challenge is signed.
-        // This is the only cryptography on the server; it decrypts nothing.
-        if (!IdentitySignatures.VerifyBundle(hello.Identity) ||
-            !IdentitySignatures.VerifyHello(hello.Identity.SigningKey, _challenge, hello.Name, hello.ChallengeSignature))
-        {
-            Fail(ErrorCodes.BadHello, "identity signatures do not verify", "bad signatures in hello");
-            return;
-        }
-        _name = hello.Name;
-        _member = new MemberInfo(hello.Name, hello.Identity);
-        _decoder.MaxFrameSize = _settings.MaxFrameSize;
-        _state = State.Claiming;
-        _names.Tell(new NameRegistry.Claim(hello.Name, hello.Identity.SigningKey, Self));
+        if (!_protocol.OnReply(message))
+            Unhandled(message);
     }
 
-    private void OnClaimed(NameRegistry.Claimed claimed)
+    private void OnWriteFailed(Tcp.CommandFailed f)
     {
-        _state = State.Ready;
-        Timers.Cancel("handshake");
-        // Only now that the name is ours, and before any room shows us to peers who could fetch a prekey:
-        // a previous holder's prekeys would start sessions this identity cannot read.
-        // The store runs a name's prekey calls in order, so this comes before any fetch for it.
-        _store?.Tell(new ServerStore.BindPrekeys(_name, _member!.Identity.SigningKey));
-        _log.Info("{Name} connected from {Remote}", _name, _remote);
-        Enqueue(WireCodec.EncodeFrame(new Welcome(claimed.Name)));
-        while (_heldWhileClaiming.Count > 0 && _state == State.Ready)
-            HandleFrame(_heldWhileClaiming.Dequeue());
-    }
-
-    // Each join starts or wakes a room actor and each leave may leave one idle: both are rate-limited.
-    private bool JoinOrLeaveAllowed(string room)
-    {
-        if (_joinRate.TryTake(NowTicks()))
-            return true;
-        Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.RateLimited,
-            $"slow down: at most {_settings.JoinsPerSecond:0.#} joins and leaves per second; {room} was not joined or left")));
-        return false;
-    }
-
-    private void OnJoinRoom(string room)
-    {
-        if (!JoinOrLeaveAllowed(room))
-            return;
-        if (NameProfile.Problem(room, room: true) is { } problem)
-        {
-            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.InvalidRoom, problem)));
-            return;
-        }
-        if (!_memberships.ContainsKey(room) && _memberships.Count >= _settings.MaxRoomsPerClient)
-        {
-            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.TooManyRooms, $"you are in {_memberships.Count} rooms, the most this server allows; leave one first")));
-            return;
-        }
-        _rooms.Tell(new Room.Join(room, _member!, Self));
-    }
-
-    private void OnJoined(Room.Joined joined)
-    {
-        _memberships[joined.Room] = joined.Member;
-        Context.Watch(joined.Member);
-        Enqueue(WireCodec.EncodeFrame(new RoomJoined(joined.Room, joined.Members)));
-    }
-
-    private void OnLeaveRoom(string room)
-    {
-        if (!JoinOrLeaveAllowed(room))
-            return;
-        if (_memberships.Remove(room, out var member))
-        {
-            Context.Unwatch(member);
-            member.Tell(new Member.Leave());
-        }
-        else
-        {
-            Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.NotInRoom, $"you are not in room {room}")));
-        }
-    }
-
-    // Handing out a prekey uses it up for good, so asking counts against the rate limit like an envelope.
-    private void OnFetchPrekey(string name)
-    {
-        if (!_rate.TryTake(NowTicks()) || !Names.IsValidName(name) || _store is null)
-        {
-            Enqueue(WireCodec.EncodeFrame(new PrekeyFor(name, [])));
-            return;
-        }
-        _store.Ask<ServerStore.PrekeyTaken>(new ServerStore.TakePrekey(name), _settings.StoreAnswerTimeout)
-            .PipeTo(Self, failure: _ => new ServerStore.PrekeyTaken(name, null));
-    }
-
-    private void OnPrekeyTaken(ServerStore.PrekeyTaken taken) =>
-        Enqueue(WireCodec.EncodeFrame(new PrekeyFor(taken.Name, taken.Prekey is { } prekey ? [prekey] : [])));
-
-    private void OnEnvelope(Envelope envelope)
-    {
-        var now = NowTicks();
-        if (!_rate.TryTake(now))
-        {
-            // Refused, and said so at most once a second: the error must not become a flood of its own.
-            _rateLimited++;
-            if (now - _lastRateNoticeTicks >= TimeSpan.TicksPerSecond)
-            {
-                _lastRateNoticeTicks = now;
-                _log.Warning("{Name} is over the rate limit ({Refused} envelopes refused so far)", _name, _rateLimited);
-                Enqueue(WireCodec.EncodeFrame(new ErrorMessage(ErrorCodes.RateLimited,
-                    $"slow down: at most {_settings.EnvelopesPerSecond:0} envelopes per second; envelope {envelope.Id} and others were not delivered")));
-            }
-            return;
-        }
-        if (_memberships.TryGetValue(envelope.Room, out var member))
-            member.Tell(new Member.Publish(envelope));
-        else
-            Enqueue(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.NotInRoom, $"join room {envelope.Room} before sending to it")));
-    }
-
-    // The server is stopping. First the client becomes away in each room, so whatever is routed to it
-    // from now on is kept for it (here or in the shared store) instead of being written to a connection
-    // about to close; once every room confirms, what they sent before is in this mailbox, queued ahead
-    // of the shutdown notice.
-    private void OnShutdown()
-    {
-        if (_state != State.Ready || _memberships.Count == 0)
-        {
-            MaybeCloseForShutdown();
-            return;
-        }
-        _shuttingDown = true;
-        foreach (var (room, member) in _memberships)
-        {
-            _drainsPending.Add(room);
-            member.Tell(new Member.Away(Self));
-        }
-    }
-
-    private void MaybeCloseForShutdown()
-    {
-        if (_drainsPending.Count == 0)
-            Fail(ErrorCodes.ServerShutdown, "the server is shutting down; reconnect later or to another server", "server shutdown");
-    }
-
-    // Goodbye is answered only after every room has routed what this client sent before it, so a
-    // client that exits on GoodbyeAck knows its last messages are on their way.
-    private void OnGoodbye()
-    {
-        _goodbyeRequested = true;
-        foreach (var (room, member) in _memberships)
-        {
-            _drainsPending.Add(room);
-            member.Tell(new Member.Drain(Self));
-        }
-        MaybeSayGoodbye();
-    }
-
-    private void MaybeSayGoodbye()
-    {
-        if (!_goodbyeRequested || _drainsPending.Count > 0 || _state == State.Closing)
-            return;
-        Enqueue(WireCodec.EncodeFrame(new GoodbyeAck()));
-        _state = State.Closing;
-        _writer.CloseWhenDrained();
-    }
-
-    private void Enqueue(byte[] frame)
-    {
-        if (_writer.TryEnqueue(frame))
-            return;
-        _log.Warning("{Name} at {Remote} is too slow: {Queued} bytes queued (limit {Limit}); disconnecting",
-            _name, _remote, _writer.QueuedBytes, _writer.MaxQueueBytes);
-        _connection.Tell(Tcp.Abort.Instance);
+        Log.Warning("Write to {Remote} failed: {Cmd}; closing", Remote, f.Cmd);
         Context.Stop(Self);
     }
 
-    /// <summary>Tells the client why (one error frame), logs it, and closes once that frame is written.</summary>
-    private void Fail(string code, string message, string logReason)
+    private void OnClosed(Tcp.ConnectionClosed c)
     {
-        if (_state == State.Closing)
+        Log.Info("Connection from {Remote} ({Name}) closed: {Reason}", Remote, _protocol.Name, c is Tcp.ErrorClosed e ? e.Cause : c.GetType().Name);
+        Context.Stop(Self);
+    }
+
+    // Quiet for a heartbeat interval: ping (a live client answers with a pong, which counts as heard).
+    // Quiet for the idle timeout: the client or its network is gone; close so its name and memory free up.
+    private void OnHeartbeat(bool ping)
+    {
+        var quiet = TimeSpan.FromTicks(NowTicks() - _lastHeardTicks);
+        if (quiet >= _settings.IdleTimeout)
+            Close(ErrorCodes.IdleTimeout, $"nothing heard for {quiet.TotalSeconds:0} s", "idle timeout");
+        else if (quiet >= _settings.HeartbeatInterval && ping)
+            Send(new Ping(++_pingNonce));
+    }
+
+    private void OnReceived(ByteString data, Action<byte[]> handle)
+    {
+        _lastHeardTicks = NowTicks();
+        var limit = _decoder.MaxFrameSize;
+        var beforeHello = ReferenceEquals(handle, _beforeHello);
+        if (!_layer.TryOpen(data.ToReadOnlySpan(), out var bytes, out var problem))
+        {
+            Close(ErrorCodes.BadFrame, $"bad input: {problem}", $"frame layer: {problem}");
             return;
-        _log.Warning("Closing connection from {Remote} ({Name}): {Reason}", _remote, _name, logReason);
-        Enqueue(WireCodec.EncodeFrame(new ErrorMessage(code, message)));
-        _state = State.Closing;
+        }
+        if (_layer.TakeOutbound() is { } answer && !_writer.TryEnqueue(answer))
+        {
+            Close(ErrorCodes.Overloaded, "too far behind", "frame layer answer did not fit the outbound queue");
+            return;
+        }
+        var status = _decoder.Feed(bytes, _frames);
+        if (!_budget.Account(_decoder.BufferCapacity + _layer.BufferedBytes))
+        {
+            _frames.Clear();
+            Close(ErrorCodes.Overloaded, "the server holds too many incomplete frames right now; try again later", "frame buffer budget exhausted");
+            return;
+        }
+        // The hello may be accepted mid-read: the rest of the read then waits for the claim, ahead of
+        // anything stashed later. A close drops the rest.
+        for (var i = 0; i < _frames.Count && !_writer.Closing; i++)
+        {
+            if (beforeHello && i > 0)
+            {
+                var rest = _frames.GetRange(i, _frames.Count - i);
+                _frames.Clear();
+                if (HoldAfterHello(rest))
+                    break;
+                return;
+            }
+            handle(_frames[i]);
+        }
+        _frames.Clear();
+        if (status != FrameDecodeStatus.Ok && !_writer.Closing)
+        {
+            var code = status == FrameDecodeStatus.TooLarge ? ErrorCodes.FrameTooLarge : ErrorCodes.BadFrame;
+            var when = beforeHello ? " before hello" : "";
+            Close(code, $"frame rejected: {status} (maximum {limit} bytes{when})", $"framing: {status}{when}");
+        }
+    }
+
+    private void OnFrameBeforeHello(byte[] payload)
+    {
+        if (Decode(payload) is not { } message)
+            return;
+        if (message is Hello hello)
+            _protocol.OnHello(hello);
+        else
+            Close(ErrorCodes.NotAuthenticated, "say hello first", $"{message.GetType().Name} before hello");
+    }
+
+    private void OnFrame(byte[] payload)
+    {
+        switch (Decode(payload))
+        {
+            case null: return;
+            case Ping ping: Send(new Pong(ping.Nonce)); return;
+            case Pong: return;
+            case { } message: _protocol.OnMessage(message); return;
+        }
+    }
+
+    private WireMessage? Decode(byte[] payload)
+    {
+        if (WireCodec.TryDecode(payload, out var message, out var error))
+            return message;
+        Close(ErrorCodes.BadFrame, $"malformed message: {error}", $"malformed message: {error}");
+        return null;
+    }
+
+    private bool HoldAfterHello(List<byte[]> rest)
+    {
+        if (!HoldWithinBounds(rest.Count, rest.Sum(f => (long)f.Length)))
+            return false;
+        Stash.Prepend([new Akka.Actor.Envelope(new HeldFrames(rest), Self)]);
+        return true;
+    }
+
+    private void Hold(ByteString data)
+    {
+        _lastHeardTicks = NowTicks();
+        if (HoldWithinBounds(1, data.Count))
+            Stash.Stash();
+    }
+
+    // Claiming is short (one registry round trip) and an honest client waits for Welcome: whatever it
+    // sends meanwhile is slack, bounded per connection and counted in the server-wide budget.
+    private bool HoldWithinBounds(int reads, long bytes)
+    {
+        switch (_budget.Hold(reads, bytes))
+        {
+            case InboundBudget.HoldResult.Held:
+                return true;
+            case InboundBudget.HoldResult.TooMuch:
+                Close(ErrorCodes.NotAuthenticated, $"wait for welcome before sending more (at most {_budget.MaxHeldBytes} bytes may wait for it)",
+                    $"flooding before welcome: {_budget.HeldBytes} bytes in {_budget.HeldReads} reads");
+                return false;
+            default:
+                Close(ErrorCodes.Overloaded, "the server holds too many incomplete frames right now; try again later", "frame buffer budget exhausted while claiming");
+                return false;
+        }
+    }
+
+    // IClientLink: what the protocol side may ask for.
+
+    public void Send(WireMessage message) => Enqueue(WireCodec.EncodeFrame(message));
+
+    public void HelloAccepted()
+    {
+        _decoder.MaxFrameSize = _settings.MaxFrameSize;
+        Become(Claiming);
+    }
+
+    public void Welcomed()
+    {
+        Timers.Cancel("handshake");
+        _budget.ReleaseHeld();
+        Become(Serving);
+        Stash.UnstashAll();
+    }
+
+    public void Watch(IActorRef actor) => Context.Watch(actor);
+
+    public void Unwatch(IActorRef actor) => Context.Unwatch(actor);
+
+    public void CloseWhenSent()
+    {
+        Become(Closing);
         _writer.CloseWhenDrained();
+    }
+
+    public void Close(string code, string message, string logReason)
+    {
+        if (_writer.Closing)
+            return;
+        Log.Warning("Closing connection from {Remote} ({Name}): {Reason}", Remote, _protocol.Name, logReason);
+        Send(new ErrorMessage(code, message));
+        CloseWhenSent();
+    }
+
+    private void CloseForShutdown() =>
+        Close(ErrorCodes.ServerShutdown, "the server is shutting down; reconnect later or to another server", "server shutdown");
+
+    private void Enqueue(byte[] frame)
+    {
+        if (_writer.TryEnqueue(_layer.Seal(frame)))
+            return;
+        Log.Warning("{Name} at {Remote} is too slow: {Queued} bytes queued (limit {Limit}); disconnecting",
+            _protocol.Name, Remote, _writer.QueuedBytes, _writer.MaxQueueBytes);
+        _connection.Tell(Tcp.Abort.Instance);
+        Context.Stop(Self);
     }
 }

@@ -1,15 +1,15 @@
 using System.Net;
 using Akka.Actor;
 using Entice.Server;
-using Entice.Server.Store;
 
 namespace Entice.Transport;
 
 /// <summary>The TCP listener: binds, accepts, and gives each connection its own transport actor.</summary>
 public static class Listener
 {
-    public static Props Props(ServerSettings settings, IActorRef names, IActorRef rooms, IActorRef? store = null) =>
-        Akka.Actor.Props.Create(() => new ListenerActor(settings, names, rooms, store));
+    /// <param name="protocol">The protocol side for each accepted connection (the relay's: ClientConnection.Protocol).</param>
+    public static Props Props(ServerSettings settings, Func<IClientLink, IClientProtocol> protocol) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(settings, protocol));
 
     public sealed record Bound(EndPoint Endpoint);
 

@@ -4,7 +4,6 @@ using Akka.Event;
 using Akka.IO;
 using Entice.Wire;
 using Entice.Server;
-using Entice.Server.Store;
 
 namespace Entice.Transport;
 
@@ -18,9 +17,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private sealed record Rebind;
 
     private readonly ServerSettings _settings;
-    private readonly IActorRef _names;
-    private readonly IActorRef _rooms;
-    private readonly IActorRef? _store;
+    private readonly Func<IClientLink, IClientProtocol> _protocol;
     private readonly FrameBudget _budget;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _socket;
@@ -29,13 +26,11 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private long _accepted;
     private int _live;
 
-    public ListenerActor(ServerSettings settings, IActorRef names, IActorRef rooms, IActorRef? store)
+    public ListenerActor(ServerSettings settings, Func<IClientLink, IClientProtocol> protocol)
     {
-        _store = store;
+        _protocol = protocol;
         _budget = new FrameBudget(settings.FrameBufferBudget);
         _settings = settings;
-        _names = names;
-        _rooms = rooms;
 
         Receive<Tcp.Bound>(b =>
         {
@@ -64,7 +59,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
             if (refuse)
                 _log.Warning("Refusing a connection from {Remote}: {Live} connections (max {Max})", c.RemoteAddress, _live, _settings.MaxConnections);
             var transport = Context.ActorOf(
-                ClientTransport.Props(Sender, c.RemoteAddress, _settings, _names, _rooms, refuse, _store, _budget), $"client-{++_accepted}");
+                ClientTransport.Props(Sender, c.RemoteAddress, _settings, _protocol, refuse, _budget), $"client-{++_accepted}");
             Context.Watch(transport);
             _live++;
             Sender.Tell(new Tcp.Register(transport));

@@ -9,6 +9,7 @@ using Entice.Tests.Wire;
 using Entice.Wire;
 using Entice.Server.Names;
 using Entice.Server.Rooms;
+using Entice.Server.Connections;
 using Entice.Transport;
 
 namespace Entice.Tests.Server;
@@ -82,7 +83,7 @@ public sealed class ProtocolFuzzSpecs : TestKit
     private async Task<(Akka.TestKit.TestProbe Connection, IActorRef Transport)> OpenAsync(TestIdentity? hello, int n, string name)
     {
         var connection = CreateTestProbe();
-        var transport = Sys.ActorOf(ClientTransport.Props(connection.Ref, Remote, _settings, _names, _rooms), $"t{n + 1}");
+        var transport = Sys.ActorOf(ClientConnection.Props(connection.Ref, Remote, _settings, _names, _rooms), $"t{n + 1}");
         var first = await connection.ExpectMsgAsync<Tcp.Write>();
         if (hello is null)
             return (connection, transport);
