@@ -9,11 +9,15 @@ namespace Entice.ClientNode.Ui.Views;
 /// </summary>
 public sealed class JsonChatView(TextWriter output) : IChatView
 {
+    private string? _me;
+
     private static readonly JsonSerializerOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public void Show(ChatEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        if (e is ReadyEvent ready)
+            _me = ready.Name;
         object? payload = e switch
         {
             ReadyEvent r => new { @event = "ready", name = r.Name, room = r.Room, fingerprint = r.Fingerprint },
@@ -23,7 +27,7 @@ public sealed class JsonChatView(TextWriter output) : IChatView
             MemberLeftEvent l => new { @event = "left", room = l.Room, name = l.Name },
             MemberAwayEvent a => new { @event = "away", room = a.Room, name = a.Name },
             MessageEvent m when RoomTopic.Of(m) is { } topic => new { @event = "topic", room = m.Room, from = m.From, topic, sent_at = m.SentAt.ToString("O") },
-            MessageEvent m => new { @event = "message", room = m.Room, from = m.From, text = m.Text, direct = m.Direct, sent_at = m.SentAt.ToString("O") },
+            MessageEvent m => new { @event = "message", room = m.Room, from = m.From, text = m.Text, direct = m.Direct, sent_at = m.SentAt.ToString("O"), mention = Mentioned(m) },
             SentEvent m => new { @event = "sent", id = m.Id, room = m.Room, to = m.To, recipients = m.Recipients },
             DeliveredEvent d => new { @event = "delivered", id = d.Id, to = d.To },
             MembersEvent m => new { @event = "members", room = m.Room, members = m.Members },
@@ -43,4 +47,7 @@ public sealed class JsonChatView(TextWriter output) : IChatView
         output.WriteLine(JsonSerializer.Serialize(payload, Options));
         output.Flush();
     }
+
+    // Someone else's message with your name in it as a whole word (what the terminal UI highlights).
+    private bool Mentioned(MessageEvent m) => _me is { } me && m.From != me && Presentation.Mentions.Contains(m.Text, me);
 }

@@ -1,4 +1,5 @@
 using Entice.Client;
+using Entice.ClientNode.Ui.Presentation;
 using Entice.Crypto.Identity;
 
 namespace Entice.ClientNode.Ui.Views;
@@ -7,13 +8,18 @@ namespace Entice.ClientNode.Ui.Views;
 /// Line mode: human-readable lines, <c>[room] name: text</c> for messages. Every string a peer or the
 /// relay chose (names, rooms, texts, error messages) goes through <see cref="PeerText.Visible"/>: a
 /// terminal never executes an escape sequence from the network. The lines after the first of a
-/// multi-line message are indented, so none can pass for a line of its own.
+/// multi-line message are indented, so none can pass for a line of its own. A message from someone else
+/// that mentions your name (as a whole word, as the terminal UI highlights it) is marked with "»".
 /// </summary>
 public sealed class LineChatView(TextWriter output) : IChatView
 {
+    private string? _me;
+
     public void Show(ChatEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        if (e is ReadyEvent ready)
+            _me = ready.Name;
         var line = e switch
         {
             ReadyEvent r => $"* You are {V(r.Name)} in [{V(r.Room)}]. Your fingerprint: {r.Fingerprint}\n* Type to talk; /msg NAME TEXT, /join ROOM, /leave, /who, /me TEXT, /verify NAME, /verified NAME, /trust NAME, /quit.",
@@ -26,6 +32,7 @@ public sealed class LineChatView(TextWriter output) : IChatView
             MessageEvent { Direct: true } m when IsAction(m.Text) => $"[{V(m.Room)}] * {V(m.From)} (direct) {Text(m.Text[4..])}",
             MessageEvent m when IsAction(m.Text) => $"[{V(m.Room)}] * {V(m.From)} {Text(m.Text[4..])}",
             MessageEvent { Direct: true } m => $"[{V(m.Room)}] {V(m.From)} (direct): {Text(m.Text)}",
+            MessageEvent m when Mentioned(m) => $"[{V(m.Room)}] » {V(m.From)}: {Text(m.Text)}",
             MessageEvent m => $"[{V(m.Room)}] {V(m.From)}: {Text(m.Text)}",
             SentEvent m => m.To is null ? $"  ✓ sent to [{V(m.Room)}] ({m.Recipients})" : $"  ✓ sent to {V(m.To)}",
             DeliveredEvent d => $"  ✓✓ delivered to {V(d.To)}",
@@ -48,6 +55,8 @@ public sealed class LineChatView(TextWriter output) : IChatView
     }
 
     private static string V(string text) => PeerText.Visible(text);
+
+    private bool Mentioned(MessageEvent m) => _me is { } me && m.From != me && Mentions.Contains(m.Text, me);
 
     // "/me waves" is an action, shown as "* bob waves".
     private static bool IsAction(string text) => text.Length > 4 && text.StartsWith("/me ", StringComparison.Ordinal);

@@ -34,6 +34,27 @@ public sealed class ChatViewSpecs
     }
 
     [Fact]
+    public void A_message_with_your_name_is_marked_as_a_mention_in_line_and_json_modes_and_your_own_is_not()
+    {
+        var lineOut = new StringWriter();
+        var jsonOut = new StringWriter();
+        IChatView[] views = [new LineChatView(lineOut), new JsonChatView(jsonOut)];
+        foreach (var view in views)
+        {
+            view.Show(new ReadyEvent("alice", "lobby", "ab12 cd34"));
+            view.Show(new MessageEvent("lobby", "bob", "lunch, Alice?", false, DateTimeOffset.UnixEpoch));
+            view.Show(new MessageEvent("lobby", "bob", "malice aforethought", false, DateTimeOffset.UnixEpoch));
+            view.Show(new MessageEvent("lobby", "alice", "alice here", false, DateTimeOffset.UnixEpoch));
+        }
+
+        var lines = lineOut.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[2..];
+        Assert.Equal(["[lobby] » bob: lunch, Alice?", "[lobby] bob: malice aforethought", "[lobby] alice: alice here"], lines);
+        var mentions = jsonOut.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[1..]
+            .Select(l => { using var d = JsonDocument.Parse(l); return d.RootElement.GetProperty("mention").GetBoolean(); });
+        Assert.Equal([true, false, false], mentions);
+    }
+
+    [Fact]
     public void Line_view_shows_messages_as_room_name_text()
     {
         var output = new StringWriter();
