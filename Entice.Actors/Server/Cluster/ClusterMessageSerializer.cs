@@ -3,7 +3,6 @@ using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
 using Entice.Wire;
-using Entice.Server.Names;
 
 namespace Entice.Server.Cluster;
 
@@ -38,7 +37,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         RoomSpan.Deliver => DeliverManifest,
         RoomSpan.Stored => StoredManifest,
         RoomSpan.Taken => TakenManifest,
-        NameRegistry.Evict => EvictManifest,
+        NameEviction => EvictManifest,
         RoomSpan.Find => FindManifest,
         RoomSpan.NotHere => NotHereManifest,
         _ => throw new SerializationException($"no cluster format for {o?.GetType().Name}"),
@@ -95,7 +94,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                     w.Write(s.Room);
                     w.Write(s.Recipient);
                     break;
-                case NameRegistry.Evict e:
+                case NameEviction e:
                     w.Write(e.Name);
                     WriteBlob(w, e.Identity);
                     break;
@@ -123,7 +122,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                 DeliverManifest => ReadDeliver(r),
                 TakenManifest => new RoomSpan.Taken(r.ReadString(), r.ReadInt64()),
                 StoredManifest => new RoomSpan.Stored(r.ReadString(), r.ReadString()),
-                EvictManifest => new NameRegistry.Evict(r.ReadString(), ReadBlob(r)),
+                EvictManifest => new NameEviction(r.ReadString(), ReadBlob(r)),
                 _ => throw new SerializationException($"unknown cluster manifest \"{manifest}\""),
             };
             if (r.BaseStream.Position != bytes.Length)

@@ -31,12 +31,6 @@ public static class NameRegistry
     /// <summary>The name is not granted; <paramref name="Code"/> and <paramref name="Message"/> say why, for the client.</summary>
     public sealed record Refused(string Name, string Code, string Message);
 
-    /// <summary>
-    /// From the node where <paramref name="Name"/> was claimed again by the same identity: the client
-    /// reconnected there, so its connection here is stale.
-    /// </summary>
-    public sealed record Evict(string Name, byte[] Identity) : Cluster.IClusterMessage;
-
     /// <summary>To a transport: the same identity connected again (here or on another node); close this one.</summary>
     public sealed record Replaced(string Name);
 }

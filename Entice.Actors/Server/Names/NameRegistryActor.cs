@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Entice.Wire;
+using Entice.Server.Cluster;
 using Entice.Server.Store;
 
 namespace Entice.Server.Names;
@@ -67,7 +68,7 @@ internal sealed class NameRegistryActor : ReceiveActor
                 _pending.Remove(d.Waiting.Claim.Name);
         });
 
-        Receive<NameRegistry.Evict>(evict =>
+        Receive<NameEviction>(evict =>
         {
             if (_holders.TryGetValue(evict.Name, out var holder) && holder.Identity.AsSpan().SequenceEqual(evict.Identity))
                 Replace(evict.Name, holder);
@@ -131,7 +132,7 @@ internal sealed class NameRegistryActor : ReceiveActor
             }
             // The same identity still holds the name through another node: that node closes its stale connection.
             if (shared.PreviousNode is { } previous && previous != _shared!.Node)
-                Context.ActorSelection($"{previous}/user/{RelayServer.ActorName}/names").Tell(new NameRegistry.Evict(claim.Name, claim.Identity));
+                Context.ActorSelection($"{previous}/user/{RelayServer.ActorName}/names").Tell(new NameEviction(claim.Name, claim.Identity));
         }
         _holders[claim.Name] = new Holder(claim.Owner, claim.Identity);
         Context.Watch(claim.Owner);

@@ -85,7 +85,7 @@ public sealed class ClusterSerializationSpecs(ClusterSerializationSpecs.ClusterS
             "deliver" => new RoomSpan.Deliver(new Envelope("lobby", "alice", "bob", 42, true, [9, 8, 7, 6]), 17),
             "taken" => new RoomSpan.Taken("lobby", 17),
             "stored" => new RoomSpan.Stored("lobby", "bob"),
-            "evict" => new NameRegistry.Evict("alice", _alice.Bundle.SigningKey),
+            "evict" => new NameEviction("alice", _alice.Bundle.SigningKey),
             "find" => new RoomSpan.Find("lobby", roomRef),
             "not-here" => new RoomSpan.NotHere("lobby"),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
@@ -98,7 +98,7 @@ public sealed class ClusterSerializationSpecs(ClusterSerializationSpecs.ClusterS
         RoomSpan.Presence p => $"{p.Room} {p.Version} {string.Join(",", p.Members.Select(Hex))} {p.Reply}",
         RoomSpan.MemberPresent p => $"{p.Room} {p.Version} {Hex(p.Member)}",
         RoomSpan.Deliver d => $"{d.Ticket} {Convert.ToHexString(WireCodec.Encode(d.Envelope))}",
-        NameRegistry.Evict e => $"{e.Name} {Convert.ToHexString(e.Identity)}",
+        NameEviction e => $"{e.Name} {Convert.ToHexString(e.Identity)}",
         _ => message.ToString()!,
     };
 
