@@ -32,6 +32,10 @@ public static class EnticeConfig
             return defaults;
         if (!File.Exists(overrideFile))
             throw new FileNotFoundException($"configuration file not found: {overrideFile}", overrideFile);
-        return ConfigurationFactory.ParseString(File.ReadAllText(overrideFile)).WithFallback(defaults);
+        var text = File.ReadAllText(overrideFile);
+        // Akka's parser loops forever on some unbalanced brackets: a file that does not pair up is refused first.
+        if (HoconShape.Problem(text) is { } problem)
+            throw new FormatException($"{overrideFile}: {problem}");
+        return ConfigurationFactory.ParseString(text).WithFallback(defaults);
     }
 }

@@ -67,6 +67,22 @@ public sealed class ServerStartSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_hocon_file_on_which_akkas_parser_would_loop_is_refused_at_once_with_exit_2()
+    {
+        // Akka's HOCON parser never returns on this (it spins); the program must not either wait or spin.
+        var conf = _dirs.New("entice-test-conf-");
+        await File.WriteAllTextAsync(conf, "entice.server { port = [1, 2 }\n");
+
+        var (code, _, stderr) = await ServerProcess.RunToExitAsync(Limit, "--port", "0", "--config", conf);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(conf, line, StringComparison.Ordinal);
+        Assert.Contains("line 1: '}' does not close the '['", line, StringComparison.Ordinal);
+        File.Delete(conf);
+    }
+
+    [Fact]
     public async Task A_port_in_use_is_one_line_and_exit_2_and_a_trace_only_at_debug()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);

@@ -1,3 +1,4 @@
+using Entice.Config;
 using Entice.Client;
 using Entice.Client.Memory;
 using Entice.Tests.Support;

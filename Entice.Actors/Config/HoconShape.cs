@@ -1,4 +1,4 @@
-namespace Entice.Client.Memory;
+namespace Entice.Config;
 
 /// <summary>
 /// A check before a user's file reaches Akka's HOCON parser, which loops forever on some unbalanced
