@@ -55,9 +55,10 @@ PORT=$(grep -Eo 'Listening on [^ ]+' "$WORK/server.log" | head -1 | grep -Eo '[0
 if grep -q /usr/share/dotnet "/proc/$SERVER/maps" 2>/dev/null; then fail "entice-server loaded the machine's .NET runtime"
 else pass "entice-server loads nothing from the machine's .NET install"; fi
 
-client() { # NAME FD
+client() { # NAME FD: each friend on a machine (a HOME) of their own, so "used last" is theirs alone
     mkfifo "$WORK/$1.in"
-    "${BARE[@]}" "$DIST/entice" --json --name "$1" --server "127.0.0.1:$PORT" --key-dir "$WORK/keys-$1" \
+    mkdir -p "$WORK/home-$1"
+    env -i "PATH=$WORK/bin" "HOME=$WORK/home-$1" "LANG=C.UTF-8" "$DIST/entice" --json --name "$1" --server "127.0.0.1:$PORT" --key-dir "$WORK/keys-$1" \
         <"$WORK/$1.in" >"$WORK/$1.out" 2>"$WORK/$1.err" &
     PIDS+=("$!")
     eval "exec $2>\"$WORK/$1.in\""
@@ -87,7 +88,7 @@ sleep 0.5
 if grep -qF -e "$SECRET" -e "$REPLY" -e "carried" "$WORK/server.log"; then fail "plaintext in the relay's log"
 elif [ "$(wc -l <"$WORK/server.log")" -lt 3 ]; then fail "the relay's log is nearly empty: nothing was checked"
 else pass "no plaintext in the relay's log ($(wc -l <"$WORK/server.log") lines at Debug)"; fi
-if grep -qF -e "$SECRET" -e "$REPLY" -r "$WORK/home" "$WORK/keys-alice" "$WORK/keys-bob"; then fail "plaintext in the remembered settings or key directories"
+if grep -qF -e "$SECRET" -e "$REPLY" -r "$WORK/home-alice" "$WORK/home-bob" "$WORK/keys-alice" "$WORK/keys-bob"; then fail "plaintext in the remembered settings or key directories"
 else pass "no plaintext in what the clients remember"; fi
 kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null
 
@@ -103,7 +104,7 @@ mkfifo "$WORK/again.in"
 t0=$(date +%s%N)
 "${BARE[@]}" "$DIST/entice-server" --host 127.0.0.1 --port "$PORT" --data-dir "$WORK/server-data" >"$WORK/server2.log" 2>&1 &
 PIDS+=("$!")
-"${BARE[@]}" "$DIST/entice" <"$WORK/again.in" >"$WORK/again.out" 2>"$WORK/again.err" &
+env -i "PATH=$WORK/bin" "HOME=$WORK/home-alice" "LANG=C.UTF-8" "$DIST/entice" <"$WORK/again.in" >"$WORK/again.out" 2>"$WORK/again.err" &
 PIDS+=("$!")
 exec 7>"$WORK/again.in"
 if wait_for 30 has "$WORK/again.out" "You are alice in [lobby]" && wait_for 30 has "$WORK/again.out" "You are in [games]"; then
