@@ -8,7 +8,8 @@ namespace Entice.Client.Keys;
 /// Pins and identity: trust on first use, a changed key blocks the peer (nothing is sent to them, their
 /// messages are held unread) until the user trusts it; a verification is recorded only for the pinned key.
 /// Keys that do not verify are refused without touching the pin, so one bad announcement cannot turn into a
-/// false KEY CHANGED. (The pin log is appended on the crypto actor's thread: rare, once per new peer.)
+/// false KEY CHANGED. A pin change shows at once in memory; its append goes to the key writer and the answer that depends on it
+/// waits for it, like every save (see the actor's header).
 /// </summary>
 internal sealed partial class CryptoAgentActor
 {

@@ -15,7 +15,8 @@ namespace Entice.Client.Keys;
 /// verification, held messages).
 ///
 /// Answer only after the save: a sent message must never reuse a message key after a crash, a shown one never
-/// be shown again. The book is written by a child, the <see cref="KeyWriterActor"/>, on its own dispatcher;
+/// be shown again, a pin answered (first contact, key change, trust, verification) never be missing. The book and
+/// the pin log's appends (the pin store updates its memory at once and queues its file work) are written by a child, the <see cref="KeyWriterActor"/>, on its own dispatcher;
 /// every answer waits until the state it depends on is on disk, in request order. States:
 ///
 /// <code>
@@ -118,6 +119,8 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
 
         var writer = KeyWriter.Props(keys, _gate, options.BeforeKeyWrite);
         _writer = Context.ActorOf(Context.System.Dispatchers.HasDispatcher(KeyWriter.DispatcherId) ? writer.WithDispatcher(KeyWriter.DispatcherId) : writer, "key-writer");
+        // Pin changes show in memory at once; their appends go to the key writer with the next save.
+        _keys.Pins.DeferWrites();
         if (_dirty)
             StartWrite();
         else
@@ -203,13 +206,16 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
     protected override void PostStop()
     {
         // Shutdown only: the one synchronous write, so nothing answered is lost and no asker waits forever.
-        if (_dirty || _inFlight is not null)
+        // A pin write in flight may yet be skipped by the gate: the whole pin log is rewritten then.
+        var pins = _keys.Pins.TakeWrites(rewrite: _inFlight is not null);
+        if (_dirty || _inFlight is not null || pins is not null)
         {
             var state = _sessions.Export();
             try
             {
                 _gate.Write(++_generation, () =>
                 {
+                    pins?.Invoke();
                     if (_prekeyInfoDue)
                         WritePrekeyInfoNow();
                     _keys.SaveSessions(state);
@@ -238,6 +244,9 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
     /// <summary>Reply to the current sender, after the write that covers it when one is due (answers keep their order).</summary>
     private void Answer(object message)
     {
+        // A pin changed for this request (first contact, key change, trust, verification): durable first.
+        if (_keys.Pins.HasPendingWrites)
+            Changed();
         if (_saveScheduled || _inFlight is not null)
             _held.Add((Sender, message));
         else
@@ -262,7 +271,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
         _inFlight = _held;
         _held = [];
         // The writer owns (and zeroes) the exported state from here.
-        _writer.Tell(new KeyWriter.Save(++_generation, _sessions.Export(), _prekeyInfoDue ? PrekeyInfoText() : null));
+        _writer.Tell(new KeyWriter.Save(++_generation, _sessions.Export(), _prekeyInfoDue ? PrekeyInfoText() : null, _keys.Pins.TakeWrites()));
         _prekeyInfoDue = false;
         Become(Saving);
     }
@@ -276,6 +285,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
             // Kept dirty: the next change tries again, and stopping once more.
             _log.Error("Could not save the session state to the key directory: {Error}", error);
             _dirty = true;
+            _keys.Pins.WriteFailed();
         }
         Release(_inFlight);
         _inFlight = null;

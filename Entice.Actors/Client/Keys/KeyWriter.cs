@@ -4,7 +4,7 @@ using Entice.Crypto.Storage;
 namespace Entice.Client.Keys;
 
 /// <summary>
-/// The crypto actor's disk: writes the session state (<c>sessions.bin</c>) and the signed prekey's age
+/// The crypto actor's disk: writes the pin log's changes (<c>pins.log</c>), the session state (<c>sessions.bin</c>) and the signed prekey's age
 /// (<see cref="CryptoAgent.PrekeyInfoFileName"/>) off the crypto actor's thread, on the dispatcher
 /// <see cref="DispatcherId"/> (hocon/client.conf), and says when each write is done. Writes are numbered; one
 /// that is older than what is already on disk is skipped (see <see cref="SessionFileGate"/>).
@@ -17,8 +17,12 @@ public static class KeyWriter
     internal static Props Props(KeyDirectory keys, SessionFileGate gate, Action? beforeWrite) =>
         Akka.Actor.Props.Create(() => new KeyWriterActor(keys, gate, beforeWrite));
 
-    /// <summary>Write <paramref name="Sessions"/> (owned by the writer from now on, zeroed after the write) and, when given, the prekey record.</summary>
-    public sealed record Save(long Generation, byte[] Sessions, string? PrekeyInfo)
+    /// <summary>
+    /// Write <paramref name="Pins"/> first when given (the pin log's appends or rewrite, in order), then the
+    /// prekey record when given, then <paramref name="Sessions"/> (owned by the writer from now on, zeroed after
+    /// the write).
+    /// </summary>
+    public sealed record Save(long Generation, byte[] Sessions, string? PrekeyInfo, Action? Pins = null)
     {
         public override string ToString() => $"Save {{ Generation = {Generation}, {Sessions.Length} bytes }}";
     }

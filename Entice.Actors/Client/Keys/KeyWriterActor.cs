@@ -24,6 +24,7 @@ internal sealed class KeyWriterActor : ReceiveActor
                 beforeWrite?.Invoke();
                 gate.Write(save.Generation, () =>
                 {
+                    save.Pins?.Invoke();
                     if (save.PrekeyInfo is { } info)
                         WritePrekeyInfo(keys, info);
                     keys.SaveSessions(save.Sessions);

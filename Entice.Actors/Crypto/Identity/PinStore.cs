@@ -19,6 +19,11 @@ public sealed class PinStore
     private readonly Dictionary<string, Pin> pins;
     private int records;
 
+    // Deferred mode (the crypto actor): changes update memory at once, their file work waits here, in order,
+    // for the key writer. After a failed write the next one rewrites the whole log instead.
+    private List<Action>? pending;
+    private bool rewriteNext;
+
     internal PinStore(PinLog log, string legacyPath)
     {
         this.log = log;
@@ -85,6 +90,56 @@ public sealed class PinStore
 
     public bool IsVerified(string name) => pins.TryGetValue(name, out var pin) && pin.Verified;
 
+    /// <summary>True when a change is in memory but its file work has not been taken by <see cref="TakeWrites"/>.</summary>
+    internal bool HasPendingWrites => pending is { Count: > 0 };
+
+    /// <summary>
+    /// From now on changes update memory at once and queue their file work (appends, compactions, in order)
+    /// for <see cref="TakeWrites"/>, so the caller can run it off its thread and answer after it.
+    /// </summary>
+    internal void DeferWrites() => pending ??= [];
+
+    /// <summary>
+    /// The queued file work as one action (run it once, in the order taken), or null when nothing is due.
+    /// <paramref name="rewrite"/> (or a failed write before): one atomic rewrite of the current pins instead,
+    /// which holds every earlier change whether or not its own write ran.
+    /// </summary>
+    internal Action? TakeWrites(bool rewrite = false)
+    {
+        if (pending is null || (pending.Count == 0 && !rewriteNext && !rewrite))
+        {
+            return null;
+        }
+
+        if (rewrite || rewriteNext)
+        {
+            pending.Clear();
+            rewriteNext = false;
+            var snapshot = new Dictionary<string, Pin>(pins, StringComparer.Ordinal);
+            records = snapshot.Count;
+            return () => log.Rewrite(snapshot);
+        }
+
+        var writes = pending.ToArray();
+        pending.Clear();
+        return () =>
+        {
+            foreach (var write in writes)
+            {
+                write();
+            }
+        };
+    }
+
+    /// <summary>A write taken from <see cref="TakeWrites"/> failed (perhaps half-way): the next one rewrites the log.</summary>
+    internal void WriteFailed()
+    {
+        if (pending is not null)
+        {
+            rewriteNext = true;
+        }
+    }
+
     // One appended record; a compaction when the log holds more than twice the live pins (amortised O(1)).
     private void Put(string name, Pin pin)
     {
@@ -95,13 +150,31 @@ public sealed class PinStore
             return;
         }
 
-        log.Append(records, name, pin);
+        var index = records;
+        if (pending is not null)
+        {
+            pending.Add(() => log.Append(index, name, pin));
+        }
+        else
+        {
+            log.Append(index, name, pin);
+        }
+
         records++;
     }
 
     private void Compact()
     {
-        log.Rewrite(pins);
+        if (pending is not null)
+        {
+            var snapshot = new Dictionary<string, Pin>(pins, StringComparer.Ordinal);
+            pending.Add(() => log.Rewrite(snapshot));
+        }
+        else
+        {
+            log.Rewrite(pins);
+        }
+
         records = pins.Count;
     }
 

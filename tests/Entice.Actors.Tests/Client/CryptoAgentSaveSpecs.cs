@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Entice.Client.Keys;
+using Entice.Crypto.Identity;
 using Entice.Crypto.Storage;
 using Entice.Tests.Support;
 using Entice.Wire;
@@ -108,6 +109,56 @@ public sealed class CryptoAgentSaveSpecs(ITestOutputHelper output) : CryptoAgent
         Assert.Equal("sent", (await OpenAsync(bobAfterCrash, sent, alice.Info)).Plaintext.Text);
         Assert.Equal("after the crash", (await OpenAsync(bobAfterCrash, next, alice.Info)).Plaintext.Text);
     }
+
+    [Fact]
+    public async Task A_pin_answer_waits_for_its_append_and_a_crash_right_after_it_finds_the_pin_in_the_log()
+    {
+        using var disk = new SlowDisk();
+        var alice = await StartAsync("alice", options: disk.Options);
+        var carol = await StartAsync("carol");
+        var carolKeys = PublicIdentity.FromBundle(carol.Info.Identity);
+
+        // First contact: the pin is new; the answer that says so waits until the append is on disk.
+        disk.Close();
+        alice.Ref.Tell(new CryptoAgent.ObservePeer(carol.Info));
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(PinStatus.New, PinsAfterCrash(alice).Check("carol", carolKeys));
+        // Memory is updated at once: a later request sees the pin (and its answer queues behind the same write).
+        alice.Ref.Tell(new CryptoAgent.ObservePeer(carol.Info));
+        disk.Open();
+        Assert.Equal(PeerKeyStatus.New, (await ExpectMsgAsync<CryptoAgent.PeerObserved>(Long)).Status);
+        Assert.Equal(PinStatus.Same, PinsAfterCrash(alice).Check("carol", carolKeys));
+        Assert.Equal(PeerKeyStatus.Known, (await ExpectMsgAsync<CryptoAgent.PeerObserved>(Long)).Status);
+
+        // Verification: recorded only once durable.
+        disk.Close();
+        alice.Ref.Tell(new CryptoAgent.MarkVerified(carol.Info));
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.False(PinsAfterCrash(alice).IsVerified("carol"));
+        disk.Open();
+        await ExpectMsgAsync<CryptoAgent.VerificationRecorded>(Long);
+        Assert.True(PinsAfterCrash(alice).IsVerified("carol"));
+
+        // A new key for carol, then trust: the trusted key is in the log before TrustAccepted leaves.
+        var newCarol = await StartAsync("carol");
+        var newKeys = PublicIdentity.FromBundle(newCarol.Info.Identity);
+        Assert.Equal(PeerKeyStatus.Changed, (await MeetAsync(alice, newCarol.Info)).Status);
+        disk.Close();
+        alice.Ref.Tell(new CryptoAgent.Trust(newCarol.Info));
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(PinStatus.Changed, PinsAfterCrash(alice).Check("carol", newKeys));
+        disk.Open();
+        await ExpectMsgAsync<CryptoAgent.TrustAccepted>(Long);
+        Assert.Equal(PinStatus.Same, PinsAfterCrash(alice).Check("carol", newKeys));
+
+        // The log stays well-formed across the queued appends: a restarted actor knows carol's trusted key.
+        await StopAsync(alice);
+        var restarted = await StartAsync("alice", alice.KeyDir);
+        Assert.Equal(PeerKeyStatus.Known, (await MeetAsync(restarted, newCarol.Info)).Status);
+    }
+
+    /// <summary>The pins a crash at this instant would leave on disk.</summary>
+    private PinStore PinsAfterCrash(Agent agent) => new KeyDirectory(CrashCopy(agent.KeyDir)).Pins;
 
     /// <summary>What a crash at this instant leaves: the key directory's files as they are now, in a new directory.</summary>
     private string CrashCopy(string keyDir)

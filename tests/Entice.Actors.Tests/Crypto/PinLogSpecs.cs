@@ -37,6 +37,35 @@ public sealed class PinLogSpecs : IDisposable
     }
 
     [Fact]
+    public void Deferred_writes_reach_the_file_only_when_run_in_order_and_a_lost_write_is_repaired_by_the_next()
+    {
+        var dir = _dirs.New();
+        var carol = IdentityKeys.Create();
+        var pins = new KeyDirectory(dir).Pins;
+        pins.DeferWrites();
+        Assert.Equal(PinStatus.New, pins.Check("bob", _bob.Public));
+        Assert.Equal(PinStatus.Same, pins.Check("bob", _bob.Public)); // memory at once
+        Assert.False(File.Exists(PinsFile(dir)));                     // the file only when the writes run
+
+        // A write taken and lost (a failed disk): the next write must still leave a well-formed, complete log.
+        _ = pins.TakeWrites();
+        pins.WriteFailed();
+        pins.MarkVerified("bob");
+        pins.Check("carol", carol.Public);
+        pins.TakeWrites()!.Invoke();
+        var reloaded = new KeyDirectory(dir).Pins;
+        Assert.True(reloaded.IsVerified("bob"));
+        Assert.Equal(PinStatus.Same, reloaded.Check("carol", carol.Public));
+
+        // Appends after the repair keep their positions.
+        pins.Accept("bob", _newBob.Public);
+        pins.TakeWrites()!.Invoke();
+        Assert.Null(pins.TakeWrites());
+        Assert.Equal(PinStatus.Same, new KeyDirectory(dir).Pins.Check("bob", _newBob.Public));
+        carol.Dispose();
+    }
+
+    [Fact]
     public void Under_a_passphrase_records_are_sealed_and_an_altered_one_is_refused()
     {
         var dir = _dirs.New();
