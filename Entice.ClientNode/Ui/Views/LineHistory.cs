@@ -43,14 +43,12 @@ public sealed class LineHistory : IAsyncDisposable
     /// <param name="store">The key directory's store; null keeps nothing.</param>
     /// <param name="view">The line or JSON view (errors are shown through it).</param>
     /// <param name="output">Where search results go (the view's own writer).</param>
-    public LineHistory(HistoryStore? store, IChatView view, TextWriter output, bool json, Action<string>? warn = null)
+    public LineHistory(HistoryStore? store, IChatView? view = null, TextWriter? output = null, bool json = false, Action<string>? warn = null)
     {
-        ArgumentNullException.ThrowIfNull(view);
-        ArgumentNullException.ThrowIfNull(output);
         _store = store;
         _writer = store is null ? null : new HistoryWriter(store, warn);
-        _view = view;
-        _output = output;
+        _view = view ?? new Silent();
+        _output = output ?? TextWriter.Null;
         _json = json;
     }
 
@@ -71,15 +69,62 @@ public sealed class LineHistory : IAsyncDisposable
         };
         if (text is null)
             return new ChatClient.UserLine(line);
+        string tag;
+        lock (_gate)
+            tag = "kept-" + (++_tags).ToString(CultureInfo.InvariantCulture);
+        Sending(tag, text);
+        return new ChatClient.UserLine(line, Tag: tag);
+    }
+
+    /// <summary>A message with <paramref name="text"/> goes to the chat actor with <paramref name="tag"/>: kept once its <see cref="SentEvent"/> comes.</summary>
+    public void Sending(string tag, string text)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        ArgumentNullException.ThrowIfNull(text);
+        if (_writer is null)
+            return;
         lock (_gate)
         {
-            var tag = "kept-" + (++_tags).ToString(CultureInfo.InvariantCulture);
             _typed[tag] = (text, DateTimeOffset.UtcNow);
             _typedOrder.Enqueue(tag);
             while (_typedOrder.Count > MaxWaiting)
                 _typed.Remove(_typedOrder.Dequeue());
-            return new ChatClient.UserLine(line, Tag: tag);
         }
+    }
+
+    /// <summary>
+    /// JSON-RPC <c>history</c>: the newest <paramref name="limit"/> kept messages of <paramref name="conversation"/>
+    /// (oldest first) older than <paramref name="before"/> (an ISO 8601 time, or the id of a kept message), read
+    /// on the thread pool. Problem is set (and Messages empty) when <paramref name="before"/> names nothing.
+    /// </summary>
+    public Task<(IReadOnlyList<KeptMessage> Messages, string? Problem)> QueryAsync(string conversation, int limit, string? before)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var store = _store ?? throw new InvalidOperationException("no history is kept");
+        return Task.Run<(IReadOnlyList<KeptMessage>, string?)>(() =>
+        {
+            DateTimeOffset? until = null;
+            if (before is not null)
+            {
+                if (DateTimeOffset.TryParse(before, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
+                    until = time;
+                else if (store.Read(conversation).LastOrDefault(m => m.Id == before) is { } message)
+                    until = message.At;
+                else
+                    return ([], "\"before\" is neither a time (ISO 8601) nor the id of a kept message of this conversation");
+            }
+            return (store.Query(conversation, limit, until), null);
+        });
+    }
+
+    /// <summary>JSON-RPC <c>forget</c>: deletes a conversation's kept history; completes once it is deleted.</summary>
+    public async Task<bool> ForgetAsync(string conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var writer = _writer ?? throw new InvalidOperationException("no history is kept");
+        writer.Forget(conversation);
+        await writer.FlushAsync().ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Keeps what <paramref name="e"/> shows (called for every event, in order, by the view actor).</summary>
@@ -255,6 +300,13 @@ public sealed class LineHistory : IAsyncDisposable
         if (_writer is not null)
             await _writer.DisposeAsync().ConfigureAwait(false);
         _store?.Dispose();
+    }
+
+    private sealed class Silent : IChatView
+    {
+        public void Show(ChatEvent e)
+        {
+        }
     }
 
     private sealed class KeepingView(LineHistory history, IChatView inner) : IChatView
