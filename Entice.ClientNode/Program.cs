@@ -210,7 +210,7 @@ root.SetAction(async (parse, cancel) =>
         IChatView view = json ? new JsonChatView(Console.Out) : new LineChatView(Console.Out);
         // Kept history (issue 18): the terminal UI's store; the view side keeps, /search and /forget read it.
         await using var history = new LineHistory(Entice.ClientNode.Ui.Tui.KeptHistoryStart.OpenStore(config, keys), view, Console.Out, json,
-            problem => Log.Warning("kept history: {Problem}", problem));
+            problem => Log.Warning("kept history: {Problem}", problem), settings.Room);
         // The root owns and supervises the view, crypto and chat actors, and takes the user's lines.
         var client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, settings.MaxSkip),
             ViewActor.Props(history.Around(view), exit), exit, keeper), "client");

@@ -43,8 +43,11 @@ public sealed class LineHistory : IAsyncDisposable
     /// <param name="store">The key directory's store; null keeps nothing.</param>
     /// <param name="view">The line or JSON view (errors are shown through it).</param>
     /// <param name="output">Where search results go (the view's own writer).</param>
-    public LineHistory(HistoryStore? store, IChatView? view = null, TextWriter? output = null, bool json = false, Action<string>? warn = null)
+    /// <param name="room">The room the client starts in: the current one until the first is entered (lines typed before that).</param>
+    public LineHistory(HistoryStore? store, IChatView? view = null, TextWriter? output = null, bool json = false, Action<string>? warn = null, string? room = null)
     {
+        if (room is not null)
+            _rooms.Add(room);
         _store = store;
         _writer = store is null ? null : new HistoryWriter(store, warn);
         _view = view ?? new Silent();
@@ -101,7 +104,8 @@ public sealed class LineHistory : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(conversation);
         var store = _store ?? throw new InvalidOperationException("no history is kept");
-        return Task.Run<(IReadOnlyList<KeptMessage>, string?)>(() =>
+        var queued = _writer?.FlushAsync() ?? Task.CompletedTask; // what was kept before the request is on disk first
+        return queued.ContinueWith<(IReadOnlyList<KeptMessage>, string?)>(_ =>
         {
             DateTimeOffset? until = null;
             if (before is not null)
@@ -114,7 +118,7 @@ public sealed class LineHistory : IAsyncDisposable
                     return ([], "\"before\" is neither a time (ISO 8601) nor the id of a kept message of this conversation");
             }
             return (store.Query(conversation, limit, until), null);
-        });
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>JSON-RPC <c>forget</c>: deletes a conversation's kept history; completes once it is deleted.</summary>
@@ -192,6 +196,8 @@ public sealed class LineHistory : IAsyncDisposable
             Error("no_room", $"{verb} works on a conversation; no room is joined yet (or name one: {verb} #ROOM ..., {verb} @NAME ...)");
             return true;
         }
+        // What was queued before (a message just kept, a /forget just confirmed) is on disk first.
+        _writer.FlushAsync().GetAwaiter().GetResult();
         if (verb == "/forget")
             Forget(conversation, argument);
         else if (argument.Length == 0)
@@ -254,6 +260,7 @@ public sealed class LineHistory : IAsyncDisposable
             return;
         }
         _writer!.Forget(conversation);
+        _writer.FlushAsync().GetAwaiter().GetResult();
         Write(_json
             ? JsonSerializer.Serialize(new { @event = "forgotten", conversation }, Json)
             : $"* The kept history of {V(conversation)} is deleted.");
