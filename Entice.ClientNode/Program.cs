@@ -208,9 +208,12 @@ root.SetAction(async (parse, cancel) =>
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         IChatView view = json ? new JsonChatView(Console.Out) : new LineChatView(Console.Out);
+        // Kept history (issue 18): the terminal UI's store; the view side keeps, /search and /forget read it.
+        await using var history = new LineHistory(Entice.ClientNode.Ui.Tui.KeptHistoryStart.OpenStore(config, keys), view, Console.Out, json,
+            problem => Log.Warning("kept history: {Problem}", problem), settings.Room);
         // The root owns and supervises the view, crypto and chat actors, and takes the user's lines.
         var client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, settings.MaxSkip),
-            ViewActor.Props(view, exit), exit, keeper), "client");
+            ViewActor.Props(history.Around(view), exit), exit, keeper), "client");
         // The other rooms remembered: joined once the first one is (commands wait for it).
         foreach (var room in moreRooms)
             client.Tell(new ChatClient.UserLine("/join " + room));
@@ -224,10 +227,9 @@ root.SetAction(async (parse, cancel) =>
         {
             while (Console.In.ReadLine() is { } line)
             {
-                if (LineModeHistory.Answer(line) is { } answer)
-                    view.Show(answer); // one line, like the view actor's (Console.Out is synchronised)
-                else
-                    client.Tell(new ChatClient.UserLine(line));
+                // /search and /forget are answered here (Console.Out is synchronised); the rest goes to the chat actor.
+                if (!history.Answer(line))
+                    client.Tell(history.Typed(line));
             }
             client.Tell(new ChatClient.EndOfInput());
         }, TaskCreationOptions.LongRunning);

@@ -3,7 +3,7 @@
 # (examples/echo-bot/echo_bot.py, its own `entice --json-rpc`) and a second `--json-rpc` client "alice"
 # driven from Python. Alice sends a multi-line text that starts with '/', gets a message id back, sees
 # the bot's echo (with id, sender, room, time) and the delivery of her message by that id, and gets the
-# documented errors for a bad method, bad params, a line that is no JSON and history. Ends with
+# documented errors for a bad method, bad params and a line that is no JSON; history returns the kept messages. Ends with
 # "N passed, M failed"; exit 0 only if all passed. Loopback only; at most 90 s.
 set -u
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -135,8 +135,11 @@ check(r is not None and r.get("error", {}).get("code") == -32602, "join with an 
 send_raw("{this is not json")
 r = next_matching(lambda m: "error" in m and m.get("id") is None)
 check(r is not None and r["error"]["code"] == -32700, "a line that is no JSON is -32700 with id null")
-r = call("h", "history", {"room": "lobby"})
-check(r is not None and r.get("error", {}).get("code") == -32006, "history is -32006 (not kept)")
+r = call("h", "history", {"room": "lobby", "limit": 10})
+kept = (r or {}).get("result", {}).get("messages", [])
+check(any(m.get("id") == msg_id and m.get("text") == text and m.get("own") for m in kept)
+      and any(m.get("from") == "echo" and m.get("text") == "echo: " + text for m in kept),
+      "history returns the message sent earlier (by its id) and the echo, from the kept history")
 r = call("v", "verify", {"name": "echo"})
 digits = re.sub(r"\D", "", (r or {}).get("result", {}).get("safety_number", ""))
 check(len(digits) == 60, "verify returns a 60-digit safety number")

@@ -16,8 +16,10 @@ public static class JsonRpc
     /// channel bounds the memory a slow reader costs: when it is full, lines are dropped and counted.</param>
     /// <param name="exit">Completed with the exit code once the client stopped.</param>
     /// <param name="commands">Where commands go; null for the parent (the client's root, which forwards them to the chat actor).</param>
-    public static Props Props(Limits limits, ChannelWriter<string> output, TaskCompletionSource<int> exit, IActorRef? commands = null) =>
-        Akka.Actor.Props.Create(() => new JsonRpcActor(limits, output, exit, commands));
+    /// <param name="history">The kept history (<c>history</c> and <c>forget</c>, and what is sent and received is kept); null keeps none.</param>
+    public static Props Props(Limits limits, ChannelWriter<string> output, TaskCompletionSource<int> exit, IActorRef? commands = null,
+        Views.LineHistory? history = null) =>
+        Akka.Actor.Props.Create(() => new JsonRpcActor(limits, output, exit, commands, history));
 
     /// <summary>How much one session may ask for at once (entice.client.json-rpc in hocon/client.conf).</summary>
     /// <param name="MaxLineChars">A longer request line is refused unread (-32600).</param>

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
 using Entice.Client;
+using Entice.Client.History;
+using Entice.ClientNode.Ui.Views;
 using Entice.Wire;
 
 namespace Entice.ClientNode.Ui.JsonRpc;
@@ -17,14 +19,16 @@ internal sealed class JsonRpcActor : ReceiveActor, IWithTimers
     private readonly ChannelWriter<string> _output;
     private readonly TaskCompletionSource<int> _exit;
     private readonly IActorRef? _commands;
+    private readonly LineHistory? _history;
     private readonly JsonRpcNotifications _notifications = new();
     private readonly List<Pending> _pending = [];
     private readonly SortedSet<string> _rooms = new(StringComparer.Ordinal);
     private long _nextTag;
     private long _dropped;
 
-    public JsonRpcActor(JsonRpc.Limits limits, ChannelWriter<string> output, TaskCompletionSource<int> exit, IActorRef? commands)
+    public JsonRpcActor(JsonRpc.Limits limits, ChannelWriter<string> output, TaskCompletionSource<int> exit, IActorRef? commands, LineHistory? history)
     {
+        _history = history;
         _limits = limits;
         _output = output;
         _exit = exit;
@@ -35,6 +39,7 @@ internal sealed class JsonRpcActor : ReceiveActor, IWithTimers
         Receive<JsonRpc.EndOfInput>(_ => Commands.Tell(new ChatClient.EndOfInput()));
         Receive<NoAnswer>(n => Expire(n.Tag));
         Receive<ChatEvent>(OnEvent);
+        Receive<Kept>(OnKept);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -44,6 +49,9 @@ internal sealed class JsonRpcActor : ReceiveActor, IWithTimers
     private sealed record Pending(string Tag, string RawId, string Method, string? Key);
 
     private sealed record NoAnswer(string Tag);
+
+    // A history query or forget done (off this actor), to answer the request with RawId.
+    private sealed record Kept(string RawId, string Conversation, IReadOnlyList<KeptMessage>? Messages, string? Problem, bool Failed = false);
 
     // ---- requests ----
 
@@ -122,16 +130,95 @@ internal sealed class JsonRpcActor : ReceiveActor, IWithTimers
                         w.WriteEndObject();
                     }));
                 return null;
-            case "history":
-                return new JsonRpcError(JsonRpcErrors.NotKept, "history is not kept by this client", NoId);
+            case "history" or "forget":
+                return KeptHistory(r);
             default:
                 return new JsonRpcError(JsonRpcErrors.MethodNotFound, $"method not found: {Truncate(r.Method)}", NoId);
         }
     }
 
+    // history (room or with, limit, before) and forget (room or with): read and deleted off this actor.
+    private JsonRpcError? KeptHistory(JsonRpcRequest r)
+    {
+        if (_history is not { Keeps: true })
+            return new JsonRpcError(JsonRpcErrors.NotKept, "history is not kept (entice.client.history.keep = 0, or it could not be opened)", null);
+        var room = Room(r, "room", out var p1);
+        var with = Name(r, "with", out var p2);
+        var before = r.Text("before", out var p3);
+        if ((p1 ?? p2 ?? p3) is { } problem)
+            return Bad(problem);
+        if ((room is null) == (with is null))
+            return Bad("exactly one of \"room\" and \"with\" is required");
+        var limit = 50;
+        if (r.Params.ValueKind == JsonValueKind.Object && r.Params.TryGetProperty("limit", out var l))
+        {
+            if (l.ValueKind != JsonValueKind.Number || !l.TryGetInt32(out limit) || limit < 1 || limit > LineHistory.MaxSearchResults)
+                return Bad($"\"limit\" is a whole number from 1 to {LineHistory.MaxSearchResults}");
+        }
+        var conversation = room is not null ? KeptMessage.Room(room) : KeptMessage.DirectWith(with!);
+        var id = r.RawId;
+        if (r.Method == "forget")
+        {
+            _history.ForgetAsync(conversation).PipeTo(Self,
+                success: _ => new Kept(id ?? "", conversation, null, null),
+                failure: e => new Kept(id ?? "", conversation, null, e.GetType().Name, Failed: true));
+            return null;
+        }
+        if (id is null)
+            return null; // a history notification asks for nothing
+        _history.QueryAsync(conversation, limit, before).PipeTo(Self,
+            success: q => new Kept(id, conversation, q.Messages, q.Problem),
+            failure: e => new Kept(id, conversation, null, e.GetType().Name, Failed: true));
+        return null;
+    }
+
+    private void OnKept(Kept k)
+    {
+        if (k.RawId.Length == 0)
+            return;
+        if (k.Failed || k.Problem is not null)
+        {
+            Write(JsonRpcLines.Error(k.Failed
+                ? new JsonRpcError(JsonRpcErrors.NotKept, $"the kept history could not be read ({k.Problem})", k.RawId)
+                : new JsonRpcError(JsonRpcErrors.InvalidParams, $"invalid params: {k.Problem}", k.RawId)));
+            return;
+        }
+        Write(JsonRpcLines.Result(k.RawId, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("conversation", k.Conversation);
+            if (k.Messages is { } messages)
+            {
+                w.WriteStartArray("messages");
+                foreach (var m in messages)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", m.Id);
+                    w.WriteString("from", m.From);
+                    w.WriteString("text", m.Text);
+                    w.WriteBoolean("direct", m.Direct);
+                    w.WriteBoolean("own", m.Own);
+                    w.WriteString("delivery", m.Delivery.ToString().ToLowerInvariant());
+                    w.WriteString("sent_at", m.At.ToUniversalTime().ToString("O"));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            else
+            {
+                w.WriteBoolean("forgotten", true);
+            }
+            w.WriteEndObject();
+        }));
+    }
+
     private JsonRpcError? Ask(JsonRpcRequest r, UserCommand what, string? room, string? key)
     {
         var tag = $"rpc-{++_nextTag}";
+        if (what is UserCommand.Say say)
+            _history?.Sending(tag, say.Text);
+        else if (what is UserCommand.Direct direct)
+            _history?.Sending(tag, direct.Text);
         if (!r.IsNotification)
         {
             if (_pending.Count >= _limits.MaxPending)
@@ -176,6 +263,7 @@ internal sealed class JsonRpcActor : ReceiveActor, IWithTimers
 
     private void OnEvent(ChatEvent e)
     {
+        _history?.Observe(e);
         switch (e)
         {
             case ReadyEvent r:

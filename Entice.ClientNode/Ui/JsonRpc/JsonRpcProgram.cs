@@ -24,11 +24,14 @@ internal static class JsonRpcProgram
             await Console.Error.WriteLineAsync($"entice: {ex.Message}");
             return 2; // bad usage: a wrong setting, before anything started
         }
+        // Kept history (issue 18): the terminal UI's store, for the history and forget methods.
+        await using var history = new Views.LineHistory(Tui.KeptHistoryStart.OpenStore(config, keys),
+            warn: problem => Serilog.Log.Warning("kept history: {Problem}", problem));
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = Channel.CreateBounded<string>(new BoundedChannelOptions(limits.MaxQueuedLines) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         var client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, settings.MaxSkip),
-            JsonRpc.Props(limits, lines.Writer, exit), exit), "client");
+            JsonRpc.Props(limits, lines.Writer, exit, history: history), exit), "client");
         var session = (await client.Ask<ClientRoot.Children>(new ClientRoot.GetChildren(), TimeSpan.FromSeconds(30))).View;
 
         var stdout = Console.Out;

@@ -16,6 +16,32 @@ internal static class KeptHistoryStart
 {
     public static (HistoryStore? Store, HistoryWriter? Writer) Open(Akka.Configuration.Config config, KeyDirectory keys, ChatPresenter presenter)
     {
+        if (OpenStore(config, keys) is not { } store)
+            return (null, null);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var kept = store.LoadAll();
+            var writer = new HistoryWriter(store, Warn);
+            presenter.AttachHistory(writer, kept);
+            Log.Information("kept history: {Messages} messages in {Conversations} conversations loaded in {Ms} ms",
+                kept.MessageCount, kept.Conversations.Count, clock.ElapsedMilliseconds);
+            return (store, writer);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptoException or FormatException)
+        {
+            Log.Warning("kept history unavailable: {Error}", e.Message);
+            store.Dispose();
+            return (null, null);
+        }
+    }
+
+    /// <summary>
+    /// The key directory's history store (every mode uses the same one: same files, same key, same
+    /// retention), or null when nothing is kept (keep = 0) or it cannot be opened (a warning says why).
+    /// </summary>
+    public static HistoryStore? OpenStore(Akka.Configuration.Config config, KeyDirectory keys)
+    {
         HistoryStore? store = null;
         try
         {
@@ -32,21 +58,15 @@ internal static class KeptHistoryStart
             if (!settings.Enabled)
             {
                 store.Dispose();
-                return (null, null);
+                return null;
             }
-            var clock = Stopwatch.StartNew();
-            var kept = store.LoadAll();
-            var writer = new HistoryWriter(store, Warn);
-            presenter.AttachHistory(writer, kept);
-            Log.Information("kept history: {Messages} messages in {Conversations} conversations loaded in {Ms} ms",
-                kept.MessageCount, kept.Conversations.Count, clock.ElapsedMilliseconds);
-            return (store, writer);
+            return store;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptoException or FormatException)
         {
             Log.Warning("kept history unavailable: {Error}", e.Message);
             store?.Dispose();
-            return (null, null);
+            return null;
         }
     }
 

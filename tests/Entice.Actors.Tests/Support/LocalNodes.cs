@@ -28,9 +28,11 @@ internal static class LocalNodes
     }
 
     /// <param name="adjust">Changes to the settings (after the test defaults), e.g. LeaveOnExit for --once.</param>
+    /// <param name="wrapView">Wraps the view the client shows events on (e.g. a LineHistory keeping them).</param>
     /// <param name="memory">Remembered settings to keep in the key directory (a MemoryKeeper), as the program does.</param>
     public static TestClient StartClient(string name, IPEndPoint server, string room = "lobby", string? keyDir = null, int[]? morePorts = null, string? config = null, Func<DateTimeOffset>? clock = null,
-        TextWriter? lines = null, Func<ClientSettings, ClientSettings>? adjust = null, Entice.Client.Memory.ClientMemory? memory = null)
+        TextWriter? lines = null, Func<ClientSettings, ClientSettings>? adjust = null, Entice.Client.Memory.ClientMemory? memory = null,
+        Func<IChatView, IChatView>? wrapView = null)
     {
         var dir = keyDir ?? Path.Combine(Path.GetTempPath(), "entice-test-" + Guid.NewGuid().ToString("N"));
         var system = ActorSystem.Create("client-" + name,
@@ -50,7 +52,7 @@ internal static class LocalNodes
         var view = new RecordingView();
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var chat = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys,
-            new CryptoAgent.Options { MaxSkip = 1000, Clock = clock }), ViewActor.Props(lines is null ? view : new TeeView(view, new LineChatView(lines)), exit), exit,
+            new CryptoAgent.Options { MaxSkip = 1000, Clock = clock }), ViewActor.Props((wrapView ?? (v => v))(lines is null ? view : new TeeView(view, new LineChatView(lines))), exit), exit,
             memory is null ? null : Entice.Client.Memory.MemoryKeeper.Props(dir, memory)), "client");
         return new TestClient(name, system, chat, view, exit.Task, dir);
     }

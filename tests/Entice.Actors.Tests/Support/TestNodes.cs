@@ -19,10 +19,11 @@ internal sealed class TestNodes : IAsyncDisposable
     /// <summary>Starts a client (see <see cref="LocalNodes.StartClient"/>) that is disposed at the end.</summary>
     public TestClient Client(string name, IPEndPoint server, string? keyDir = null, int[]? morePorts = null, string? config = null,
         Func<DateTimeOffset>? clock = null, TextWriter? lines = null, string room = "lobby",
-        Func<Entice.Client.ClientSettings, Entice.Client.ClientSettings>? adjust = null, Entice.Client.Memory.ClientMemory? memory = null)
+        Func<Entice.Client.ClientSettings, Entice.Client.ClientSettings>? adjust = null, Entice.Client.Memory.ClientMemory? memory = null,
+        Func<Entice.ClientNode.Ui.Views.IChatView, Entice.ClientNode.Ui.Views.IChatView>? wrapView = null)
     {
         var client = LocalNodes.StartClient(name, server, room: room, keyDir: keyDir, morePorts: morePorts, config: config, clock: clock, lines: lines,
-            adjust: adjust, memory: memory);
+            adjust: adjust, memory: memory, wrapView: wrapView);
         _clients.Add(client);
         return client;
     }
