@@ -223,8 +223,8 @@ public sealed partial class ChatPresenter
     // ---- input ----
 
     /// <summary>
-    /// A line the user typed in the selected conversation. Plain text goes to the selected room, or as
-    /// <c>/msg NAME text</c> in a direct conversation; own messages are shown at once and marked ✓ when
+    /// A line the user typed in the selected conversation. Plain text goes to the selected room, or to
+    /// the peer of a direct conversation; own messages are shown at once and marked ✓ when
     /// the server has taken them. Commands go to the chat actor with the selected room as context.
     /// </summary>
     public IReadOnlyList<InputAction> Submit(string text)
@@ -314,40 +314,35 @@ public sealed partial class ChatPresenter
             }
         }
 
-        var body = line.StartsWith("//", StringComparison.Ordinal) ? line[1..] : line;
-        if (selected is null)
-            return [new InputAction.Send(new ChatClient.Command(new UserCommand.Say(body)))];
-        if (selected.IsDirect)
-        {
-            var directTag = AddOwn(selected, body, direct: true);
-            return [new InputAction.Send(new ChatClient.Command(new UserCommand.Direct(selected.Name, body), room, directTag))];
-        }
-        var tag = AddOwn(selected, body, direct: false);
-        return [new InputAction.Send(new ChatClient.Command(new UserCommand.Say(body), room, tag))];
+        return SendText(line.StartsWith("//", StringComparison.Ordinal) ? line[1..] : line);
     }
 
     /// <summary>
     /// Text to send as one message whatever it holds: a paste of several lines the user confirmed. No
     /// line of it runs as a command (a first line starting with <c>/</c> is sent as text), and the chat
-    /// actor gets it as one line with its line feeds (<c>//</c>-escaped when it starts with <c>/</c>).
+    /// actor gets it as one typed message with its line feeds.
     /// </summary>
     public IReadOnlyList<InputAction> SubmitMessage(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var body = Normalise(text);
-        if (body.Trim().Length == 0)
-            return [];
+        return body.Trim().Length == 0 ? [] : SendText(body);
+    }
+
+    // Text (never a command) to the selected conversation: the room, or the peer of a direct one (through
+    // the room it was opened from); shown at once as our own line, whose tag later carries the ticks.
+    private IReadOnlyList<InputAction> SendText(string body)
+    {
         var selected = Selected;
-        var room = selected is null ? null : selected.IsDirect ? selected.ViaRoom : selected.Name;
         if (selected is null)
             return [new InputAction.Send(new ChatClient.Command(new UserCommand.Say(body)))];
         if (selected.IsDirect)
         {
             var directTag = AddOwn(selected, body, direct: true);
-            return [new InputAction.Send(new ChatClient.Command(new UserCommand.Direct(selected.Name, body), room, directTag))];
+            return [new InputAction.Send(new ChatClient.Command(new UserCommand.Direct(selected.Name, body), selected.ViaRoom, directTag))];
         }
         var tag = AddOwn(selected, body, direct: false);
-        return [new InputAction.Send(new ChatClient.Command(new UserCommand.Say(body), room, tag))];
+        return [new InputAction.Send(new ChatClient.Command(new UserCommand.Say(body), selected.Name, tag))];
     }
 
     /// <summary>Line feeds only (CR LF and CR become LF), without blank lines at the start or end.</summary>
