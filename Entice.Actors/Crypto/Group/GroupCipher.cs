@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Entice.Crypto.Primitives;
-using NSec.Cryptography;
 
 namespace Entice.Crypto.Group;
 
@@ -17,7 +16,6 @@ namespace Entice.Crypto.Group;
 /// </summary>
 internal static class GroupCipher
 {
-    private static readonly AeadAlgorithm Aead = AeadAlgorithm.ChaCha20Poly1305;
 
     public static byte[] AssociatedData(string room, string sender, ulong envelopeId, ReadOnlySpan<byte> header) =>
         new LengthPrefixedWriter().Add(GroupLabels.AssociatedData).Add(room).Add(sender).Add(U64(envelopeId)).Add(header).ToArray();
@@ -25,38 +23,18 @@ internal static class GroupCipher
     public static byte[] SignedBytes(string room, string sender, ulong envelopeId, ReadOnlySpan<byte> headerAndBody) =>
         new LengthPrefixedWriter().Add(GroupLabels.Signature).Add(room).Add(sender).Add(U64(envelopeId)).Add(headerAndBody).ToArray();
 
-    /// <summary>K || NONCE for one message key; the caller wipes it.</summary>
+    /// <summary>K || NONCE for one message key (what the AEAD derives inside; the vectors check it); the caller wipes it.</summary>
     public static byte[] KeyAndNonce(ReadOnlySpan<byte> messageKey) =>
-        Kdf.Hkdf(messageKey, GroupLabels.ZeroSalt, GroupLabels.MessageKeys, Aead.KeySize + Aead.NonceSize);
+        Kdf.Hkdf(messageKey, KdfLabels.ZeroSalt, GroupLabels.MessageKeys, Libsodium.AeadKeySize + Libsodium.AeadNonceSize);
 
-    public static byte[] Seal(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> paddedPlaintext)
-    {
-        var keyAndNonce = KeyAndNonce(messageKey);
-        try
-        {
-            using var key = Key.Import(Aead, keyAndNonce.AsSpan(0, Aead.KeySize), KeyBlobFormat.RawSymmetricKey);
-            return Aead.Encrypt(key, keyAndNonce.AsSpan(Aead.KeySize, Aead.NonceSize), associatedData, paddedPlaintext);
-        }
-        finally
-        {
-            Kdf.Wipe(keyAndNonce);
-        }
-    }
+    // The pairwise layer's per-message AEAD (raw-key libsodium, no key import per message) under the
+    // sender-key layer's own HKDF label.
+    public static byte[] Seal(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> paddedPlaintext) =>
+        MessageCipher.Seal(messageKey, associatedData, paddedPlaintext, GroupLabels.MessageKeys);
 
     /// <summary>The padded plaintext, or null when the tag does not verify.</summary>
-    public static byte[]? Open(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body)
-    {
-        var keyAndNonce = KeyAndNonce(messageKey);
-        try
-        {
-            using var key = Key.Import(Aead, keyAndNonce.AsSpan(0, Aead.KeySize), KeyBlobFormat.RawSymmetricKey);
-            return Aead.Decrypt(key, keyAndNonce.AsSpan(Aead.KeySize, Aead.NonceSize), associatedData, body);
-        }
-        finally
-        {
-            Kdf.Wipe(keyAndNonce);
-        }
-    }
+    public static byte[]? Open(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body) =>
+        MessageCipher.Open(messageKey, associatedData, body, GroupLabels.MessageKeys);
 
     private static byte[] U64(ulong value)
     {

@@ -19,7 +19,4 @@ internal static class GroupLabels
 
     /// <summary>First field of the member-set hash input.</summary>
     public static readonly byte[] MemberSet = Encoding.ASCII.GetBytes("Entice/v1/group-members");
-
-    /// <summary>The all-zero HKDF salt (no salt is meaningful for a per-message key).</summary>
-    public static readonly byte[] ZeroSalt = new byte[32];
 }

@@ -38,13 +38,17 @@ internal static class MessageCipher
         return bytes;
     }
 
-    public static byte[] Seal(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> paddedPlaintext)
+    public static byte[] Seal(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> paddedPlaintext) =>
+        Seal(messageKey, associatedData, paddedPlaintext, KdfLabels.Message);
+
+    /// <summary>The same AEAD with another HKDF info label (the sender-key layer's own, for domain separation).</summary>
+    public static byte[] Seal(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> paddedPlaintext, byte[] info)
     {
         var sealedBody = new byte[paddedPlaintext.Length + TagSize];
         Span<byte> keyAndNonce = stackalloc byte[KeySize + NonceSize];
         try
         {
-            DeriveKeyAndNonce(messageKey, keyAndNonce);
+            DeriveKeyAndNonce(messageKey, info, keyAndNonce);
             Libsodium.AeadEncrypt(sealedBody, paddedPlaintext, associatedData, keyAndNonce.Slice(KeySize, NonceSize), keyAndNonce[..KeySize]);
             return sealedBody;
         }
@@ -55,7 +59,11 @@ internal static class MessageCipher
     }
 
     /// <summary>The padded plaintext, or null when the tag does not verify.</summary>
-    public static byte[]? Open(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> sealedBody)
+    public static byte[]? Open(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> sealedBody) =>
+        Open(messageKey, associatedData, sealedBody, KdfLabels.Message);
+
+    /// <summary>The padded plaintext, or null when the tag does not verify; keys derived with <paramref name="info"/>.</summary>
+    public static byte[]? Open(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> sealedBody, byte[] info)
     {
         if (sealedBody.Length < TagSize)
         {
@@ -66,7 +74,7 @@ internal static class MessageCipher
         Span<byte> keyAndNonce = stackalloc byte[KeySize + NonceSize];
         try
         {
-            DeriveKeyAndNonce(messageKey, keyAndNonce);
+            DeriveKeyAndNonce(messageKey, info, keyAndNonce);
             return Libsodium.AeadDecrypt(padded, sealedBody, associatedData, keyAndNonce.Slice(KeySize, NonceSize), keyAndNonce[..KeySize])
                 ? padded
                 : null;
@@ -78,6 +86,6 @@ internal static class MessageCipher
     }
 
     // HKDF straight into the caller's (stack) buffer: no key object, nothing left on the heap to wipe.
-    private static void DeriveKeyAndNonce(ReadOnlySpan<byte> messageKey, Span<byte> keyAndNonce) =>
-        Kdf.HkdfInto(messageKey, KdfLabels.ZeroSalt, KdfLabels.Message, keyAndNonce);
+    private static void DeriveKeyAndNonce(ReadOnlySpan<byte> messageKey, byte[] info, Span<byte> keyAndNonce) =>
+        Kdf.HkdfInto(messageKey, KdfLabels.ZeroSalt, info, keyAndNonce);
 }
