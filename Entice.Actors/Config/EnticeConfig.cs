@@ -32,10 +32,27 @@ public static class EnticeConfig
             return defaults;
         if (!File.Exists(overrideFile))
             throw new FileNotFoundException($"configuration file not found: {overrideFile}", overrideFile);
-        var text = File.ReadAllText(overrideFile);
-        // Akka's parser loops forever on some unbalanced brackets: a file that does not pair up is refused first.
+        return ParseFile(overrideFile).WithFallback(defaults);
+    }
+
+    /// <summary>
+    /// A user's HOCON file; any failure is a <see cref="FormatException"/> naming the file. Akka's parser loops forever on some unbalanced brackets, so a file whose
+    /// brackets do not pair up is refused first (<see cref="HoconShape"/>), naming the file and the line.
+    /// </summary>
+    public static Akka.Configuration.Config ParseFile(string file)
+    {
+        var text = File.ReadAllText(file);
         if (HoconShape.Problem(text) is { } problem)
-            throw new FormatException($"{overrideFile}: {problem}");
-        return ConfigurationFactory.ParseString(text).WithFallback(defaults);
+            throw new FormatException($"{file}: not valid HOCON ({problem})");
+        try
+        {
+            var config = ConfigurationFactory.ParseString(text);
+            _ = config.Root; // parsing is lazy in places: fail here, naming the file
+            return config;
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or IOException or UnauthorizedAccessException))
+        {
+            throw new FormatException($"{file}: not valid HOCON ({ex.Message.ReplaceLineEndings(" ")})", ex);
+        }
     }
 }

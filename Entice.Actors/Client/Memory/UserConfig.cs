@@ -33,20 +33,5 @@ public static class UserConfig
         return new Layers(files.IsEmpty ? defaults : files.WithFallback(defaults), files);
     }
 
-    private static Akka.Configuration.Config Parse(string file)
-    {
-        var text = File.ReadAllText(file);
-        if (HoconShape.Problem(text) is { } problem)
-            throw new FormatException($"{file}: not valid HOCON ({problem})");
-        try
-        {
-            var config = ConfigurationFactory.ParseString(text);
-            _ = config.Root; // parsing is lazy in places: fail here, naming the file
-            return config;
-        }
-        catch (Exception ex) when (ex is not (OutOfMemoryException or IOException or UnauthorizedAccessException))
-        {
-            throw new FormatException($"{file}: not valid HOCON ({ex.Message.ReplaceLineEndings(" ")})", ex);
-        }
-    }
+    private static Akka.Configuration.Config Parse(string file) => EnticeConfig.ParseFile(file);
 }
