@@ -1,4 +1,3 @@
-using Akka.Configuration;
 using Entice.Config;
 
 namespace Entice.Client.Memory;
