@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Entice.Crypto.Primitives;
 using Entice.Wire;
 
 namespace Entice.Crypto.Identity;
@@ -7,7 +8,7 @@ namespace Entice.Crypto.Identity;
 /// A user's public identity: Ed25519 signing key, X25519 key, and the signature binding the second to the
 /// first. Record equality compares array references; use <see cref="SameKeysAs"/> to compare keys.
 /// </summary>
-public sealed record PublicIdentity(byte[] SigningKey, byte[] DhKey, byte[] BindingSignature)
+public sealed record PublicIdentity(byte[] SigningKey, byte[] DhKey, byte[] BindingSignature) : IBoundKeys
 {
     /// <summary>SigningKey || DhKey (64 bytes): what pins, fingerprints and safety numbers are computed over.</summary>
     public byte[] CombinedKey => [.. SigningKey, .. DhKey];

@@ -1,4 +1,3 @@
-using Entice.Crypto.Storage;
 using Entice.Crypto.Primitives;
 namespace Entice.Crypto.Identity;
 

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using Entice.Crypto.Identity;
-using Entice.Crypto.Ratchet;
 
 namespace Entice.Crypto.Primitives;
 
@@ -16,7 +14,7 @@ internal static class MessageCipher
     private const int KeySize = Libsodium.AeadKeySize;
     private const int NonceSize = Libsodium.AeadNonceSize;
 
-    public static byte[] AssociatedData(PublicIdentity initiator, PublicIdentity responder, byte[] header, MessageContext context) =>
+    public static byte[] AssociatedData(IBoundKeys initiator, IBoundKeys responder, byte[] header, IBoundDestination context) =>
         new LengthPrefixedWriter()
             .Add(KdfLabels.AssociatedDataPrefix)
             .Add(initiator.SigningKey)

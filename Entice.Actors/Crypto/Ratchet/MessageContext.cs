@@ -1,3 +1,5 @@
+using Entice.Crypto.Primitives;
+
 namespace Entice.Crypto.Ratchet;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Entice.Crypto.Ratchet;
 /// </summary>
 /// <param name="EnvelopeId">The sender's id for the envelope (the routing header's id): bound, so a relay that
 /// rewrites it makes the message fail to decrypt (visible) instead of look like a copy of another (dropped).</param>
-public sealed record MessageContext(string Room, string Sender, string Recipient, bool Direct, ulong EnvelopeId = 0)
+public sealed record MessageContext(string Room, string Sender, string Recipient, bool Direct, ulong EnvelopeId = 0) : IBoundDestination
 {
     /// <summary>
     /// The conversation a message belongs to, as its sender numbers them: <c>#room</c> for a room message,

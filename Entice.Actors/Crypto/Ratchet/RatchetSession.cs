@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Entice.Crypto.Identity;
-using Entice.Crypto.Storage;
 using Entice.Crypto.Primitives;
 
 namespace Entice.Crypto.Ratchet;

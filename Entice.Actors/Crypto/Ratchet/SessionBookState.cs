@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Entice.Crypto.Identity;
 using Entice.Crypto.Primitives;
-using Entice.Crypto.Storage;
 
 namespace Entice.Crypto.Ratchet;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Entice.Client.History;
+using Entice.ClientNode.Ui.Views;
 
 namespace Entice.ClientNode.Ui.Presentation;
 
@@ -32,7 +33,7 @@ public sealed partial class ChatPresenter
 
     /// <summary>The message pane's title: the conversation, or what was searched in it.</summary>
     public string PaneTitle => _search is { } s && IsSearching
-        ? $"{s.Conversation.Title}: \"{Views.PeerText.Visible(s.Query)}\", {s.Lines.Count} found (Esc: back)"
+        ? $"{s.Conversation.Title}: \"{PeerText.Visible(s.Query)}\", {s.Lines.Count} found (Esc: back)"
         : Selected is { IsDirect: false } room && TopicOf(room.Name) is { } topic ? $"{room.Title}: {topic}" : Selected?.Title ?? "Entice";
 
     private IReadOnlyList<PaneLine>? SearchLines =>
@@ -72,7 +73,7 @@ public sealed partial class ChatPresenter
         _kept.Remove(conversation);
         _search = null;
         var pane = _conversations.Find(c => KeyOf(c) == conversation) ?? Selected;
-        Notice(pane, $"The kept history of {Views.PeerText.Visible(conversation)} is deleted (this pane keeps what it shows until /clear).");
+        Notice(pane, $"The kept history of {PeerText.Visible(conversation)} is deleted (this pane keeps what it shows until /clear).");
     }
 
     /// <summary>The kept messages of a conversation (for specs and a future history query).</summary>
@@ -115,7 +116,7 @@ public sealed partial class ChatPresenter
         var found = KeptOf(KeyOf(conversation)).Where(m => m.Text.Contains(query, StringComparison.OrdinalIgnoreCase)).ToList();
         var lines = found.Skip(Math.Max(0, found.Count - MaxSearchResults)).Select(ResultLine).ToList();
         if (lines.Count == 0)
-            lines.Add(new PaneLine(PaneLineKind.Notice, "", "", $"Nothing kept in {conversation.Title} contains \"{Views.PeerText.Visible(query)}\". Esc: back"));
+            lines.Add(new PaneLine(PaneLineKind.Notice, "", "", $"Nothing kept in {conversation.Title} contains \"{PeerText.Visible(query)}\". Esc: back"));
         else if (found.Count > lines.Count)
             lines.Insert(0, new PaneLine(PaneLineKind.Notice, "", "", $"{found.Count} found; the newest {lines.Count} show."));
         _search = (conversation, query, lines);
@@ -125,7 +126,7 @@ public sealed partial class ChatPresenter
     {
         var action = m.Text.StartsWith(PaneLine.ActionPrefix, StringComparison.Ordinal) && m.Text.Length > PaneLine.ActionPrefix.Length;
         var time = TimeZoneInfo.ConvertTime(m.At, _zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        return new PaneLine(PaneLineKind.Message, time, Views.PeerText.Visible(m.From), action ? m.Text[PaneLine.ActionPrefix.Length..] : m.Text,
+        return new PaneLine(PaneLineKind.Message, time, PeerText.Visible(m.From), action ? m.Text[PaneLine.ActionPrefix.Length..] : m.Text,
             m.Own, m.Direct, m.Delivery >= Delivery.Sent, m.Delivery == Delivery.Delivered, Action: action);
     }
 
@@ -184,7 +185,7 @@ public sealed partial class ChatPresenter
         {
             foreach (var m in kept.Skip(Math.Max(0, kept.Count - MaxLinesPerConversation)))
             {
-                AddMessage(conversation, Views.PeerText.Visible(m.From), Body(m.Text), m.At, m.Own, m.Direct);
+                AddMessage(conversation, PeerText.Visible(m.From), Body(m.Text), m.At, m.Own, m.Direct);
                 if (m.Delivery != Delivery.None)
                     conversation.Lines[^1] = conversation.Lines[^1] with { Sent = true, Delivered = m.Delivery == Delivery.Delivered };
             }

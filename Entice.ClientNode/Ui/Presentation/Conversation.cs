@@ -1,3 +1,5 @@
+using Entice.ClientNode.Ui.Views;
+
 namespace Entice.ClientNode.Ui.Presentation;
 
 /// <summary>A room, or a direct conversation with one person.</summary>
@@ -15,7 +17,7 @@ public sealed class Conversation
     public bool IsDirect { get; }
 
     /// <summary>How the list shows it: <c>#lobby</c> or <c>@bob</c>.</summary>
-    public string Title => IsDirect ? $"@{Entice.ClientNode.Ui.Views.PeerText.Visible(Name)}" : $"#{Entice.ClientNode.Ui.Views.PeerText.Visible(Name)}";
+    public string Title => IsDirect ? $"@{PeerText.Visible(Name)}" : $"#{PeerText.Visible(Name)}";
 
     public int Unread { get; internal set; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Entice.ClientNode.Ui.Views;
 
 namespace Entice.ClientNode.Ui.Presentation;
 
@@ -206,7 +207,7 @@ public sealed class InputLine
 
     // A line feed shows as ↵; control, escape and bidi characters (a paste may hold them) as their
     // visible forms, never raw.
-    private static string Shown(string g) => g == "\n" ? "↵" : Entice.ClientNode.Ui.Views.PeerText.Visible(g);
+    private static string Shown(string g) => g == "\n" ? "↵" : PeerText.Visible(g);
 
     private static int Width(string g) => g == "\n" ? 1 : TextWidth.Columns(Shown(g));
 

@@ -1,3 +1,5 @@
+using Entice.ClientNode.Ui.Views;
+
 namespace Entice.ClientNode.Ui.Presentation;
 
 /// <summary>What the member list shows about one person in one room.</summary>
@@ -12,7 +14,7 @@ public sealed record MemberView(string Name, bool Online, bool IsMe, KeyState Ke
         _ => " ",
     };
 
-    public string Label => IsMe ? $"{Name} (you)" : Entice.ClientNode.Ui.Views.PeerText.Visible(Name);
+    public string Label => IsMe ? $"{Name} (you)" : PeerText.Visible(Name);
 
     public string StateText => (IsMe, Online, Key) switch
     {

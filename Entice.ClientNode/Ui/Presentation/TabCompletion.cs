@@ -1,3 +1,5 @@
+using Entice.ClientNode.Ui.Views;
+
 namespace Entice.ClientNode.Ui.Presentation;
 
 /// <summary>
@@ -59,7 +61,7 @@ public sealed class TabCompletion
                 _suffix = _stem.Length == 0 ? ": " : " ";
             }
             _matches = candidates
-                .Where(c => c.Length > 0 && Entice.ClientNode.Ui.Views.PeerText.Visible(c) == c && !c.Contains(' ', StringComparison.Ordinal))
+                .Where(c => c.Length > 0 && PeerText.Visible(c) == c && !c.Contains(' ', StringComparison.Ordinal))
                 .Where(c => c.StartsWith(word, StringComparison.OrdinalIgnoreCase))
                 .Distinct(StringComparer.Ordinal)
                 .ToList();

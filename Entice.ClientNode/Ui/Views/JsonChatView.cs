@@ -49,5 +49,5 @@ public sealed class JsonChatView(TextWriter output) : IChatView
     }
 
     // Someone else's message with your name in it as a whole word (what the terminal UI highlights).
-    private bool Mentioned(MessageEvent m) => _me is { } me && m.From != me && Presentation.Mentions.Contains(m.Text, me);
+    private bool Mentioned(MessageEvent m) => _me is { } me && m.From != me && Mentions.Contains(m.Text, me);
 }

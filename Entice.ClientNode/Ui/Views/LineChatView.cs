@@ -1,5 +1,4 @@
 using Entice.Client;
-using Entice.ClientNode.Ui.Presentation;
 using Entice.Crypto.Identity;
 
 namespace Entice.ClientNode.Ui.Views;

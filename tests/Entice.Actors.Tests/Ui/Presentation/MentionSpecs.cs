@@ -1,6 +1,7 @@
 using Entice.Client;
 using static Entice.Tests.Ui.Presentation.PresenterFixture;
 using Entice.ClientNode.Ui.Presentation;
+using Entice.ClientNode.Ui.Views;
 
 namespace Entice.Tests.Ui.Presentation;
 

@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Entice.Crypto.Identity;
 using Entice.Crypto.Primitives;
 
-namespace Entice.Crypto.Identity;
+namespace Entice.Crypto.Storage;
 
 /// <summary>
 /// Trust-on-first-use pins: the identity keys we first saw for each name, and whether the user verified

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Entice.Crypto.Primitives;
 
-namespace Entice.Crypto.Storage;
+namespace Entice.Crypto.Primitives;
 
 /// <summary>
 /// Writes the persisted session-book format: big-endian integers, fixed 32-byte keys, u32-length-prefixed

@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Entice.Crypto.Primitives;
-using Entice.Crypto.Storage;
+using Entice.Crypto.Identity;
 
-namespace Entice.Crypto.Identity;
+namespace Entice.Crypto.Storage;
 
 /// <summary>
 /// The pins file, <c>pins.log</c>: a header, then records appended one per change (the last record for a

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
-using Entice.Crypto.Primitives;
 
-namespace Entice.Crypto.Storage;
+namespace Entice.Crypto.Primitives;
 
 /// <summary>
 /// Reads what <see cref="StateWriter"/> wrote. Every shortfall or out-of-range value throws

@@ -1,4 +1,4 @@
-namespace Entice.ClientNode.Ui.Presentation;
+namespace Entice.ClientNode.Ui.Views;
 
 /// <summary>Whether a message mentions someone: their name as a whole word, in any case.</summary>
 public static class Mentions
