@@ -54,12 +54,12 @@ internal static class ServerChoice
         }
     }
 
-    /// <summary><c>entice --list-servers</c>: one line per relay found (address:port, fingerprint or "-", name); exit 0, or 1 when none.</summary>
+    /// <summary><c>entice --list-servers</c>: one line per relay found (address:port, key fingerprint as 40 hex digits or "-", name); exit 0, or 1 when none.</summary>
     public static async Task<int> ListAsync(ClientDiscoverySettings settings, TextWriter output)
     {
         var found = await ServerDiscovery.BrowseAsync(settings).ConfigureAwait(false);
         foreach (var s in found)
-            await output.WriteLineAsync($"{s.Endpoint}\t{s.Fingerprint ?? "-"}\t{s.Name}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{s.Endpoint}\t{s.Fingerprint?.ToCompactString() ?? "-"}\t{PeerText.Visible(s.Name)}").ConfigureAwait(false);
         if (found.Count == 0)
             await Console.Error.WriteLineAsync($"entice: {NoneFound}").ConfigureAwait(false);
         return found.Count == 0 ? 1 : 0;
@@ -69,7 +69,7 @@ internal static class ServerChoice
         $"{s.Endpoint}  \"{PeerText.Visible(s.Name)}\"{(s.Fingerprint is { } fp ? $"  key {fp}" : "")}";
 
     private static object[] Json(IReadOnlyList<DiscoveredServer> found) =>
-        [.. found.Select((s, i) => new { index = i, address = s.Address.ToString(), port = s.Port, name = s.Name, fingerprint = s.Fingerprint })];
+        [.. found.Select((s, i) => new { index = i, address = s.Address.ToString(), port = s.Port, name = s.Name, fingerprint = s.Fingerprint?.ToCompactString() })];
 
     // One line: the number of a listed relay. Anything else (or end of input) is a clear error, never a loop.
     private static async Task<DiscoveredServer?> ReadChoiceAsync(TextReader input, IReadOnlyList<DiscoveredServer> found, int first)
