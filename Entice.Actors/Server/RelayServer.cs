@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using Entice.Channels;
 
 namespace Entice.Server;
 
@@ -11,13 +12,47 @@ public static class RelayServer
 {
     public const string ActorName = "relay";
 
-    public static Props Props(ServerSettings settings) => Akka.Actor.Props.Create(() => new RelayServerActor(settings));
+    /// <summary>
+    /// The guardian. <paramref name="dataDir"/>: where the store and the key live (resolved, see
+    /// <see cref="ResolveDataDir"/>); <paramref name="channelKey"/>: the server's static key, owned by the
+    /// guardian from now on (wiped when it stops).
+    /// </summary>
+    public static Props Props(ServerSettings settings, string dataDir, X25519KeyPair channelKey) =>
+        Akka.Actor.Props.Create(() => new RelayServerActor(settings, dataDir, channelKey));
 
-    /// <summary>Starts the relay in <paramref name="system"/> and waits until it listens.</summary>
+    /// <summary>The data directory a start with these settings uses: the set one, a fresh temporary one (port 0), or the default.</summary>
+    public static string ResolveDataDir(ServerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.DataDir.Length > 0 ? settings.DataDir
+            : settings.UsesThrowawayDataDir ? Path.Combine(Path.GetTempPath(), "entice-server-" + Guid.NewGuid().ToString("N"))
+            : ServerSettings.DefaultDataDir();
+    }
+
+    /// <summary>
+    /// Starts the relay in <paramref name="system"/> and waits until it listens. The channel key is loaded
+    /// (or created, mode 0600) from the data directory first, on a pool thread: never on an actor's.
+    /// </summary>
     public static async Task<Started> StartAsync(ActorSystem system, ServerSettings settings, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(system);
-        var guardian = system.ActorOf(Props(settings), ActorName);
+        ArgumentNullException.ThrowIfNull(settings);
+        var dataDir = ResolveDataDir(settings);
+        var channelKey = await Task.Run(() => ServerKeyFile.LoadOrCreate(dataDir, out _)).ConfigureAwait(false);
+        IActorRef guardian;
+        try
+        {
+            guardian = system.ActorOf(Props(settings, dataDir, channelKey), ActorName);
+        }
+        catch
+        {
+            channelKey.Dispose();
+            throw;
+        }
+
+        // Not in the guardian's PostStop: a restarted guardian needs the key again.
+        _ = system.WhenTerminated.ContinueWith(_ => channelKey.Dispose(), TaskScheduler.Default);
+
         // Ctrl+C, SIGTERM or system.Terminate(): clients hear why before their connections close.
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "entice-relay-goodbye", async () =>
         {
@@ -42,8 +77,11 @@ public static class RelayServer
 
     public sealed record AwaitBinding;
 
-    /// <summary>The relay listens on <paramref name="Endpoint"/> (the real port when 0 was asked for).</summary>
-    public sealed record Started(IPEndPoint Endpoint, IActorRef Guardian);
+    /// <summary>
+    /// The relay listens on <paramref name="Endpoint"/> (the real port when 0 was asked for); clients
+    /// authenticate it by <paramref name="Fingerprint"/>, its channel key's (print it next to the address).
+    /// </summary>
+    public sealed record Started(IPEndPoint Endpoint, IActorRef Guardian, ServerFingerprint Fingerprint);
 
     public sealed record BindFailed(string Reason);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using Entice.Channels;
 using Entice.Server.Cluster;
 using Entice.Server.Store;
 using Entice.Server.Names;
@@ -26,15 +27,16 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
 
     private readonly string _dataDir;
     private readonly bool _throwaway;
+    private readonly X25519KeyPair _channelKey; // owned by StartAsync: wiped when the system terminates
+    private readonly ServerFingerprint _fingerprint;
 
-    public RelayServerActor(ServerSettings settings)
+    public RelayServerActor(ServerSettings settings, string dataDir, X25519KeyPair channelKey)
     {
         _throwaway = settings.UsesThrowawayDataDir;
-        _dataDir = settings.DataDir.Length > 0 ? settings.DataDir
-            : _throwaway ? Path.Combine(Path.GetTempPath(), "entice-server-" + Guid.NewGuid().ToString("N"))
-            : ServerSettings.DefaultDataDir();
+        _dataDir = dataDir;
+        _channelKey = channelKey;
+        _fingerprint = ServerFingerprint.Of(channelKey.PublicKey);
         // Opened by the store itself, on its own dispatcher: nothing here waits for a disk or a database.
-        var dataDir = _dataDir;
         var postgres = settings.Cluster.Postgres.Length > 0;
         var node = settings.Cluster.Enabled ? Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString() : null;
         var store = Context.ActorOf(ServerStore.Props(
@@ -94,13 +96,13 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
         {
             _storeOpen = true;
             if (_bound is not null && _outcome is null)
-                Settle(new RelayServer.Started(_bound, Self));
+                Settle(new RelayServer.Started(_bound, Self, _fingerprint));
         });
         Receive<Listener.Bound>(b =>
         {
             _bound = (IPEndPoint)b.Endpoint;
             if (_storeOpen && _outcome is null)
-                Settle(new RelayServer.Started(_bound, Self));
+                Settle(new RelayServer.Started(_bound, Self, _fingerprint));
         });
         Receive<Listener.BindFailed>(f =>
         {
