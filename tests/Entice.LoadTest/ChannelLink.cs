@@ -7,10 +7,10 @@ namespace Entice.LoadTest;
 /// <summary>
 /// The client-to-relay channel (issue 13) as the load tool speaks it: one Noise XX handshake per simulated
 /// client through the project's own <see cref="ChannelHandshake"/> (fresh client key each time, as the
-/// real client), then every encoded frame (length prefix included) sealed into records with
-/// <see cref="SecureChannel.Seal"/>, and every read opened with <see cref="SecureChannel.Open"/>. The
-/// frames it opens are handed back as the same length-prefixed bytes, so the parsers are those of the
-/// plaintext mode. Seal runs on the sending side and Open on the receive loop: they touch disjoint state
+/// real client), then each write batch of encoded frames sealed as one unit with
+/// <see cref="SecureChannel.Seal"/> (the transports' layout: the channel carries the frame stream), and
+/// every read opened with <see cref="SecureChannel.Open"/> into that stream, so the parsers are those of
+/// the plaintext mode. Seal runs on the sending side and Open on the receive loop: they touch disjoint state
 /// (one CipherState each way).
 /// </summary>
 internal sealed class ChannelLink : IDisposable
@@ -51,30 +51,23 @@ internal sealed class ChannelLink : IDisposable
         }
     }
 
-    /// <summary>Seals each length-prefixed frame in <paramref name="frames"/>; the records to write.</summary>
-    public byte[] Seal(ReadOnlySpan<byte> frames)
+    /// <summary>
+    /// Seals a write batch (any number of length-prefixed frames) as the relay and the real client do: the
+    /// sealed unit is the batch, not each frame, cut at <see cref="Unit"/> bytes; the other side's frame
+    /// decoder splits the frames again.
+    /// </summary>
+    public byte[] Seal(ReadOnlySpan<byte> batch)
     {
-        if (frames.Length >= 4 && 4 + BinaryPrimitives.ReadInt32BigEndian(frames) == frames.Length)
-            return _channel.Seal(frames);
-        var sealedParts = new List<byte[]>();
-        var total = 0;
-        while (frames.Length >= 4)
-        {
-            var length = 4 + BinaryPrimitives.ReadInt32BigEndian(frames);
-            var part = _channel.Seal(frames[..length]);
-            sealedParts.Add(part);
-            total += part.Length;
-            frames = frames[length..];
-        }
-        var output = new byte[total];
-        var at = 0;
-        foreach (var part in sealedParts)
-        {
-            part.CopyTo(output, at);
-            at += part.Length;
-        }
-        return output;
+        if (batch.Length <= Unit)
+            return _channel.Seal(batch);
+        var parts = new List<byte[]>();
+        for (var at = 0; at < batch.Length; at += Unit)
+            parts.Add(_channel.Seal(batch.Slice(at, Math.Min(Unit, batch.Length - at))));
+        return [.. parts.SelectMany(p => p)];
     }
+
+    /// <summary>The largest unit sealed at once: a 64 KiB write batch, as the transports use.</summary>
+    public const int Unit = 64 * 1024;
 
     /// <summary>Opens records; appends the frames they complete to <paramref name="sink"/>; the error text when the channel broke.</summary>
     public string? Open(ReadOnlySpan<byte> records, Action<byte[]> sink)

@@ -62,7 +62,7 @@ root.SetAction(async (parse, cancel) =>
     {
         Servers = endpoints,
         Keys = keys,
-        Channel = parse.GetValue(plainOption) ? null : new ChannelSettings(),
+        Channel = parse.GetValue(plainOption) ? null : new ChannelSettings { MaxFrameSize = ChannelLink.Unit + 4 },
         ConnectOnly = parse.GetValue(connectOnlyOption),
         Target = target,
         Connections = idle > 0 ? idle : parse.GetValue(connectionsOption),
