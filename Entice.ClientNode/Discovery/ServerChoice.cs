@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Entice.ClientNode.Ui.Tui;
+using Entice.Channels;
 using Entice.ClientNode.Ui.Views;
 using Entice.Discovery;
 
@@ -63,6 +64,31 @@ internal static class ServerChoice
         if (found.Count == 0)
             await Console.Error.WriteLineAsync($"entice: {NoneFound}").ConfigureAwait(false);
         return found.Count == 0 ? 1 : 0;
+    }
+
+    /// <summary>
+    /// What the client connects to once a relay is chosen: its address with the key it announced (fp=)
+    /// required, as <c>--server HOST:PORT@FINGERPRINT</c> would, so a machine that copied its
+    /// announcement cannot stand in for it. An announcement never overrides a pin: when this key
+    /// directory pinned another key for that address, null and <paramref name="problem"/> says so (someone
+    /// may be posing as the relay; a deliberate change is accepted with --server). Reads servers.pins:
+    /// call it before any actor starts. A damaged pin file throws <see cref="Entice.Crypto.Primitives.CryptoException"/>.
+    /// </summary>
+    public static ServerTarget? Target(DiscoveredServer found, string keyDirectory, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(found);
+        problem = null;
+        var target = found.Target;
+        if (found.Fingerprint is not { } announced)
+            return target; // an older relay announcing no key: the pin decides, as for --server HOST:PORT
+        var pinned = ServerPins.Load(keyDirectory).Get(target.Endpoint);
+        if (pinned is null || pinned.Equals(announced))
+            return target;
+        var address = ServerTarget.KeyOf(target.Endpoint);
+        problem = $"the server found at {address} announces the key {announced}, but you pinned {pinned} for that address: "
+            + $"someone on the network may be posing as it. If its key really changed (ask whoever runs it to read you the fingerprint it prints), "
+            + $"accept the new one with --server {address}@{announced.ToCompactString()}";
+        return null;
     }
 
     public static string Describe(DiscoveredServer s) =>
