@@ -55,6 +55,10 @@ internal abstract class LoadConn : IDisposable
     private readonly Action<byte[]> _append;
     private byte[] _raw = [];
 
+    /// <summary>Bytes read from the socket after the channel opened (records), and the frame bytes they carried.</summary>
+    public long WireBytesIn;
+    public long FrameBytesIn;
+
     /// <summary>The encrypted channel to the relay, once open; null in plaintext mode (and for IRC).</summary>
     public ChannelLink? Link { get; private set; }
 
@@ -98,12 +102,15 @@ internal abstract class LoadConn : IDisposable
             return n;
         }
         var got = await Socket.ReceiveAsync(_raw.AsMemory(), SocketFlags.None, ct);
+        WireBytesIn += got;
+        var before = End - Start;
         if (got > 0 && Ingest(_raw.AsSpan(0, got)) is { } problem)
         {
             Failed = true;
             Error ??= $"channel: {problem}";
             throw new IOException($"{Name}: channel broken: {problem}");
         }
+        FrameBytesIn += End - Start - before;
         return got;
     }
 

@@ -265,7 +265,11 @@ internal sealed class LoadRun(LoadSettings s)
         r["latency_p99_ms"] = Round(hist.Quantile(0.99) / 1e6, 3);
         r["latency_max_ms"] = Round(hist.Max / 1e6, 3);
         if (serverCpu0 is double a0 && serverCpu1 is double a1)
+        {
             r["server_cpu_percent"] = Round(100 * (a1 - a0) / wall, 1);
+            // Server CPU time per delivery: what a delivery costs whatever share of the cores the neighbours left it.
+            r["server_cpu_us_per_delivery"] = received > 0 ? Round(1e6 * (a1 - a0) / received, 3) : null;
+        }
         if (sampler is not null)
             r["server_rss_peak_kib"] = sampler.PeakKiB;
         if (selfCpu0 is double b0 && selfCpu1 is double b1)
@@ -278,6 +282,14 @@ internal sealed class LoadRun(LoadSettings s)
         }
         r["loadtool_gc0"] = GC.CollectionCount(0) - gc0;
         r["loadtool_alloc_bytes_per_delivery"] = received > 0 ? Round((GC.GetTotalAllocatedBytes() - alloc0) / (double)received, 2) : null;
+        var wireIn = conns.Sum(c => c.WireBytesIn);
+        var frameIn = conns.Sum(c => c.FrameBytesIn);
+        if (wireIn > 0 && frameIn > 0)
+        {
+            // What the channel adds on the wire to the frames it carries (record headers, tags, padding to the buckets).
+            r["channel_wire_bytes_per_frame_byte"] = Round(wireIn / (double)frameIn, 3);
+            r["channel_wire_bytes_per_delivery"] = received > 0 ? Round(wireIn / (double)received, 1) : null;
+        }
         var failed = conns.Count(c => c.Failed);
         r["failed_connections"] = failed;
         var err = conns.FirstOrDefault(c => c.Error is not null)?.Error;

@@ -35,7 +35,7 @@ if [ -z "${NO_BUILD:-}" ]; then
   dotnet build "$ROOT/Entice.ServerNode" -c Release -nologo -v q >/dev/null
   dotnet build "$ROOT/tests/Entice.LoadTest" -c Release -nologo -v q >/dev/null
 fi
-SERVER_DLL="$ROOT/Entice.ServerNode/bin/Release/net10.0/Entice.ServerNode.dll"
+SERVER_DLL=${SERVER_DLL:-"$ROOT/Entice.ServerNode/bin/Release/net10.0/Entice.ServerNode.dll"}
 LOADTEST=(dotnet "$ROOT/tests/Entice.LoadTest/bin/Release/net10.0/Entice.LoadTest.dll")
 
 start_entice() { # $1 on|off; sets LAST_PID LAST_PORT LAST_FP
@@ -55,7 +55,7 @@ CONF
   local port; port=$(grep -o '^Listening on 127.0.0.1:[0-9]*' "$out" | head -1 | cut -d: -f2)
   [ -n "$port" ] || { log "server (channel $1) did not start:"; cat "$out" >&2; exit 1; }
   LAST_PID=$pid; LAST_PORT=$port
-  LAST_FP=$(grep -o '^Server key fingerprint: .*' "$out" | head -1 | cut -d: -f2 | tr -d ' ')
+  LAST_FP=$(grep -o '^Server key fingerprint: .*' "$out" | head -1 | cut -d: -f2 | tr -d ' ' || true)
 }
 
 start_entice on; ON_PID=$LAST_PID; ON_PORT=$LAST_PORT; ON_FP=$LAST_FP
@@ -64,7 +64,7 @@ log "channel on: pid $ON_PID port $ON_PORT key $ON_FP; channel off: pid $OFF_PID
 
 run() { # $1 on|off, rest: load tool options; prints one JSON line
   local mode=$1; shift
-  local server=("--server" "127.0.0.1:$ON_PORT@$ON_FP" "--server-pid" "$ON_PID")
+  local server=("--server" "127.0.0.1:$ON_PORT${ON_FP:+@$ON_FP}" "--server-pid" "$ON_PID")
   [ "$mode" = off ] && server=("--server" "127.0.0.1:$OFF_PORT" "--server-pid" "$OFF_PID" "--plain")
   timeout 300 "${LOADTEST[@]}" "${server[@]}" --json "$@" 2>>"$WORK/loadtest.err" \
     || { echo '{"ok":false}'; return 0; }
@@ -86,6 +86,8 @@ printf '%-44s %14s %14s\n' "workload (median of $REPEATS)" "channel on" "plainte
 printf '%-44s %14s %14s\n' "connects/s (connect + handshake, par. 32)" "$(field connect-on connects_per_s)" "$(field connect-off connects_per_s)"
 printf '%-44s %14s %14s\n' "C=100 S=10 B=256 deliveries/s" "$(field c100-on deliveries_per_s)" "$(field c100-off deliveries_per_s)"
 printf '%-44s %14s %14s\n' "  server CPU % of a core" "$(field c100-on server_cpu_percent)" "$(field c100-off server_cpu_percent)"
+printf '%-44s %14s %14s\n' "  server CPU us per delivery" "$(field c100-on server_cpu_us_per_delivery)" "$(field c100-off server_cpu_us_per_delivery)"
+printf '%-44s %14s %14s\n' "  wire bytes per delivery (channel)" "$(field c100-on channel_wire_bytes_per_delivery)" "-"
 printf '%-44s %14s %14s\n' "  load tool CPU %" "$(field c100-on loadtool_cpu_percent)" "$(field c100-off loadtool_cpu_percent)"
 printf '%-44s %14s %14s\n' "  other CPU % (neighbours)" "$(field c100-on other_cpu_percent)" "$(field c100-off other_cpu_percent)"
 printf '%-44s %14s %14s\n' "  p50 / p99 latency ms" "$(field c100-on latency_p50_ms) / $(field c100-on latency_p99_ms)" "$(field c100-off latency_p50_ms) / $(field c100-off latency_p99_ms)"
@@ -95,4 +97,6 @@ failed=$(cat "$WORK"/*.jsonl | jq -s 'map(select(.ok != true)) | length')
 if [ -n "${KEEP_RUNS:-}" ]; then cat "$WORK"/*.jsonl >"$KEEP_RUNS"; fi
 d_on=$(field c100-on deliveries_per_s); d_off=$(field c100-off deliveries_per_s)
 c_on=$(field connect-on connects_per_s); c_off=$(field connect-off connects_per_s)
+u_on=$(field c100-on server_cpu_us_per_delivery); u_off=$(field c100-off server_cpu_us_per_delivery)
+echo "server CPU per delivery, channel/plaintext: $(awk -v a="$u_on" -v b="$u_off" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
 echo "ratio channel/plaintext deliveries $(awk -v a="$d_on" -v b="$d_off" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}') connects $(awk -v a="$c_on" -v b="$c_off" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
