@@ -17,7 +17,7 @@ using Entice.Crypto.Primitives;
 using Entice.Crypto.Storage;
 
 var nameOption = new Option<string?>("--name") { Description = "Your name on the server (default: the one used last; asked on a first start at a terminal)" };
-var serverOption = new Option<string?>("--server") { Description = "HOST:PORT of the relay, several comma-separated (default: the one used last, else look for one on the local network)" };
+var serverOption = new Option<string?>("--server") { Description = "HOST:PORT[@FINGERPRINT] of the relay, several comma-separated (default: the one used last, else look for one on the local network). With @FINGERPRINT (as the server prints it) that key is required and pinned, also to accept a changed key deliberately" };
 var listServersOption = new Option<bool>("--list-servers") { Description = "Look for servers on the local network, print them (address:port, key fingerprint, name) and exit: 0 when some answered, 1 when none" };
 var roomOption = new Option<string?>("--room") { Description = "Room to join (default lobby)" };
 var keyDirOption = new Option<string?>("--key-dir") { Description = "Where your keys live (default: a folder per name under your data directory; with no --name, the one used last)" };
@@ -93,7 +93,10 @@ root.SetAction(async (parse, cancel) =>
         // --- end remembered settings ---
         var server = parse.GetValue(serverOption);
         if (server is not null)
-            settings = settings with { Servers = ClientSettings.ParseServers(server) };
+            settings = settings.WithServers(Entice.Channels.ServerTarget.ParseList(server));
+        // Server keys are pinned per address in the key directory (servers.pins); --server HOST:PORT@FINGERPRINT
+        // requires that key and, when the pin differs, replaces it: the deliberate way to accept a new server key.
+        settings = settings with { PinDirectory = keyDirPath };
     }
     catch (ClientMemory.DamagedException ex)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using Entice.Client;
 
 namespace Entice.Channels;
 
@@ -10,7 +9,7 @@ namespace Entice.Channels;
 /// </summary>
 public sealed record ServerTarget(DnsEndPoint Endpoint, ServerFingerprint? Fingerprint)
 {
-    /// <summary>"HOST:PORT[@FINGERPRINT][,...]" like <see cref="ClientSettings.ParseServers"/>; FormatException names the bad part.</summary>
+    /// <summary>"HOST:PORT[@FINGERPRINT][,...]"; FormatException names the bad part.</summary>
     public static IReadOnlyList<ServerTarget> ParseList(string list)
     {
         ArgumentNullException.ThrowIfNull(list);
@@ -38,7 +37,7 @@ public sealed record ServerTarget(DnsEndPoint Endpoint, ServerFingerprint? Finge
             throw new FormatException($"'{text}' is not HOST:PORT[@FINGERPRINT]");
         }
 
-        var endpoint = ClientSettings.ParseServers(address)[0];
+        var endpoint = ParseEndpoint(address);
         if (at < 0)
         {
             return new ServerTarget(endpoint, null);
@@ -50,6 +49,20 @@ public sealed record ServerTarget(DnsEndPoint Endpoint, ServerFingerprint? Finge
         }
 
         return new ServerTarget(endpoint, fingerprint);
+    }
+
+    /// <summary>"HOST:PORT", IPv6 as [addr]:port; FormatException names the bad part.</summary>
+    public static DnsEndPoint ParseEndpoint(string part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        part = part.Trim();
+        var colon = part.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(part[(colon + 1)..], out var port) || port is <= 0 or > 65535)
+        {
+            throw new FormatException($"'{part}' is not HOST:PORT");
+        }
+
+        return new DnsEndPoint(part[..colon].Trim('[', ']'), port);
     }
 
     /// <summary>The address as pins store it: lowercase host, IPv6 in brackets, then the port.</summary>

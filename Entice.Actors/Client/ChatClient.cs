@@ -23,7 +23,7 @@ public static class ChatClient
     public delegate IActorRef ConnectionFactory(IActorContext context, int firstServer, int generation);
 
     private static ConnectionFactory ChildConnection(ClientSettings settings) => (context, firstServer, generation) =>
-        context.ActorOf(Transport.ServerConnection.Props(settings, context.Self, firstServer), $"connection-{generation}");
+        context.ActorOf(Transport.ServerConnection.Props(settings.LinkOptions(), context.Self, firstServer), $"connection-{generation}");
 
     /// <summary>
     /// A line the user typed (line mode): parsed once, by <see cref="UserCommand.Parse"/>. Plain text goes to <paramref name="Room"/>, or to the room joined last

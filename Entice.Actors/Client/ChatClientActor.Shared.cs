@@ -62,12 +62,19 @@ internal sealed partial class ChatClientActor
     private WireMessage? FromServer(object m) =>
         m is ServerConnection.Received r && _link.IsCurrent(Sender) ? r.Message : null;
 
+    /// <summary>The exit code when the server's key is not the one given or pinned (README, exit codes).</summary>
+    private const int ServerKeyRefusedExitCode = 3;
+
     private bool Common(object m)
     {
         switch (m)
         {
             case ServerConnection.Received r when _link.IsCurrent(Sender):
                 OnServerMessage(r.Message);
+                break;
+            case ServerConnection.ServerKeyRefused k when _link.IsCurrent(Sender):
+                // Never retried: the user decides (the reason says how to accept the new key).
+                Stop(ServerKeyRefusedExitCode, ErrorCodes.ServerKeyChanged, k.Reason);
                 break;
             case ServerConnection.Connected c when _link.IsCurrent(Sender):
                 _link.OnConnected(c);
@@ -126,7 +133,7 @@ internal sealed partial class ChatClientActor
                 Stop(1, ErrorCodes.Disconnected,
                     $"gave up after {_settings.DrainTimeout.TotalSeconds:0} s: {_outgoing.Unacknowledged} envelope(s) could not be delivered to the server");
                 break;
-            case Terminated or ReconnectNow or ServerConnection.Received or ServerConnection.Connected
+            case Terminated or ReconnectNow or ServerConnection.Received or ServerConnection.Connected or ServerConnection.ServerKeyRefused
                 or ServerConnection.ConnectFailed or ServerConnection.Disconnected:
                 break; // from a connection that is not the current one any more, or a stale timer
             default:

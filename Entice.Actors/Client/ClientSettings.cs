@@ -1,4 +1,6 @@
 using System.Net;
+using Entice.Channels;
+using Entice.Transport;
 
 namespace Entice.Client;
 
@@ -8,6 +10,12 @@ public sealed record ClientSettings
     public required string Name { get; init; }
     public string Room { get; init; } = "lobby";
     public IReadOnlyList<DnsEndPoint> Servers { get; init; } = [new("127.0.0.1", 42000)];
+    /// <summary>Server keys given up front (HOST:PORT@FINGERPRINT), by <see cref="ServerTarget.KeyOf"/>: required, and pinned.</summary>
+    public IReadOnlyDictionary<string, ServerFingerprint> ServerKeys { get; init; } = new Dictionary<string, ServerFingerprint>();
+    /// <summary>Where server key pins live (servers.pins): the key directory. Empty: no pins (specs only).</summary>
+    public string PinDirectory { get; init; } = "";
+    /// <summary>The encrypted channel to the relay (entice.client.channel).</summary>
+    public ChannelSettings Channel { get; init; } = new();
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public int MaxFrameSize { get; init; } = 64 * 1024;
     public int MaxSkip { get; init; } = 1000;
@@ -46,6 +54,8 @@ public sealed record ClientSettings
             Room = c.GetString("room", d.Room),
             // Empty: none configured, the client looks for one on the local network (Entice.Discovery).
             Servers = c.GetString("server", "") is { Length: > 0 } configured ? ParseServers(configured) : [],
+            ServerKeys = c.GetString("server", "") is { Length: > 0 } keyed ? KeysOf(ServerTarget.ParseList(keyed)) : d.ServerKeys,
+            Channel = ChannelSettings.FromConfig(root, "entice.client"),
             ConnectTimeout = c.GetTimeSpan("connect-timeout", d.ConnectTimeout),
             MaxFrameSize = checked((int)(c.GetByteSize("max-frame-size") ?? d.MaxFrameSize)),
             MaxSkip = c.GetInt("max-skip", d.MaxSkip),
@@ -63,21 +73,35 @@ public sealed record ClientSettings
         };
     }
 
-    /// <summary>"host:port[,host:port...]"; IPv6 as [addr]:port. Throws FormatException with the bad part.</summary>
-    public static IReadOnlyList<DnsEndPoint> ParseServers(string list)
+    /// <summary>"host:port[@fingerprint][,...]"; IPv6 as [addr]:port. Throws FormatException with the bad part.</summary>
+    public static IReadOnlyList<DnsEndPoint> ParseServers(string list) =>
+        [.. ServerTarget.ParseList(list).Select(t => t.Endpoint)];
+
+    /// <summary>These servers, with the keys given for them (HOST:PORT@FINGERPRINT) required.</summary>
+    public ClientSettings WithServers(IReadOnlyList<ServerTarget> targets)
     {
-        ArgumentNullException.ThrowIfNull(list);
-        var result = new List<DnsEndPoint>();
-        foreach (var part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var colon = part.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(part[(colon + 1)..], out var port) || port is <= 0 or > 65535)
-                throw new FormatException($"'{part}' is not HOST:PORT");
-            var host = part[..colon].Trim('[', ']');
-            result.Add(new DnsEndPoint(host, port));
-        }
-        if (result.Count == 0)
-            throw new FormatException("no server address given");
-        return result;
+        ArgumentNullException.ThrowIfNull(targets);
+        return this with { Servers = [.. targets.Select(t => t.Endpoint)], ServerKeys = KeysOf(targets) };
+    }
+
+    /// <summary>What the connection actor needs (Transport does not depend on Client).</summary>
+    public ServerLinkOptions LinkOptions() => new()
+    {
+        Servers = Servers,
+        ServerKeys = ServerKeys,
+        ConnectTimeout = ConnectTimeout,
+        MaxFrameSize = MaxFrameSize,
+        MaxOutboundQueueBytes = MaxOutboundQueueBytes,
+        Channel = Channel with { MaxFrameSize = NoiseFrameLayer.UnitLimit(MaxFrameSize) },
+        PinDirectory = PinDirectory,
+    };
+
+    private static Dictionary<string, ServerFingerprint> KeysOf(IEnumerable<ServerTarget> targets)
+    {
+        var keys = new Dictionary<string, ServerFingerprint>(StringComparer.Ordinal);
+        foreach (var t in targets)
+            if (t.Fingerprint is not null)
+                keys[ServerTarget.KeyOf(t.Endpoint)] = t.Fingerprint;
+        return keys;
     }
 }

@@ -59,7 +59,7 @@ internal sealed class RelayServerActor : ReceiveActor, IWithTimers
         }
         var names = Context.ActorOf(NameRegistry.Props(store, claims, settings.NameUnusedRelease, settings.StoreAnswerTimeout), "names");
         var rooms = Context.ActorOf(RoomDirectory.Props(settings, store), "rooms");
-        var listener = Context.ActorOf(Listener.Props(settings, ClientConnection.Protocol(settings, names, rooms, store)), "listener");
+        var listener = Context.ActorOf(Listener.Props(settings.LinkOptions(channelKey), ClientConnection.Protocol(settings, names, rooms, store)), "listener");
 
         Receive<ServerStore.OpenFailed>(f =>
         {

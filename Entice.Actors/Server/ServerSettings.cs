@@ -60,6 +60,30 @@ public sealed record ServerSettings
 
     public bool UsesThrowawayDataDir => DataDir.Length == 0 && Port == 0;
 
+    /// <summary>The encrypted channel to each client (entice.server.channel).</summary>
+    public Entice.Channels.ChannelSettings Channel { get; init; } = new();
+
+    /// <summary>Off: the old plaintext protocol, only to measure the channel's cost (entice.server.channel.enabled).</summary>
+    public bool ChannelEnabled { get; init; } = true;
+
+    /// <summary>What the transport needs of these settings; <paramref name="channelKey"/> null: plaintext (channel off).</summary>
+    public Entice.Transport.ClientLinkOptions LinkOptions(Entice.Channels.X25519KeyPair? channelKey) => new()
+    {
+        Host = Host,
+        Port = Port,
+        Backlog = Backlog,
+        MaxConnections = MaxConnections,
+        FrameBufferBudget = FrameBufferBudget,
+        MaxHelloFrameSize = MaxHelloFrameSize,
+        MaxFrameSize = MaxFrameSize,
+        MaxOutboundQueueBytes = MaxOutboundQueueBytes,
+        HandshakeTimeout = HandshakeTimeout,
+        HeartbeatInterval = HeartbeatInterval,
+        IdleTimeout = IdleTimeout,
+        Channel = Channel,
+        ChannelKey = ChannelEnabled ? channelKey : null,
+    };
+
     /// <summary>Where the store lives when no data-dir is set and the port is fixed: ~/.local/share/entice/server.</summary>
     public static string DefaultDataDir() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "entice", "server");
@@ -104,6 +128,8 @@ public sealed record ServerSettings
             StoreWorkersPostgres = c.GetInt("store.postgres-workers", d.StoreWorkersPostgres),
             StoreAnswerTimeout = c.GetTimeSpan("store.answer-timeout", d.StoreAnswerTimeout),
             Cluster = ClusterSettings.FromConfig(root),
+            Channel = Entice.Channels.ChannelSettings.FromConfig(root, "entice.server"),
+            ChannelEnabled = c.GetBoolean("channel.enabled", d.ChannelEnabled),
         };
     }
 }

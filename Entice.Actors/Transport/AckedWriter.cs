@@ -11,12 +11,18 @@ namespace Entice.Transport;
 public sealed class AckedWriter
 {
     private readonly OutboundQueue _queue;
+    private readonly IFrameLayer _layer;
     private IActorRef? _connection;
     private bool _writing;
     private bool _closeWhenDrained;
     private bool _closeSent;
 
-    public AckedWriter(long maxQueueBytes) => _queue = new OutboundQueue(maxQueueBytes);
+    /// <param name="layer">Seals each batch as it is written (many frames, one record run); null: bytes as queued.</param>
+    public AckedWriter(long maxQueueBytes, IFrameLayer? layer = null)
+    {
+        _queue = new OutboundQueue(maxQueueBytes);
+        _layer = layer ?? PlainFrameLayer.Instance;
+    }
 
     /// <summary>The acknowledgement Akka.IO sends back for each batch; route it to <see cref="OnAck"/>.</summary>
     public sealed class Ack : Tcp.Event
@@ -76,6 +82,6 @@ public sealed class AckedWriter
             return;
         }
         _writing = true;
-        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_queue.TakeBatch()), Ack.Instance));
+        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_layer.Seal(_queue.TakeBatch())), Ack.Instance));
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using Akka.Actor;
-using Entice.Server;
 
 namespace Entice.Transport;
 
@@ -15,8 +14,8 @@ public static class ClientTransport
     /// <param name="protocol">Makes the protocol side for this connection.</param>
     /// <param name="refuse">Over the connection limit: say "overloaded" and close.</param>
     /// <param name="budget">The memory all connections may hold in incomplete frames (null: unbounded, for tests).</param>
-    /// <param name="layer">Between TCP bytes and frames (null: <see cref="PlainFrameLayer"/>).</param>
-    public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings, Func<IClientLink, IClientProtocol> protocol,
+    /// <param name="layer">Between TCP bytes and frames, owned by the transport (null: <see cref="PlainFrameLayer"/>).</param>
+    public static Props Props(IActorRef connection, EndPoint remote, ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol,
         bool refuse = false, FrameBudget? budget = null, IFrameLayer? layer = null) =>
         Akka.Actor.Props.Create(() => new ClientTransportActor(connection, remote, settings, protocol, refuse, budget, layer ?? PlainFrameLayer.Instance));
 

@@ -2,7 +2,6 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
-using Entice.Server;
 using Entice.Wire;
 
 namespace Entice.Transport;
@@ -25,6 +24,9 @@ namespace Entice.Transport;
 ///   Serving:       every message goes to the protocol; pings are answered here.
 ///   Closing:       a final frame is queued; the socket closes once it is written; input is ignored.
 /// Any violation costs only this connection: it is logged with a reason and closed.
+/// Before all of them the frame layer's handshake (the encrypted channel): frames the protocol sends
+/// meanwhile (the ServerHello) wait, bounded, until it is done; a close before it is done (a plaintext
+/// client, a timeout) goes out as one plaintext error frame, the only plaintext the server writes.
 /// </summary>
 internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithStash, IClientLink
 {
@@ -32,11 +34,18 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
 
     private sealed record HeartbeatTick;
 
+    private sealed record ChannelDeadline;
+
+    /// <summary>Frames the protocol may send before the channel is up (the ServerHello): at most this many bytes.</summary>
+    private const int MaxUnreadyBytes = 16 * 1024;
+
     /// <summary>Frames decoded in the same read as the hello: handled first once the claim is done.</summary>
     private sealed record HeldFrames(List<byte[]> Frames);
 
     private readonly IActorRef _connection;
-    private readonly ServerSettings _settings;
+    private readonly ClientLinkOptions _settings;
+    private readonly List<byte[]> _unready = [];
+    private int _unreadyBytes;
     private readonly FrameDecoder _decoder;
     private readonly AckedWriter _writer;
     private readonly IFrameLayer _layer;
@@ -52,7 +61,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
     /// <summary>First size of a frame buffer; it doubles as the frame's bytes arrive.</summary>
     private const int FrameBufferStart = 256;
 
-    public ClientTransportActor(IActorRef connection, EndPoint remote, ServerSettings settings, Func<IClientLink, IClientProtocol> protocol,
+    public ClientTransportActor(IActorRef connection, EndPoint remote, ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol,
         bool refuse, FrameBudget? budget, IFrameLayer layer)
     {
         _connection = connection;
@@ -62,7 +71,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         _layer = layer;
         // Until the hello is accepted a connection is nobody: it may send a hello-sized frame and no more.
         _decoder = new FrameDecoder(Math.Min(settings.MaxHelloFrameSize, settings.MaxFrameSize), growFrom: FrameBufferStart);
-        _writer = new AckedWriter(settings.MaxOutboundQueueBytes);
+        _writer = new AckedWriter(settings.MaxOutboundQueueBytes, layer);
         _budget = new InboundBudget(budget, Math.Max(settings.MaxHelloFrameSize, 4096));
         _protocol = protocol(this);
         _beforeHello = OnFrameBeforeHello;
@@ -93,16 +102,27 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         }
         _protocol.Start();
         Timers.StartSingleTimer("handshake", new HandshakeDeadline(), _settings.HandshakeTimeout);
+        if (!_layer.IsReady)
+            Timers.StartSingleTimer("channel", new ChannelDeadline(), _settings.Channel.HandshakeTimeout);
         var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond / 10, Math.Min(_settings.HeartbeatInterval.Ticks, _settings.IdleTimeout.Ticks) / 2));
         Timers.StartPeriodicTimer("heartbeat", new HeartbeatTick(), tick);
     }
 
-    protected override void PostStop() => _budget.ReleaseAll();
+    protected override void PostStop()
+    {
+        _budget.ReleaseAll();
+        (_layer as IDisposable)?.Dispose();
+    }
 
     private void AwaitingHello()
     {
         Receive<Tcp.Received>(r => OnReceived(r.Data, _beforeHello));
         Receive<HandshakeDeadline>(_ => Close(ErrorCodes.HandshakeTimeout, $"no hello within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout"));
+        Receive<ChannelDeadline>(_ =>
+        {
+            if (!_layer.IsReady)
+                Close(ErrorCodes.HandshakeTimeout, $"no channel handshake within {_settings.Channel.HandshakeTimeout.TotalSeconds:0.#} s", "channel handshake timeout");
+        });
         Receive<ClientTransport.Shutdown>(_ => CloseForShutdown());
         Always();
     }
@@ -188,9 +208,11 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         _lastHeardTicks = NowTicks();
         var limit = _decoder.MaxFrameSize;
         var beforeHello = ReferenceEquals(handle, _beforeHello);
+        var wasReady = _layer.IsReady;
         if (!_layer.TryOpen(data.ToReadOnlySpan(), out var bytes, out var problem))
         {
-            Close(ErrorCodes.BadFrame, $"bad input: {problem}", $"frame layer: {problem}");
+            var code = wasReady ? ErrorCodes.BadFrame : ErrorCodes.UnsupportedVersion;
+            Close(code, wasReady ? $"bad input: {problem}" : problem, $"frame layer: {problem}");
             return;
         }
         if (_layer.TakeOutbound() is { } answer && !_writer.TryEnqueue(answer))
@@ -198,6 +220,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
             Close(ErrorCodes.Overloaded, "too far behind", "frame layer answer did not fit the outbound queue");
             return;
         }
+        if (!wasReady && _layer.IsReady)
+            ChannelReady();
         var status = _decoder.Feed(bytes, _frames);
         if (!_budget.Account(_decoder.BufferCapacity + _layer.BufferedBytes))
         {
@@ -323,8 +347,27 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         if (_writer.Closing)
             return;
         Log.Warning("Closing connection from {Remote} ({Name}): {Reason}", Remote, _protocol.Name, logReason);
-        Send(new ErrorMessage(code, message));
+        if (_layer.IsReady)
+        {
+            Send(new ErrorMessage(code, message));
+        }
+        else
+        {
+            // No channel (yet): one plaintext error frame that a plaintext client can show, and nothing
+            // the protocol queued meanwhile.
+            _unready.Clear();
+            _writer.TryEnqueue(WireCodec.EncodeFrame(new ErrorMessage(code, message)));
+        }
         CloseWhenSent();
+    }
+
+    private void ChannelReady()
+    {
+        Timers.Cancel("channel");
+        foreach (var frame in _unready)
+            Enqueue(frame);
+        _unready.Clear();
+        _unreadyBytes = 0;
     }
 
     private void CloseForShutdown() =>
@@ -332,8 +375,21 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
 
     private void Enqueue(byte[] frame)
     {
-        if (_writer.TryEnqueue(_layer.Seal(frame)))
+        if (!_layer.IsReady)
+        {
+            if (_writer.Closing)
+                return;
+            _unreadyBytes += frame.Length;
+            if (_unreadyBytes <= MaxUnreadyBytes)
+            {
+                _unready.Add(frame);
+                return;
+            }
+        }
+        else if (_writer.TryEnqueue(frame))
+        {
             return;
+        }
         Log.Warning("{Name} at {Remote} is too slow: {Queued} bytes queued (limit {Limit}); disconnecting",
             _protocol.Name, Remote, _writer.QueuedBytes, _writer.MaxQueueBytes);
         _connection.Tell(Tcp.Abort.Instance);

@@ -1,6 +1,5 @@
 using System.Net;
 using Akka.Actor;
-using Entice.Server;
 
 namespace Entice.Transport;
 
@@ -8,7 +7,7 @@ namespace Entice.Transport;
 public static class Listener
 {
     /// <param name="protocol">The protocol side for each accepted connection (the relay's: ClientConnection.Protocol).</param>
-    public static Props Props(ServerSettings settings, Func<IClientLink, IClientProtocol> protocol) =>
+    public static Props Props(ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol) =>
         Akka.Actor.Props.Create(() => new ListenerActor(settings, protocol));
 
     public sealed record Bound(EndPoint Endpoint);

@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
 using Entice.Wire;
-using Entice.Server;
 
 namespace Entice.Transport;
 
@@ -16,7 +15,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
 {
     private sealed record Rebind;
 
-    private readonly ServerSettings _settings;
+    private readonly ClientLinkOptions _settings;
     private readonly Func<IClientLink, IClientProtocol> _protocol;
     private readonly FrameBudget _budget;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -26,7 +25,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private long _accepted;
     private int _live;
 
-    public ListenerActor(ServerSettings settings, Func<IClientLink, IClientProtocol> protocol)
+    public ListenerActor(ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol)
     {
         _protocol = protocol;
         _budget = new FrameBudget(settings.FrameBufferBudget);
@@ -59,7 +58,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
             if (refuse)
                 _log.Warning("Refusing a connection from {Remote}: {Live} connections (max {Max})", c.RemoteAddress, _live, _settings.MaxConnections);
             var transport = Context.ActorOf(
-                ClientTransport.Props(Sender, c.RemoteAddress, _settings, _protocol, refuse, _budget), $"client-{++_accepted}");
+                ClientTransport.Props(Sender, c.RemoteAddress, _settings, _protocol, refuse, _budget, _settings.NewLayer()), $"client-{++_accepted}");
             Context.Watch(transport);
             _live++;
             Sender.Tell(new Tcp.Register(transport));

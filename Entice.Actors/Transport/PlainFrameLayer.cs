@@ -1,9 +1,11 @@
 namespace Entice.Transport;
 
-/// <summary>Frames straight over TCP: the bytes pass unchanged (the layer until an encrypted channel is wired).</summary>
+/// <summary>Frames straight over TCP: the bytes pass unchanged (entice.server.channel.enabled = off, for measuring only).</summary>
 public sealed class PlainFrameLayer : IFrameLayer
 {
     public static readonly PlainFrameLayer Instance = new();
+
+    public bool IsReady => true;
 
     public int BufferedBytes => 0;
 
@@ -14,7 +16,7 @@ public sealed class PlainFrameLayer : IFrameLayer
         return true;
     }
 
-    public byte[] Seal(byte[] frame) => frame;
+    public byte[] Seal(byte[] batch) => batch;
 
     public byte[]? TakeOutbound() => null;
 }

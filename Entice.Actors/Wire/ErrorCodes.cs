@@ -37,6 +37,8 @@ public static class ErrorCodes
     public const string Replay = "replay";
     public const string UntrustedKey = "untrusted_key";
     public const string ServerUnreachable = "server_unreachable";
+    /// <summary>Client-side: the server presented another key than the one given or pinned for its address.</summary>
+    public const string ServerKeyChanged = "server_key_changed";
     public const string Disconnected = "disconnected";
     public const string UnknownCommand = "unknown_command";
     public const string MessageTooLong = "message_too_long";

@@ -16,7 +16,8 @@ public static class ClientConnection
 
     /// <param name="refuse">Over the connection limit: say "overloaded" and close.</param>
     /// <param name="budget">The memory all connections may hold in incomplete frames (null: unbounded, for tests).</param>
+    /// <remarks>Plaintext (no channel): for specs that drive the protocol with frames; the listener adds the channel.</remarks>
     public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms,
         bool refuse = false, IActorRef? store = null, FrameBudget? budget = null) =>
-        ClientTransport.Props(connection, remote, settings, Protocol(settings, names, rooms, store), refuse, budget);
+        ClientTransport.Props(connection, remote, settings.LinkOptions(null), Protocol(settings, names, rooms, store), refuse, budget);
 }

@@ -11,7 +11,7 @@ namespace Entice.Tests.Support;
 /// A relay that lies: a raw TCP server on 127.0.0.1 port 0 speaking the wire codec, driven by a test
 /// to send a real client whatever it likes. It greets one client (ServerHello, then Welcome for its
 /// Hello), answers the client's pings by itself, and hands every other message the client sends to
-/// the test in order.
+/// the test in order. It speaks the encrypted channel with a key of its own (<see cref="Fingerprint"/>).
 /// </summary>
 internal sealed class FakeRelay : IAsyncDisposable
 {
@@ -20,11 +20,15 @@ internal sealed class FakeRelay : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private TcpClient? _client;
-    private NetworkStream? _stream;
+    private Stream? _stream;
+    private readonly Entice.Channels.X25519KeyPair _key = Entice.Channels.X25519KeyPair.Generate();
 
     public FakeRelay() => _listener.Start();
 
     public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
+
+    /// <summary>The fingerprint of this relay's channel key.</summary>
+    public Entice.Channels.ServerFingerprint Fingerprint => Entice.Channels.ServerFingerprint.Of(_key.PublicKey);
 
     /// <summary>The client's Hello, once <see cref="AcceptAsync"/> returned.</summary>
     public Hello ClientHello { get; private set; } = null!;
@@ -38,7 +42,7 @@ internal sealed class FakeRelay : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         _client = await _listener.AcceptTcpClientAsync(timeout.Token);
         _client.NoDelay = true;
-        _stream = _client.GetStream();
+        _stream = await ChannelStream.AcceptAsync(_client.GetStream(), _key);
         await SendAsync(new ServerHello(ProtocolVersion.Current, RandomNumberGenerator.GetBytes(WireLimits.ChallengeBytes)));
         ClientHello = Assert.IsType<Hello>(await ReadAsync(timeout.Token));
         await SendAsync(new Welcome(ClientHello.Name));
@@ -124,6 +128,7 @@ internal sealed class FakeRelay : IAsyncDisposable
         await _stop.CancelAsync();
         _client?.Dispose();
         _listener.Stop();
+        _key.Dispose();
         _stop.Dispose();
         _writeLock.Dispose();
     }

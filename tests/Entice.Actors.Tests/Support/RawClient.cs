@@ -5,11 +5,14 @@ using Entice.Wire;
 
 namespace Entice.Tests.Support;
 
-/// <summary>A hand-driven TCP client for feeding a server exactly the bytes a test wants (hostile ones included).</summary>
+/// <summary>
+/// A hand-driven TCP client for feeding a server exactly the bytes a test wants (hostile ones included),
+/// inside the encrypted channel (<see cref="ChannelStream"/>) unless <c>plaintext</c> is asked for.
+/// </summary>
 internal sealed class RawClient : IDisposable
 {
     private readonly TcpClient _tcp;
-    private NetworkStream _stream = null!;
+    private Stream _stream = null!;
 
     private RawClient(TcpClient? tcp = null) => _tcp = tcp ?? new TcpClient();
 
@@ -22,16 +25,29 @@ internal sealed class RawClient : IDisposable
         return c;
     }
 
-    public static async Task<RawClient> ConnectAsync(IPEndPoint server, int? receiveBufferBytes = null)
+    /// <summary>The server's end, with the channel (the relay's side); <see cref="Accepted"/> is plaintext.</summary>
+    public static async Task<RawClient> AcceptedChannelAsync(TcpClient tcp, Entice.Channels.X25519KeyPair key)
+    {
+        var c = new RawClient(tcp);
+        tcp.NoDelay = true;
+        c._stream = await ChannelStream.AcceptAsync(tcp.GetStream(), key);
+        return c;
+    }
+
+    /// <param name="plaintext">No channel: the bytes go straight over TCP (an old or plaintext client).</param>
+    public static async Task<RawClient> ConnectAsync(IPEndPoint server, int? receiveBufferBytes = null, bool plaintext = false)
     {
         var c = new RawClient();
         if (receiveBufferBytes is { } size)
             c._tcp.ReceiveBufferSize = size;
         await c._tcp.ConnectAsync(server.Address, server.Port);
         c._tcp.NoDelay = true;
-        c._stream = c._tcp.GetStream();
+        c._stream = plaintext ? c._tcp.GetStream() : await ChannelStream.ConnectAsync(c._tcp.GetStream());
         return c;
     }
+
+    /// <summary>Bytes straight onto the TCP connection, under the channel (a tampering network).</summary>
+    public Task SendUnderChannelAsync(byte[] bytes) => _tcp.GetStream().WriteAsync(bytes).AsTask();
 
     public Task SendRawAsync(byte[] bytes) => _stream.WriteAsync(bytes).AsTask();
 

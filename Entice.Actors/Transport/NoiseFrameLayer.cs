@@ -1,0 +1,143 @@
+using Entice.Channels;
+
+namespace Entice.Transport;
+
+/// <summary>
+/// The encrypted channel as a frame layer (docs/ARCHITECTURE.md, "The channel"): the first bytes are the
+/// handshake (<see cref="ChannelHandshake"/>, bounded in bytes by itself and in time by the actor), then
+/// every byte is a <see cref="SecureChannel"/> record. The unit sealed is a whole write batch, so many
+/// frames share one record; the other side's frame decoder splits them again. Any failure (a plaintext
+/// client, a flipped byte, a replay) makes <see cref="TryOpen"/> false: that connection closes.
+/// </summary>
+public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
+{
+    private ChannelHandshake? _handshake;
+    private SecureChannel? _channel;
+    private byte[]? _outbound;
+    private byte[] _opened = [];
+    private long _rawPending;
+
+    public NoiseFrameLayer(ChannelHandshake handshake) => _handshake = handshake;
+
+    /// <summary>The largest sealed unit: a write batch (64 KiB) or one frame with its prefix, whichever is larger.</summary>
+    public static int UnitLimit(int maxFrameSize) => Math.Max(64 * 1024, maxFrameSize + 4);
+
+    public bool IsReady => _channel is not null;
+
+    /// <summary>Once ready: the fingerprint of the peer's static key (on the client, the server's).</summary>
+    public ServerFingerprint? PeerFingerprint => _channel?.RemoteFingerprint;
+
+    /// <summary>Why the handshake failed, when it did (classified: a changed key, a plaintext peer, …).</summary>
+    public ChannelError? Failure { get; private set; }
+
+    public int BufferedBytes => _channel?.BufferedBytes ?? (_handshake is null ? 0 : 128);
+
+    /// <summary>The initiator's first bytes (client side only).</summary>
+    public byte[] Start()
+    {
+        var first = _handshake?.Start() ?? [];
+        _rawPending += first.Length;
+        return first;
+    }
+
+    public bool TryOpen(ReadOnlySpan<byte> received, out ReadOnlySpan<byte> frames, out string problem)
+    {
+        frames = [];
+        problem = "";
+        if (_channel is null)
+        {
+            if (_handshake is null)
+            {
+                problem = "the channel is closed";
+                return false;
+            }
+            var step = _handshake.Receive(received);
+            if (step.Outbound.Length > 0)
+                _outbound = _outbound is null ? step.Outbound : [.. _outbound, .. step.Outbound];
+            if (step.IsFailed)
+            {
+                Failure = step.Error;
+                problem = Describe(step.Error);
+                Dispose();
+                return false;
+            }
+            if (!step.IsComplete)
+                return true;
+            _channel = step.Channel;
+            _handshake.Dispose();
+            _handshake = null;
+            received = step.Remainder;
+            if (received.IsEmpty)
+                return true;
+        }
+
+        var result = _channel.Open(received);
+        if (!result.Succeeded)
+        {
+            Failure = result.Error;
+            problem = Describe(result.Error);
+            return false;
+        }
+        frames = Join(result.Frames);
+        return true;
+    }
+
+    /// <summary>
+    /// Handshake bytes handed out (<see cref="Start"/>, <see cref="TakeOutbound"/>) travel as they are, in
+    /// queue order, even when the batch that carries them is written after the channel is up (the
+    /// client's last handshake message); everything after them is sealed.
+    /// </summary>
+    public byte[] Seal(byte[] batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var raw = (int)Math.Min(_rawPending, batch.Length);
+        _rawPending -= raw;
+        if (_channel is null || raw == batch.Length)
+            return batch;
+        if (raw == 0)
+            return _channel.Seal(batch);
+        return [.. batch.AsSpan(0, raw), .. _channel.Seal(batch.AsSpan(raw))];
+    }
+
+    public byte[]? TakeOutbound()
+    {
+        var o = _outbound;
+        _outbound = null;
+        if (o is not null)
+            _rawPending += o.Length;
+        return o;
+    }
+
+    public void Dispose()
+    {
+        _handshake?.Dispose();
+        _handshake = null;
+        _channel?.Dispose();
+    }
+
+    /// <summary>One line for a log or a refusal: the kind and reason, never a byte of the peer's.</summary>
+    public static string Describe(ChannelError error) => error.Kind switch
+    {
+        ChannelFailure.NotAChannelClient => "this server speaks only the encrypted channel (entice-channel/1); the client is a plaintext or older one: update it",
+        ChannelFailure.UnsupportedVersion => $"another version of the channel ({error.Reason})",
+        _ => $"channel: {error}",
+    };
+
+    private ReadOnlySpan<byte> Join(IReadOnlyList<byte[]> units)
+    {
+        if (units.Count == 1)
+            return units[0];
+        var total = 0;
+        foreach (var u in units)
+            total += u.Length;
+        if (_opened.Length < total)
+            _opened = new byte[Math.Max(total, 2 * _opened.Length)];
+        var at = 0;
+        foreach (var u in units)
+        {
+            u.CopyTo(_opened, at);
+            at += u.Length;
+        }
+        return _opened.AsSpan(0, total);
+    }
+}
