@@ -183,7 +183,17 @@ root.SetAction(async (parse, cancel) =>
         var mode = json || parse.GetValue(jsonRpcOption) ? ServerChoice.Mode.Json : tui ? ServerChoice.Mode.Tui : ServerChoice.Mode.Plain;
         if (await ServerChoice.ChooseAsync(ClientDiscoverySettings.FromConfig(config), mode, Console.In, Console.Out) is not { } found)
             return 2;
-        settings = settings with { Servers = [new System.Net.DnsEndPoint(found.Address.ToString(), found.Port)] };
+        // The key it announced is required (and pinned), unless a pin for that address says otherwise.
+        try
+        {
+            if (ServerChoice.Target(found, keyDirPath, out var problem) is not { } target)
+                return Fail(problem!);
+            settings = settings with { Servers = [target.Endpoint] };
+        }
+        catch (CryptoException ex)
+        {
+            return Fail(ex.Message);
+        }
     }
     var level = EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Warning);
     if (tui)

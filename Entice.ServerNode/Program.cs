@@ -166,9 +166,15 @@ root.SetAction(async (parse, cancel) =>
         Console.WriteLine($"Listening on {started.Endpoint}");
         if (settings.Cluster.Enabled)
             Console.WriteLine($"Cluster node {Akka.Cluster.Cluster.Get(system).SelfAddress} (seed nodes: {(settings.Cluster.SeedNodes.Count == 0 ? "none, a new cluster" : string.Join(", ", settings.Cluster.SeedNodes))})");
-        foreach (var lan in LanAddresses(started.Endpoint))
-            Console.WriteLine($"Clients on other machines: --server {lan}");
-        Console.WriteLine(StartDiscovery(system, discovery, started.Endpoint));
+        // The key clients authenticate the relay by (issue 13): spaced to read out and compare by voice,
+        // and in the --server lines as one word to paste (a client given it refuses any other key).
+        Console.WriteLine($"Server key fingerprint: {started.Fingerprint}");
+        var lans = LanAddresses(started.Endpoint).ToList();
+        foreach (var lan in lans)
+            Console.WriteLine($"Clients on other machines: --server {lan}@{started.Fingerprint.ToCompactString()}");
+        if (lans.Count == 0)
+            Console.WriteLine($"Clients: --server {new Entice.Channels.ServerTarget(new DnsEndPoint(started.Endpoint.Address.ToString(), started.Endpoint.Port), started.Fingerprint)}");
+        Console.WriteLine(StartDiscovery(system, discovery, started.Endpoint, started.Fingerprint));
         Console.Out.Flush();
 
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
@@ -211,16 +217,16 @@ static void CheckPort(OptionResult result)
 // Discovery (issue 14): announces the relay with DNS-SD over multicast DNS on the interfaces the
 // listener serves, as /user/discovery; withdrawn (TTL 0) when the server shuts down. Returns the line
 // that says where it is announced, or why not.
-static string StartDiscovery(ActorSystem system, ServerDiscoverySettings discovery, IPEndPoint bound)
+static string StartDiscovery(ActorSystem system, ServerDiscoverySettings discovery, IPEndPoint bound, Entice.Channels.ServerFingerprint fingerprint)
 {
     if (!discovery.Enabled)
         return "Discovery: off (entice.server.discovery.enabled or --no-discovery)";
     var choice = AnnouncedInterfaces.Select(bound.Address, AnnouncedInterfaces.Local());
     if (!choice.Announce)
         return $"Discovery: off, {choice.Why}";
-    // The server's key fingerprint goes here (fp=) once the relay has a static key.
+    // fp=: the channel key's fingerprint; a client that picks this relay requires that key.
     var announcement = new Announcement(discovery.EffectiveInstanceName, ServiceNames.HostLabel(Environment.MachineName), bound.Port,
-        choice.Addresses, Entice.Wire.ProtocolVersion.Current, Fingerprint: null);
+        choice.Addresses, Entice.Wire.ProtocolVersion.Current, fingerprint);
     var announcer = system.ActorOf(DiscoveryAnnouncer.Props(announcement, choice.Interfaces, discovery.AnswersPerSecond), DiscoveryAnnouncer.ActorName);
     CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "entice-discovery-goodbye", async () =>
     {

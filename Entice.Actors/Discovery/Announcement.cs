@@ -1,15 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
+using Entice.Channels;
 using Makaretu.Dns;
 
 namespace Entice.Discovery;
 
 /// <summary>
 /// What a relay says about itself on the link: a PTR from <c>_entice._tcp.local</c> to its instance,
-/// the instance's SRV (port, host) and TXT (protocol version, key fingerprint), and the host's A records
+/// the instance's SRV (port, host) and TXT (protocol version, channel key fingerprint), and the host's A records
 /// for the addresses it serves. Immutable; built once when the announcer starts.
 /// </summary>
-public sealed record Announcement(string InstanceLabel, string HostLabel, int Port, IReadOnlyList<IPAddress> Addresses, ushort Version, string? Fingerprint)
+public sealed record Announcement(string InstanceLabel, string HostLabel, int Port, IReadOnlyList<IPAddress> Addresses, ushort Version, ServerFingerprint? Fingerprint)
 {
     public DomainName Instance => ServiceNames.Instance(InstanceLabel);
 

@@ -1,8 +1,12 @@
 namespace Entice.Discovery;
 
 /// <summary>
-/// The relays found so far, in the order heard, de-duplicated by address and port, at most
-/// <c>max</c> of them (a hostile LAN may announce thousands: the rest are ignored). Thread-safe.
+/// The relays found so far, in the order heard, de-duplicated by address and port and by key
+/// fingerprint (a relay announcing on two interfaces is heard at two addresses: it is listed once, at the
+/// address heard first), at most <c>max</c> of them (a hostile LAN may announce thousands: the rest are
+/// ignored). A machine that copies a relay's fingerprint can at worst hide it from the list (a client
+/// that picks the copy requires that key and the copy has not got it); it cannot be connected to in its
+/// place. Thread-safe.
 /// </summary>
 public sealed class DiscoveredServers
 {
@@ -10,6 +14,7 @@ public sealed class DiscoveredServers
     private readonly Lock _gate = new();
     private readonly List<DiscoveredServer> _servers = [];
     private readonly HashSet<(System.Net.IPAddress, int)> _seen = [];
+    private readonly HashSet<Entice.Channels.ServerFingerprint> _keys = [];
     private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public DiscoveredServers(int max) => _max = Math.Max(1, max);
@@ -29,7 +34,7 @@ public sealed class DiscoveredServers
         {
             foreach (var s in servers)
             {
-                if (_seen.Contains((s.Address, s.Port)))
+                if (_seen.Contains((s.Address, s.Port)) || (s.Fingerprint is { } fp && _keys.Contains(fp)))
                     continue;
                 if (_servers.Count >= _max)
                 {
@@ -37,6 +42,8 @@ public sealed class DiscoveredServers
                     continue;
                 }
                 _seen.Add((s.Address, s.Port));
+                if (s.Fingerprint is { } key)
+                    _keys.Add(key);
                 _servers.Add(s);
                 added = true;
             }

@@ -1,10 +1,13 @@
 using System.Globalization;
+using Entice.Channels;
 
 namespace Entice.Discovery;
 
 /// <summary>
-/// The TXT record of an announcement: <c>v=PROTOCOL-VERSION</c> and, when the relay has a static key,
-/// <c>fp=FINGERPRINT</c>. Reading is strict and bounded: anything else that looks wrong makes the whole
+/// The TXT record of an announcement: <c>v=PROTOCOL-VERSION</c> and <c>fp=FINGERPRINT</c>, the relay's
+/// channel key fingerprint as 40 lowercase hex digits (<see cref="ServerFingerprint.ToCompactString"/>),
+/// which a client picking this relay then requires of the server it connects to. Reading is strict and
+/// bounded: anything else that looks wrong (a fingerprint of any other form included) makes the whole
 /// record garbage (null), so a hostile announcer cannot smuggle odd text into a client's list.
 /// </summary>
 public static class ServiceTxt
@@ -12,25 +15,18 @@ public static class ServiceTxt
     public const string VersionKey = "v";
     public const string FingerprintKey = "fp";
 
-    /// <summary>Longest fingerprint accepted (characters); a fingerprint is a short hash in text.</summary>
-    public const int MaxFingerprintLength = 128;
-
     /// <summary>Most strings one TXT record may hold before it counts as garbage.</summary>
     public const int MaxStrings = 16;
 
     /// <summary>Most characters all strings of one TXT record may hold together before it counts as garbage.</summary>
     public const int MaxTotalLength = 512;
 
-    /// <summary>The strings of the TXT record; <paramref name="fingerprint"/> null or empty leaves <c>fp=</c> out.</summary>
-    public static IReadOnlyList<string> Build(ushort version, string? fingerprint)
+    /// <summary>The strings of the TXT record; <paramref name="fingerprint"/> null leaves <c>fp=</c> out.</summary>
+    public static IReadOnlyList<string> Build(ushort version, ServerFingerprint? fingerprint)
     {
         var strings = new List<string> { $"{VersionKey}={version.ToString(CultureInfo.InvariantCulture)}" };
-        if (!string.IsNullOrEmpty(fingerprint))
-        {
-            if (!IsFingerprint(fingerprint))
-                throw new ArgumentException("a fingerprint is 1-128 characters of A-Z a-z 0-9 : + / = _ -", nameof(fingerprint));
-            strings.Add($"{FingerprintKey}={fingerprint}");
-        }
+        if (fingerprint is not null)
+            strings.Add($"{FingerprintKey}={fingerprint.ToCompactString()}");
         return strings;
     }
 
@@ -41,7 +37,7 @@ public static class ServiceTxt
             return null;
         var total = 0;
         ushort? version = null;
-        string? fingerprint = null;
+        ServerFingerprint? fingerprint = null;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var s in strings)
         {
@@ -63,18 +59,17 @@ public static class ServiceTxt
             }
             else if (key.Equals(FingerprintKey, StringComparison.OrdinalIgnoreCase))
             {
-                if (!IsFingerprint(value))
+                if (!IsCompactFingerprint(value) || !ServerFingerprint.TryParse(value, out fingerprint, out _))
                     return null;
-                fingerprint = value;
             }
             // Other keys: a later version may add some; ignored.
         }
         return version is { } found ? new Contents(found, fingerprint) : null;
     }
 
-    private static bool IsFingerprint(string text) =>
-        text.Length is > 0 and <= MaxFingerprintLength
-        && text.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '+' or '/' or '=' or '_' or '-');
+    // Exactly what Build writes: 40 hex digits, no spaces (the parser alone would take "3f2a 91c0 ...").
+    private static bool IsCompactFingerprint(string text) =>
+        text.Length == 2 * ServerFingerprint.Size && text.All(char.IsAsciiHexDigit);
 
-    public sealed record Contents(ushort Version, string? Fingerprint);
+    public sealed record Contents(ushort Version, ServerFingerprint? Fingerprint);
 }

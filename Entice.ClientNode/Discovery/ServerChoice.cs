@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Entice.ClientNode.Ui.Tui;
+using Entice.Channels;
 using Entice.ClientNode.Ui.Views;
 using Entice.Discovery;
 
@@ -54,22 +55,47 @@ internal static class ServerChoice
         }
     }
 
-    /// <summary><c>entice --list-servers</c>: one line per relay found (address:port, fingerprint or "-", name); exit 0, or 1 when none.</summary>
+    /// <summary><c>entice --list-servers</c>: one line per relay found (address:port, key fingerprint as 40 hex digits or "-", name); exit 0, or 1 when none.</summary>
     public static async Task<int> ListAsync(ClientDiscoverySettings settings, TextWriter output)
     {
         var found = await ServerDiscovery.BrowseAsync(settings).ConfigureAwait(false);
         foreach (var s in found)
-            await output.WriteLineAsync($"{s.Endpoint}\t{s.Fingerprint ?? "-"}\t{s.Name}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{s.Endpoint}\t{s.Fingerprint?.ToCompactString() ?? "-"}\t{PeerText.Visible(s.Name)}").ConfigureAwait(false);
         if (found.Count == 0)
             await Console.Error.WriteLineAsync($"entice: {NoneFound}").ConfigureAwait(false);
         return found.Count == 0 ? 1 : 0;
+    }
+
+    /// <summary>
+    /// What the client connects to once a relay is chosen: its address with the key it announced (fp=)
+    /// required, as <c>--server HOST:PORT@FINGERPRINT</c> would, so a machine that copied its
+    /// announcement cannot stand in for it. An announcement never overrides a pin: when this key
+    /// directory pinned another key for that address, null and <paramref name="problem"/> says so (someone
+    /// may be posing as the relay; a deliberate change is accepted with --server). Reads servers.pins:
+    /// call it before any actor starts. A damaged pin file throws <see cref="Entice.Crypto.Primitives.CryptoException"/>.
+    /// </summary>
+    public static ServerTarget? Target(DiscoveredServer found, string keyDirectory, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(found);
+        problem = null;
+        var target = found.Target;
+        if (found.Fingerprint is not { } announced)
+            return target; // an older relay announcing no key: the pin decides, as for --server HOST:PORT
+        var pinned = ServerPins.Load(keyDirectory).Get(target.Endpoint);
+        if (pinned is null || pinned.Equals(announced))
+            return target;
+        var address = ServerTarget.KeyOf(target.Endpoint);
+        problem = $"the server found at {address} announces the key {announced}, but you pinned {pinned} for that address: "
+            + $"someone on the network may be posing as it. If its key really changed (ask whoever runs it to read you the fingerprint it prints), "
+            + $"accept the new one with --server {address}@{announced.ToCompactString()}";
+        return null;
     }
 
     public static string Describe(DiscoveredServer s) =>
         $"{s.Endpoint}  \"{PeerText.Visible(s.Name)}\"{(s.Fingerprint is { } fp ? $"  key {fp}" : "")}";
 
     private static object[] Json(IReadOnlyList<DiscoveredServer> found) =>
-        [.. found.Select((s, i) => new { index = i, address = s.Address.ToString(), port = s.Port, name = s.Name, fingerprint = s.Fingerprint })];
+        [.. found.Select((s, i) => new { index = i, address = s.Address.ToString(), port = s.Port, name = s.Name, fingerprint = s.Fingerprint?.ToCompactString() })];
 
     // One line: the number of a listed relay. Anything else (or end of input) is a clear error, never a loop.
     private static async Task<DiscoveredServer?> ReadChoiceAsync(TextReader input, IReadOnlyList<DiscoveredServer> found, int first)

@@ -6,7 +6,9 @@ namespace Entice.Benchmarks;
 
 /// <summary>
 /// The client-to-relay channel (issue 13): one whole Noise XX handshake (both sides, as the relay and a
-/// client each pay half), and Seal + Open of a 256-byte frame (padded to the 1024 bucket by default).
+/// client each pay half), and Seal + Open of a 256-byte frame (padded to the 1024 bucket by default), of
+/// one load-tool envelope frame (313 bytes with the record header: the 1024 bucket) and of a write batch of
+/// 64 of them (20,032 bytes: past the largest bucket, so padded to 32,768), the unit the transports seal.
 /// </summary>
 [MemoryDiagnoser]
 public class ChannelBenchmarks
@@ -17,6 +19,8 @@ public class ChannelBenchmarks
     private SecureChannel _server = null!;
     private byte[] _frame = null!;
     private byte[] _peerPublic = null!;
+    private byte[] _envelope = null!;
+    private byte[] _batch = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -24,6 +28,8 @@ public class ChannelBenchmarks
         _serverKey = X25519KeyPair.Generate();
         (_client, _server) = Connect();
         _frame = RandomNumberGenerator.GetBytes(256);
+        _envelope = RandomNumberGenerator.GetBytes(310);
+        _batch = RandomNumberGenerator.GetBytes(64 * 313);
         using var peer = X25519KeyPair.Generate();
         _peerPublic = peer.PublicKey;
     }
@@ -59,6 +65,20 @@ public class ChannelBenchmarks
     public int SealOpen256()
     {
         var result = _server.Open(_client.Seal(_frame));
+        return result.Frames[0].Length;
+    }
+
+    [Benchmark]
+    public int SealOpenEnvelope()
+    {
+        var result = _server.Open(_client.Seal(_envelope));
+        return result.Frames[0].Length;
+    }
+
+    [Benchmark]
+    public int SealOpenBatch64()
+    {
+        var result = _server.Open(_client.Seal(_batch));
         return result.Frames[0].Length;
     }
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Entice.Channels;
 
 namespace Entice.LoadTest;
 
@@ -35,7 +36,9 @@ internal sealed class SenderState(int number, int room)
 
 /// <summary>
 /// One client connection: a socket, one receive buffer parsed in batches, per-sender receive counters and a
-/// latency histogram. One async receive loop per connection; nothing is allocated per message.
+/// latency histogram. One async receive loop per connection; nothing is allocated per message in
+/// plaintext mode. With the channel (<see cref="OpenChannelAsync"/>) reads go through
+/// <see cref="ChannelLink"/> first (its Open allocates each frame) and writes are sealed.
 /// </summary>
 internal abstract class LoadConn : IDisposable
 {
@@ -46,6 +49,69 @@ internal abstract class LoadConn : IDisposable
         Name = name;
         Buffer = new byte[bufferSize];
         Socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        _append = Append;
+    }
+
+    private readonly Action<byte[]> _append;
+    private byte[] _raw = [];
+
+    /// <summary>Bytes read from the socket after the channel opened (records), and the frame bytes they carried.</summary>
+    public long WireBytesIn;
+    public long FrameBytesIn;
+
+    /// <summary>The encrypted channel to the relay, once open; null in plaintext mode (and for IRC).</summary>
+    public ChannelLink? Link { get; private set; }
+
+    /// <summary>The Noise handshake on the connected socket; afterwards every read is opened and every write sealed.</summary>
+    public async Task OpenChannelAsync(ChannelSettings settings, ServerFingerprint? expected, CancellationToken ct)
+    {
+        Link = await ChannelLink.HandshakeAsync(Socket, settings, expected, Name, ct);
+        _raw = new byte[Buffer.Length];
+        if (Link.Remainder.Length > 0 && Ingest(Link.Remainder) is { } problem)
+            throw new IOException($"{Name}: {problem}");
+    }
+
+    // Records in, length-prefixed frames appended to Buffer[End..]; the error text when the channel broke.
+    private string? Ingest(ReadOnlySpan<byte> records) => Link!.Open(records, _append);
+
+    private void Append(byte[] frame)
+    {
+        if (Buffer.Length - End < frame.Length)
+        {
+            if (Start > 0)
+            {
+                Buffer.AsSpan(Start, End - Start).CopyTo(Buffer);
+                End -= Start;
+                Start = 0;
+            }
+            if (Buffer.Length - End < frame.Length)
+                Array.Resize(ref Buffer, Math.Max(Buffer.Length * 2, End + frame.Length));
+        }
+        frame.CopyTo(Buffer, End);
+        End += frame.Length;
+    }
+
+    // One read from the socket into Buffer (through the channel when there is one); 0 at end of stream.
+    private async ValueTask<int> ReceiveOnceAsync(CancellationToken ct)
+    {
+        if (Link is null)
+        {
+            MakeRoom();
+            var n = await Socket.ReceiveAsync(Buffer.AsMemory(End), SocketFlags.None, ct);
+            End += n;
+            return n;
+        }
+        var got = await Socket.ReceiveAsync(_raw.AsMemory(), SocketFlags.None, ct);
+        WireBytesIn += got;
+        var before = End - Start;
+        if (got > 0 && Ingest(_raw.AsSpan(0, got)) is { } problem)
+        {
+            Failed = true;
+            Error ??= $"channel: {problem}";
+            throw new IOException($"{Name}: channel broken: {problem}");
+        }
+        FrameBytesIn += End - Start - before;
+        return got;
     }
 
     public int Index { get; }
@@ -94,8 +160,7 @@ internal abstract class LoadConn : IDisposable
             ParseAndWake();
             while (!ct.IsCancellationRequested)
             {
-                MakeRoom();
-                var n = await Socket.ReceiveAsync(Buffer.AsMemory(End), SocketFlags.None, ct);
+                var n = await ReceiveOnceAsync(ct);
                 if (n == 0)
                 {
                     if (!ct.IsCancellationRequested)
@@ -105,11 +170,13 @@ internal abstract class LoadConn : IDisposable
                     }
                     return;
                 }
-                End += n;
                 ParseAndWake();
             }
         }
         catch (OperationCanceledException)
+        {
+        }
+        catch (IOException) when (Failed)
         {
         }
         catch (SocketException e)
@@ -166,15 +233,23 @@ internal abstract class LoadConn : IDisposable
     /// <summary>Reads until at least one more byte arrives (handshake path).</summary>
     protected async Task ReadMoreAsync(CancellationToken ct)
     {
-        MakeRoom();
-        var n = await Socket.ReceiveAsync(Buffer.AsMemory(End), SocketFlags.None, ct);
+        var n = await ReceiveOnceAsync(ct);
         if (n == 0)
             throw new IOException($"{Name}: server closed the connection during the handshake");
-        End += n;
     }
 
+    /// <summary>Waits for the server's first message (plaintext: its first bytes; channel: its first frame).</summary>
+    public async Task AwaitFirstMessageAsync(CancellationToken ct)
+    {
+        while (End == Start)
+            await ReadMoreAsync(ct);
+    }
+
+    /// <summary>Writes frames (sealed when the channel is open).</summary>
     protected async Task SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
+        if (Link is not null)
+            data = Link.Seal(data.Span);
         while (!data.IsEmpty)
         {
             var n = await Socket.SendAsync(data, SocketFlags.None, ct);
@@ -186,6 +261,8 @@ internal abstract class LoadConn : IDisposable
 
     public void SendBlocking(ReadOnlySpan<byte> data)
     {
+        if (Link is not null)
+            data = Link.Seal(data);
         while (!data.IsEmpty)
             data = data[Socket.Send(data)..];
     }
@@ -203,5 +280,7 @@ internal abstract class LoadConn : IDisposable
         {
         }
         Socket.Dispose();
+        // After the socket: a receive loop or sender still inside Open/Seal gets ObjectDisposedException, which they expect.
+        Link?.Dispose();
     }
 }

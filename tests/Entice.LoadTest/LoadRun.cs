@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Entice.Channels;
 
 namespace Entice.LoadTest;
 
@@ -11,6 +12,12 @@ internal sealed class LoadSettings
 {
     /// <summary>Connection i goes to Servers[i % Count]: one relay, or the nodes of a cluster.</summary>
     public required IReadOnlyList<IPEndPoint> Servers { get; init; }
+    /// <summary>The key fingerprint required of Servers[i] (from HOST:PORT@FP), or null: whatever key it presents.</summary>
+    public required IReadOnlyList<ServerFingerprint?> Keys { get; init; }
+    /// <summary>The channel's settings (Entice only), or null: plaintext frames (a server with channel.enabled = off).</summary>
+    public ChannelSettings? Channel { get; init; }
+    /// <summary>Only connect (and the channel handshake), wait for the server's first message, close: connects/s.</summary>
+    public bool ConnectOnly { get; init; }
     public required string Target { get; init; }
     public int Connections { get; init; }
     public int Senders { get; set; }
@@ -34,6 +41,8 @@ internal sealed class LoadRun(LoadSettings s)
     private readonly string _runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
     private readonly Report _report = new();
     private long _deadlineTicks = long.MaxValue;
+    private int _connected;
+    private string? _presented;
 
     private string RoomName(int r) => s.Target == "irc" ? $"#b{_runId}{r}" : $"bench-{_runId}-{r}";
 
@@ -52,6 +61,7 @@ internal sealed class LoadRun(LoadSettings s)
         r["label"] = s.Label;
         r["target"] = s.Target;
         r["mode"] = s.Idle ? "idle" : s.Rate > 0 ? "paced" : "full-speed";
+        r["channel"] = s.Target == "irc" ? null : s.Channel is null ? "off (plaintext)" : "on";
         r["connections"] = s.Connections;
         r["rooms"] = s.Rooms;
         var pid = s.ServerPid;
@@ -75,7 +85,21 @@ internal sealed class LoadRun(LoadSettings s)
                         try
                         {
                             await c.ConnectAsync(s.Servers[i % s.Servers.Count], ct);
+                            if (s.Channel is not null && s.Target == "entice")
+                                await c.OpenChannelAsync(s.Channel, s.Keys[i % s.Keys.Count], ct);
+                            if (s.ConnectOnly)
+                            {
+                                // The server's first message (its ServerHello, sealed when the channel is on) shows it finished its side.
+                                await c.AwaitFirstMessageAsync(ct);
+                                if (c.Link is not null)
+                                    Interlocked.CompareExchange(ref _presented, c.Link.Presented.ToString(), null);
+                                Interlocked.Increment(ref _connected);
+                                c.Dispose();
+                                return;
+                            }
                             await c.HandshakeAsync(RoomName(c.Room), ct);
+                            if (c.Link is not null)
+                                Interlocked.CompareExchange(ref _presented, c.Link.Presented.ToString(), null);
                             conns[i] = c;
                         }
                         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
@@ -92,6 +116,19 @@ internal sealed class LoadRun(LoadSettings s)
             }
         }
         hsWatch.Stop();
+        if (_presented is not null)
+            r["server_key"] = _presented;
+        if (s.ConnectOnly)
+        {
+            r["connected"] = _connected;
+            r["connect_failures"] = s.Connections - _connected;
+            r["connects_per_s"] = Round(_connected / hsWatch.Elapsed.TotalSeconds, 0);
+            r["connect_parallelism"] = s.HandshakeParallelism;
+            if (firstError is not null)
+                r["first_error"] = firstError;
+            r.Ok = _connected == s.Connections;
+            return r;
+        }
         var established = conns.Count(c => c is not null);
         r["established"] = established;
         r["handshake_failures"] = s.Connections - established;
@@ -228,7 +265,11 @@ internal sealed class LoadRun(LoadSettings s)
         r["latency_p99_ms"] = Round(hist.Quantile(0.99) / 1e6, 3);
         r["latency_max_ms"] = Round(hist.Max / 1e6, 3);
         if (serverCpu0 is double a0 && serverCpu1 is double a1)
+        {
             r["server_cpu_percent"] = Round(100 * (a1 - a0) / wall, 1);
+            // Server CPU time per delivery: what a delivery costs whatever share of the cores the neighbours left it.
+            r["server_cpu_us_per_delivery"] = received > 0 ? Round(1e6 * (a1 - a0) / received, 3) : null;
+        }
         if (sampler is not null)
             r["server_rss_peak_kib"] = sampler.PeakKiB;
         if (selfCpu0 is double b0 && selfCpu1 is double b1)
@@ -241,6 +282,14 @@ internal sealed class LoadRun(LoadSettings s)
         }
         r["loadtool_gc0"] = GC.CollectionCount(0) - gc0;
         r["loadtool_alloc_bytes_per_delivery"] = received > 0 ? Round((GC.GetTotalAllocatedBytes() - alloc0) / (double)received, 2) : null;
+        var wireIn = conns.Sum(c => c.WireBytesIn);
+        var frameIn = conns.Sum(c => c.FrameBytesIn);
+        if (wireIn > 0 && frameIn > 0)
+        {
+            // What the channel adds on the wire to the frames it carries (record headers, tags, padding to the buckets).
+            r["channel_wire_bytes_per_frame_byte"] = Round(wireIn / (double)frameIn, 3);
+            r["channel_wire_bytes_per_delivery"] = received > 0 ? Round(wireIn / (double)received, 1) : null;
+        }
         var failed = conns.Count(c => c.Failed);
         r["failed_connections"] = failed;
         var err = conns.FirstOrDefault(c => c.Error is not null)?.Error;

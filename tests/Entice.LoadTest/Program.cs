@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Net;
+using Entice.Channels;
 using Entice.LoadTest;
 
-var serverOption = new Option<string>("--server") { Description = "HOST:PORT of the relay (loopback); several, comma-separated (the nodes of a cluster): connections spread round-robin", DefaultValueFactory = _ => "127.0.0.1:42000" };
+var serverOption = new Option<string>("--server") { Description = "HOST:PORT[@FINGERPRINT] of the relay (loopback; with a fingerprint, its channel key is required); several, comma-separated (the nodes of a cluster): connections spread round-robin", DefaultValueFactory = _ => "127.0.0.1:42000" };
+var plainOption = new Option<bool>("--plain") { Description = "Plaintext frames, no channel: for a server with entice.server.channel.enabled = off" };
+var connectOnlyOption = new Option<bool>("--connect-only") { Description = "Only connect, run the channel handshake and wait for the server's first message, then close: connects/s (-c connections, --handshake-parallelism at once)" };
 var targetOption = new Option<string>("--target") { Description = "entice (default) or irc", DefaultValueFactory = _ => "entice" };
 var connectionsOption = new Option<int>("--connections", "-c") { Description = "Connections (C)", DefaultValueFactory = _ => 10 };
 var sendersOption = new Option<int?>("--senders", "-s") { Description = "Connections that send (S, default C)" };
@@ -24,11 +27,25 @@ var root = new RootCommand("Entice load tool: C connections, S senders, M envelo
 {
     serverOption, targetOption, connectionsOption, sendersOption, messagesOption, bytesOption, windowOption, rateOption,
     roomsOption, durationOption, drainOption, pidOption, idleOption, settleOption, parallelOption, jsonOption, labelOption,
+    plainOption, connectOnlyOption,
 };
 root.SetAction(async (parse, cancel) =>
 {
-    var endpoints = parse.GetValue(serverOption)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-        .Select(IPEndPoint.Parse).ToList();
+    var endpoints = new List<IPEndPoint>();
+    var keys = new List<ServerFingerprint?>();
+    foreach (var part in parse.GetValue(serverOption)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+    {
+        var at = part.IndexOf('@', StringComparison.Ordinal);
+        ServerFingerprint? key = null;
+        if (!IPEndPoint.TryParse(at < 0 ? part : part[..at], out var endpoint)
+            || (at >= 0 && !ServerFingerprint.TryParse(part[(at + 1)..], out key, out _)))
+        {
+            await Console.Error.WriteLineAsync($"entice-loadtest: '{part}' is not HOST:PORT[@FINGERPRINT]");
+            return 2;
+        }
+        endpoints.Add(endpoint);
+        keys.Add(key);
+    }
     if (endpoints.Count == 0 || endpoints.Any(e => !IPAddress.IsLoopback(e.Address)))
     {
         await Console.Error.WriteLineAsync("entice-loadtest: only loopback servers are allowed");
@@ -44,6 +61,9 @@ root.SetAction(async (parse, cancel) =>
     var settings = new LoadSettings
     {
         Servers = endpoints,
+        Keys = keys,
+        Channel = parse.GetValue(plainOption) ? null : new ChannelSettings { MaxFrameSize = ChannelLink.Unit + 4 },
+        ConnectOnly = parse.GetValue(connectOnlyOption),
         Target = target,
         Connections = idle > 0 ? idle : parse.GetValue(connectionsOption),
         Messages = parse.GetValue(messagesOption),

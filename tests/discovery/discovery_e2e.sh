@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Acceptance check of discovery (issue 14), where it cannot leave the machine: two network namespaces
-# made here, joined by a veth pair (10.203.0.1/24 and 10.203.0.2/24, inside the namespaces only), torn
-# down on exit. A server starts in one; two --json clients with NO --server start at once in the other,
-# find it by multicast DNS and hold a conversation. Prints the time from the server's start to the first
+# made here, joined by two veth pairs (10.203.0.1/24 - 10.203.0.2/24 and 10.204.0.1/24 - 10.204.0.2/24,
+# inside the namespaces only), torn down on exit. A server starts in one, so it is heard on two
+# interfaces; two --json clients with NO --server start at once in the other, find it by multicast DNS
+# (listed once: one key, fp= in its TXT record) and hold a conversation. They require the key it
+# announced and pin it; a client that pinned another key for it is stopped (issue 13). Prints the time from the server's start to the first
 # client being in the room, ready to type (target: under 3 s). Then: --list-servers; two servers and a
 # --plain client asked to pick one; a server with --no-discovery is not found (--list-servers exit 1,
 # a client exits 2 with one line saying how to give --server).
@@ -15,6 +17,8 @@ NS_S="entice-ds-$$"
 NS_C="entice-dc-$$"
 VETH_S="eds$$"
 VETH_C="edc$$"
+VETH_S2="efs$$"
+VETH_C2="efc$$"
 PASSED=0
 FAILED=0
 PIDS=()
@@ -23,7 +27,7 @@ cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     exec 6>&- 7>&- 8>&- 9>&- 2>/dev/null
     wait 2>/dev/null
-    ip netns del "$NS_S" 2>/dev/null
+    ip netns del "$NS_S" 2>/dev/null  # takes both veth pairs with it
     ip netns del "$NS_C" 2>/dev/null
     rm -rf "$WORK"
 }
@@ -59,7 +63,12 @@ ip link add "$VETH_S" type veth peer name "$VETH_C" \
   && ip -n "$NS_S" link set lo up && ip -n "$NS_C" link set lo up \
   && ip -n "$NS_S" link set "$VETH_S" up && ip -n "$NS_C" link set "$VETH_C" up \
   || { echo "cannot set up the veth pair"; echo "0 passed, 1 failed"; exit 1; }
-pass "namespaces $NS_S and $NS_C joined by a veth pair (10.203.0.0/24, nothing else)"
+ip link add "$VETH_S2" type veth peer name "$VETH_C2" \
+  && ip link set "$VETH_S2" netns "$NS_S" && ip link set "$VETH_C2" netns "$NS_C" \
+  && ip -n "$NS_S" addr add 10.204.0.1/24 dev "$VETH_S2" && ip -n "$NS_C" addr add 10.204.0.2/24 dev "$VETH_C2" \
+  && ip -n "$NS_S" link set "$VETH_S2" up && ip -n "$NS_C" link set "$VETH_C2" up \
+  || { echo "cannot set up the second veth pair"; echo "0 passed, 1 failed"; exit 1; }
+pass "namespaces $NS_S and $NS_C joined by two veth pairs (10.203.0.0/24 and 10.204.0.0/24, nothing else)"
 
 if [ "${1:-}" != "--no-build" ]; then
     echo "building (Release)..."
@@ -116,12 +125,30 @@ REPLY="heard you $RANDOM"
 echo "$REPLY" >&8
 wait_for 20 has alice.out "\"text\":\"$REPLY\"" && pass "bob's reply shows at alice" || fail "bob's reply shows at alice"
 
-# 2. --list-servers from the other namespace.
+# 2. --list-servers from the other namespace: the server, heard on both links, once, with its key.
+FP=$(grep -o '^Server key fingerprint: .*' "$WORK/server1.out" | head -1 | cut -d: -f2 | tr -d ' ')
+[ ${#FP} -eq 40 ] && pass "the server prints its key fingerprint ($FP)" || fail "no key fingerprint in the server's output: $(head -5 "$WORK/server1.out")"
+grep -qE "^Clients on other machines: --server 10\.20[34]\.0\.1:42000@$FP\$" "$WORK/server1.out" \
+    && pass "its --server lines carry HOST:PORT@FINGERPRINT" || fail "--server lines: $(grep 'Clients' "$WORK/server1.out")"
 in_c "$CLIENT" --list-servers >"$WORK/list1.out" 2>&1; rc=$?
-if [ "$rc" -eq 0 ] && grep -qE '^10\.203\.0\.1:42000	-	Entice on ' "$WORK/list1.out"; then
-    pass "--list-servers prints the server (address:port, no fingerprint yet, name) and exits 0"
+if [ "$rc" -eq 0 ] && grep -qE "^10\.20[34]\.0\.1:42000	$FP	Entice on " "$WORK/list1.out"; then
+    pass "--list-servers prints the server (address:port, key fingerprint, name) and exits 0"
 else
     fail "--list-servers (exit $rc): $(head -3 "$WORK/list1.out")"
+fi
+n=$(grep -c ':42000	' "$WORK/list1.out")
+[ "$n" -eq 1 ] && pass "heard on two interfaces, listed once (by its key)" || fail "listed $n times: $(cat "$WORK/list1.out")"
+# The clients that found it required the announced key and pinned it.
+grep -qE "^10\.20[34]\.0\.1:42000 $FP\$" "$WORK/alice/servers.pins" 2>/dev/null \
+    && pass "the client pinned the key the server announced" || fail "alice's server pins: $(cat "$WORK/alice/servers.pins" 2>&1)"
+# A client that pinned another key for that server is not talked round by an announcement.
+mkdir -m 700 "$WORK/frank"
+printf '10.203.0.1:42000 %s\n10.204.0.1:42000 %s\n' "$(printf '%040d' 7)" "$(printf '%040d' 7)" >"$WORK/frank/servers.pins"
+in_c "$CLIENT" --name frank --plain --key-dir "$WORK/frank" </dev/null >"$WORK/frank.out" 2>"$WORK/frank.err"; rc=$?
+if [ "$rc" -ne 0 ] && grep -q "$(printf '%040d' 7 | cut -c1-4)" "$WORK/frank.err" && ! grep -q "You are frank" "$WORK/frank.out"; then
+    pass "a client that pinned another key for the server stops and says so (exit $rc): $(head -1 "$WORK/frank.err" | cut -c1-160)"
+else
+    fail "pinned another key: exit $rc, $(cat "$WORK/frank.err" | head -3)"
 fi
 
 # 3. A second server (its own name): a --plain client lists both and connects to the one picked.
@@ -133,8 +160,8 @@ ip netns exec "$NS_C" "$CLIENT" --name carol --plain --key-dir "$WORK/carol" <"$
 PIDS+=($!)
 exec 9>"$WORK/carol.in"
 if wait_for 15 has carol.out "Which server (1-2)?"; then
-    pick=$(grep -E '^[0-9]+\) 10\.203\.0\.1:42002 ' "$WORK/carol.out" | head -1 | cut -d')' -f1)
-    grep -qE '^[0-9]+\) 10\.203\.0\.1:42000 ' "$WORK/carol.out" && [ -n "$pick" ] \
+    pick=$(grep -E '^[0-9]+\) 10\.20[34]\.0\.1:42002 ' "$WORK/carol.out" | head -1 | cut -d')' -f1)
+    grep -qE '^[0-9]+\) 10\.20[34]\.0\.1:42000 ' "$WORK/carol.out" && [ -n "$pick" ] \
         && pass "two servers: --plain lists both, numbered, and asks" || fail "two servers listed: $(cat "$WORK/carol.out")"
     echo "${pick:-1}" >&9
     if wait_for 20 has carol.out "* You are carol in [lobby]"; then

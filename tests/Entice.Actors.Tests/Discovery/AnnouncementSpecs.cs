@@ -1,4 +1,5 @@
 using System.Net;
+using Entice.Channels;
 using Entice.Discovery;
 using Entice.Wire;
 using Makaretu.Dns;
@@ -13,8 +14,9 @@ public sealed class AnnouncementSpecs
 {
     private static readonly IPAddress Lan = IPAddress.Parse("192.168.7.1");
     private static readonly IPAddress Other = IPAddress.Parse("10.9.0.1");
+    private static readonly ServerFingerprint Key = ServerFingerprint.Parse("3f2a 91c0 0b17 5e44 a0d2 6c19 8e3b 7f00 12ab cdef");
 
-    private static Announcement Relay(string? fingerprint = null, params IPAddress[] addresses) =>
+    private static Announcement Relay(ServerFingerprint? fingerprint = null, params IPAddress[] addresses) =>
         new("Kitchen relay", "kitchen-pc", 42000, addresses.Length == 0 ? [Lan] : addresses, ProtocolVersion.Current, fingerprint);
 
     [Fact]
@@ -38,25 +40,27 @@ public sealed class AnnouncementSpecs
     }
 
     [Fact]
-    public void A_fingerprint_is_announced_as_fp_and_left_out_when_there_is_none()
+    public void The_channel_key_fingerprint_is_announced_as_fp_in_its_compact_form_and_left_out_when_there_is_none()
     {
-        var with = RoundTrip(Relay("3f:a9:07:b2").Response()).AdditionalRecords.OfType<TXTRecord>().Single();
-        var empty = RoundTrip(Relay("").Response()).AdditionalRecords.OfType<TXTRecord>().Single();
+        var with = RoundTrip(Relay(Key).Response()).AdditionalRecords.OfType<TXTRecord>().Single();
+        var empty = RoundTrip(Relay().Response()).AdditionalRecords.OfType<TXTRecord>().Single();
 
-        Assert.Equal([$"v={ProtocolVersion.Current}", "fp=3f:a9:07:b2"], with.Strings);
+        Assert.Equal([$"v={ProtocolVersion.Current}", "fp=3f2a91c00b175e44a0d26c198e3b7f0012abcdef"], with.Strings);
         Assert.DoesNotContain(empty.Strings, s => s.StartsWith("fp", StringComparison.Ordinal));
-        Assert.Throws<ArgumentException>(() => Relay("bad fingerprint\n").Response());
     }
 
     [Fact]
     public void A_client_reads_the_announcement_back_as_the_relay_with_the_address_it_came_from()
     {
-        var response = RoundTrip(Relay("3f:a9", Lan, Other).Response());
+        var response = RoundTrip(Relay(Key, Lan, Other).Response());
 
         // Heard from the second address (the one reachable from the client's network): that one is used.
         var found = Assert.Single(AnswerReader.Read(response, new IPEndPoint(Other, 5353), ProtocolVersion.Current));
 
-        Assert.Equal(new DiscoveredServer(Other, 42000, "3f:a9", "Kitchen relay"), found);
+        Assert.Equal(new DiscoveredServer(Other, 42000, Key, "Kitchen relay"), found);
+        // Picking it means requiring that key: the form --server HOST:PORT@FINGERPRINT takes.
+        Assert.Equal("10.9.0.1:42000@3f2a91c00b175e44a0d26c198e3b7f0012abcdef", found.Target.ToString());
+        Assert.Equal(found.Target, ServerTarget.Parse(found.Target.ToString()));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using Entice.Channels;
 using Entice.Discovery;
 using Entice.Wire;
 using Makaretu.Dns;
@@ -19,7 +20,10 @@ public sealed class LookupSpecs
         MaxServers = 20,
     };
 
-    private static Announcement Relay(string name, string address, int port = 42000, string? fp = null) =>
+    private static readonly ServerFingerprint KitchenKey = ServerFingerprint.Parse("3f2a91c00b175e44a0d26c198e3b7f0012abcdef");
+    private static readonly ServerFingerprint AtticKey = ServerFingerprint.Parse("0000111122223333444455556666777788889999");
+
+    private static Announcement Relay(string name, string address, int port = 42000, ServerFingerprint? fp = null) =>
         new(name, name.Replace(' ', '-'), port, [IPAddress.Parse(address)], ProtocolVersion.Current, fp);
 
     // A link where each relay answers every query about _entice._tcp, from its own address.
@@ -37,11 +41,27 @@ public sealed class LookupSpecs
     [Fact]
     public async Task Several_relays_are_all_listed_once_each_with_name_and_fingerprint()
     {
-        var found = await ServerDiscovery.BrowseAsync(Quick, Lan(Relay("kitchen", "192.168.7.1", fp: "aa:bb"), Relay("attic", "192.168.7.2", 42001)));
+        var found = await ServerDiscovery.BrowseAsync(Quick, Lan(Relay("kitchen", "192.168.7.1", fp: KitchenKey), Relay("attic", "192.168.7.2", 42001)));
 
         Assert.Equal(2, found.Count); // answered to every query, listed once
-        Assert.Contains(new DiscoveredServer(IPAddress.Parse("192.168.7.1"), 42000, "aa:bb", "kitchen"), found);
+        Assert.Contains(new DiscoveredServer(IPAddress.Parse("192.168.7.1"), 42000, KitchenKey, "kitchen"), found);
         Assert.Contains(new DiscoveredServer(IPAddress.Parse("192.168.7.2"), 42001, null, "attic"), found);
+    }
+
+    [Fact]
+    public async Task A_relay_heard_on_two_interfaces_is_listed_once_by_its_key_and_other_keys_are_not_merged()
+    {
+        // The same relay answers from both of its addresses (two networks this machine is on), as does a
+        // second relay with another key; a third relay announces no key at all on both.
+        var found = await ServerDiscovery.BrowseAsync(Quick, Lan(
+            Relay("kitchen", "192.168.7.1", fp: KitchenKey), Relay("kitchen", "10.0.0.1", fp: KitchenKey),
+            Relay("attic", "192.168.7.2", fp: AtticKey), Relay("attic", "10.0.0.2", 42000, AtticKey),
+            Relay("cellar", "192.168.7.3"), Relay("cellar", "10.0.0.3")));
+
+        Assert.Single(found, s => Equals(s.Fingerprint, KitchenKey));
+        Assert.Single(found, s => Equals(s.Fingerprint, AtticKey));
+        Assert.Equal(2, found.Count(s => s.Fingerprint is null)); // no key to tell them apart by: both kept
+        Assert.Equal(4, found.Count);
     }
 
     [Fact]

@@ -1,0 +1,91 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Entice.Channels;
+
+namespace Entice.LoadTest;
+
+/// <summary>
+/// The client-to-relay channel (issue 13) as the load tool speaks it: one Noise XX handshake per simulated
+/// client through the project's own <see cref="ChannelHandshake"/> (fresh client key each time, as the
+/// real client), then each write batch of encoded frames sealed as one unit with
+/// <see cref="SecureChannel.Seal"/> (the transports' layout: the channel carries the frame stream), and
+/// every read opened with <see cref="SecureChannel.Open"/> into that stream, so the parsers are those of
+/// the plaintext mode. Seal runs on the sending side and Open on the receive loop: they touch disjoint state
+/// (one CipherState each way).
+/// </summary>
+internal sealed class ChannelLink : IDisposable
+{
+    private readonly SecureChannel _channel;
+
+    private ChannelLink(SecureChannel channel, byte[] remainder, ServerFingerprint presented)
+    {
+        _channel = channel;
+        Remainder = remainder;
+        Presented = presented;
+    }
+
+    /// <summary>Records that came with the last handshake message (open them before anything else).</summary>
+    public byte[] Remainder { get; }
+
+    /// <summary>The key fingerprint the server presented.</summary>
+    public ServerFingerprint Presented { get; }
+
+    /// <summary>Runs the handshake on a connected socket; IOException when it fails (a wrong key included).</summary>
+    public static async Task<ChannelLink> HandshakeAsync(Socket socket, ChannelSettings settings, ServerFingerprint? expected, string name, CancellationToken ct)
+    {
+        using var handshake = ChannelHandshake.Initiator(settings, expected);
+        await SendRawAsync(socket, handshake.Start(), ct);
+        var buffer = new byte[512];
+        while (true)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, ct);
+            if (n == 0)
+                throw new IOException($"{name}: the server closed the connection during the channel handshake");
+            var step = handshake.Receive(buffer.AsSpan(0, n));
+            if (step.IsFailed)
+                throw new IOException($"{name}: channel handshake failed: {step.Error}");
+            if (step.Outbound.Length > 0)
+                await SendRawAsync(socket, step.Outbound, ct);
+            if (step.IsComplete)
+                return new ChannelLink(step.Channel, step.Remainder, step.PresentedServerKey!);
+        }
+    }
+
+    /// <summary>
+    /// Seals a write batch (any number of length-prefixed frames) as the relay and the real client do: the
+    /// sealed unit is the batch, not each frame, cut at <see cref="Unit"/> bytes; the other side's frame
+    /// decoder splits the frames again.
+    /// </summary>
+    public byte[] Seal(ReadOnlySpan<byte> batch)
+    {
+        if (batch.Length <= Unit)
+            return _channel.Seal(batch);
+        var parts = new List<byte[]>();
+        for (var at = 0; at < batch.Length; at += Unit)
+            parts.Add(_channel.Seal(batch.Slice(at, Math.Min(Unit, batch.Length - at))));
+        return [.. parts.SelectMany(p => p)];
+    }
+
+    /// <summary>The largest unit sealed at once: a 64 KiB write batch, as the transports use.</summary>
+    public const int Unit = 64 * 1024;
+
+    /// <summary>Opens records; appends the frames they complete to <paramref name="sink"/>; the error text when the channel broke.</summary>
+    public string? Open(ReadOnlySpan<byte> records, Action<byte[]> sink)
+    {
+        var result = _channel.Open(records);
+        foreach (var frame in result.Frames)
+            sink(frame);
+        return result.Succeeded ? null : result.Error.ToString();
+    }
+
+    public void Dispose() => _channel.Dispose();
+
+    private static async Task SendRawAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        while (!data.IsEmpty)
+        {
+            var n = await socket.SendAsync(data, SocketFlags.None, ct);
+            data = data[n..];
+        }
+    }
+}
