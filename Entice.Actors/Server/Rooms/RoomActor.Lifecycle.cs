@@ -1,0 +1,37 @@
+using Akka.Actor;
+using Akka.Event;
+
+namespace Entice.Server.Rooms;
+
+/// <summary>The room's start, restart (its member actors survive it) and how it supervises them.</summary>
+internal sealed partial class RoomActor
+{
+    protected override void PreStart()
+    {
+        _store?.LoadMembers();
+        StartSpan();
+        WatchIdleness();
+    }
+
+    // Keep the children (the members' member actors) across a restart of the room itself (their names are
+    // unique across instances, so new joins after a restart cannot collide with them)...
+    protected override void PreRestart(Exception reason, object message) =>
+        _log.Warning("Room {Room} failed ({Error}); restarting it with its members", _name, reason.GetType().Name);
+
+    // ... and rebuild the member list from them.
+    protected override void PostRestart(Exception reason)
+    {
+        _store?.LoadMembers();
+        StartSpan();
+        foreach (var member in Context.GetChildren())
+            member.Tell(new Member.Reattach());
+    }
+
+    // A member actor's failure is a bug in handling one member's traffic: restart it, keep the member.
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), localOnlyDecider: ex =>
+        {
+            _log.Warning("Member actor in room {Room} failed ({Error}); restarting it", _name, ex.GetType().Name);
+            return Directive.Restart;
+        });
+}
