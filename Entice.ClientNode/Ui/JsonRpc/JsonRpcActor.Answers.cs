@@ -11,6 +11,8 @@ internal sealed partial class JsonRpcActor
     private void OnEvent(ChatEvent e)
     {
         _history?.Observe(e);
+        var now = DateTimeOffset.UtcNow;
+        _state.Observe(e, now);
         switch (e)
         {
             case ReadyEvent r:
@@ -32,10 +34,26 @@ internal sealed partial class JsonRpcActor
                     foreach (var name in m.Members)
                         w.WriteStringValue(name);
                     w.WriteEndArray();
+                    w.WriteStartArray("details");
+                    foreach (var name in m.Members)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", name);
+                        w.WriteBoolean("you", name == _state.Name);
+                        w.WriteBoolean("away", _state.IsAway(m.Room, name));
+                        w.WriteString("key", _state.KeyState(name));
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
                 });
                 break;
             case SafetyNumberEvent s:
-                Answer("verify", s.Peer, w => { w.WriteString("name", s.Peer); w.WriteString("safety_number", s.SafetyNumber); });
+                Answer("verify", s.Peer, w =>
+                {
+                    w.WriteString("name", s.Peer);
+                    w.WriteString("safety_number", s.SafetyNumber);
+                    w.WriteString("qr_svg", SafetyQr.Svg(s.SafetyNumber));
+                });
                 break;
             case TrustedEvent t:
                 Answer("trust", t.Peer, w => w.WriteString("name", t.Peer));
@@ -54,12 +72,12 @@ internal sealed partial class JsonRpcActor
                 break;
             // A command's error answers it (the error is not also a notification).
             case ErrorEvent err when err.Tag is not null && _pending.Take(p => p.Tag == err.Tag) is { } failed:
-                Write(JsonRpcLines.Error(new JsonRpcError(JsonRpcErrors.For(err.Code), err.Message, failed.RawId, err.Code)));
+                Write(failed, JsonRpcLines.Error(new JsonRpcError(JsonRpcErrors.For(err.Code), err.Message, failed.RawId, err.Code)));
                 return;
             // The server refuses a join without saying which: it answers the oldest join waiting.
             case ErrorEvent err when err.Code is ErrorCodes.RoomFull or ErrorCodes.TooManyRooms or ErrorCodes.InvalidRoom
                                      && _pending.Take(p => p.Method == "join") is { } join:
-                Write(JsonRpcLines.Error(new JsonRpcError(JsonRpcErrors.For(err.Code), err.Message, join.RawId, err.Code)));
+                Write(join, JsonRpcLines.Error(new JsonRpcError(JsonRpcErrors.For(err.Code), err.Message, join.RawId, err.Code)));
                 return;
         }
         // Stopping: what still waits is answered first; "stopped" is the last line.
@@ -68,8 +86,8 @@ internal sealed partial class JsonRpcActor
             foreach (var p in _pending.All)
                 Expire(p.Tag, "the client stopped before answering");
         }
-        if (_notifications.For(e, DateTimeOffset.UtcNow) is { } line)
-            Write(line);
+        if (_notifications.For(e, now) is { } line)
+            _output.Notify(line);
         if (e is StoppedEvent stopped)
         {
             _output.Complete();
@@ -84,7 +102,7 @@ internal sealed partial class JsonRpcActor
     }
 
     private void Respond(JsonRpcPending.Entry pending, Action<Utf8JsonWriter> result) =>
-        Write(JsonRpcLines.Result(pending.RawId, w =>
+        Write(pending, JsonRpcLines.Result(pending.RawId, w =>
         {
             w.WriteStartObject();
             result(w);
@@ -95,7 +113,7 @@ internal sealed partial class JsonRpcActor
     {
         if (_pending.Take(p => p.Tag == tag) is not { } pending)
             return;
-        Write(JsonRpcLines.Error(new JsonRpcError(JsonRpcErrors.NoAnswer,
+        Write(pending, JsonRpcLines.Error(new JsonRpcError(JsonRpcErrors.NoAnswer,
             why ?? $"no answer within {_limits.AnswerTimeout.TotalSeconds:0} s; the notifications say what happened", pending.RawId)));
     }
 }

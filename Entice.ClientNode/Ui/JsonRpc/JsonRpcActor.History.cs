@@ -11,7 +11,7 @@ namespace Entice.ClientNode.Ui.JsonRpc;
 internal sealed partial class JsonRpcActor
 {
     // A history query or forget done (off this actor), to answer the request with RawId.
-    private sealed record Kept(string RawId, string Conversation, IReadOnlyList<KeptMessage>? Messages, string? Problem, bool Failed = false);
+    private sealed record Kept(string RawId, string Conversation, IReadOnlyList<KeptMessage>? Messages, string? Problem, bool Failed = false, long From = 0);
 
     private JsonRpcError? KeptHistory(JsonRpcRequest r)
     {
@@ -32,18 +32,19 @@ internal sealed partial class JsonRpcActor
         }
         var conversation = room is not null ? KeptMessage.Room(room) : KeptMessage.DirectWith(with!);
         var id = r.RawId;
+        var from = _from;
         if (r.Method == "forget")
         {
             _history.ForgetAsync(conversation).PipeTo(Self,
-                success: _ => new Kept(id ?? "", conversation, null, null),
-                failure: e => new Kept(id ?? "", conversation, null, e.GetType().Name, Failed: true));
+                success: _ => new Kept(id ?? "", conversation, null, null, From: from),
+                failure: e => new Kept(id ?? "", conversation, null, e.GetType().Name, Failed: true, From: from));
             return null;
         }
         if (id is null)
             return null; // a history notification asks for nothing
         _history.QueryAsync(conversation, limit, before).PipeTo(Self,
-            success: q => new Kept(id, conversation, q.Messages, q.Problem),
-            failure: e => new Kept(id, conversation, null, e.GetType().Name, Failed: true));
+            success: q => new Kept(id, conversation, q.Messages, q.Problem, From: from),
+            failure: e => new Kept(id, conversation, null, e.GetType().Name, Failed: true, From: from));
         return null;
     }
 
@@ -51,6 +52,7 @@ internal sealed partial class JsonRpcActor
     {
         if (k.RawId.Length == 0)
             return;
+        _from = k.From;
         if (k.Failed || k.Problem is not null)
         {
             Write(JsonRpcLines.Error(k.Failed

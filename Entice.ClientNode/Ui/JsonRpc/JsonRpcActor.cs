@@ -19,7 +19,8 @@ namespace Entice.ClientNode.Ui.JsonRpc;
 internal sealed partial class JsonRpcActor : ReceiveActor, IWithTimers
 {
     private readonly JsonRpc.Limits _limits;
-    private readonly JsonRpcOutput _output;
+    private readonly IJsonRpcOutput _output;
+    private readonly JsonRpcState _state = new();
     private readonly TaskCompletionSource<int> _exit;
     private readonly IActorRef? _commands;
     private readonly LineHistory? _history;
@@ -28,17 +29,20 @@ internal sealed partial class JsonRpcActor : ReceiveActor, IWithTimers
     private readonly SortedSet<string> _rooms = new(StringComparer.Ordinal);
     private long _nextTag;
 
-    public JsonRpcActor(JsonRpc.Limits limits, ChannelWriter<string> output, TaskCompletionSource<int> exit, IActorRef? commands, LineHistory? history)
+    // The connection whose request is being handled (answers that come at once go there).
+    private long _from;
+
+    public JsonRpcActor(JsonRpc.Limits limits, IJsonRpcOutput output, TaskCompletionSource<int> exit, IActorRef? commands, LineHistory? history)
     {
         _history = history;
         _limits = limits;
-        _output = new JsonRpcOutput(output);
+        _output = output;
         _exit = exit;
         _commands = commands;
         _pending = new JsonRpcPending(limits.MaxPending, tag => Timers.Cancel(tag));
-        Receive<JsonRpc.Line>(l => OnLine(l.Text));
-        Receive<JsonRpc.LineTooLong>(_ => Write(JsonRpcLines.Error(new JsonRpcError(JsonRpcErrors.InvalidRequest,
-            $"invalid request: the line is longer than {_limits.MaxLineChars} characters and was not read", null))));
+        Receive<JsonRpc.Line>(l => OnLine(l.Text, l.From));
+        Receive<JsonRpc.LineTooLong>(l => _output.Answer(l.From, JsonRpcLines.Error(new JsonRpcError(JsonRpcErrors.InvalidRequest,
+            "invalid request: the line (message) is longer than the limit and was not read", null))));
         Receive<JsonRpc.EndOfInput>(_ => Commands.Tell(new ChatClient.EndOfInput()));
         Receive<NoAnswer>(n => Expire(n.Tag));
         Receive<ChatEvent>(OnEvent);
@@ -51,8 +55,9 @@ internal sealed partial class JsonRpcActor : ReceiveActor, IWithTimers
 
     private sealed record NoAnswer(string Tag);
 
-    private void OnLine(string line)
+    private void OnLine(string line, long from)
     {
+        _from = from;
         var (request, error) = JsonRpcRequest.Parse(line);
         if (error is not null)
         {
@@ -128,6 +133,8 @@ internal sealed partial class JsonRpcActor : ReceiveActor, IWithTimers
                 return null;
             case "history" or "forget":
                 return KeptHistory(r);
+            case "status" or "conversations" or "read":
+                return SessionState(r);
             default:
                 return new JsonRpcError(JsonRpcErrors.MethodNotFound, $"method not found: {Truncate(r.Method)}", NoId);
         }
@@ -144,12 +151,16 @@ internal sealed partial class JsonRpcActor : ReceiveActor, IWithTimers
         {
             if (_pending.IsFull)
                 return new JsonRpcError(JsonRpcErrors.TooManyPending, $"too many requests waiting for an answer (at most {_limits.MaxPending}); wait for some", null);
-            _pending.Add(new JsonRpcPending.Entry(tag, r.RawId!, r.Method, key));
+            _pending.Add(new JsonRpcPending.Entry(tag, r.RawId!, r.Method, key, _from));
             Timers.StartSingleTimer(tag, new NoAnswer(tag), _limits.AnswerTimeout);
         }
         Commands.Tell(new ChatClient.Command(what, room, tag));
         return null;
     }
 
-    private void Write(string line) => _output.Write(line);
+    // An answer to the request being handled.
+    private void Write(string line) => _output.Answer(_from, line);
+
+    // An answer to a request that waited.
+    private void Write(JsonRpcPending.Entry to, string line) => _output.Answer(to.From, line);
 }

@@ -8,7 +8,8 @@ internal sealed class JsonRpcPending(int max, Action<string> cancelTimer)
 {
     private readonly List<Entry> _entries = [];
 
-    public sealed record Entry(string Tag, string RawId, string Method, string? Key);
+    /// <param name="From">The connection that asked (its answer goes there only).</param>
+    public sealed record Entry(string Tag, string RawId, string Method, string? Key, long From = 0);
 
     public bool IsFull => _entries.Count >= max;
 
