@@ -41,7 +41,7 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         };
         page.PageError += (_, e) => _problems.Add(e);
         await Node.AttachAsync(page);
-        await page.GotoAsync(FakeClientNode.Origin + "/#token=t0k3n");
+        await page.GotoAsync(FakeClientNode.Origin + "/#token=" + FakeClientNode.Token);
         await Expect(page.Locator("html")).ToHaveAttributeAsync("data-ready", "1");
         return page;
     }
@@ -52,7 +52,9 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
     public async Task Room_messages_show_sender_time_day_and_ticks_and_peer_text_stays_text()
     {
         var page = await OpenAsync();
-        Assert.Contains(Node.SocketUrls, u => u == "ws://entice.test/rpc?token=t0k3n");
+        Assert.Equal(["ws://entice.test/rpc"], Node.SocketUrls);
+        Assert.Equal(FakeClientNode.Origin + "/", page.Url); // the token left the address bar
+        Assert.Equal(FakeClientNode.Secret, await page.EvaluateAsync<string>("() => sessionStorage.getItem('entice-session')"));
         await Expect(page.Locator("#me-name")).ToHaveTextAsync("alice");
         await Expect(page.Locator("#conn")).ToHaveTextAsync("online");
         await Expect(page.Locator("#title")).ToHaveTextAsync("#games");
@@ -92,7 +94,10 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
             new JsonObject { ["id"] = "m7", ["from"] = "alice", ["text"] = "kept from yesterday", ["direct"] = false, ["own"] = true,
                 ["delivery"] = "delivered", ["sent_at"] = DateTimeOffset.Now.AddDays(-1).ToString("O") },
         ];
+        Node.Conversations["@dave"] = 3;
+        Node.Conversations["#lobby"] = 0;
         var page = await OpenAsync();
+        await Expect(Conversation(page, "@dave").Locator(".unread")).ToHaveTextAsync("3");
         await Conversation(page, "#lobby").ClickAsync();
         await Expect(page.Locator(".msg.own .text")).ToHaveTextAsync("kept from yesterday");
         await Expect(page.Locator(".msg.own .ticks")).ToHaveTextAsync("✓✓");
@@ -105,12 +110,16 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         await Expect(Conversation(page, "#games").Locator(".unread")).ToHaveTextAsync("2");
         await Expect(Conversation(page, "@carol").Locator(".unread")).ToHaveTextAsync("1");
         Assert.Equal(0, await Conversation(page, "#lobby").Locator(".unread").CountAsync());
-        await Expect(page).ToHaveTitleAsync("(3) Entice");
+        await Expect(page).ToHaveTitleAsync("(6) Entice");
 
         await Conversation(page, "@carol").ClickAsync();
         await Expect(page.Locator("#title")).ToHaveTextAsync("@carol");
         await Expect(page.Locator(".msg .text")).ToHaveTextAsync("psst");
         Assert.Equal(0, await Conversation(page, "@carol").Locator(".unread").CountAsync());
+        Assert.Contains(Node.Requests("read"), r => (string?)r["params"]!["with"] == "carol");
+        // Another tab read #games: its badge goes here too.
+        Node.Notify("read", new { conversation = "#games", time = DateTimeOffset.UtcNow.ToString("O") });
+        await Expect(Conversation(page, "#games").Locator(".unread")).ToHaveCountAsync(0);
         await page.Locator("#input").FillAsync("hi carol");
         await page.Locator("#input").PressAsync("Enter");
         await Expect(page.Locator(".msg.own .text")).ToHaveTextAsync("hi carol");
@@ -123,7 +132,11 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
     [BrowserFact]
     public async Task Safety_number_dialog_shows_sixty_digits_and_the_qr_code_and_marks_verified()
     {
+        Node.Keys["carol"] = "verified";
         var page = await OpenAsync();
+        await Conversation(page, "#lobby").ClickAsync();
+        await Expect(page.Locator(".member[data-name='carol'] .badge")).ToHaveTextAsync("✔ verified");
+        await Expect(page.Locator(".member[data-name='alice']")).ToHaveTextAsync("alice (you)");
         await Conversation(page, "#lobby").ClickAsync();
         var bob = page.Locator(".member[data-name='bob'] .badge");
         await Expect(bob).ToHaveTextAsync("not verified");
@@ -198,6 +211,23 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         Node.Accepting = true;
         await Expect(conn).ToHaveTextAsync("online");
         Assert.Equal(2, Node.Connections);
+    }
+
+    [BrowserFact]
+    public async Task A_reload_keeps_the_session_and_a_spent_address_says_so()
+    {
+        var page = await OpenAsync();
+        await page.ReloadAsync();
+        await Expect(page.Locator("#conn")).ToHaveTextAsync("online");
+        Assert.Equal(1, Node.Exchanges);
+        Assert.Equal(2, Node.Connections);
+
+        // The same address in a new tab (no session there): the token is spent.
+        var other = await _context!.NewPageAsync();
+        await Node.AttachAsync(other);
+        await other.GotoAsync(FakeClientNode.Origin + "/#token=" + FakeClientNode.Token);
+        await Expect(other.Locator("#toast")).ToContainTextAsync("used already");
+        await Expect(other.Locator("#conn")).ToHaveAttributeAsync("data-state", "offline");
     }
 
     [BrowserFact]

@@ -14,7 +14,7 @@ internal sealed class FakeClientNode
 {
     public const string Origin = "http://entice.test";
 
-    public const string Csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+    public const string Csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
                               "connect-src 'self' ws://entice.test; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     public const string SafetyNumber = "12345 67890 13579 24680 11223 34455 66778 89900 10293 84756 56473 82910";
@@ -35,6 +35,19 @@ internal sealed class FakeClientNode
     };
 
     public Dictionary<string, List<JsonObject>> History { get; } = [];
+
+    /// <summary>Conversations the node kept with their unread counts ("@bob" -> 2).</summary>
+    public Dictionary<string, int> Conversations { get; } = [];
+
+    /// <summary>Key states members are reported with (unverified when not listed).</summary>
+    public Dictionary<string, string> Keys { get; } = [];
+
+    /// <summary>The token the page's address carries; exchanged once for the session secret.</summary>
+    public const string Token = "t0k3n";
+
+    public const string Secret = "s3cr3t";
+
+    public int Exchanges { get; private set; }
 
     public string QrSvg { get; set; } =
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 21 21\"><path d=\"M0 0h7v7H0z M14 0h7v7h-7z M0 14h7v7H0z\" fill=\"#000\"/></svg>";
@@ -106,9 +119,17 @@ internal sealed class FakeClientNode
         var method = (string?)request["method"];
         object? result = method switch
         {
-            "status" => new { name = Me, connected = true },
+            "status" => new { name = Me, fingerprint = "d672 853a", room = "lobby", connection = "online", server = (string?)null, rooms = Rooms.Order().ToArray() },
+            "conversations" => new { conversations = Conversations.Select(c => new { conversation = c.Key, unread = c.Value }).ToArray() },
+            "read" => new { conversation = p["room"] is { } rr ? "#" + rr : "@" + p["with"], unread = 0 },
             "rooms" => new { rooms = Rooms.Order().ToArray() },
-            "members" => new { room = (string?)p["room"], members = Members.GetValueOrDefault((string?)p["room"] ?? "", []) },
+            "members" => new
+            {
+                room = (string?)p["room"],
+                members = Members.GetValueOrDefault((string?)p["room"] ?? "", []),
+                details = Members.GetValueOrDefault((string?)p["room"] ?? "", [])
+                    .Select(n => new { name = n, you = n == Me, away = false, key = Keys.GetValueOrDefault(n, "unverified") }).ToArray(),
+            },
             "history" => new
             {
                 conversation = p["room"] is { } r ? "#" + r : "@" + p["with"],
@@ -126,8 +147,17 @@ internal sealed class FakeClientNode
         socket.Send(reply);
     }
 
-    private static async Task ServeAsync(IRoute route)
+    private async Task ServeAsync(IRoute route)
     {
+        if (route.Request.Method == "POST")
+        {
+            var fresh = route.Request.Headers.GetValueOrDefault("x-entice-token") == Token && Exchanges++ == 0;
+            await route.FulfillAsync(fresh
+                ? new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = "{\"session\":\"" + Secret + "\"}" }
+                : new RouteFulfillOptions { Status = 403, Body = "refused" });
+            return;
+        }
+
         var path = new Uri(route.Request.Url).AbsolutePath.TrimStart('/');
         if (path.Length == 0)
             path = "index.html";

@@ -185,6 +185,7 @@ function renderAll() {
 
 function select(c) {
   state.selected = c;
+  if (c.unread) markRead(c);
   c.unread = 0;
   list.setRows(c.rows, true);
   renderAll();
@@ -209,21 +210,29 @@ function toast(text) {
 
 const rpc = new Rpc(socketUrl(location), onNotification, onSocket);
 
-async function onSocket(what) {
-  if (what === 'closed') { state.connection = 'offline'; renderConnection(); return; }
-  if (state.connection === 'offline' || state.connection === 'connecting') state.connection = 'online';
+async function onSocket(what, why) {
+  if (what === 'closed') {
+    state.connection = 'offline';
+    renderConnection();
+    if (why) { toast(why); document.documentElement.dataset.ready = '1'; }
+    return;
+  }
   try {
-    const st = await rpc.call('status').catch(() => null); // web host: name, connected (optional)
+    const st = await rpc.call('status').catch(() => null);
     if (st) {
       if (typeof st.name === 'string') state.me = st.name;
-      if (st.connected === false) state.connection = 'reconnecting';
+      state.connection = { online: 'online', reconnecting: 'reconnecting', stopped: 'offline' }[st.connection] || 'connecting';
+    } else if (state.connection === 'offline') {
+      state.connection = 'connecting';
     }
+    renderConnection();
     const { rooms } = await rpc.call('rooms');
+    for (const c of state.conversations.values()) if (c.kind === 'room') c.joined = false;
     for (const room of rooms) conversation('#' + room).joined = true;
-    await Promise.all(rooms.map((room) => loadMembers(room)));
+    await Promise.all([loadConversations(), ...rooms.map((room) => loadMembers(room))]);
     if (!state.selected && rooms.length) state.selected = conversation('#' + rooms[0]);
     renderAll();
-    if (state.selected) list.setRows(state.selected.rows, true);
+    if (state.selected) { list.setRows(state.selected.rows, true); markRead(state.selected); }
     await Promise.all(rooms.map((room) => loadHistory(conversation('#' + room))));
   } catch (e) {
     toast(e.message);
@@ -232,10 +241,32 @@ async function onSocket(what) {
   performance.mark('entice-ready');
 }
 
+// Direct conversations and unread counts the client node kept while no page was open.
+async function loadConversations() {
+  try {
+    const r = await rpc.call('conversations');
+    for (const x of r.conversations || []) {
+      if (typeof x.conversation !== 'string' || x.conversation.length < 2) continue;
+      const c = conversation(x.conversation);
+      if (c !== state.selected && Number.isInteger(x.unread)) c.unread = x.unread;
+    }
+  } catch { /* an older client node: no conversations method */ }
+}
+
+let readTimer = null;
+function markReadSoon(c) {
+  if (readTimer) return;
+  readTimer = setTimeout(() => { readTimer = null; if (state.selected === c) markRead(c); }, 500);
+}
+
+function markRead(c) {
+  rpc.call('read', c.kind === 'room' ? { room: c.name } : { with: c.name }).catch(() => {});
+}
+
 async function loadMembers(room) {
   try {
     const r = await rpc.call('members', { room });
-    setMembers(conversation('#' + room), r.members);
+    setMembers(conversation('#' + room), r.details || r.members);
   } catch { /* left meanwhile */ }
 }
 
@@ -246,9 +277,10 @@ function setMembers(c, members) {
     const name = typeof m === 'string' ? m : m && m.name;
     if (typeof name !== 'string') continue;
     c.members.add(name);
-    const s = m && (m.verification || m.state);
-    if (s === 'verified' || s === 'unverified' || s === 'changed') state.peers.set(name, s);
-    else if (s === 'key_changed') state.peers.set(name, 'changed');
+    const s = m && m.key; // details: unverified | verified | trusted | changed
+    if (s === 'verified' || s === 'changed') state.peers.set(name, s);
+    else if (s === 'unverified' || s === 'trusted') state.peers.set(name, 'unverified');
+    if (m && m.you === true) state.me = name;
   }
   if (c === state.selected) { renderMembers(); renderHeader(); }
 }
@@ -302,7 +334,12 @@ function onNotification(method, p) {
       renderAll();
       break;
     }
-    case 'members': setMembers(conversation('#' + p.room), p.members); break;
+    case 'members': setMembers(conversation('#' + p.room), p.details || p.members); break;
+    case 'read': {
+      const c = state.conversations.get(p.conversation);
+      if (c && c.unread) { c.unread = 0; renderConversationsSoon(); }
+      break;
+    }
     case 'joined': conversation('#' + p.room).members.add(p.name); memberChange(p.room); break;
     case 'left': conversation('#' + p.room).members.delete(p.name); memberChange(p.room); break;
     case 'message': received(p); break;
@@ -328,12 +365,13 @@ function memberChange(room) {
 }
 
 function received(p) {
-  const key = p.direct ? '@' + p.from : '#' + p.room;
+  const key = typeof p.conversation === 'string' ? p.conversation : p.direct ? '@' + p.from : '#' + p.room;
   const c = conversation(key);
   const it = item({ id: p.id, from: p.from, text: p.text, time: p.sent_at || p.time });
   append(c, it);
   const looking = c === state.selected && !document.hidden;
   if (!looking) c.unread++;
+  else markReadSoon(c);
   renderConversationsSoon();
   if (c === state.selected) renderHeader();
   if ((p.direct || (state.me && mentions(it.text, state.me))) && !looking) notify(c, it);
@@ -501,7 +539,7 @@ $('theme-toggle').addEventListener('click', () => {
 $('menu-button').addEventListener('click', () => document.body.classList.toggle('show-sidebar'));
 $('members-button').addEventListener('click', () => document.body.classList.toggle('show-members'));
 document.addEventListener('visibilitychange', () => {
-  if (!document.hidden && state.selected && state.selected.unread) { state.selected.unread = 0; renderConversations(); }
+  if (!document.hidden && state.selected && state.selected.unread) { markRead(state.selected); state.selected.unread = 0; renderConversations(); }
 });
 
 setupNotifications();

@@ -23,8 +23,16 @@ export class Rpc {
     this.ws = null;
   }
 
-  connect() {
-    const ws = new WebSocket(this.url);
+  async connect() {
+    let ws;
+    try {
+      const secret = await session();
+      ws = new WebSocket(this.url, ['entice.jsonrpc', 'entice.session.' + secret]);
+    } catch (e) {
+      this.onSocket('closed', e.message);
+      if (!e.fatal) this.reconnect();
+      return;
+    }
     this.ws = ws;
     ws.onopen = () => { this.retry = 250; this.onSocket('open'); };
     ws.onmessage = (e) => this.receive(e.data);
@@ -34,9 +42,13 @@ export class Rpc {
       for (const p of this.pending.values()) p.reject(new RpcError({ code: -32004, message: 'the page lost the client node' }));
       this.pending.clear();
       this.onSocket('closed');
-      setTimeout(() => this.connect(), this.retry);
-      this.retry = Math.min(this.retry * 2, 5000);
+      this.reconnect();
     };
+  }
+
+  reconnect() {
+    setTimeout(() => this.connect(), this.retry);
+    this.retry = Math.min(this.retry * 2, 5000);
   }
 
   receive(data) {
@@ -64,10 +76,32 @@ export class Rpc {
   }
 }
 
-// The socket's address: this page's host and port; the one-time token from the page's address
-// (#token=... or ?token=...), passed on to the socket.
+// The socket's address: this page's host and port (docs/JSON-RPC.md, "Over a WebSocket").
 export function socketUrl(loc) {
-  const token = new URLSearchParams(loc.hash.slice(1)).get('token') || new URLSearchParams(loc.search).get('token');
-  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}${SOCKET_PATH}${token ? '?token=' + encodeURIComponent(token) : ''}`;
+  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${SOCKET_PATH}`;
+}
+
+function fatal(message) {
+  const e = new Error(message);
+  e.fatal = true;
+  return e;
+}
+
+const SESSION_KEY = 'entice-session';
+
+// The session secret: kept in this tab's sessionStorage; the first time, exchanged once for the
+// one-time token in the address's fragment (#token=...), which is then removed from the address bar.
+async function session() {
+  const kept = sessionStorage.getItem(SESSION_KEY);
+  if (kept) return kept;
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (!token) throw fatal('no token in this address: open the one entice --web printed');
+  history.replaceState(null, '', location.pathname + location.search);
+  const r = await fetch('/session', { method: 'POST', headers: { 'X-Entice-Token': token }, cache: 'no-store' });
+  if (r.status === 401 || r.status === 403) throw fatal('this address was used already: open the one entice --web printed last');
+  if (!r.ok) throw new Error('the client node refused the session: ' + r.status);
+  const { session: secret } = await r.json();
+  if (typeof secret !== 'string' || !secret) throw new Error('no session from the client node');
+  sessionStorage.setItem(SESSION_KEY, secret);
+  return secret;
 }
