@@ -23,6 +23,8 @@ var roomOption = new Option<string?>("--room") { Description = "Room to join (de
 var keyDirOption = new Option<string?>("--key-dir") { Description = "Where your keys live (default: a folder per name under your data directory; with no --name, the one used last)" };
 var jsonOption = new Option<bool>("--json") { Description = "One JSON event per line on stdout, for scripts" };
 var jsonRpcOption = new Option<bool>("--json-rpc") { Description = "JSON-RPC 2.0 on stdin/stdout, one object per line, for bots and UIs (docs/JSON-RPC.md)" };
+var webOption = new Option<bool>("--web") { Description = "A web page for this client on 127.0.0.1 (a free port): prints its one-time address and opens the browser" };
+var noOpenOption = new Option<bool>("--no-open") { Description = "With --web: print the address, do not open a browser" };
 var plainOption = new Option<bool>("--plain") { Description = "Line mode: read lines from stdin, print lines (the default when stdin or stdout is not a terminal)" };
 var configOption = new Option<string?>("--config") { Description = "A HOCON file layered over ~/.config/entice/client.conf and hocon/client.conf" };
 var onceOption = new Option<bool>("--once") { Description = "Leave every room for good when the client ends (end of input, Ctrl+C, SIGTERM): for scripts and bots" };
@@ -32,7 +34,7 @@ var logLevelOption = new Option<string?>("--log-level") { Description = "Diagnos
 var root = new RootCommand("Entice chat client: end-to-end encrypted chat through an Entice relay.")
 {
     nameOption, serverOption, roomOption, keyDirOption, jsonOption, jsonRpcOption, plainOption, configOption, passphraseFileOption, logLevelOption, onceOption,
-    listServersOption,
+    listServersOption, webOption, noOpenOption,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -172,7 +174,8 @@ root.SetAction(async (parse, cancel) =>
     Console.OutputEncoding = new UTF8Encoding(false);
     var json = parse.GetValue(jsonOption);
     // The terminal UI is the default for a person at a terminal; scripts and pipes get lines or JSON.
-    var tui = !json && !parse.GetValue(jsonRpcOption) && !parse.GetValue(plainOption) && !Console.IsInputRedirected && !Console.IsOutputRedirected;
+    var web = parse.GetValue(webOption);
+    var tui = !json && !web && !parse.GetValue(jsonRpcOption) && !parse.GetValue(plainOption) && !Console.IsInputRedirected && !Console.IsOutputRedirected;
     // Discovery (issue 14): no --server and none configured: look for a relay on the local network.
     if (settings.Servers.Count == 0)
     {
@@ -204,6 +207,9 @@ root.SetAction(async (parse, cancel) =>
         // --json-rpc (issue 15): the JSON-RPC session is the view; stdin/stdout its transport.
         if (parse.GetValue(jsonRpcOption))
             return await Entice.ClientNode.Ui.JsonRpc.JsonRpcProgram.RunAsync(config, settings, name, keys);
+        // --web (issue 15): the same JSON-RPC session, over WebSockets from a page on 127.0.0.1.
+        if (web)
+            return await Entice.ClientNode.Ui.Web.WebProgram.RunAsync(config, settings, name, keys, keeper, moreRooms, open: !parse.GetValue(noOpenOption));
 
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);

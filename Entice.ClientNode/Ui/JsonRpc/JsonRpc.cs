@@ -19,6 +19,12 @@ public static class JsonRpc
     /// <param name="history">The kept history (<c>history</c> and <c>forget</c>, and what is sent and received is kept); null keeps none.</param>
     public static Props Props(Limits limits, ChannelWriter<string> output, TaskCompletionSource<int> exit, IActorRef? commands = null,
         Views.LineHistory? history = null) =>
+        Props(limits, new JsonRpcOutput(output), exit, commands, history);
+
+    /// <summary>A session over any transport: answers go to the connection that asked, notifications to every one
+    /// (the web host: one connection per WebSocket).</summary>
+    public static Props Props(Limits limits, IJsonRpcOutput output, TaskCompletionSource<int> exit, IActorRef? commands = null,
+        Views.LineHistory? history = null) =>
         Akka.Actor.Props.Create(() => new JsonRpcActor(limits, output, exit, commands, history));
 
     /// <summary>How much one session may ask for at once (entice.client.json-rpc in hocon/client.conf).</summary>
@@ -47,14 +53,15 @@ public static class JsonRpc
         }
     }
 
-    /// <summary>One line the transport read (without its line ending).</summary>
-    public sealed record Line(string Text)
+    /// <summary>One line the transport read (without its line ending), from connection <paramref name="From"/>
+    /// (0 for a line transport; the WebSocket's number for the web host): its answer goes back there.</summary>
+    public sealed record Line(string Text, long From = 0)
     {
-        public override string ToString() => $"Line ({Text.Length} chars)";
+        public override string ToString() => $"Line ({Text.Length} chars from {From})";
     }
 
-    /// <summary>The transport read a line longer than <see cref="Limits.MaxLineChars"/> and dropped it.</summary>
-    public sealed record LineTooLong;
+    /// <summary>The transport read a line (a message) longer than its limit and dropped it.</summary>
+    public sealed record LineTooLong(long From = 0);
 
     /// <summary>The transport's input ended: the client delivers what is pending, then stops.</summary>
     public sealed record EndOfInput;

@@ -30,6 +30,7 @@ internal sealed class JsonRpcNotifications
                 w.WriteString("from", m.From);
                 w.WriteString("text", m.Text);
                 w.WriteBoolean("direct", m.Direct);
+                w.WriteString("conversation", JsonRpcState.ConversationOf(m));
                 w.WriteString("sent_at", m.SentAt.ToUniversalTime().ToString("O"));
             }),
             SentEvent s => ("sent", w =>
