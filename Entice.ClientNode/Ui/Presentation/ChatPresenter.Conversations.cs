@@ -1,7 +1,3 @@
-using Entice.Wire;
-using Entice.Client;
-using Entice.ClientNode.Ui.Views;
-
 namespace Entice.ClientNode.Ui.Presentation;
 
 // The conversation list (rooms and direct ones, the selected one, unread counts) and the members of each.

@@ -1,6 +1,5 @@
 using Entice.Wire;
 using Entice.Client;
-using Entice.ClientNode.Ui.Views;
 
 namespace Entice.ClientNode.Ui.Presentation;
 

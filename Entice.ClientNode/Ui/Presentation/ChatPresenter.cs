@@ -1,4 +1,3 @@
-using Entice.Wire;
 using Entice.Client;
 using Entice.ClientNode.Ui.Views;
 

@@ -1,14 +1,8 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Entice.Client;
-using Terminal.Gui.App;
-using Terminal.Gui.Drawing;
 using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
-using Terminal.Gui.ViewBase;
-using Terminal.Gui.Views;
 using Entice.ClientNode.Ui.Presentation;
-using Entice.ClientNode.Ui.Views;
 
 namespace Entice.ClientNode.Ui.Tui;
 
