@@ -27,6 +27,9 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
     /// <summary>Once ready: the fingerprint of the peer's static key (on the client, the server's).</summary>
     public ServerFingerprint? PeerFingerprint => _channel?.RemoteFingerprint;
 
+    /// <summary>On the client: the key the server presented, once known (also when it was refused).</summary>
+    public ServerFingerprint? PresentedKey { get; private set; }
+
     /// <summary>Why the handshake failed, when it did (classified: a changed key, a plaintext peer, …).</summary>
     public ChannelError? Failure { get; private set; }
 
@@ -52,6 +55,7 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
                 return false;
             }
             var step = _handshake.Receive(received);
+            PresentedKey = step.PresentedServerKey ?? PresentedKey;
             if (step.Outbound.Length > 0)
                 _outbound = _outbound is null ? step.Outbound : [.. _outbound, .. step.Outbound];
             if (step.IsFailed)

@@ -15,10 +15,11 @@ namespace Entice.Transport;
 ///     │ ConnectFailed               │ timeout, bad handshake:     │ ServerKeyRefused      │ too slow: Disconnected
 ///     └────────────▶ Done ◀─────────┴─ ConnectFailed ◀────────────┴───────────────────────┘
 /// </code>
-/// Connecting tries each server of the list in turn. Handshaking runs the channel's initiator (the key
-/// given up front for this address, if any, is required by the handshake itself). Verifying checks the
-/// presented key against the pin for the address (trust on first use) on a pool thread, never this
-/// one. Nothing the owner sends leaves before the key is checked. Done has told the owner once.
+/// The pins (servers.pins) are read first, on a pool thread. Connecting tries each server of the list in
+/// turn. Handshaking runs the channel's initiator, which itself requires the key given up front for the
+/// address or else the pinned one: another key is refused before the client's last handshake message.
+/// Verifying pins a first-contact key (or a given one that replaces the pin) on a pool thread, never
+/// this one. Nothing the owner sends leaves before the key is checked. Done has told the owner once.
 /// Received bytes go through the channel then the frame decoder; a bad record or frame from the server
 /// ends the connection (the server is untrusted too). Outbound frames go through an
 /// <see cref="AckedWriter"/> that seals each write batch.
@@ -28,6 +29,8 @@ internal sealed class ServerConnectionActor : ReceiveActor, IWithTimers
     private sealed record ChannelDeadline;
 
     private sealed record PinVerdict(ServerPinCheck? Check, string? Problem);
+
+    private sealed record PinsLoaded(ServerPins? Pins, string? Problem);
 
     /// <summary>The first bytes kept to tell a plaintext server's frame from the channel's answer.</summary>
     private const int SniffBytes = 4096;
@@ -43,6 +46,7 @@ internal sealed class ServerConnectionActor : ReceiveActor, IWithTimers
     private long _pendingBytes;
     private readonly List<byte> _sniff = [];
     private NoiseFrameLayer? _layer;
+    private ServerPins? _pins;
     private AckedWriter? _writer;
     private IActorRef? _connection;
     private EndPoint? _remote;
@@ -64,7 +68,22 @@ internal sealed class ServerConnectionActor : ReceiveActor, IWithTimers
 
     private string ServerText => ServerTarget.KeyOf(Server);
 
-    protected override void PreStart() => TryNextServer();
+    // The pins are read first (a pool thread): the handshake itself then refuses a key other than the
+    // pinned one, before the client says anything more than its first message.
+    protected override void PreStart()
+    {
+        var directory = _options.PinDirectory;
+        if (directory.Length == 0)
+        {
+            TryNextServer();
+            return;
+        }
+        Task.Run(() => ServerPins.Load(directory))
+            .PipeTo(Self, success: p => new PinsLoaded(p, null), failure: ex => new PinsLoaded(null, (ex.InnerException ?? ex).Message));
+    }
+
+    /// <summary>The key the handshake requires of this server: given up front, else pinned, else none (first contact).</summary>
+    private ServerFingerprint? Expected => _options.ExpectedKey(Server) ?? _pins?.Get(Server);
 
     protected override void PostStop() => _layer?.Dispose();
 
@@ -85,7 +104,7 @@ internal sealed class ServerConnectionActor : ReceiveActor, IWithTimers
             _remote = c.RemoteAddress;
             Context.Watch(_connection);
             _connection.Tell(new Tcp.Register(Self));
-            _layer = new NoiseFrameLayer(ChannelHandshake.Initiator(_options.Channel, _options.ExpectedKey(Server)));
+            _layer = new NoiseFrameLayer(ChannelHandshake.Initiator(_options.Channel, Expected));
             _writer = new AckedWriter(_options.MaxOutboundQueueBytes, _layer);
             _writer.Attach(_connection);
             _writer.TryEnqueue(_layer.Start());
@@ -96,6 +115,18 @@ internal sealed class ServerConnectionActor : ReceiveActor, IWithTimers
         {
             _log.Info("Connecting to {Host}:{Port} failed: {Cause}", Server.Host, Server.Port, f.CauseString);
             TryNextOrFail($"{ServerText} (refused, unreachable or timed out)");
+        });
+        Receive<PinsLoaded>(p =>
+        {
+            if (p.Pins is null)
+            {
+                _owner.Tell(new ServerConnection.ConnectFailed($"cannot read the server key pins: {p.Problem}"));
+                Become(Done);
+                Context.Stop(Self);
+                return;
+            }
+            _pins = p.Pins;
+            TryNextServer();
         });
         Receive<ServerConnection.Send>(s => Hold(s.Message));
         Receive<ServerConnection.Close>(_ => Context.Stop(Self));
@@ -177,10 +208,13 @@ internal sealed class ServerConnectionActor : ReceiveActor, IWithTimers
         }
         if (!_layer!.TryOpen(bytes, out var frames, out var problem))
         {
-            if (_layer.Failure?.Kind == ChannelFailure.ServerKeyMismatch)
+            if (_layer.Failure?.Kind == ChannelFailure.ServerKeyMismatch && _layer.PresentedKey is { } presented)
             {
-                RefuseKey($"SERVER KEY MISMATCH: the server at {ServerText} presented a key other than the one given with --server {ServerText}@…: "
-                    + $"{problem}. Someone on the network may be posing as the server. Nothing was sent. Check the fingerprint the server printed at start.");
+                var given = _options.ExpectedKey(Server);
+                RefuseKey(given is not null
+                    ? $"SERVER KEY MISMATCH: the server at {ServerText} presented key {presented}, but --server gave {given}. "
+                      + "Someone on the network may be posing as the server. Nothing was sent. Check the fingerprint the server printed at start."
+                    : new ServerPinCheck(ServerPinStatus.Changed, ServerText, presented, _pins?.Get(Server)).Message);
                 return;
             }
             FailChannel($"{ServerText}: the channel handshake failed ({problem})");
@@ -200,18 +234,17 @@ internal sealed class ServerConnectionActor : ReceiveActor, IWithTimers
 
     private void StartPinCheck(ServerFingerprint presented)
     {
-        var directory = _options.PinDirectory;
+        var pins = _pins;
         var expected = _options.ExpectedKey(Server);
         var server = Server;
-        if (directory.Length == 0)
+        if (pins is null)
         {
             Self.Tell(new PinVerdict(new ServerPinCheck(ServerPinStatus.Same, ServerText, presented, expected), null));
             return;
         }
-        // Blocking file I/O: on a pool thread; the answer comes back as a message.
+        // Blocking file I/O: on a pool thread (only it touches the pins until it answers); the answer comes back as a message.
         Task.Run(() =>
         {
-            var pins = ServerPins.Load(directory);
             if (expected is not null)
             {
                 // Given up front (and the handshake proved it): that is the deliberate way to accept a new key.

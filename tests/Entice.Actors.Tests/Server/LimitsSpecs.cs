@@ -100,7 +100,9 @@ public sealed class LimitsSpecs : IAsyncDisposable
         var server = await StartAsync(new ServerSettings { MaxConnections = 1 });
         using var alice = await JoinedAsync(server, _alice);
 
-        using var extra = await RawClient.ConnectAsync(server);
+        // Refused at accept, before any channel: one plaintext error frame, which a real client shows
+        // (ServerConnectionActor reads a plaintext refusal while it waits for the handshake's answer).
+        using var extra = await RawClient.ConnectAsync(server, plaintext: true);
 
         Assert.Equal(ErrorCodes.Overloaded, Assert.IsType<ErrorMessage>(await extra.ReceiveAsync()).Code);
         await alice.SendAsync(new Ping(1));

@@ -142,7 +142,9 @@ public sealed class ChannelWireSpecs : TestKit
         var answer = ChannelProtocol.LengthPrefix + ChannelProtocol.HandshakeMessageLengths[1];
         Assert.True(got.Length >= answer);
         var frames = new List<byte[]>();
-        new FrameDecoder(64 * 1024).Feed(got.ToArray().AsSpan(answer), frames);
+        var decoder = new FrameDecoder(64 * 1024);
+        Assert.Equal(FrameDecodeStatus.Ok, decoder.Feed(got.ToArray().AsSpan(answer), frames));
+        Assert.Equal(0, decoder.BufferedBytes);
         Assert.All(frames, f => Assert.IsType<ErrorMessage>(DecodeOne([0, 0, 0, 0, .. f])));
     }
 
