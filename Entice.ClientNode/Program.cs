@@ -191,7 +191,7 @@ root.SetAction(async (parse, cancel) =>
         {
             if (ServerChoice.Target(found, keyDirPath, out var problem) is not { } target)
                 return Fail(problem!);
-            settings = settings with { Servers = [target.Endpoint] };
+            settings = settings.WithServers([target]);
         }
         catch (CryptoException ex)
         {
