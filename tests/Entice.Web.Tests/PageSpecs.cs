@@ -83,7 +83,7 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         await Expect(page.Locator(".msg.own .ticks")).ToHaveTextAsync("✓");
         Node.Notify("delivered", new { id = "m1", to = "bob", time = DateTimeOffset.UtcNow.ToString("O") });
         await Expect(page.Locator(".msg.own .ticks")).ToHaveTextAsync("✓✓");
-        Assert.Empty(_problems);
+        Assert.True(_problems.Count == 0, string.Join("\n", _problems));
     }
 
     [BrowserFact]
@@ -126,7 +126,7 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         var send = Assert.Single(Node.Requests("send"));
         Assert.Equal("carol", (string?)send["params"]!["to"]);
         Assert.Null(send["params"]!["room"]);
-        Assert.Empty(_problems);
+        Assert.True(_problems.Count == 0, string.Join("\n", _problems));
     }
 
     [BrowserFact]
@@ -154,7 +154,7 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         Assert.Equal("bob", (string?)Assert.Single(Node.Requests("mark_verified"))["params"]!["name"]);
         await page.Locator("#safety-dialog button[value=close]").ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
-        Assert.Empty(_problems);
+        Assert.True(_problems.Count == 0, string.Join("\n", _problems));
     }
 
     [BrowserFact]
@@ -188,7 +188,7 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         await Expect(warning).ToBeHiddenAsync();
         await Expect(page.Locator("#input")).ToBeEnabledAsync();
         Assert.Equal("bob", (string?)Assert.Single(Node.Requests("trust"))["params"]!["name"]);
-        Assert.Empty(_problems);
+        Assert.True(_problems.Count == 0, string.Join("\n", _problems));
     }
 
     [BrowserFact]
@@ -281,7 +281,7 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         nodes = await page.Locator("#messages-content > *").CountAsync();
         output.WriteLine($"{nodes} row nodes at the top");
         Assert.InRange(nodes, 5, 120);
-        Assert.Empty(_problems);
+        Assert.True(_problems.Count == 0, string.Join("\n", _problems));
     }
 
     [BrowserFact]
