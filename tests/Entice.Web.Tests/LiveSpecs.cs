@@ -46,8 +46,12 @@ public sealed class LiveSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         var clock = Stopwatch.StartNew();
         await page.GotoAsync(url);
         await Expect(page.Locator("html")).ToHaveAttributeAsync("data-ready", "1", new() { Timeout = 30_000 });
-        var ready = await page.EvaluateAsync<double>("() => performance.getEntriesByName('entice-ready')[0].startTime");
-        output.WriteLine($"{name}: page usable {ready:F0} ms after navigation started ({clock.ElapsedMilliseconds} ms seen from the test)");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-history", "1", new() { Timeout = 30_000 });
+        var marks = await page.EvaluateAsync<double[]>(@"() => [
+            performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+            ...['entice-socket', 'entice-ready', 'entice-history'].map(n => performance.getEntriesByName(n)[0].startTime)]");
+        output.WriteLine($"{name}: after navigation started: page loaded {marks[0]:F0} ms, socket open {marks[1]:F0} ms, " +
+                         $"usable (rooms, members, input) {marks[2]:F0} ms, kept history shown {marks[3]:F0} ms ({clock.ElapsedMilliseconds} ms seen from the test)");
         await Expect(page.Locator("#me-name")).ToHaveTextAsync(name);
         await Expect(page.Locator("#conn")).ToHaveTextAsync("online", Slow);
         return page;
@@ -100,6 +104,8 @@ public sealed class LiveSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         Assert.Matches("^[0-9]{60}$", aliceDigits);
         Assert.Equal(aliceDigits, bobDigits);
         await Expect(alice.Locator("#safety-qr svg")).ToBeVisibleAsync();
+        if (Environment.GetEnvironmentVariable("ENTICE_SCREENSHOTS") == "1")
+            await alice.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repo.Root, "docs", "screenshots", "web-safety-number.png") });
         await alice.Locator("#safety-verify").ClickAsync();
         await Expect(alice.Locator(".member[data-name='bob'] .badge")).ToHaveTextAsync("✔ verified", Slow);
         Assert.True(_problems.Count == 0, string.Join("\n", _problems));

@@ -43,6 +43,7 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         await Node.AttachAsync(page);
         await page.GotoAsync(FakeClientNode.Origin + "/#token=" + FakeClientNode.Token);
         await Expect(page.Locator("html")).ToHaveAttributeAsync("data-ready", "1");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-history", "1");
         return page;
     }
 

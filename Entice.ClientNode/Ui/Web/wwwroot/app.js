@@ -214,9 +214,10 @@ async function onSocket(what, why) {
   if (what === 'closed') {
     state.connection = 'offline';
     renderConnection();
-    if (why) { toast(why); document.documentElement.dataset.ready = '1'; }
+    if (why) { toast(why); ready(); }
     return;
   }
+  if (!performance.getEntriesByName('entice-socket').length) performance.mark('entice-socket');
   try {
     const st = await rpc.call('status').catch(() => null);
     if (st) {
@@ -233,10 +234,18 @@ async function onSocket(what, why) {
     if (!state.selected && rooms.length) state.selected = conversation('#' + rooms[0]);
     renderAll();
     if (state.selected) { list.setRows(state.selected.rows, true); markRead(state.selected); }
+    ready(); // rooms, members and the input are there: usable
     await Promise.all(rooms.map((room) => loadHistory(conversation('#' + room))));
+    if (!performance.getEntriesByName('entice-history').length) performance.mark('entice-history');
   } catch (e) {
     toast(e.message);
   }
+  ready();
+  document.documentElement.dataset.history = '1';
+}
+
+function ready() {
+  if (document.documentElement.dataset.ready) return;
   document.documentElement.dataset.ready = '1';
   performance.mark('entice-ready');
 }
