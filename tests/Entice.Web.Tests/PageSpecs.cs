@@ -107,7 +107,16 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         Node.Message("games", "bob", "one");
         Node.Message("games", "bob", "two");
         Node.Message("lobby", "carol", "seen at once");
-        Node.Message("lobby", "carol", "psst", direct: true);
+        var psstAt = DateTimeOffset.UtcNow.AddSeconds(-5);
+        Node.Message("lobby", "carol", "psst", direct: true, at: psstAt);
+        // The client node kept it too, under another id (received messages are kept with ids of their own).
+        Node.History["@carol"] =
+        [
+            new JsonObject { ["id"] = "k8", ["from"] = "carol", ["text"] = "earlier", ["direct"] = true, ["own"] = false,
+                ["delivery"] = "none", ["sent_at"] = psstAt.AddMinutes(-1).ToString("O") },
+            new JsonObject { ["id"] = "k9", ["from"] = "carol", ["text"] = "psst", ["direct"] = true, ["own"] = false,
+                ["delivery"] = "none", ["sent_at"] = psstAt.ToString("O") },
+        ];
         await Expect(Conversation(page, "#games").Locator(".unread")).ToHaveTextAsync("2");
         await Expect(Conversation(page, "@carol").Locator(".unread")).ToHaveTextAsync("1");
         Assert.Equal(0, await Conversation(page, "#lobby").Locator(".unread").CountAsync());
@@ -115,7 +124,7 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
 
         await Conversation(page, "@carol").ClickAsync();
         await Expect(page.Locator("#title")).ToHaveTextAsync("@carol");
-        await Expect(page.Locator(".msg .text")).ToHaveTextAsync("psst");
+        await Expect(page.Locator(".msg .text")).ToHaveTextAsync(["earlier", "psst"]);
         Assert.Equal(0, await Conversation(page, "@carol").Locator(".unread").CountAsync());
         Assert.Contains(Node.Requests("read"), r => (string?)r["params"]!["with"] == "carol");
         // Another tab read #games: its badge goes here too.

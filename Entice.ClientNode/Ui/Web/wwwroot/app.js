@@ -49,6 +49,10 @@ function rowsFor(items) {
   return { rows, day };
 }
 
+function sameness(it) {
+  return `${visible(it.from)}\u0000${visible(it.text, true)}\u0000${it.time.getTime()}`;
+}
+
 function append(c, item) {
   const d = item.time.toDateString();
   if (d !== c.lastDay) { c.rows.push({ sep: true, label: dayLabel(item.time), h: 34 }); c.lastDay = d; }
@@ -302,9 +306,12 @@ async function loadHistory(c) {
     params.limit = HISTORY_LIMIT;
     if (c.oldest) params.before = c.oldest;
     const r = await rpc.call('history', params);
-    const known = new Set(c.rows.map((x) => x.id));
-    const items = (r.messages || []).filter((m) => !known.has(m.id))
-      .map((m) => item({ ...m, time: m.sent_at }));
+    // Already shown: the same id (own messages), or for received ones, whose kept id differs from the
+    // notification's, the same sender, text and sender's time.
+    const shown = c.rows.filter((x) => !x.sep);
+    const known = new Set([...shown.map((x) => x.id), ...shown.map(sameness)]);
+    const items = (r.messages || []).map((m) => item({ ...m, time: m.sent_at }))
+      .filter((it) => !known.has(it.id) && !known.has(sameness(it)));
     for (const it of items) if (it.own && it.id) state.ownById.set(it.id, it);
     if ((r.messages || []).length < HISTORY_LIMIT) c.moreHistory = false;
     if (r.messages && r.messages.length) c.oldest = r.messages[0].id;
