@@ -223,7 +223,8 @@ async function onSocket(what, why) {
   }
   if (!performance.getEntriesByName('entice-socket').length) performance.mark('entice-socket');
   try {
-    const st = await rpc.call('status').catch(() => null);
+    // Asked together: one round trip for who we are, the rooms and the conversations.
+    const [st, { rooms }] = await Promise.all([rpc.call('status').catch(() => null), rpc.call('rooms'), loadConversations()]);
     if (st) {
       if (typeof st.name === 'string') state.me = st.name;
       state.connection = { online: 'online', reconnecting: 'reconnecting', stopped: 'offline' }[st.connection] || 'connecting';
@@ -231,10 +232,9 @@ async function onSocket(what, why) {
       state.connection = 'connecting';
     }
     renderConnection();
-    const { rooms } = await rpc.call('rooms');
     for (const c of state.conversations.values()) if (c.kind === 'room') c.joined = false;
     for (const room of rooms) conversation('#' + room).joined = true;
-    await Promise.all([loadConversations(), ...rooms.map((room) => loadMembers(room))]);
+    await Promise.all(rooms.map((room) => loadMembers(room)));
     if (!state.selected && rooms.length) state.selected = conversation('#' + rooms[0]);
     renderAll();
     if (state.selected) { list.setRows(state.selected.rows, true); markRead(state.selected); }
