@@ -49,6 +49,10 @@ function rowsFor(items) {
   return { rows, day };
 }
 
+function sameness(it) {
+  return `${visible(it.from)}\u0000${visible(it.text, true)}\u0000${it.time.getTime()}`;
+}
+
 function append(c, item) {
   const d = item.time.toDateString();
   if (d !== c.lastDay) { c.rows.push({ sep: true, label: dayLabel(item.time), h: 34 }); c.lastDay = d; }
@@ -214,11 +218,13 @@ async function onSocket(what, why) {
   if (what === 'closed') {
     state.connection = 'offline';
     renderConnection();
-    if (why) { toast(why); document.documentElement.dataset.ready = '1'; }
+    if (why) { toast(why); ready(); }
     return;
   }
+  if (!performance.getEntriesByName('entice-socket').length) performance.mark('entice-socket');
   try {
-    const st = await rpc.call('status').catch(() => null);
+    // Asked together: one round trip for who we are, the rooms and the conversations.
+    const [st, { rooms }] = await Promise.all([rpc.call('status').catch(() => null), rpc.call('rooms'), loadConversations()]);
     if (st) {
       if (typeof st.name === 'string') state.me = st.name;
       state.connection = { online: 'online', reconnecting: 'reconnecting', stopped: 'offline' }[st.connection] || 'connecting';
@@ -226,17 +232,24 @@ async function onSocket(what, why) {
       state.connection = 'connecting';
     }
     renderConnection();
-    const { rooms } = await rpc.call('rooms');
     for (const c of state.conversations.values()) if (c.kind === 'room') c.joined = false;
     for (const room of rooms) conversation('#' + room).joined = true;
-    await Promise.all([loadConversations(), ...rooms.map((room) => loadMembers(room))]);
+    await Promise.all(rooms.map((room) => loadMembers(room)));
     if (!state.selected && rooms.length) state.selected = conversation('#' + rooms[0]);
     renderAll();
     if (state.selected) { list.setRows(state.selected.rows, true); markRead(state.selected); }
+    ready(); // rooms, members and the input are there: usable
     await Promise.all(rooms.map((room) => loadHistory(conversation('#' + room))));
+    if (!performance.getEntriesByName('entice-history').length) performance.mark('entice-history');
   } catch (e) {
     toast(e.message);
   }
+  ready();
+  document.documentElement.dataset.history = '1';
+}
+
+function ready() {
+  if (document.documentElement.dataset.ready) return;
   document.documentElement.dataset.ready = '1';
   performance.mark('entice-ready');
 }
@@ -293,9 +306,12 @@ async function loadHistory(c) {
     params.limit = HISTORY_LIMIT;
     if (c.oldest) params.before = c.oldest;
     const r = await rpc.call('history', params);
-    const known = new Set(c.rows.map((x) => x.id));
-    const items = (r.messages || []).filter((m) => !known.has(m.id))
-      .map((m) => item({ ...m, time: m.sent_at }));
+    // Already shown: the same id (own messages), or for received ones, whose kept id differs from the
+    // notification's, the same sender, text and sender's time.
+    const shown = c.rows.filter((x) => !x.sep);
+    const known = new Set([...shown.map((x) => x.id), ...shown.map(sameness)]);
+    const items = (r.messages || []).map((m) => item({ ...m, time: m.sent_at }))
+      .filter((it) => !known.has(it.id) && !known.has(sameness(it)));
     for (const it of items) if (it.own && it.id) state.ownById.set(it.id, it);
     if ((r.messages || []).length < HISTORY_LIMIT) c.moreHistory = false;
     if (r.messages && r.messages.length) c.oldest = r.messages[0].id;

@@ -113,15 +113,19 @@ export class VirtualList {
         if (!keepRows.has(row) || this.remeasure) { el.remove(); this.shown.delete(row); }
       }
       this.remeasure = false;
+      // In the DOM in the rows' order too (screen readers, selection, find in page).
+      let prev = null;
       for (const i of keep) {
         const row = this.rows[i];
         let el = this.shown.get(row);
         if (!el) {
           el = this.render(row);
-          this.content.appendChild(el);
           this.shown.set(row, el);
         }
+        const at = prev ? prev.nextSibling : this.content.firstChild;
+        if (at !== el) this.content.insertBefore(el, at);
         el.style.top = this.offsets[i] + 'px';
+        prev = el;
       }
       // Measure what is shown; fix estimates, keeping the first visible row where it was.
       const anchor = stick ? null : this.anchor();
