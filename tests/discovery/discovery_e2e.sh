@@ -145,8 +145,9 @@ grep -qE "^10\.20[34]\.0\.1:42000 $FP\$" "$WORK/alice/servers.pins" 2>/dev/null 
 mkdir -m 700 "$WORK/frank"
 printf '10.203.0.1:42000 %s\n10.204.0.1:42000 %s\n' "$(printf '%040d' 7)" "$(printf '%040d' 7)" >"$WORK/frank/servers.pins"
 in_c "$CLIENT" --name frank --plain --key-dir "$WORK/frank" </dev/null >"$WORK/frank.out" 2>"$WORK/frank.err"; rc=$?
-if [ "$rc" -ne 0 ] && grep -q "$(printf '%040d' 7 | cut -c1-4)" "$WORK/frank.err" && ! grep -q "You are frank" "$WORK/frank.out"; then
-    pass "a client that pinned another key for the server stops and says so (exit $rc): $(head -1 "$WORK/frank.err" | cut -c1-160)"
+if [ "$rc" -ne 0 ] && grep -q "you pinned 0000 0000 0000 0000 0000 0000 0000 0000 0000 0007" "$WORK/frank.err" \
+    && grep -q "announces the key $(echo "$FP" | sed -E 's/(.{4})/\1 /g; s/ $//')" "$WORK/frank.err" && ! grep -q "You are frank" "$WORK/frank.out"; then
+    pass "a client that pinned another key for the server stops and says so (exit $rc): $(tail -1 "$WORK/frank.err" | cut -c1-200)"
 else
     fail "pinned another key: exit $rc, $(cat "$WORK/frank.err" | head -3)"
 fi
