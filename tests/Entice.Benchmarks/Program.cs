@@ -4,6 +4,12 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project tests/Entice.Benchmarks -- footprint      (live heap per idle actor)
 // dotnet run -c Release --project tests/Entice.Benchmarks -- crypto-profile (issue 17: where encrypt + decrypt spends its time)
 // dotnet run -c Release --project tests/Entice.Benchmarks -- flood          (issue 10: forged session starts, victim CPU)
+// dotnet run -c Release --project tests/Entice.Benchmarks -- clients        (issues 12, 17: real client stacks in rooms of 2, 10, 100)
+if (args is ["clients", ..])
+{
+    Environment.ExitCode = await Entice.Benchmarks.ClientBench.RunAsync(args);
+    return;
+}
 if (args is ["flood"])
 {
     Entice.Benchmarks.Flood.Run();
