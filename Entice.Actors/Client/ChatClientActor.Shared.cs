@@ -98,6 +98,9 @@ internal sealed partial class ChatClientActor
             case CryptoAgent.DecryptRejected r:
                 _incoming.OnDecryptRejected(r);
                 break;
+            case CryptoAgent.SenderKeyTaken taken:
+                _incoming.OnSenderKeyTaken(taken);
+                break;
             case CryptoAgent.DecryptHeld h:
                 _incoming.OnDecryptHeld(h);
                 break;

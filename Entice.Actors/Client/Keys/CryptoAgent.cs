@@ -72,6 +72,9 @@ public static class CryptoAgent
         /// </summary>
         public Action? BeforeKeyWrite { get; init; }
 
+        /// <summary>Sender keys for rooms (default: <c>entice.client.sender-keys</c>).</summary>
+        public Crypto.Group.SenderKeyOptions? SenderKeys { get; init; }
+
         /// <summary>For tests: the time (default the system clock).</summary>
         public Func<DateTimeOffset>? Clock { get; init; }
     }
@@ -137,15 +140,38 @@ public static class CryptoAgent
         public override string ToString() => $"Encrypt {{ Recipient = {Recipient.Name}, Room = {Room}, Id = {EnvelopeId} }}";
     }
 
-    public sealed record Encrypted(Envelope Envelope);
+    /// <param name="Distribution">A sender key handed to one member over the pairwise session, sent unasked before
+    /// the room message of an <see cref="EncryptRoom"/> (no typed message waits for it).</param>
+    public sealed record Encrypted(Envelope Envelope, bool Distribution = false);
 
-    public sealed record EncryptRefused(string Recipient, string Code, string Reason, ulong EnvelopeId = 0);
+    public sealed record EncryptRefused(string Recipient, string Code, string Reason, ulong EnvelopeId = 0, bool Distribution = false);
+
+    /// <summary>
+    /// Encrypt <paramref name="Text"/> once for the whole room with this client's sender key for it: answered with
+    /// one room-wide <see cref="Encrypted"/> (recipient empty), preceded, when the key is new (first message,
+    /// rotation), by one <see cref="Encrypted"/> (or <see cref="EncryptRefused"/>) per member with
+    /// <c>Distribution</c> set, carrying the key over the pairwise session. <paramref name="Members"/>: the
+    /// others in the room as the chat actor knows them now; envelope ids from <paramref name="FirstDistributionId"/>
+    /// on (one per member) are the distributions'.
+    /// </summary>
+    public sealed record EncryptRoom(string Room, IReadOnlyList<MemberInfo> Members, string Text, ulong EnvelopeId, ulong FirstDistributionId)
+    {
+        public override string ToString() => $"EncryptRoom {{ Room = {Room}, Members = {Members.Count}, Id = {EnvelopeId} }}";
+    }
+
+    /// <summary>A pairwise envelope from <paramref name="From"/> carried its sender key for <paramref name="Room"/>: nothing to show.</summary>
+    public sealed record SenderKeyTaken(string From, string Room, ulong Ticket = 0);
+
+    /// <summary>Error code of a room message whose sender saw another member set than we do (a ghost, a hidden member, a swapped key).</summary>
+    public const string RosterMismatchCode = "roster_mismatch";
 
     /// <summary>
     /// Decrypt an envelope from <paramref name="Sender"/>; answered, in request order, with Decrypted,
     /// DecryptRejected or DecryptHeld carrying the same <paramref name="Ticket"/>.
     /// </summary>
-    public sealed record Decrypt(Envelope Envelope, MemberInfo Sender, ulong Ticket = 0);
+    /// <param name="RoomMembers">For a room-wide envelope: the others in the room as the chat actor knew them when
+    /// it arrived (our own view, which the message's member-set hash must match).</param>
+    public sealed record Decrypt(Envelope Envelope, MemberInfo Sender, ulong Ticket = 0, IReadOnlyList<MemberInfo>? RoomMembers = null);
 
     /// <summary>
     /// A message from <paramref name="From"/>, authenticated. <see cref="Sequence"/> numbers the sender's

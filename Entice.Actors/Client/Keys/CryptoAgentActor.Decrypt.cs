@@ -1,5 +1,6 @@
 using Akka.Event;
 using Entice.Wire;
+using Entice.Crypto.Group;
 using Entice.Crypto.Identity;
 using Entice.Crypto.Ratchet;
 
@@ -35,6 +36,8 @@ internal sealed partial class CryptoAgentActor
         }
 
         var env = d.Envelope;
+        if (env.Recipient.Length == 0)
+            return OnRoomMessage(d);
         // The recipient in the context is always us: a message routed to someone else must not open. The
         // envelope id is bound too: a relay that rewrites it makes the message fail here, visibly.
         var context = new MessageContext(env.Room, from, _name, env.Direct, env.Id);
@@ -52,6 +55,8 @@ internal sealed partial class CryptoAgentActor
         _reset.Remove(from);
         _throttle.Succeeded(from);
         Changed();
+        if (result.Plaintext is [SenderKeyDistribution.Version, ..])
+            return TakeSenderKey(d, result.Plaintext);
         if (!ChatPlaintext.TryDecode(result.Plaintext, out var plaintext))
             return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, $"a message from {from} decrypted to something unreadable", d.Ticket);
         return new CryptoAgent.Decrypted(env.Room, from, env.Direct, plaintext, d.Ticket) { Conversation = context.Conversation };

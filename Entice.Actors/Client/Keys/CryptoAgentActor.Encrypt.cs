@@ -15,28 +15,37 @@ internal sealed partial class CryptoAgentActor
 {
     private void OnEncrypt(CryptoAgent.Encrypt e)
     {
-        var to = e.Recipient.Name;
-        if (!IdentitySignatures.VerifyBundle(e.Recipient.Identity))
+        var context = new MessageContext(e.Room, _name, e.Recipient.Name, e.Direct, e.EnvelopeId);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Answer(EncryptPairwise(e.Recipient, context, () => (e.ReceiptFor is { } ids
+            ? ChatPlaintext.Receipt(0, now, ids)
+            : new ChatPlaintext(_sessions.NextSendSequence(e.Recipient.Name, context.Conversation), now, e.Text)).Encode(), distribution: false));
+    }
+
+    /// <summary>
+    /// One pairwise envelope to <paramref name="recipient"/>: <see cref="CryptoAgent.Encrypted"/>, or the refusal
+    /// (keys that do not verify, a changed key not trusted yet). <paramref name="plaintext"/> is made only once
+    /// the recipient passed (a refused message takes no sequence number) and wiped after use.
+    /// </summary>
+    private object EncryptPairwise(MemberInfo recipient, MessageContext context, Func<byte[]> plaintext, bool distribution)
+    {
+        var to = recipient.Name;
+        var envelopeId = context.EnvelopeId;
+        if (!IdentitySignatures.VerifyBundle(recipient.Identity))
         {
-            Answer(new CryptoAgent.EncryptRefused(to, CryptoAgent.InvalidKeyCode,
-                $"not sent to {to}: the keys the server announced for them are invalid (a bad signature or an unusable key)", e.EnvelopeId));
-            return;
+            return new CryptoAgent.EncryptRefused(to, CryptoAgent.InvalidKeyCode,
+                $"not sent to {to}: the keys the server announced for them are invalid (a bad signature or an unusable key)", envelopeId, distribution);
         }
 
-        if (_blocked.Contains(to) || _keys.Pins.Check(to, PublicIdentity.FromBundle(e.Recipient.Identity)) == PinStatus.Changed)
+        if (_blocked.Contains(to) || _keys.Pins.Check(to, PublicIdentity.FromBundle(recipient.Identity)) == PinStatus.Changed)
         {
             _blocked.Add(to);
-            Answer(new CryptoAgent.EncryptRefused(to, ErrorCodes.UntrustedKey,
-                $"not sent to {to}: their key changed. Compare safety numbers (/verify {to}), then /trust {to} to accept it", e.EnvelopeId));
-            return;
+            return new CryptoAgent.EncryptRefused(to, ErrorCodes.UntrustedKey,
+                $"not sent to {to}: their key changed. Compare safety numbers (/verify {to}), then /trust {to} to accept it", envelopeId, distribution);
         }
 
-        var context = new MessageContext(e.Room, _name, to, e.Direct, e.EnvelopeId);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         // Receipts are not numbered: a gap among them means nothing to a reader.
-        var plaintext = (e.ReceiptFor is { } ids
-            ? ChatPlaintext.Receipt(0, now, ids)
-            : new ChatPlaintext(_sessions.NextSendSequence(to, context.Conversation), now, e.Text)).Encode();
+        var bytes = plaintext();
         // A one-time prekey fetched for this peer goes into the session start (X3DH's fourth DH); if a
         // session already exists it is simply not needed.
         _offered.Remove(to, out var oneTime);
@@ -44,22 +53,21 @@ internal sealed partial class CryptoAgentActor
         try
         {
             ciphertext = _sessions.Encrypt(
-                new PeerKeys(to, e.Recipient.Identity, oneTime is null ? null : (oneTime.Id, oneTime.PublicKey)), context, plaintext);
+                new PeerKeys(to, recipient.Identity, oneTime is null ? null : (oneTime.Id, oneTime.PublicKey)), context, bytes);
         }
         catch (CryptoException ex)
         {
             _log.Warning("Encrypting to {Peer} failed: {Error}", to, ex.Message);
-            Answer(new CryptoAgent.EncryptRefused(to, CryptoAgent.InvalidKeyCode, $"not sent to {to}: their keys cannot be used ({ex.Message.TrimEnd('.')})", e.EnvelopeId));
-            return;
+            return new CryptoAgent.EncryptRefused(to, CryptoAgent.InvalidKeyCode, $"not sent to {to}: their keys cannot be used ({ex.Message.TrimEnd('.')})", envelopeId, distribution);
         }
         finally
         {
-            Array.Clear(plaintext);
+            Array.Clear(bytes);
         }
 
         // After a reset this started a new session: the peer can read us again.
         _reset.Remove(to);
         Changed();
-        Answer(new CryptoAgent.Encrypted(new Envelope(e.Room, _name, to, e.EnvelopeId, e.Direct, ciphertext)));
+        return new CryptoAgent.Encrypted(new Envelope(context.Room, _name, to, envelopeId, context.Direct, ciphertext), distribution);
     }
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Entice.Crypto.Group;
 using Entice.Crypto.Identity;
 using Entice.Crypto.Ratchet;
 using Entice.Crypto.Storage;
@@ -69,6 +70,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
         var identity = _identity = keys.LoadOrCreateIdentity(out _);
         _clock = options.Clock ?? (() => DateTimeOffset.UtcNow);
         var config = Context.System.Settings.Config;
+        _senderKeyOptions = options.SenderKeys?.Validated() ?? SenderKeyOptions.FromConfig(config);
         _rotation = options.SignedPrekeyRotation ?? config.GetTimeSpan("entice.client.signed-prekey-rotation", DefaultRotation, allowInfinite: true);
         var grace = options.SignedPrekeyGracePeriod ?? config.GetTimeSpan("entice.client.signed-prekey-grace-period", SessionBook.DefaultSignedPrekeyGracePeriod, allowInfinite: false);
         _resetAfter = Math.Max(1, options.SessionResetAfter ?? config.GetInt("entice.client.session-reset-after", DefaultSessionResetAfter));
@@ -165,6 +167,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
         Receive<CryptoAgent.ProvidePrekey>(OnProvidePrekey);
         Receive<CryptoAgent.MarkVerified>(OnMarkVerified);
         Receive<CryptoAgent.Encrypt>(e => Handling(e, () => OnEncrypt(e)));
+        Receive<CryptoAgent.EncryptRoom>(e => Handling(e, () => OnEncryptRoom(e)));
         Receive<CryptoAgent.Decrypt>(d => Handling(d, () =>
         {
             Answer(OnDecrypt(d));
@@ -193,6 +196,8 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
             {
                 CryptoAgent.Encrypt e => new CryptoAgent.EncryptRefused(e.Recipient.Name, CryptoAgent.InvalidKeyCode,
                     $"not sent to {e.Recipient.Name}: encrypting to them failed", e.EnvelopeId),
+                CryptoAgent.EncryptRoom e => new CryptoAgent.EncryptRefused(e.Room, CryptoAgent.InvalidKeyCode,
+                    $"not sent to {e.Room}: encrypting for the room failed", e.EnvelopeId),
                 CryptoAgent.Decrypt d => new CryptoAgent.DecryptRejected(d.Sender.Name, Wire.ErrorCodes.DecryptFailed,
                     $"a message from {d.Sender.Name} could not be handled; not shown", d.Ticket),
                 _ => null,
@@ -232,6 +237,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
         }
         Release(_inFlight);
         Release(_held);
+        DisposeGroupKeys();
         _sessions.Dispose();
         _identity.Dispose();
     }

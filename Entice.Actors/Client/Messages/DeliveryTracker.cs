@@ -6,13 +6,14 @@ namespace Entice.Client.Messages;
 /// </summary>
 internal sealed class DeliveryTracker(int capacity = 10_000)
 {
-    private readonly Dictionary<ulong, (string Recipient, string MessageId, string? Tag)> _expected = [];
-    private readonly Queue<ulong> _order = new();
+    // By envelope and recipient: a room-wide envelope is expected back from every member.
+    private readonly Dictionary<(ulong Id, string Recipient), (string MessageId, string? Tag)> _expected = [];
+    private readonly Queue<(ulong, string)> _order = new();
 
     public void Expect(ulong envelopeId, string recipient, string messageId, string? tag)
     {
-        _expected[envelopeId] = (recipient, messageId, tag);
-        _order.Enqueue(envelopeId);
+        _expected[(envelopeId, recipient)] = (messageId, tag);
+        _order.Enqueue((envelopeId, recipient));
         while (_order.Count > capacity)
             _expected.Remove(_order.Dequeue());
     }
@@ -26,9 +27,8 @@ internal sealed class DeliveryTracker(int capacity = 10_000)
         var delivered = new List<DeliveredEvent>();
         foreach (var id in envelopeIds)
         {
-            if (_expected.TryGetValue(id, out var e) && e.Recipient == from)
+            if (_expected.Remove((id, from), out var e))
             {
-                _expected.Remove(id);
                 delivered.Add(new DeliveredEvent(e.MessageId, from, e.Tag));
             }
         }

@@ -40,7 +40,17 @@ internal sealed class Incoming(ClientSettings settings, RoomRoster roster, IChat
         }
         var ticket = screen.Reserve();
         _decrypting[ticket] = (envelope.Sender, envelope.Id, storedSeq);
-        output.ToCrypto(new CryptoAgent.Decrypt(envelope, sender, ticket));
+        // A room-wide envelope is checked against the room as we see it now (its member-set hash).
+        var members = envelope.Recipient.Length == 0 ? roster.Members(envelope.Room).ToList() : null;
+        output.ToCrypto(new CryptoAgent.Decrypt(envelope, sender, ticket, members));
+    }
+
+    /// <summary>The envelope carried a sender's key for a room: nothing to show, nothing to acknowledge to the sender.</summary>
+    public void OnSenderKeyTaken(CryptoAgent.SenderKeyTaken taken)
+    {
+        if (_decrypting.Remove(taken.Ticket, out var key))
+            AckStored(key.StoredSeq);
+        screen.Answer(taken.Ticket, []);
     }
 
     public void OnDecrypted(CryptoAgent.Decrypted d)

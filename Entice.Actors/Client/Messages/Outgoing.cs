@@ -95,9 +95,21 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
         if (TooLong(text, tag))
             return;
         var message = _sending.Start(room, null, tag);
-        var texts = Split(text);
-        foreach (var member in roster.Members(room))
-            EncryptFor(room, member, texts, direct: false, message);
+        var members = roster.Members(room).ToList();
+        var recipients = members.Select(m => m.Name).ToArray();
+        // One envelope for the whole room per fragment, encrypted once with our sender key; ids for the
+        // sender key's distribution to each member are set aside in case the crypto actor makes a new key.
+        foreach (var part in Split(text))
+        {
+            _outstandingCrypto++;
+            var envelopeId = _nextEnvelopeId++;
+            var firstDistributionId = _nextEnvelopeId;
+            _nextEnvelopeId += (ulong)members.Count;
+            _sending.AddEnvelope(envelopeId, message, recipients);
+            foreach (var name in recipients)
+                _delivery.Expect(envelopeId, name, message.Id, message.Tag);
+            output.ToCrypto(new CryptoAgent.EncryptRoom(room, members, part, envelopeId, firstDistributionId));
+        }
     }
 
     public void SendDirect(string room, string to, string text, string? tag)
@@ -135,6 +147,8 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
 
     public void OnEncrypted(CryptoAgent.Encrypted e)
     {
+        if (!e.Distribution)
+            _outstandingCrypto--;
         var frameBytes = WireCodec.EncodeFrame(e.Envelope).Length;
         if (frameBytes > _frameLimit)
         {
@@ -150,13 +164,15 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
             else
                 _outbox.Unqueue();
         }
-        _outstandingCrypto--;
     }
 
     public void OnEncryptRefused(CryptoAgent.EncryptRefused r)
     {
-        Settle(r.EnvelopeId, taken: false, r.Reason);
-        _outstandingCrypto--;
+        if (!r.Distribution)
+        {
+            Settle(r.EnvelopeId, taken: false, r.Reason);
+            _outstandingCrypto--;
+        }
         screen.Show(new ErrorEvent(r.Code, r.Reason));
     }
 
@@ -292,7 +308,7 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
         {
             _outstandingCrypto++;
             var envelopeId = _nextEnvelopeId++;
-            _sending.AddEnvelope(envelopeId, message, member.Name);
+            _sending.AddEnvelope(envelopeId, message, [member.Name]);
             if (i == texts.Count - 1)
                 _delivery.Expect(envelopeId, member.Name, message.Id, message.Tag);
             output.ToCrypto(new CryptoAgent.Encrypt(member, room, direct, texts[i], envelopeId));

@@ -8,7 +8,7 @@ namespace Entice.Client.Messages;
 /// </summary>
 internal sealed class SendTracker
 {
-    private readonly Dictionary<ulong, (Message Message, string Recipient)> _byEnvelope = [];
+    private readonly Dictionary<ulong, (Message Message, string[] Recipients)> _byEnvelope = [];
     private long _nextId;
 
     /// <summary>Typed lines that did not reach the server for every recipient (refused, given up, never sent).</summary>
@@ -20,10 +20,11 @@ internal sealed class SendTracker
     /// <summary>Starts a typed message; its envelopes are added with <see cref="AddEnvelope"/>.</summary>
     public Message Start(string room, string? to, string? tag) => new($"m{++_nextId}", room, to, tag);
 
-    public void AddEnvelope(ulong envelopeId, Message message, string recipient)
+    /// <param name="recipients">Who the envelope is for: one member, or every member for a room-wide envelope.</param>
+    public void AddEnvelope(ulong envelopeId, Message message, string[] recipients)
     {
         message.Waiting++;
-        _byEnvelope[envelopeId] = (message, recipient);
+        _byEnvelope[envelopeId] = (message, recipients);
     }
 
     /// <summary>A typed line was not sent at all (nobody to send it to, too long, ...).</summary>
@@ -42,16 +43,16 @@ internal sealed class SendTracker
     {
         if (!_byEnvelope.Remove(envelopeId, out var waiting))
             return null;
-        var (message, recipient) = waiting;
+        var (message, recipients) = waiting;
         message.Waiting--;
         if (taken)
         {
-            message.Recipients.Add(recipient);
+            message.Recipients.UnionWith(recipients);
         }
         else if (!message.Failed)
         {
             message.Failed = true;
-            NotSent(reason ?? $"a message to {recipient} in {message.Room} was not delivered");
+            NotSent(reason ?? $"a message to {string.Join(", ", recipients)} in {message.Room} was not delivered");
         }
         return message.Waiting == 0 && message.Recipients.Count > 0
             ? new SentEvent(message.Id, message.Room, message.To, message.Recipients.Count, message.Tag)

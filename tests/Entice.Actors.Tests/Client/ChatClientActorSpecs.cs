@@ -34,8 +34,8 @@ public sealed class ChatClientActorSpecs : TestKit
         await _h.Crypto.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300)); // away members may still be announced
 
         _h.FromServer(1, new Pong(barrier.Nonce));
-        var encrypt = await _h.Crypto.ExpectMsgAsync<CryptoAgent.Encrypt>();
-        Assert.Equal(("bob", "lobby", "typed early"), (encrypt.Recipient.Name, encrypt.Room, encrypt.Text));
+        var encrypt = await _h.Crypto.ExpectMsgAsync<CryptoAgent.EncryptRoom>();
+        Assert.Equal(("bob", "lobby", "typed early"), (Assert.Single(encrypt.Members).Name, encrypt.Room, encrypt.Text));
     }
 
     [Fact]

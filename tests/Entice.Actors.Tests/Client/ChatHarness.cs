@@ -106,8 +106,13 @@ internal sealed class ChatHarness : IDisposable
     /// <summary>The crypto actor encrypts the next request for a text as an envelope and answers.</summary>
     public async Task<Envelope> EncryptNextAsync()
     {
-        var request = await Crypto.FishForMessageAsync<CryptoAgent.Encrypt>(_ => true, TimeSpan.FromSeconds(15));
-        var envelope = new Envelope(request.Room, "alice", request.Recipient.Name, request.EnvelopeId, request.Direct, [1, 2, 3]);
+        var request = await Crypto.FishForMessageAsync<object>(m => m is CryptoAgent.Encrypt or CryptoAgent.EncryptRoom, TimeSpan.FromSeconds(15));
+        var envelope = request switch
+        {
+            CryptoAgent.Encrypt e => new Envelope(e.Room, "alice", e.Recipient.Name, e.EnvelopeId, e.Direct, [1, 2, 3]),
+            CryptoAgent.EncryptRoom r => new Envelope(r.Room, "alice", "", r.EnvelopeId, false, [1, 2, 3]),
+            _ => throw new InvalidOperationException(),
+        };
         Crypto.Reply(new CryptoAgent.Encrypted(envelope));
         return envelope;
     }

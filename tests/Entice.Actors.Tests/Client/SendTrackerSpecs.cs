@@ -10,9 +10,9 @@ public sealed class SendTrackerSpecs
     {
         var tracker = new SendTracker();
         var message = tracker.Start("lobby", null, "t1");
-        tracker.AddEnvelope(1, message, "bob");
-        tracker.AddEnvelope(2, message, "carol");
-        tracker.AddEnvelope(3, message, "dave");
+        tracker.AddEnvelope(1, message, ["bob"]);
+        tracker.AddEnvelope(2, message, ["carol"]);
+        tracker.AddEnvelope(3, message, ["dave"]);
 
         Assert.Null(tracker.Settle(1, taken: true));
         Assert.Null(tracker.Settle(2, taken: false)); // refused: that recipient's key changed
@@ -27,7 +27,7 @@ public sealed class SendTrackerSpecs
     {
         var tracker = new SendTracker();
         var message = tracker.Start("lobby", "bob", null);
-        tracker.AddEnvelope(9, message, "bob");
+        tracker.AddEnvelope(9, message, ["bob"]);
 
         Assert.Null(tracker.Settle(9, taken: false));
         Assert.Equal(1, tracker.Failed);
@@ -38,10 +38,10 @@ public sealed class SendTrackerSpecs
     {
         var tracker = new SendTracker();
         var message = tracker.Start("lobby", null, null);
-        tracker.AddEnvelope(1, message, "bob");
-        tracker.AddEnvelope(2, message, "bob");
-        tracker.AddEnvelope(3, message, "carol");
-        tracker.AddEnvelope(4, message, "carol");
+        tracker.AddEnvelope(1, message, ["bob"]);
+        tracker.AddEnvelope(2, message, ["bob"]);
+        tracker.AddEnvelope(3, message, ["carol"]);
+        tracker.AddEnvelope(4, message, ["carol"]);
 
         Assert.Null(tracker.Settle(1, taken: true));
         Assert.Null(tracker.Settle(2, taken: true));

@@ -1,0 +1,212 @@
+using Akka.Event;
+using Entice.Wire;
+using Entice.Crypto.Group;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
+using Entice.Crypto.Ratchet;
+
+namespace Entice.Client.Keys;
+
+/// <summary>
+/// Rooms on sender keys (docs/PROTOCOL-GROUPS.md): this client's own <see cref="SenderKey"/> per room, made
+/// lazily and handed to every member over the pairwise sessions before the first room message under it; a
+/// <see cref="SenderKeyReceiver"/> per room for what the others sent. Before each room message the roster the
+/// key was made for is compared with the members now (<see cref="RotationPolicy"/>): a member who left, a
+/// changed key, a newcomer, the message count or the key's age make a new key (the old one is wiped), so
+/// someone who left never gets the key of what follows. Each room's view is versioned: the epoch goes up
+/// whenever the member set (names and key fingerprints) changes.
+/// </summary>
+internal sealed partial class CryptoAgentActor
+{
+    // The sequence numbers of room messages are ours for the whole room, not per recipient.
+    private const string RoomSequencePeer = "*";
+
+    private readonly SenderKeyOptions _senderKeyOptions;
+    private readonly Dictionary<string, SenderKey> _senderKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SenderKeyReceiver> _receivers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GroupView> _ownViews = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GroupView> _receivingViews = new(StringComparer.Ordinal);
+
+    /// <summary>The last member list seen for a room and its view: rebuilt only when the list changed.</summary>
+    private sealed record GroupView(MemberInfo[] Members, RosterView View);
+
+    private void OnEncryptRoom(CryptoAgent.EncryptRoom e)
+    {
+        var view = SendingView(e.Room, e.Members);
+        var now = _clock();
+        if (!_senderKeys.TryGetValue(e.Room, out var key) || key.RotationNeeded(view, now, _senderKeyOptions) != RotationReason.None)
+        {
+            var fresh = SenderKey.Create(e.Room, _name, view, now);
+            if (key is not null)
+            {
+                _log.Info("New sender key for room {Room}: {Reason}", e.Room, key.RotationNeeded(view, now, _senderKeyOptions));
+                key.Dispose();
+            }
+            _senderKeys[e.Room] = key = fresh;
+            Distribute(key, e.Members, e.FirstDistributionId);
+        }
+
+        var plaintext = new ChatPlaintext(_sessions.NextSendSequence(RoomSequencePeer, "#" + e.Room), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), e.Text).Encode();
+        try
+        {
+            var message = key.Encrypt(plaintext, e.EnvelopeId);
+            // The sequence number is in the book: the answer waits for its save.
+            Changed();
+            Answer(new CryptoAgent.Encrypted(new Envelope(e.Room, _name, "", e.EnvelopeId, false, message)));
+        }
+        finally
+        {
+            Array.Clear(plaintext);
+        }
+    }
+
+    // One pairwise envelope per member, answered before the room message (the relay keeps one sender's order).
+    private void Distribute(SenderKey key, IReadOnlyList<MemberInfo> members, ulong firstId)
+    {
+        var distribution = key.Distribution();
+        try
+        {
+            var encoded = distribution.Encode();
+            try
+            {
+                for (var i = 0; i < members.Count; i++)
+                {
+                    var context = new MessageContext(key.Room, _name, members[i].Name, Direct: true, firstId + (ulong)i);
+                    Answer(EncryptPairwise(members[i], context, () => encoded.ToArray(), distribution: true));
+                }
+            }
+            finally
+            {
+                Array.Clear(encoded);
+            }
+        }
+        finally
+        {
+            Kdf.Wipe(distribution.ChainKey);
+        }
+    }
+
+    /// <summary>A pairwise plaintext that is a sender key (0x10): taken for the room it names, if that is the envelope's.</summary>
+    private object TakeSenderKey(CryptoAgent.Decrypt d, byte[] plaintext)
+    {
+        var from = d.Sender.Name;
+        var parsed = SenderKeyDistribution.Parse(plaintext);
+        Array.Clear(plaintext);
+        if (!parsed.Succeeded)
+            return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, $"a sender key from {from} was refused: {parsed.Reason}", d.Ticket);
+        var distribution = parsed.Distribution!;
+        if (!string.Equals(distribution.Room, d.Envelope.Room, StringComparison.Ordinal))
+        {
+            Kdf.Wipe(distribution.ChainKey);
+            return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, $"a sender key from {from} named another room than the one it came through; refused", d.Ticket);
+        }
+        if (!_receivers.TryGetValue(distribution.Room, out var receiver))
+            _receivers[distribution.Room] = receiver = new SenderKeyReceiver(distribution.Room, _senderKeyOptions);
+        var outcome = receiver.Accept(distribution, from);
+        return outcome is DistributionOutcome.Accepted or DistributionOutcome.AlreadyKnown
+            ? new CryptoAgent.SenderKeyTaken(from, distribution.Room, d.Ticket)
+            : new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, $"a sender key from {from} was refused ({outcome})", d.Ticket);
+    }
+
+    /// <summary>A room-wide envelope: the sender's key, its signature, our own view of the room, then the chain.</summary>
+    private object OnRoomMessage(CryptoAgent.Decrypt d)
+    {
+        var env = d.Envelope;
+        var from = d.Sender.Name;
+        if (d.RoomMembers is null || env.Direct || !SenderKeyReceiver.TryPeekEpoch(env.Ciphertext, out var epoch))
+            return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, Describe(GroupDecryptFailure.Malformed, from), d.Ticket);
+        if (!_receivers.TryGetValue(env.Room, out var receiver))
+            return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, Describe(GroupDecryptFailure.UnknownSenderKey, from), d.Ticket);
+        // Epochs are each sender's own count; what must agree is the member set, which the hash binds.
+        var own = ReceivingView(env.Room, d.RoomMembers, epoch);
+        var result = receiver.Decrypt(from, env.Id, env.Ciphertext, own);
+        if (result.Mismatch is { } mismatch)
+        {
+            _log.Warning("Room message {EnvelopeId} from {Peer} in {Room} binds another roster: {Difference}", env.Id, from, env.Room, mismatch.Difference);
+            return new CryptoAgent.DecryptRejected(from, CryptoAgent.RosterMismatchCode, DescribeMismatch(env.Room, mismatch), d.Ticket);
+        }
+        if (!result.Succeeded)
+        {
+            _log.Warning("Rejected room message {EnvelopeId} from {Peer}: {Failure}", env.Id, from, result.Failure);
+            var code = result.Failure == GroupDecryptFailure.Replay ? ErrorCodes.Replay : ErrorCodes.DecryptFailed;
+            return new CryptoAgent.DecryptRejected(from, code, Describe(result.Failure!.Value, from), d.Ticket);
+        }
+        if (!ChatPlaintext.TryDecode(result.Plaintext, out var plaintext))
+            return new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, $"a message from {from} decrypted to something unreadable", d.Ticket);
+        return new CryptoAgent.Decrypted(env.Room, from, false, plaintext, d.Ticket) { Conversation = "#" + env.Room };
+    }
+
+    // Our view as a sender: a new epoch whenever the member set changed.
+    private RosterView SendingView(string room, IReadOnlyList<MemberInfo> members)
+    {
+        if (_ownViews.TryGetValue(room, out var last) && SameMembers(last.Members, members))
+            return last.View;
+        var next = RosterView.Create(0, RosterOf(members));
+        var epoch = last is null ? 1 : last.View.Matches(last.View.Epoch, next.MemberSetHash) ? last.View.Epoch : last.View.Epoch + 1;
+        var view = RosterView.Create(epoch, next.Members);
+        _ownViews[room] = new GroupView([.. members], view);
+        return view;
+    }
+
+    private RosterView ReceivingView(string room, IReadOnlyList<MemberInfo> members, ulong epoch)
+    {
+        if (_receivingViews.TryGetValue(room, out var last) && SameMembers(last.Members, members) && last.View.Epoch == epoch)
+            return last.View;
+        var view = last is not null && SameMembers(last.Members, members)
+            ? RosterView.Create(epoch, last.View.Members)
+            : RosterView.Create(epoch, RosterOf(members));
+        _receivingViews[room] = new GroupView([.. members], view);
+        return view;
+    }
+
+    private IEnumerable<RosterMember> RosterOf(IReadOnlyList<MemberInfo> members) =>
+        members.Where(m => m.Name != _name).Select(m => RosterMember.Of(m.Name, PublicIdentity.FromBundle(m.Identity)))
+            .Append(RosterMember.Of(_name, _identity.Public));
+
+    // The chat actor keeps one MemberInfo per member until it changes: the same objects, the same roster.
+    private static bool SameMembers(MemberInfo[] a, IReadOnlyList<MemberInfo> b)
+    {
+        if (a.Length != b.Count)
+            return false;
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (!ReferenceEquals(a[i], b[i]) && a[i] != b[i])
+                return false;
+        }
+        return true;
+    }
+
+    private static string DescribeMismatch(string room, RosterMismatch m)
+    {
+        if (m.Difference is not { } d)
+            return $"a message from {m.Sender} in {room} was not shown: {m.Sender} sees other members in {room} than you do";
+        var parts = new List<string>();
+        if (d.OnlyInSenderView.Count > 0)
+            parts.Add($"only {m.Sender} sees {string.Join(", ", d.OnlyInSenderView)}");
+        if (d.OnlyInOwnView.Count > 0)
+            parts.Add($"{m.Sender} does not see {string.Join(", ", d.OnlyInOwnView)}");
+        if (d.DifferentKeys.Count > 0)
+            parts.Add($"{m.Sender} has other keys for {string.Join(", ", d.DifferentKeys)}");
+        return $"a message from {m.Sender} in {room} was not shown: the room's members differ ({string.Join("; ", parts)}); the server may be adding or hiding members";
+    }
+
+    private static string Describe(GroupDecryptFailure failure, string from) => failure switch
+    {
+        GroupDecryptFailure.Replay => $"a message from {from} was a replay of one already shown; ignored",
+        GroupDecryptFailure.TooFarAhead => $"a message from {from} is too far ahead of its sender key; ignored",
+        GroupDecryptFailure.UnknownSenderKey => $"a room message from {from} is under a sender key this client was not given; it cannot be read",
+        GroupDecryptFailure.Malformed => $"a room message from {from} is not a valid Entice room message; not shown",
+        GroupDecryptFailure.BadSignature => $"a room message from {from} does not carry {from}'s signature (altered or forged); not shown",
+        _ => $"a room message from {from} failed authentication (altered or forged); not shown",
+    };
+
+    private void DisposeGroupKeys()
+    {
+        foreach (var key in _senderKeys.Values)
+            key.Dispose();
+        _senderKeys.Clear();
+        foreach (var receiver in _receivers.Values)
+            receiver.Dispose();
+        _receivers.Clear();
+    }
+}

@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using Entice.Wire;
+using Entice.Crypto.Identity;
+using Entice.Crypto.Primitives;
+
+namespace Entice.Crypto.Ratchet;
+
+/// <summary>Sending: the session a message to a peer goes on (X3DH when none), encryption, sequence numbers.</summary>
+public sealed partial class SessionBook
+{
+    /// <summary>
+    /// Encrypt <paramref name="plaintext"/> (padded here) to <paramref name="peer"/> for this context.
+    /// Throws <see cref="CryptoException"/> when the peer's bundle is forged or its keys are unusable.
+    /// </summary>
+    public byte[] Encrypt(PeerKeys peer, MessageContext ctx, ReadOnlySpan<byte> plaintext)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(ctx);
+        if (!VerifiedOnce(peer.Bundle))
+        {
+            throw new CryptoException("The peer's key bundle has an invalid signature.");
+        }
+
+        var session = SendingSessionFor(peer);
+        // Built before the chain steps, so a context that cannot be encoded costs no message key.
+        var encoded = session.PeekHeader().Encode();
+        var associatedData = AssociatedData(session, encoded, ctx);
+        var (_, messageKey) = session.NextSend();
+        var padded = Padding.Pad(plaintext);
+        try
+        {
+            return [.. encoded, .. MessageCipher.Seal(messageKey, associatedData, padded)];
+        }
+        finally
+        {
+            Kdf.Wipe(messageKey);
+            Kdf.Wipe(padded);
+        }
+    }
+
+    /// <summary>
+    /// The next message to <paramref name="peer"/> starts a new session (X3DH), as if none were held. Nothing
+    /// is dropped: every session with the peer still receives. For a peer that seems to send on a session we
+    /// do not hold (our state is older than theirs): safe on unauthenticated evidence, since it costs nothing
+    /// but one handshake.
+    /// </summary>
+    public void RenewSendingSession(string peer)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(peer);
+        sendingTo.Remove(peer);
+    }
+
+    /// <summary>
+    /// The sequence number of the next message to <paramref name="peer"/> in <paramref name="conversation"/>
+    /// (1, 2, ...; see <see cref="MessageContext.Conversation"/>). Kept in the book's state, so a number is
+    /// never given twice, across restarts too.
+    /// </summary>
+    public ulong NextSendSequence(string peer, string conversation)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var key = new SendSequenceKey(peer, conversation);
+        var next = sendSequences.GetValueOrDefault(key) + 1;
+        sendSequences[key] = next;
+        return next;
+    }
+
+    /// <summary>
+    /// True when the next <see cref="Encrypt"/> to <paramref name="peer"/> would start a new session
+    /// (X3DH): the moment to fetch one of the peer's one-time prekeys.
+    /// </summary>
+    public bool NeedsNewSession(PeerKeys peer)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(peer);
+        return CurrentSendingSession(peer) is null;
+    }
+
+    private RatchetSession? CurrentSendingSession(PeerKeys peer)
+    {
+        var bundle = peer.Bundle;
+        return sendingTo.TryGetValue(peer.Name, out var id) && sessions.TryGetValue(id, out var current)
+            && current.PeerIdentity.SameKeysAs(peer.Identity)
+            && current.PeerPrekey.Id == bundle.PrekeyId
+            && CryptographicOperations.FixedTimeEquals(current.PeerPrekey.PublicKey, bundle.Prekey)
+            && !current.Exhausted
+            ? current
+            : null;
+    }
+
+    private RatchetSession SendingSessionFor(PeerKeys peer)
+    {
+        var bundle = peer.Bundle;
+        if (CurrentSendingSession(peer) is { } current)
+            return current;
+
+        // No session, new identity keys, a new signed prekey (the peer may have lost its state) or a used-up
+        // session: agree afresh. Older sessions stay for receiving what is still in flight.
+        var oneTime = peer.OneTimePrekey;
+        var (sharedKey, baseKey) = X3dh.Initiate(me, bundle, oneTime?.PublicKey);
+        var session = RatchetSession.Initiate(
+            peer.Name,
+            baseKey,
+            new PublicIdentity([.. bundle.SigningKey], [.. bundle.DhKey], [.. bundle.BindingSignature]),
+            new PeerPrekey(bundle.PrekeyId, [.. bundle.Prekey]),
+            new PrekeyUse(bundle.PrekeyId, oneTime?.Id),
+            sharedKey);
+        AddSession(session);
+        sendingTo[peer.Name] = session.Id;
+        return session;
+    }
+}

@@ -1,0 +1,69 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Entice.Client;
+using Entice.Client.Keys;
+using Entice.Tests.Support;
+using Entice.Wire;
+using Xunit.Abstractions;
+
+namespace Entice.Tests.Client;
+
+/// <summary>
+/// Issue 12: a room message is encrypted once with the sender key and leaves as ONE room-wide envelope,
+/// whatever the room's size; direct messages stay pairwise.
+/// </summary>
+public sealed class RoomEnvelopeSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = WARNING", output: output)
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(40)]
+    public async Task A_room_message_is_one_encryption_and_one_room_wide_envelope_whatever_the_room_size(int others)
+    {
+        using var h = new ChatHarness(this);
+        var members = Enumerable.Range(1, others).Select(i => new TestIdentity($"m{i}")).ToList();
+        try
+        {
+            await h.GiveIdentityAsync();
+            await h.HandshakeAsync(1);
+            Assert.Equal("lobby", (await h.SentAsync<JoinRoom>(1)).Room);
+            h.FromServer(1, new RoomJoined("lobby", members.Select(m => m.Member).ToList()));
+            var barrier = await h.SentAsync<Ping>(1);
+            h.FromServer(1, new Pong(barrier.Nonce));
+            await h.View.FishForMessageAsync<ReadyEvent>(_ => true);
+
+            h.Chat.Tell(new ChatClient.Command(new UserCommand.Say("to everyone")));
+            var request = await h.Crypto.FishForMessageAsync<object>(m => m is CryptoAgent.Encrypt or CryptoAgent.EncryptRoom);
+            var room = Assert.IsType<CryptoAgent.EncryptRoom>(request);
+            var chat = h.Crypto.LastSender;
+            Assert.Equal(others, room.Members.Count);
+            await Assert.ThrowsAnyAsync<Exception>(async () =>
+                await h.Crypto.FishForMessageAsync<object>(m => m is CryptoAgent.Encrypt or CryptoAgent.EncryptRoom, TimeSpan.FromMilliseconds(300)));
+
+            var wide = new Envelope("lobby", "alice", "", room.EnvelopeId, false, [1, 2, 3]);
+            chat.Tell(new CryptoAgent.Encrypted(wide), h.Crypto.Ref);
+            var sent = await h.SentAsync<Envelope>(1);
+            Assert.Equal(("", room.EnvelopeId), (sent.Recipient, sent.Id));
+            await Assert.ThrowsAnyAsync<Exception>(async () =>
+                await h.Connection(1).FishForMessageAsync<Entice.Transport.ServerConnection.Send>(m => m.Message is Envelope, TimeSpan.FromMilliseconds(500)));
+
+            // One acknowledgement settles it for every member.
+            h.FromServer(1, new EnvelopeAck(room.EnvelopeId));
+            Assert.Equal(others, (await h.View.FishForMessageAsync<SentEvent>(_ => true)).Recipients);
+        }
+        finally
+        {
+            members.ForEach(m => m.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_direct_message_stays_one_pairwise_encryption_to_its_recipient()
+    {
+        using var h = new ChatHarness(this);
+        await h.AdmitAsync();
+        h.Chat.Tell(new ChatClient.Command(new UserCommand.Direct("bob", "just you")));
+        var request = await h.Crypto.FishForMessageAsync<object>(m => m is CryptoAgent.Encrypt or CryptoAgent.EncryptRoom);
+        var direct = Assert.IsType<CryptoAgent.Encrypt>(request);
+        Assert.Equal(("bob", true), (direct.Recipient.Name, direct.Direct));
+    }
+}
