@@ -5,9 +5,15 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project tests/Entice.Benchmarks -- crypto-profile (issue 17: where encrypt + decrypt spends its time)
 // dotnet run -c Release --project tests/Entice.Benchmarks -- flood          (issue 10: forged session starts, victim CPU)
 // dotnet run -c Release --project tests/Entice.Benchmarks -- room-send      (issue 12: sender's cost per room message, rooms of 2/10/100)
+// dotnet run -c Release --project tests/Entice.Benchmarks -- clients        (issues 12, 17: real client stacks in rooms of 2, 10, 100)
 if (args is ["room-send"])
 {
     Entice.Benchmarks.RoomSend.Run();
+    return;
+}
+if (args is ["clients", ..])
+{
+    Environment.ExitCode = await Entice.Benchmarks.ClientBench.RunAsync(args);
     return;
 }
 if (args is ["flood"])

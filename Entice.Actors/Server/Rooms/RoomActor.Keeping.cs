@@ -30,11 +30,28 @@ internal sealed partial class RoomActor
                 [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Ciphertext.Length, hex]);
         });
 
+    // Members are away: a room-wide envelope goes once to the room's log (each away member is handed it
+    // on return), committed before the sender hears it was taken. Refused only by the sender's quota:
+    // those present have it; those away will not.
+    private void KeepForRoom(RoomStoreCalls store, Envelope envelope, IActorRef transport, string hex) =>
+        store.Save(envelope, answer =>
+        {
+            if (answer is not { Kept: true })
+            {
+                transport.Tell(new ClientTransport.Send(WireCodec.EncodeFrame(new EnvelopeRefused(envelope.Id, ErrorCodes.SenderFull,
+                    $"not kept for the members of {_name} who are away: you have as many messages waiting for them as this server keeps"))));
+                return;
+            }
+            Acknowledge(transport, envelope);
+            _log.Info("Kept envelope {EnvelopeId} from {Sender} for those away from room {Room}: {Size} B {CiphertextPrefix}…",
+                [envelope.Id, envelope.Sender, _name, envelope.Ciphertext.Length, hex]);
+        });
+
     // Stored for someone not reachable through a connection right now; wherever they have just arrived
     // (here, or a node that told us nothing yet) fetches it.
     private void OnSaved(RoomStoreCalls.Saved saved)
     {
-        if (saved.Answer is { Kept: true })
+        if (saved.Answer is { Kept: true } && saved.Envelope.Recipient.Length > 0)
         {
             _span.TellPeers(new RoomSpan.Stored(_name, saved.Envelope.Recipient));
             HandOverStored(saved.Envelope.Recipient);

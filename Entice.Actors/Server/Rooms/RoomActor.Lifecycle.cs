@@ -8,7 +8,8 @@ internal sealed partial class RoomActor
 {
     protected override void PreStart()
     {
-        _store?.LoadMembers();
+        // On a lone node nobody is connected to a room that starts: everyone it remembers is away.
+        _store?.LoadMembers(allAway: !_settings.Cluster.Enabled);
         StartSpan();
         WatchIdleness();
     }
@@ -21,7 +22,7 @@ internal sealed partial class RoomActor
     // ... and rebuild the member list from them.
     protected override void PostRestart(Exception reason)
     {
-        _store?.LoadMembers();
+        _store?.LoadMembers(allAway: false); // its members are still connected
         StartSpan();
         foreach (var member in Context.GetChildren())
             member.Tell(new Member.Reattach());

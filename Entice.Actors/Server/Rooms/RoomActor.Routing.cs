@@ -21,9 +21,13 @@ internal sealed partial class RoomActor
         {
             var count = _members.DeliverLocally(envelope);
             // To every peer room, with members or not: a member joining there right now is present by
-            // the time it arrives. Room-wide envelopes are not kept for anyone: no answer is awaited.
+            // the time it arrives; no answer is awaited (the peer keeps nothing: the log is shared).
             _span.TellPeers(new RoomSpan.Deliver(envelope, Ticket: 0));
-            Acknowledge(from.Transport, envelope);
+            // Once in the room's log for those away (one row, whatever their number), then acknowledged.
+            if (_store is not null && _members.AwayCount > 0)
+                KeepForRoom(_store, envelope, from.Transport, hex);
+            else
+                Acknowledge(from.Transport, envelope);
             if (_log.IsInfoEnabled)
                 _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
                     [envelope.Id, envelope.Sender, _name, count + _span.Count(except: envelope.Sender), envelope.Ciphertext.Length, hex]);

@@ -41,8 +41,8 @@ internal sealed class RoomStoreCalls(string room, ServerSettings settings, IActo
     /// Asks for everyone the room remembers (they start out away; joins and member actors surviving a
     /// restart move them back in); those away too long, or beyond the cap, are forgotten first.
     /// </summary>
-    public void LoadMembers() =>
-        store.Ask<ServerStore.MembersLoaded>(new ServerStore.LoadMembers(room, DateTimeOffset.UtcNow - settings.AwayTimeToLive, settings.MaxAwayMembers),
+    public void LoadMembers(bool allAway) =>
+        store.Ask<ServerStore.MembersLoaded>(new ServerStore.LoadMembers(room, DateTimeOffset.UtcNow - settings.AwayTimeToLive, settings.MaxAwayMembers, allAway),
                 settings.StoreAnswerTimeout)
             .PipeTo(self, failure: _ => new ServerStore.MembersLoaded(room, []));
 

@@ -46,15 +46,26 @@ public sealed partial class OfflineStore : IDisposable
     public void RememberMember(string room, MemberInfo member)
     {
         ArgumentNullException.ThrowIfNull(member);
-        _db.Run(db => db.Execute("""
-            INSERT INTO members (room, name, info, seen_at) VALUES (@room, @name, @info, @t)
-            ON CONFLICT (room, name) DO UPDATE SET info = excluded.info, seen_at = excluded.seen_at
-            """, ("@room", room), ("@name", member.Name), ("@info", WireCodec.Encode(new MemberJoined(room, member))),
-            ("@t", _clock().ToUnixTimeMilliseconds())));
+        _db.Run(db =>
+        {
+            // A newcomer is owed nothing logged before; one coming back, what was logged while away.
+            var end = LogEnd(db);
+            db.Execute("""
+                INSERT INTO members (room, name, info, seen_at, log_after, log_until) VALUES (@room, @name, @info, @t, @end, @end)
+                ON CONFLICT (room, name) DO UPDATE SET info = excluded.info, seen_at = excluded.seen_at
+                """, ("@room", room), ("@name", member.Name), ("@info", WireCodec.Encode(new MemberJoined(room, member))),
+                ("@t", _clock().ToUnixTimeMilliseconds()), ("@end", end));
+            Arrived(db, room, member.Name);
+            return 0;
+        });
     }
 
-    public void ForgetMember(string room, string name) =>
-        _db.Run(db => db.Execute("DELETE FROM members WHERE room = @room AND name = @name", ("@room", room), ("@name", name)));
+    public void ForgetMember(string room, string name) => _db.Run(db =>
+    {
+        db.Execute("DELETE FROM members WHERE room = @room AND name = @name", ("@room", room), ("@name", name));
+        DropUnowed(db, room);
+        return 0;
+    });
 
     public List<MemberInfo> Members(string room) => _db.Run(db =>
     {
@@ -90,12 +101,18 @@ public sealed partial class OfflineStore : IDisposable
     /// The members <paramref name="room"/> remembers, longest unseen first, after forgetting those unseen
     /// since before <paramref name="seenSince"/> and all but the <paramref name="keepAtMost"/> seen last.
     /// </summary>
-    public List<(MemberInfo Member, DateTimeOffset SeenAt)> TrimmedMembers(string room, DateTimeOffset seenSince, int keepAtMost) => _db.Run(db =>
+    /// <param name="allAway">The room starts on a lone node: nobody is connected to it, so everyone is away
+    /// from now on (room-wide envelopes are kept for them), whatever the store remembered before a crash.</param>
+    public List<(MemberInfo Member, DateTimeOffset SeenAt)> TrimmedMembers(string room, DateTimeOffset seenSince, int keepAtMost,
+        bool allAway = false) => _db.Run(db =>
     {
         db.Execute("""
             DELETE FROM members WHERE room = @room AND (seen_at < @since OR name NOT IN
                 (SELECT name FROM members WHERE room = @room ORDER BY seen_at DESC, name LIMIT @max))
             """, ("@room", room), ("@since", seenSince.ToUnixTimeMilliseconds()), ("@max", (long)keepAtMost));
+        if (allAway)
+            WentAway(db, room, name: null);
+        DropUnowed(db, room);
         var members = new List<(MemberInfo, DateTimeOffset)>();
         using var cmd = db.Command("SELECT info, seen_at FROM members WHERE room = @room ORDER BY seen_at, name", ("@room", room));
         using var reader = cmd.ExecuteReader();
@@ -111,8 +128,13 @@ public sealed partial class OfflineStore : IDisposable
     public DateTimeOffset MarkAway(string room, string name)
     {
         var now = _clock();
-        _db.Run(db => db.Execute("UPDATE members SET seen_at = @t WHERE room = @room AND name = @name",
-            ("@room", room), ("@name", name), ("@t", now.ToUnixTimeMilliseconds())));
+        _db.Run(db =>
+        {
+            db.Execute("UPDATE members SET seen_at = @t WHERE room = @room AND name = @name",
+                ("@room", room), ("@name", name), ("@t", now.ToUnixTimeMilliseconds()));
+            WentAway(db, room, name);
+            return 0;
+        });
         return now;
     }
 
@@ -120,21 +142,16 @@ public sealed partial class OfflineStore : IDisposable
     public List<StoredEnvelope> Pending(string room, string recipient) => _db.Run(db =>
     {
         db.Execute("DELETE FROM waiting WHERE stored_at < @cutoff", ("@cutoff", (_clock() - _ttl).ToUnixTimeMilliseconds()));
-        var pending = new List<StoredEnvelope>();
-        using var cmd = db.Command("SELECT seq, envelope FROM waiting WHERE recipient = @r AND room = @room ORDER BY seq",
-            ("@r", recipient), ("@room", room));
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
-        {
-            if (WireCodec.TryDecode((byte[])reader[1], out var m, out _) && m is Envelope e)
-                pending.Add(new StoredEnvelope((ulong)reader.GetInt64(0), e));
-        }
-        return pending;
+        return Owed(db, room, recipient);
     });
 
-    /// <summary>The recipient handled it: delete. Only the recipient's own envelopes can be deleted.</summary>
-    public bool Delete(string recipient, ulong seq) =>
-        _db.Run(db => db.Execute("DELETE FROM waiting WHERE seq = @seq AND recipient = @r", ("@seq", (long)seq), ("@r", recipient)) > 0);
+    /// <summary>
+    /// The recipient handled it: delete (only the recipient's own envelopes can be deleted); a room-wide
+    /// one is done for them, and goes once nobody else is owed it.
+    /// </summary>
+    public bool Delete(string recipient, ulong seq) => _db.Run(db =>
+        db.Execute("DELETE FROM waiting WHERE seq = @seq AND recipient = @r", ("@seq", (long)seq), ("@r", recipient)) > 0
+        || AcknowledgeLogged(db, recipient, seq));
 
     /// <summary>Most one-time prekeys kept (not yet given out) for one name.</summary>
     public const int MaxPrekeysPerName = 200;

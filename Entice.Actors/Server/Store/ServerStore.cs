@@ -39,11 +39,12 @@ public static class ServerStore
     // ---- Rooms: the members they remember and the envelopes kept for those away ----
 
     /// <summary>Answered with <see cref="MembersLoaded"/>: the room's remembered members after trimming (see <see cref="OfflineStore.TrimmedMembers"/>).</summary>
-    public sealed record LoadMembers(string Room, DateTimeOffset SeenSince, int KeepAtMost) : Request
+    /// <param name="AllAway">A lone node's room starting: everyone it remembers is away from now on (see <see cref="OfflineStore.TrimmedMembers"/>).</param>
+    public sealed record LoadMembers(string Room, DateTimeOffset SeenSince, int KeepAtMost, bool AllAway = false) : Request
     {
         internal override string Key => RoomKey(Room);
 
-        internal override object Run(OfflineStore store) => new MembersLoaded(Room, store.TrimmedMembers(Room, SeenSince, KeepAtMost));
+        internal override object Run(OfflineStore store) => new MembersLoaded(Room, store.TrimmedMembers(Room, SeenSince, KeepAtMost, AllAway));
     }
 
     public sealed record MembersLoaded(string Room, IReadOnlyList<(MemberInfo Member, DateTimeOffset SeenAt)> Members);
@@ -91,14 +92,19 @@ public static class ServerStore
         }
     }
 
-    /// <summary>Answered with <see cref="Enqueued"/> once the envelope is committed (or refused).</summary>
+    /// <summary>Answered with <see cref="Enqueued"/> once the envelope is committed (or refused); a room-wide one (no recipient) goes to the room's log.</summary>
     public sealed record Enqueue(string Room, Envelope Envelope) : Request
     {
         internal override string Key => RoomKey(Room);
 
-        internal override object Run(OfflineStore store) => store.Enqueue(Room, Envelope.Recipient, Envelope)
-            ? new Enqueued(true, false)
-            : new Enqueued(false, store.SenderQuotaReached(Envelope.Sender));
+        internal override object Run(OfflineStore store)
+        {
+            if (Envelope.Recipient.Length == 0) // refused only by the sender's quotas
+                return store.EnqueueForRoom(Room, Envelope) ? new Enqueued(true, false) : new Enqueued(false, true);
+            return store.Enqueue(Room, Envelope.Recipient, Envelope)
+                ? new Enqueued(true, false)
+                : new Enqueued(false, store.SenderQuotaReached(Envelope.Sender));
+        }
     }
 
     /// <param name="Kept">Committed: it survives a crash.</param>

@@ -41,6 +41,9 @@ internal abstract class StoreDatabase : IDisposable
     [
         ("members", "seen_at", "BIGINT NOT NULL DEFAULT 0"),
         ("waiting", "sender", "TEXT NOT NULL DEFAULT ''"),
+        // The member's cursor in the room's log of room-wide envelopes (OfflineStore.RoomLog).
+        ("members", "log_after", "BIGINT NOT NULL DEFAULT 0"),
+        ("members", "log_until", "BIGINT"),
     ];
 
     protected const string AddedIndexes = """
@@ -69,6 +72,9 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
             """);
+        // One writer's transaction: two stores opening one file at once (a test's two "nodes") must not
+        // both find a column missing and both add it.
+        using var tx = db.BeginTransaction(deferred: false);
         // Prekeys used to be keyed by name alone, so a new identity taking over a name was handed out the
         // old one's. Such a table goes: clients publish their unused prekeys again at every connection.
         if (db.Count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'prekeys'") > 0 &&
@@ -81,6 +87,7 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
                 db.Execute($"ALTER TABLE {table} ADD COLUMN {column} {type}");
         }
         db.Execute(AddedIndexes);
+        tx.Commit();
         return new SqliteStoreDatabase(db);
     }
 

@@ -35,7 +35,7 @@ public sealed class PostgresOfflineStoreSpecs : OfflineStoreSpecs
 /// What both backends must do alike. Every <see cref="OpenStore"/> reaches the same data, as a restarted
 /// server or a second node would; stores opened side by side stand for two nodes.
 /// </summary>
-public abstract class OfflineStoreSpecs : IDisposable
+public abstract partial class OfflineStoreSpecs : IDisposable
 {
     private readonly TestIdentity _bob = new("bob");
     private DateTimeOffset _now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);

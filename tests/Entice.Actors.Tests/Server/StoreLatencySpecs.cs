@@ -56,7 +56,7 @@ public sealed class StoreLatencySpecs : IAsyncLifetime
         await alice.SendAsync(new Envelope("slow", "", "bob", 1, true, [1]));
         // Meanwhile the room's online members keep talking, both ways.
         await carol.SendAsync(new Envelope("slow", "", "alice", 2, true, [2]));
-        await alice.SendAsync(new Envelope("slow", "", "", 3, false, [3]));
+        await alice.SendAsync(new Envelope("slow", "", "carol", 3, true, [3])); // (a room-wide one would be kept for bob too)
         var toAlice = await ReceiveUntilAsync(alice, m => m is EnvelopeAck { Id: 3 } or Envelope { Id: 2 });
         toAlice.AddRange(await ReceiveUntilAsync(alice, m => m is EnvelopeAck { Id: 3 } or Envelope { Id: 2 }));
         Assert.Contains(toAlice, m => m is Envelope { Id: 2 });
