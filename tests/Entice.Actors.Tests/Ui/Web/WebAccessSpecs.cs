@@ -45,6 +45,8 @@ public sealed class WebAccessSpecs : TestKit, IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
         using var exchange = await _host.SendAsync(HttpMethod.Post, "/session", host: host, origin: $"http://{host}", token: _host.Server.Access.Token);
         Assert.Equal(HttpStatusCode.Forbidden, exchange.StatusCode);
+        using var socket = await _host.SendAsync(HttpMethod.Get, "/rpc", host: host, origin: $"http://{host}");
+        Assert.Equal(HttpStatusCode.Forbidden, socket.StatusCode);
         // the token was not spent by the refused request: the real page still gets in
         await _host.PageAsync();
     }
