@@ -29,12 +29,11 @@ public sealed class WebPage
         _files = files.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>The file at a request path, or null. "/" is index.html, or the web host's dev stub while the
-    /// page (branch h-web-page) has none.</summary>
+    /// <summary>The file at a request path, or null. "/" is index.html.</summary>
     public (byte[] Bytes, string ContentType)? Find(string path)
     {
         if (path == "/")
-            path = _files.ContainsKey("/index.html") ? "/index.html" : "/dev-stub.html";
+            path = "/index.html";
         return _files.TryGetValue(path, out var file) ? file : null;
     }
 
