@@ -119,6 +119,9 @@ internal sealed partial class ChatClientActor
             case ResendTick:
                 _outgoing.OnResendTick();
                 break;
+            case Outgoing.ReceiptTick:
+                _outgoing.FlushReceipts();
+                break;
             case Outgoing.PaceTick:
                 _outgoing.Pump();
                 break;

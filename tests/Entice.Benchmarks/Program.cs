@@ -10,6 +10,12 @@ if (args is ["clients", ..])
     Environment.ExitCode = await Entice.Benchmarks.ClientBench.RunAsync(args);
     return;
 }
+// dotnet run -c Release --project tests/Entice.Benchmarks -- room-send      (issue 12: sender's cost per room message, rooms of 2/10/100)
+if (args is ["room-send"])
+{
+    Entice.Benchmarks.RoomSend.Run();
+    return;
+}
 if (args is ["flood"])
 {
     Entice.Benchmarks.Flood.Run();

@@ -34,12 +34,12 @@ internal sealed partial class CryptoAgentActor
     {
         var view = SendingView(e.Room, e.Members);
         var now = _clock();
-        if (!_senderKeys.TryGetValue(e.Room, out var key) || key.RotationNeeded(view, now, _senderKeyOptions) != RotationReason.None)
+        if (!_senderKeys.TryGetValue(e.Room, out var key) || e.NewKey || key.RotationNeeded(view, now, _senderKeyOptions) != RotationReason.None)
         {
             var fresh = SenderKey.Create(e.Room, _name, view, now);
             if (key is not null)
             {
-                _log.Info("New sender key for room {Room}: {Reason}", e.Room, key.RotationNeeded(view, now, _senderKeyOptions));
+                _log.Info("New sender key for room {Room}: {Reason}", e.Room, e.NewKey ? "a member came back or was trusted" : key.RotationNeeded(view, now, _senderKeyOptions).ToString());
                 key.Dispose();
             }
             _senderKeys[e.Room] = key = fresh;
@@ -199,6 +199,14 @@ internal sealed partial class CryptoAgentActor
         GroupDecryptFailure.BadSignature => $"a room message from {from} does not carry {from}'s signature (altered or forged); not shown",
         _ => $"a room message from {from} failed authentication (altered or forged); not shown",
     };
+
+    /// <summary>Wipes our own sender keys: the next room message in each room starts (and distributes) a new one.</summary>
+    private void DropOwnSenderKeys()
+    {
+        foreach (var key in _senderKeys.Values)
+            key.Dispose();
+        _senderKeys.Clear();
+    }
 
     private void DisposeGroupKeys()
     {

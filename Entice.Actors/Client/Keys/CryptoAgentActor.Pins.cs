@@ -72,6 +72,8 @@ internal sealed partial class CryptoAgentActor
         }
         _keys.Pins.Accept(name, PublicIdentity.FromBundle(t.Peer.Identity));
         _blocked.Remove(name);
+        // Our sender keys were not given to the key we refused until now: the next room message makes new ones.
+        DropOwnSenderKeys();
         _sessions.ForgetPeer(name);
         // A one-time prekey fetched for this name before is the previous identity's: a session started
         // with it could not be read by the new one.

@@ -157,6 +157,6 @@ internal sealed class Incoming(ClientSettings settings, RoomRoster roster, IChat
         }
         events.Add(new MessageEvent(d.Room, d.From, text, d.Direct, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(d.Plaintext.SentAtUnixMs, 0, 253402300799999))));
         if (arrival.EnvelopeId is { } id)
-            outgoing.SendReceipt(d.Room, d.From, id);
+            outgoing.SendReceipt(d.Room, d.From, id, roomMessage: !d.Direct);
     }
 }

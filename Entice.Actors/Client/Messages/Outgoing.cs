@@ -19,6 +19,18 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
     /// <summary>Timer message: the pacer may let more go now.</summary>
     public sealed record PaceTick;
 
+    /// <summary>Timer message: the receipts for room messages gathered meanwhile go now, one per sender.</summary>
+    public sealed record ReceiptTick;
+
+    // Room messages read are acknowledged per sender in one receipt for all read within ReceiptDelay (at
+    // most ReceiptBatch ids each), not one receipt per message per member.
+    private const int ReceiptBatch = 64;
+    private static readonly TimeSpan ReceiptDelay = TimeSpan.FromMilliseconds(50);
+    private readonly Dictionary<(string Room, string To), List<ulong>> _receipts = [];
+
+    // Rooms where a member came back since our last message: our next one goes under a new sender key.
+    private readonly HashSet<string> _newKeyDue = new(StringComparer.Ordinal);
+
     private const int MaxDropsPerEnvelope = 3;
     private readonly Outbox _outbox = new();
     private readonly Pacer<WireMessage> _pacer = new(settings.PacingPerSecond, Math.Max(1, settings.PacingBurst));
@@ -32,7 +44,7 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
     private bool _online;
 
     /// <summary>Nothing at the crypto actor and nothing unacknowledged: Goodbye may go.</summary>
-    public bool Settled => _outstandingCrypto == 0 && _outbox.IsEmpty;
+    public bool Settled => _outstandingCrypto == 0 && _outbox.IsEmpty && _receipts.Count == 0;
 
     /// <summary>Envelopes waiting for the server.</summary>
     public int Unacknowledged => _outbox.Count;
@@ -108,7 +120,7 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
             _sending.AddEnvelope(envelopeId, message, recipients);
             foreach (var name in recipients)
                 _delivery.Expect(envelopeId, name, message.Id, message.Tag);
-            output.ToCrypto(new CryptoAgent.EncryptRoom(room, members, part, envelopeId, firstDistributionId));
+            output.ToCrypto(new CryptoAgent.EncryptRoom(room, members, part, envelopeId, firstDistributionId, _newKeyDue.Remove(room)));
         }
     }
 
@@ -125,12 +137,43 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
     }
 
     /// <summary>The sender learns its message was read: an encrypted receipt, direct to them, in the same room.</summary>
-    public void SendReceipt(string room, string to, ulong envelopeId)
+    /// <param name="roomMessage">A room message: its receipt waits a moment for others to the same sender (<see cref="FlushReceipts"/>).</param>
+    public void SendReceipt(string room, string to, ulong envelopeId, bool roomMessage = false)
+    {
+        if (!roomMessage)
+        {
+            SendReceiptFor(room, to, [envelopeId]);
+            return;
+        }
+        if (!_receipts.TryGetValue((room, to), out var ids))
+        {
+            if (_receipts.Count == 0)
+                output.Later("receipts", new ReceiptTick(), ReceiptDelay);
+            _receipts[(room, to)] = ids = [];
+        }
+        ids.Add(envelopeId);
+        if (ids.Count >= ReceiptBatch)
+        {
+            _receipts.Remove((room, to));
+            SendReceiptFor(room, to, ids);
+        }
+    }
+
+    /// <summary>One receipt per sender for the room messages read since the last.</summary>
+    public void FlushReceipts()
+    {
+        var due = _receipts.ToList();
+        _receipts.Clear();
+        foreach (var ((room, to), ids) in due)
+            SendReceiptFor(room, to, ids);
+    }
+
+    private void SendReceiptFor(string room, string to, List<ulong> envelopeIds)
     {
         if (!roster.TryGet(room, to, out var sender))
             return;
         _outstandingCrypto++;
-        output.ToCrypto(new CryptoAgent.Encrypt(sender, room, true, "", _nextEnvelopeId++, [envelopeId]));
+        output.ToCrypto(new CryptoAgent.Encrypt(sender, room, true, "", _nextEnvelopeId++, envelopeIds));
     }
 
     /// <summary>A receipt came back: who read which message.</summary>
@@ -198,6 +241,12 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
 
     /// <summary>What waited for <paramref name="member"/> while they were away goes now.</summary>
     public void MemberBack(string member) => Resend(_outbox.TakeFor(member));
+
+    /// <summary>
+    /// A member (re)joined <paramref name="room"/>: it may have restarted without the sender key we gave it, so
+    /// our next room message there starts a new one (sender keys are not kept across a client's restart yet).
+    /// </summary>
+    public void NewSenderKeyDue(string room) => _newKeyDue.Add(room);
 
     // The server closed the connection over something it could not take. Whatever that was, it is
     // given up now and reported, never sent again: a frame too large drops the largest envelopes sent

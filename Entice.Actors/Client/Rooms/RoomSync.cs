@@ -61,6 +61,8 @@ internal sealed class RoomSync(ClientSettings settings, RoomRoster roster, IChat
             return Joined.Ignored;
         }
         var problems = roster.Enter(joined.Room, joined.Members, settings.Name);
+        // Anyone may have restarted while we were not in the room: our next message there goes under a new key.
+        outgoing.NewSenderKeyDue(joined.Room);
         foreach (var problem in problems.Take(3))
             screen.Show(new ErrorEvent(ErrorCodes.BadRoster, problem));
         var members = roster.Members(joined.Room).ToList();
@@ -96,6 +98,7 @@ internal sealed class RoomSync(ClientSettings settings, RoomRoster roster, IChat
         if (!roster.IsIn(joined.Room) || !RoomRoster.Acceptable(joined.Member, settings.Name))
             return;
         roster.Add(joined.Room, joined.Member);
+        outgoing.NewSenderKeyDue(joined.Room);
         output.ToCrypto(new CryptoAgent.ObservePeer(joined.Member));
         if (_rejoinBefore.ContainsKey(joined.Room))
             return;
@@ -109,6 +112,9 @@ internal sealed class RoomSync(ClientSettings settings, RoomRoster roster, IChat
             return;
         var alreadyAway = roster.IsAway(away.Room, away.Member.Name);
         roster.AddAway(away.Room, away.Member);
+        // It may come back restarted, without our key: what we send from now on (kept for it) goes under a new one.
+        if (!alreadyAway)
+            outgoing.NewSenderKeyDue(away.Room);
         output.ToCrypto(new CryptoAgent.ObservePeer(away.Member));
         if (!alreadyAway && !_rejoinBefore.ContainsKey(away.Room))
             screen.Show(new MemberAwayEvent(away.Room, away.Member.Name));

@@ -66,4 +66,24 @@ public sealed class RoomEnvelopeSpecs(ITestOutputHelper output) : TestKit("akka.
         var direct = Assert.IsType<CryptoAgent.Encrypt>(request);
         Assert.Equal(("bob", true), (direct.Recipient.Name, direct.Direct));
     }
+
+    [Fact]
+    public async Task Room_messages_read_together_are_acknowledged_in_one_receipt_per_sender()
+    {
+        using var h = new ChatHarness(this);
+        await h.AdmitAsync();
+        for (ulong i = 1; i <= 3; i++)
+            h.FromServer(1, new Envelope("lobby", "bob", "", 100 + i, false, [9, 9]));
+        for (ulong i = 1; i <= 3; i++)
+        {
+            var decrypt = await h.Crypto.FishForMessageAsync<CryptoAgent.Decrypt>(_ => true);
+            Assert.NotNull(decrypt.RoomMembers);
+            h.Crypto.Reply(new CryptoAgent.Decrypted("lobby", "bob", false, new Entice.Crypto.Ratchet.ChatPlaintext(i, 0, $"line {i}"), decrypt.Ticket) { Conversation = "#lobby" });
+        }
+        var receipt = await h.Crypto.FishForMessageAsync<CryptoAgent.Encrypt>(_ => true);
+        Assert.Equal(("bob", true), (receipt.Recipient.Name, receipt.Direct));
+        Assert.Equal([101UL, 102UL, 103UL], receipt.ReceiptFor!);
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await h.Crypto.FishForMessageAsync<CryptoAgent.Encrypt>(_ => true, TimeSpan.FromMilliseconds(500)));
+    }
 }

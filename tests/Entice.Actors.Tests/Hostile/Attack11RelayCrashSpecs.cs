@@ -30,10 +30,14 @@ public sealed class Attack11RelayCrashSpecs : IAsyncDisposable
         Assert.Contains("mallory", error.Message, StringComparison.Ordinal);
         await carol.ReadyAsync();
         carol.Type("still here");
-        // One envelope per member, the first "mallory" kept: the chat actor did not crash and restart.
-        var sent = new[] { await _relay.ReceiveAsync<Envelope>(), await _relay.ReceiveAsync<Envelope>() };
-        Assert.Equal(["bob", "mallory"], sent.Select(e => e.Recipient).Order(StringComparer.Ordinal));
-        Assert.Equal("still here", mallory.Read(sent.Single(e => e.Recipient == "mallory"), _relay.Client).Text);
+        // The sender key to each member, the first "mallory" kept, then the one room-wide envelope: the chat
+        // actor did not crash and restart.
+        var keys = new[] { await _relay.ReceiveAsync<Envelope>(), await _relay.ReceiveAsync<Envelope>() };
+        Assert.Equal(["bob", "mallory"], keys.Select(e => e.Recipient).Order(StringComparer.Ordinal));
+        mallory.TakeSenderKey(keys.Single(e => e.Recipient == "mallory"), _relay.Client);
+        var room = await _relay.ReceiveAsync<Envelope>();
+        Assert.Equal("", room.Recipient);
+        Assert.Equal("still here", mallory.ReadRoom(room, _relay.Client, [_relay.Client, mallory.Member, bob.Member]).Text);
     }
 
     [Fact]
@@ -63,8 +67,9 @@ public sealed class Attack11RelayCrashSpecs : IAsyncDisposable
         // The stored one is acknowledged (the server may delete it) and carol still talks to bob.
         Assert.Equal(7ul, (await _relay.ReceiveAsync<StoredAck>()).Seq);
         carol.Type("after all that");
+        bob.TakeSenderKey(await _relay.ReceiveAsync<Envelope>(), me);
         var envelope = await _relay.ReceiveAsync<Envelope>();
-        Assert.Equal("after all that", bob.Read(envelope, me).Text);
+        Assert.Equal("after all that", bob.ReadRoom(envelope, me, [me, bob.Member]).Text);
         var shown = await carol.View.DrainAsync(TimeSpan.FromSeconds(1));
         Assert.DoesNotContain(shown, e => e is MessageEvent or StoppedEvent or MemberLeftEvent);
         Assert.DoesNotContain(shown, e => e is MemberJoinedEvent { Name: "carol" });

@@ -1,3 +1,4 @@
+using Entice.Crypto.Group;
 using Entice.Crypto.Identity;
 using Entice.Crypto.Ratchet;
 using Entice.Tests.Crypto;
@@ -13,6 +14,7 @@ namespace Entice.Tests.Support;
 internal sealed class HonestPeer(string name) : IDisposable
 {
     private readonly Party _party = new(name);
+    private readonly Dictionary<string, SenderKeyReceiver> _receivers = new(StringComparer.Ordinal);
     private ulong _nextId = 1000;
 
     public string Name => name;
@@ -43,5 +45,34 @@ internal sealed class HonestPeer(string name) : IDisposable
         return plaintext;
     }
 
-    public void Dispose() => _party.Dispose();
+    /// <summary>A pairwise envelope that carries <paramref name="from"/>'s sender key for its room: taken.</summary>
+    public void TakeSenderKey(Envelope envelope, MemberInfo from)
+    {
+        var context = new MessageContext(envelope.Room, from.Name, name, envelope.Direct, envelope.Id);
+        var result = _party.Book.Decrypt(new PeerKeys(from.Name, from.Identity), context, envelope.Ciphertext);
+        Assert.True(result.Succeeded, $"{name} could not decrypt {from.Name}'s envelope: {result.Failure}");
+        var parsed = SenderKeyDistribution.Parse(result.Plaintext);
+        Assert.True(parsed.Succeeded, parsed.Reason);
+        if (!_receivers.TryGetValue(envelope.Room, out var receiver))
+            _receivers[envelope.Room] = receiver = new SenderKeyReceiver(envelope.Room, SenderKeyOptions.Default);
+        Assert.Equal(DistributionOutcome.Accepted, receiver.Accept(parsed.Distribution!, from.Name));
+    }
+
+    /// <summary>A room-wide envelope from <paramref name="from"/>, read against the room as <paramref name="members"/> (everyone, this peer included).</summary>
+    public ChatPlaintext ReadRoom(Envelope envelope, MemberInfo from, IEnumerable<MemberInfo> members)
+    {
+        Assert.True(SenderKeyReceiver.TryPeekEpoch(envelope.Ciphertext, out var epoch));
+        var view = RosterView.Create(epoch, members.Select(m => RosterMember.Of(m.Name, PublicIdentity.FromBundle(m.Identity))));
+        var result = _receivers[envelope.Room].Decrypt(from.Name, envelope.Id, envelope.Ciphertext, view);
+        Assert.True(result.Succeeded, $"{name} could not read {from.Name}'s room message: {result}");
+        Assert.True(ChatPlaintext.TryDecode(result.Plaintext, out var plaintext));
+        return plaintext;
+    }
+
+    public void Dispose()
+    {
+        foreach (var receiver in _receivers.Values)
+            receiver.Dispose();
+        _party.Dispose();
+    }
 }
