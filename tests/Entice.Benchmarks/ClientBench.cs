@@ -25,7 +25,7 @@ namespace Entice.Benchmarks;
 /// </list>
 /// The relay's rate limit and the client's pacing are lifted (as the load tool's comparison does), so
 /// what is measured is the clients and the relay, not the limits. Whatever the clients send (one
-/// envelope per member today, one sender-key envelope per message once issue 12 lands), this measures
+/// envelope per member pairwise, one sender-key envelope per message since issue 12), this measures
 /// it unchanged.
 /// </summary>
 internal static class ClientBench
@@ -359,10 +359,10 @@ internal static class ClientBench
                         hops.Enqueue((member, "<" + m.GetType().Name, now));
                     _chat.Tell(m);
                 }
-                else if (m is CryptoAgent.Encrypt or CryptoAgent.Decrypt)
+                else if (m is CryptoAgent.Encrypt or CryptoAgent.EncryptRoom or CryptoAgent.Decrypt)
                 {
                     _chat = Sender; // the chat actor: answers to these come back here
-                    hops.Enqueue((member, m.GetType().Name + ">", now));
+                    hops.Enqueue((member, m is CryptoAgent.Decrypt ? "Decrypt>" : "Encrypt>", now));
                     _crypto.Tell(m, Self);
                 }
                 else
