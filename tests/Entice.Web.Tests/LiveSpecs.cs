@@ -141,12 +141,18 @@ public sealed class LiveSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         var newBob = await OpenAsync(newBobUrl, "bob");
         await Expect(alice.Locator("#key-warning")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(alice.Locator("#key-warning-text")).ToContainTextAsync("bob");
-        await Expect(alice.Locator("#input")).ToBeDisabledAsync();
         await Expect(alice.Locator(".member[data-name='bob'] .badge")).ToHaveTextAsync("⚠ key changed");
+        await alice.Locator(".member[data-name='bob'] .member-name").ClickAsync();
+        await Expect(alice.Locator("#title")).ToHaveTextAsync("@bob");
+        await Expect(alice.Locator("#input")).ToBeDisabledAsync();
         await alice.Locator("#key-accept").ClickAsync();
         await Expect(alice.Locator("#key-warning")).ToBeHiddenAsync(new() { Timeout = 30_000 });
         await SendAsync(alice, "welcome back");
-        await Expect(newBob.Locator(".msg .text").Last).ToHaveTextAsync("welcome back", Slow);
+        await Expect(Conversation(newBob, "@alice").Locator(".unread")).ToHaveTextAsync("1", Slow);
+        await Conversation(newBob, "@alice").ClickAsync();
+        await Expect(newBob.Locator(".msg .text").Last).ToHaveTextAsync("welcome back");
+        await Conversation(newBob, "#lobby").ClickAsync();
+        await Conversation(alice, "#lobby").ClickAsync();
 
         // The relay stops: both pages say they are reconnecting; it starts again on its port: online, and talking.
         await Programs.StopAsync(server);

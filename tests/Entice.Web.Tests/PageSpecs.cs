@@ -188,11 +188,17 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         Node.Notify("key_changed", new { peer = "bob", time = DateTimeOffset.UtcNow.ToString("O") });
         var warning = page.Locator("#key-warning");
         await Expect(warning).ToBeVisibleAsync();
-        await Expect(warning).ToContainTextAsync("bob");
-        await Expect(page.Locator("#input")).ToBeDisabledAsync();
-        await Expect(page.Locator("#send")).ToBeDisabledAsync();
+        await Expect(warning).ToContainTextAsync("bob will not get your messages here");
         await Expect(page.Locator(".member[data-name='bob'] .badge")).ToHaveTextAsync("⚠ key changed");
         await Expect(Conversation(page, "#lobby").Locator(".conv-warn")).ToBeVisibleAsync();
+        await Expect(page.Locator("#input")).ToBeEnabledAsync(); // the room still reaches carol
+
+        // To bob himself nothing goes until his new key is accepted.
+        await page.Locator(".member[data-name='bob'] .member-name").ClickAsync();
+        await Expect(page.Locator("#title")).ToHaveTextAsync("@bob");
+        await Expect(warning).ToContainTextAsync("Nothing can be sent to bob");
+        await Expect(page.Locator("#input")).ToBeDisabledAsync();
+        await Expect(page.Locator("#send")).ToBeDisabledAsync();
 
         await page.Locator("#key-accept").ClickAsync();
         await Expect(warning).ToBeHiddenAsync();

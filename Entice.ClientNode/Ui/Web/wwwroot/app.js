@@ -163,13 +163,17 @@ function renderHeader() {
   if (blocked.length) {
     const who = blocked.map((n) => visible(n)).join(', ');
     $('key-warning-text').textContent = `The safety number with ${who} changed: their key is new (a new device, or someone in between). ` +
-      `Messages to ${who} are held until you accept the new key; compare safety numbers first.`;
+      (c.kind === 'direct' ? `Nothing can be sent to ${who} until you accept the new key` : `${who} will not get your messages here until you accept the new key`) +
+      '; compare safety numbers first.';
     warn.dataset.peer = blocked[0];
   }
-  const canSend = !!c && blocked.length === 0 && (c.kind === 'direct' || c.joined);
+  // The client node encrypts nothing to a changed key until it is trusted: a direct conversation with
+  // them is held here; a room still reaches everyone else (the warning says who is left out).
+  const held = !!c && c.kind === 'direct' && blocked.length > 0;
+  const canSend = !!c && !held && (c.kind === 'direct' || c.joined);
   $('input').disabled = !canSend;
   $('send').disabled = !canSend;
-  $('input').placeholder = blocked.length ? 'Sending is held until the new key is accepted' : 'Message (Enter sends, Shift+Enter new line)';
+  $('input').placeholder = held ? 'Sending is held until the new key is accepted' : 'Message (Enter sends, Shift+Enter new line)';
   $('empty').hidden = !c || c.rows.length > 0;
 }
 
