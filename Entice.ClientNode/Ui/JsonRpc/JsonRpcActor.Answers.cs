@@ -10,6 +10,13 @@ internal sealed partial class JsonRpcActor
 {
     private void OnEvent(ChatEvent e)
     {
+        if (_stopped)
+            return; // stopped by an interrupt (JsonRpcActor.Stop): the chat actor's own end comes after it
+        if (e is StoppedEvent)
+        {
+            _stopped = true;
+            Timers.Cancel(StopTimer);
+        }
         // One id per received message: its notification's and its kept history entry's.
         var receivedId = e is MessageEvent ? JsonRpcSending.NewReceivedId() : null;
         if (e is ErrorEvent { Tag: { } refused })

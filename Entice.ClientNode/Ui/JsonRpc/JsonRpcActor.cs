@@ -48,6 +48,8 @@ internal sealed partial class JsonRpcActor : ReceiveActor, IWithTimers
         Receive<NoAnswer>(n => Expire(n.Tag));
         Receive<ChatEvent>(OnEvent);
         Receive<Kept>(OnKept);
+        Receive<JsonRpc.Interrupt>(OnInterrupt);
+        Receive<StopNow>(_ => StopHere("stopped by an interrupt before what was pending reached the server"));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -32,5 +32,8 @@ internal sealed class JsonRpcSending
             _byTag.Remove(_order.Dequeue());
     }
 
+    /// <summary>Own messages the server has not taken yet (nor refused).</summary>
+    public int Count => _byTag.Count;
+
     public Sent? Take(string? tag) => tag is not null && _byTag.Remove(tag, out var sent) ? sent : null;
 }
