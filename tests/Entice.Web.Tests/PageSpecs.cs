@@ -351,7 +351,8 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
             frames.sort((a, b) => a - b);
             return [frames[Math.floor(frames.length / 2)], frames[frames.length - 1]];
         }");
-        output.WriteLine($"scrolling up in 4000 px steps: median frame {timing[0]:F1} ms, worst {timing[1]:F1} ms");
+        output.WriteLine($"scrolling up in 4000 px steps: median frame {timing[0]:F1} ms, worst {timing[1]:F1} ms; " +
+                         $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         await Expect(page.Locator(".msg .text").First).ToHaveTextAsync("message 1");
         nodes = await page.Locator("#messages-content > *").CountAsync();
         output.WriteLine($"{nodes} row nodes at the top");

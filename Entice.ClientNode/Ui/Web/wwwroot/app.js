@@ -457,12 +457,22 @@ function received(p) {
   if (known(c, p.id)) return;
   const it = item({ id: p.id, from: p.from, text: p.text, time: p.sent_at || p.time });
   append(c, it);
+  shownMark(p);
   const looking = c === state.selected && !document.hidden;
   if (!looking) c.unread++;
   else markReadSoon(c);
   renderConversationsSoon();
   if (c === state.selected) renderHeader();
   if ((p.direct || (state.me && mentions(it.text, state.me))) && !looking) notify(c, it);
+}
+
+// For measuring (README "Web page"): when the frame that shows the newest received message is drawn,
+// with the client node's notification time (p.time). One mark kept (no growth with the conversation).
+function shownMark(p) {
+  requestAnimationFrame(() => {
+    performance.clearMarks('entice-shown');
+    performance.mark('entice-shown', { detail: { id: p.id, time: p.time } });
+  });
 }
 
 function delivery(id, change) {
