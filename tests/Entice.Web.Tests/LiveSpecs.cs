@@ -60,7 +60,8 @@ public sealed class LiveSpecs(BrowserFixture fixture, ITestOutputHelper output) 
             performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
             ...['entice-socket', 'entice-ready', 'entice-history'].map(n => performance.getEntriesByName(n)[0].startTime)]");
         output.WriteLine($"{what}: after navigation started: page loaded {marks[0]:F0} ms, socket open {marks[1]:F0} ms, " +
-                         $"usable (rooms, members, input) {marks[2]:F0} ms, kept history shown {marks[3]:F0} ms ({clock.ElapsedMilliseconds} ms seen from the test)");
+                         $"usable (rooms, members, input) {marks[2]:F0} ms, kept history shown {marks[3]:F0} ms ({clock.ElapsedMilliseconds} ms seen from the test); " +
+                         $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
     }
 
     private static ILocator Conversation(IPage page, string key) => page.Locator($".conv[data-key='{key}']");
@@ -95,6 +96,21 @@ public sealed class LiveSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         await SendAsync(bob, "hi alice <b>not bold</b>");
         await Expect(alice.Locator(".msg .text").Last).ToHaveTextAsync("hi alice <b>not bold</b>", Slow);
         Assert.Equal(0, await alice.Locator(".msg b").CountAsync());
+
+        // Measured, not asserted (README "Web page"): from bob's client node writing the message notification
+        // (its "time") to bob's page drawing the frame that shows it (the page's entice-shown mark).
+        var latencies = new List<double>();
+        for (var i = 0; i < 20; i++)
+        {
+            await SendAsync(alice, $"latency probe {i}");
+            await Expect(bob.Locator(".msg .text").Last).ToHaveTextAsync($"latency probe {i}", Slow);
+            latencies.Add(await bob.EvaluateAsync<double>(@"() => {
+                const m = performance.getEntriesByName('entice-shown').at(-1);
+                return performance.timeOrigin + m.startTime - Date.parse(m.detail.time); }"));
+        }
+        latencies.Sort();
+        output.WriteLine($"message notification to page frame (20 messages): median {latencies[10]:F1} ms, " +
+                         $"90th {latencies[18]:F1} ms, max {latencies[19]:F1} ms; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 
         // A direct message: bob opens @alice from the member list.
         await bob.Locator(".member[data-name='alice'] .member-name").ClickAsync();

@@ -108,14 +108,13 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         Node.Message("games", "bob", "two");
         Node.Message("lobby", "carol", "seen at once");
         var psstAt = DateTimeOffset.UtcNow.AddSeconds(-5);
-        Node.Message("lobby", "carol", "psst", direct: true, at: psstAt);
-        // The client node kept it too, under another id (received messages are kept with ids of their own).
+        var psst = Node.Message("lobby", "carol", "psst", direct: true, at: psstAt);
+        // The client node kept it too, under the same id; an equal text from carol at the same time is another message.
         Node.History["@carol"] =
         [
-            new JsonObject { ["id"] = "k8", ["from"] = "carol", ["text"] = "earlier", ["direct"] = true, ["own"] = false,
-                ["delivery"] = "none", ["sent_at"] = psstAt.AddMinutes(-1).ToString("O") },
-            new JsonObject { ["id"] = "k9", ["from"] = "carol", ["text"] = "psst", ["direct"] = true, ["own"] = false,
-                ["delivery"] = "none", ["sent_at"] = psstAt.ToString("O") },
+            FakeClientNode.Kept("k7", "carol", "psst", psstAt, direct: true),
+            FakeClientNode.Kept("k8", "carol", "earlier", psstAt.AddMinutes(-1), direct: true),
+            FakeClientNode.Kept(psst, "carol", "psst", psstAt, direct: true),
         ];
         await Expect(Conversation(page, "#games").Locator(".unread")).ToHaveTextAsync("2");
         await Expect(Conversation(page, "@carol").Locator(".unread")).ToHaveTextAsync("1");
@@ -124,7 +123,7 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
 
         await Conversation(page, "@carol").ClickAsync();
         await Expect(page.Locator("#title")).ToHaveTextAsync("@carol");
-        await Expect(page.Locator(".msg .text")).ToHaveTextAsync(["earlier", "psst"]);
+        await Expect(page.Locator(".msg .text")).ToHaveTextAsync(["psst", "earlier", "psst"]);
         Assert.Equal(0, await Conversation(page, "@carol").Locator(".unread").CountAsync());
         Assert.Contains(Node.Requests("read"), r => (string?)r["params"]!["with"] == "carol");
         // Another tab read #games: its badge goes here too.
@@ -136,6 +135,66 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
         var send = Assert.Single(Node.Requests("send"));
         Assert.Equal("carol", (string?)send["params"]!["to"]);
         Assert.Null(send["params"]!["room"]);
+        Assert.True(_problems.Count == 0, string.Join("\n", _problems));
+    }
+
+    [BrowserFact]
+    public async Task Own_messages_sent_from_another_tab_show_here_once_with_their_ticks()
+    {
+        var page = await OpenAsync();
+        await Conversation(page, "#lobby").ClickAsync();
+        await page.Locator("#input").FillAsync("from this tab");
+        await page.Locator("#input").PressAsync("Enter");
+        // The answer, then "sent" to every tab: shown once here.
+        await Expect(page.Locator(".msg.own .text")).ToHaveTextAsync(["from this tab"]);
+
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        Node.Notify("sent", new { id = "m41", room = "lobby", to = (string?)null, recipients = 2, conversation = "#lobby", from = "alice",
+            text = "from my other tab", sent_at = now, time = now });
+        Node.Notify("sent", new { id = "m42", room = "lobby", to = "carol", recipients = 1, conversation = "@carol", from = "alice",
+            text = "to carol from my phone-sized tab", sent_at = now, time = now });
+        await Expect(page.Locator(".msg.own .text")).ToHaveTextAsync(["from this tab", "from my other tab"]);
+        await Expect(page.Locator(".msg.own[data-id='m41'] .ticks")).ToHaveTextAsync("✓");
+        Node.Notify("delivered", new { id = "m41", to = "bob", time = now });
+        Node.Notify("delivered", new { id = "m41", to = "carol", time = now });
+        await Expect(page.Locator(".msg.own[data-id='m41'] .ticks")).ToHaveTextAsync("✓✓");
+        // The same "sent" again (a history merge, a second notice) shows nothing more.
+        Node.Notify("sent", new { id = "m41", room = "lobby", to = (string?)null, recipients = 2, conversation = "#lobby", from = "alice",
+            text = "from my other tab", sent_at = now, time = now });
+        await Conversation(page, "@carol").ClickAsync();
+        await Expect(page.Locator(".msg.own .text")).ToHaveTextAsync(["to carol from my phone-sized tab"]);
+        await Conversation(page, "#lobby").ClickAsync();
+        await Expect(page.Locator(".msg.own .text")).ToHaveTextAsync(["from this tab", "from my other tab"]);
+        Assert.True(_problems.Count == 0, string.Join("\n", _problems));
+    }
+
+    [BrowserFact]
+    public async Task Messages_that_came_while_the_socket_was_down_are_fetched_after_the_last_id_on_reconnect()
+    {
+        var page = await OpenAsync();
+        await Conversation(page, "#lobby").ClickAsync();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var seen = Node.Message("lobby", "bob", "seen before", at: start);
+        await Expect(page.Locator(".msg .text")).ToHaveTextAsync(["seen before"]);
+
+        Node.Accepting = false;
+        await Node.CloseSocketAsync();
+        await Expect(page.Locator("#conn")).ToHaveAttributeAsync("data-state", "offline");
+        // Meanwhile the client node received (and kept) more; its clock order is not the page's concern.
+        Node.History["#lobby"] =
+        [
+            FakeClientNode.Kept("r-old", "carol", "long ago", start.AddDays(-1)),
+            FakeClientNode.Kept(seen, "bob", "seen before", start),
+            FakeClientNode.Kept("r-d1", "carol", "while the page was away", start.AddMinutes(1)),
+            FakeClientNode.Kept("m-d2", "alice", "sent by my other tab meanwhile", start.AddMinutes(2), own: true),
+        ];
+        Node.Accepting = true;
+        await Expect(page.Locator("#conn")).ToHaveTextAsync("online");
+        await Expect(page.Locator(".msg .text")).ToHaveTextAsync(["seen before", "while the page was away", "sent by my other tab meanwhile"]);
+        var asked = Node.Requests("history").Last(r => (string?)r["params"]!["room"] == "lobby");
+        Assert.Equal(seen, (string?)asked["params"]!["after"]);
+        Node.Message("lobby", "bob", "and after", at: start.AddMinutes(3));
+        await Expect(page.Locator(".msg .text")).ToHaveTextAsync(["seen before", "while the page was away", "sent by my other tab meanwhile", "and after"]);
         Assert.True(_problems.Count == 0, string.Join("\n", _problems));
     }
 
@@ -292,7 +351,8 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
             frames.sort((a, b) => a - b);
             return [frames[Math.floor(frames.length / 2)], frames[frames.length - 1]];
         }");
-        output.WriteLine($"scrolling up in 4000 px steps: median frame {timing[0]:F1} ms, worst {timing[1]:F1} ms");
+        output.WriteLine($"scrolling up in 4000 px steps: median frame {timing[0]:F1} ms, worst {timing[1]:F1} ms; " +
+                         $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         await Expect(page.Locator(".msg .text").First).ToHaveTextAsync("message 1");
         nodes = await page.Locator("#messages-content > *").CountAsync();
         output.WriteLine($"{nodes} row nodes at the top");

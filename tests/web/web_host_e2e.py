@@ -4,7 +4,7 @@ two clients started with --web --no-open, each driven over its WebSocket as the 
 exchanged for a session, the session offered as a subprotocol, Origin set). A message each way with ids
 and delivery, a direct message, the same 60-digit safety number on both sides, and the token refused the
 second time. Prints PASS/FAIL lines and "N passed, M failed"; exit 0 only if all passed."""
-import base64, json, os, re, socket, struct, subprocess, sys, tempfile, time, urllib.request, urllib.error
+import base64, json, os, re, signal, socket, struct, subprocess, sys, tempfile, time, urllib.request, urllib.error
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVER = f"{ROOT}/Entice.ServerNode/bin/Release/net10.0/Entice.ServerNode"
@@ -127,6 +127,10 @@ def main():
     check(mid is not None, f"alice: send answers with the message id ({mid})")
     got = bob.wait(lambda m: m.get("method") == "message" and m["params"]["from"] == "alice")
     check(got["params"]["text"] == "hello\nfrom the page" and got["params"]["conversation"] == "#lobby", "bob: the message arrives, newline kept")
+    rid = got["params"]["id"]
+    sn = alice.wait(lambda m: m.get("method") == "sent" and m["params"]["id"] == mid)["params"]
+    check(sn.get("text") == "hello\nfrom the page" and sn.get("conversation") == "#lobby" and sn.get("from") == "alice",
+          "alice: every tab gets sent with the text and conversation")
     d = alice.wait(lambda m: m.get("method") == "delivered" and m["params"]["id"] == mid)
     check(d["params"]["to"] == "bob", "alice: delivered to bob, by id")
     bob.send({"jsonrpc": "2.0", "id": 2, "method": "send", "params": {"to": "alice", "text": "direct back"}})
@@ -144,6 +148,23 @@ def main():
     check(va["qr_svg"] == vb["qr_svg"] and va["qr_svg"].lstrip().startswith("<svg"), "and the same QR code")
     alice.send({"jsonrpc": "2.0", "id": 5, "method": "nope"})
     check(alice.wait(lambda m: m.get("id") == 5)["error"]["code"] == -32601, "an unknown method is -32601 with its id")
+    bob.send({"jsonrpc": "2.0", "id": 6, "method": "history", "params": {"room": "lobby"}})
+    kept = [m["id"] for m in bob.wait(lambda m: m.get("id") == 6)["result"]["messages"]]
+    check(rid in kept, f"bob: the kept history has the message under its notification's id ({rid})")
+
+    # The relay goes away; SIGTERM still stops alice promptly, exit 0 (it used to wait drain-timeout, 30 s,
+    # for a reconnect). The limit is generous; the time is printed.
+    srv, alice_p = procs[0], procs[1]
+    srv.kill(); srv.wait()
+    alice.wait(lambda m: m.get("method") == "disconnected")
+    t0 = time.monotonic()
+    alice_p.send_signal(signal.SIGTERM)
+    try: rc = alice_p.wait(timeout=20)
+    except subprocess.TimeoutExpired: rc = None
+    took = time.monotonic() - t0
+    check(rc == 0 and took < 10, f"alice: SIGTERM with the relay gone: exit {rc} after {took:.2f} s")
+    st = alice.wait(lambda m: m.get("method") == "stopped")
+    check(st["params"]["exit_code"] == 0, f"alice's page got stopped (exit 0) before the socket closed: {st['params']['reason']}")
 
 try:
     main()

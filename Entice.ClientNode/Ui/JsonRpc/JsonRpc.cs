@@ -65,4 +65,13 @@ public static class JsonRpc
 
     /// <summary>The transport's input ended: the client delivers what is pending, then stops.</summary>
     public sealed record EndOfInput;
+
+    /// <summary>
+    /// Ctrl+C or SIGTERM (<c>--web</c>): as <see cref="EndOfInput"/>, but the client does not wait for a relay
+    /// it is not connected to. With nothing of this session's own waiting for the server, and not online
+    /// (reconnecting, or never connected), it stops at once (exit 0); otherwise it waits at most
+    /// <paramref name="Wait"/> for what is pending, then stops anyway (exit 1 if an own message was still
+    /// waiting). A second one stops at once.
+    /// </summary>
+    public sealed record Interrupt(TimeSpan Wait);
 }

@@ -10,7 +10,19 @@ internal sealed partial class JsonRpcActor
 {
     private void OnEvent(ChatEvent e)
     {
-        _history?.Observe(e);
+        if (_stopped)
+            return; // stopped by an interrupt (JsonRpcActor.Stop): the chat actor's own end comes after it
+        if (e is StoppedEvent)
+        {
+            _stopped = true;
+            Timers.Cancel(StopTimer);
+        }
+        // One id per received message: its notification's and its kept history entry's.
+        var receivedId = e is MessageEvent ? JsonRpcSending.NewReceivedId() : null;
+        if (e is ErrorEvent { Tag: { } refused })
+            _sending.Take(refused);
+        var sending = e is SentEvent { Tag: { } tag } ? _sending.Take(tag) : null;
+        _history?.Observe(e, receivedId);
         var now = DateTimeOffset.UtcNow;
         _state.Observe(e, now);
         switch (e)
@@ -86,7 +98,7 @@ internal sealed partial class JsonRpcActor
             foreach (var p in _pending.All)
                 Expire(p.Tag, "the client stopped before answering");
         }
-        if (_notifications.For(e, now) is { } line)
+        if (_notifications.For(e, now, receivedId, sending, _state.Name) is { } line)
             _output.Notify(line);
         if (e is StoppedEvent stopped)
         {

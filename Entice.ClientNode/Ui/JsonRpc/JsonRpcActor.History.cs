@@ -6,7 +6,7 @@ using static Entice.ClientNode.Ui.JsonRpc.JsonRpcParams;
 
 namespace Entice.ClientNode.Ui.JsonRpc;
 
-// The kept history: "history" (room or with, limit, before) and "forget" (room or with), read and
+// The kept history: "history" (room or with, limit, before or after) and "forget" (room or with), read and
 // deleted off this actor, answered when done.
 internal sealed partial class JsonRpcActor
 {
@@ -20,8 +20,11 @@ internal sealed partial class JsonRpcActor
         var room = Room(r, "room", out var p1);
         var with = Name(r, "with", out var p2);
         var before = r.Text("before", out var p3);
-        if ((p1 ?? p2 ?? p3) is { } problem)
+        var after = r.Text("after", out var p4);
+        if ((p1 ?? p2 ?? p3 ?? p4) is { } problem)
             return Bad(problem);
+        if (before is not null && after is not null)
+            return Bad("at most one of \"before\" and \"after\"");
         if ((room is null) == (with is null))
             return Bad("exactly one of \"room\" and \"with\" is required");
         var limit = 50;
@@ -42,7 +45,7 @@ internal sealed partial class JsonRpcActor
         }
         if (id is null)
             return null; // a history notification asks for nothing
-        _history.QueryAsync(conversation, limit, before).PipeTo(Self,
+        _history.QueryAsync(conversation, limit, before, after).PipeTo(Self,
             success: q => new Kept(id, conversation, q.Messages, q.Problem, From: from),
             failure: e => new Kept(id, conversation, null, e.GetType().Name, Failed: true, From: from));
         return null;

@@ -25,6 +25,7 @@ internal sealed partial class JsonRpcActor : ReceiveActor, IWithTimers
     private readonly IActorRef? _commands;
     private readonly LineHistory? _history;
     private readonly JsonRpcNotifications _notifications = new();
+    private readonly JsonRpcSending _sending = new();
     private readonly JsonRpcPending _pending;
     private readonly SortedSet<string> _rooms = new(StringComparer.Ordinal);
     private long _nextTag;
@@ -47,6 +48,8 @@ internal sealed partial class JsonRpcActor : ReceiveActor, IWithTimers
         Receive<NoAnswer>(n => Expire(n.Tag));
         Receive<ChatEvent>(OnEvent);
         Receive<Kept>(OnKept);
+        Receive<JsonRpc.Interrupt>(OnInterrupt);
+        Receive<StopNow>(_ => StopHere("stopped by an interrupt before what was pending reached the server"));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -143,10 +146,17 @@ internal sealed partial class JsonRpcActor : ReceiveActor, IWithTimers
     private JsonRpcError? Ask(JsonRpcRequest r, UserCommand what, string? room, string? key)
     {
         var tag = $"rpc-{++_nextTag}";
-        if (what is UserCommand.Say say)
-            _history?.Sending(tag, say.Text);
-        else if (what is UserCommand.Direct direct)
-            _history?.Sending(tag, direct.Text);
+        var text = what switch
+        {
+            UserCommand.Say say => say.Text,
+            UserCommand.Direct direct => direct.Text,
+            _ => null,
+        };
+        if (text is not null)
+        {
+            _history?.Sending(tag, text);
+            _sending.Add(tag, text, DateTimeOffset.UtcNow);
+        }
         if (!r.IsNotification)
         {
             if (_pending.IsFull)

@@ -1,18 +1,19 @@
 using System.Text.Json;
 using Entice.Client;
+using Entice.Client.History;
 
 namespace Entice.ClientNode.Ui.JsonRpc;
 
 /// <summary>
 /// Every chat event as a notification: the method is the event's name in <c>--json</c> mode, params its
-/// fields plus "time" (when this client saw it). A received message gets an id here ("r1", "r2", ...;
-/// unique in this session); a sent one has the chat actor's id ("m1", ...), the one <c>send</c> returned.
+/// fields plus "time" (when this client saw it). A received message carries the id the session gave it
+/// (<paramref name="receivedId"/> of <see cref="For"/>: the same id its kept history has); a sent one has
+/// the chat actor's id ("m1", ...), the one <c>send</c> returned, and, when the session knows what was
+/// sent (<paramref name="sending"/>), its text and conversation, so every connection can show it.
 /// </summary>
 internal sealed class JsonRpcNotifications
 {
-    private long _received;
-
-    public string? For(ChatEvent e, DateTimeOffset now)
+    public string? For(ChatEvent e, DateTimeOffset now, string? receivedId = null, JsonRpcSending.Sent? sending = null, string? self = null)
     {
         var time = now.ToUniversalTime().ToString("O");
         (string Method, Action<Utf8JsonWriter> Params)? n = e switch
@@ -25,7 +26,7 @@ internal sealed class JsonRpcNotifications
             MemberAwayEvent a => ("away", w => { w.WriteString("room", a.Room); w.WriteString("name", a.Name); }),
             MessageEvent m => ("message", w =>
             {
-                w.WriteString("id", $"r{++_received}");
+                w.WriteString("id", receivedId ?? JsonRpcSending.NewReceivedId());
                 w.WriteString("room", m.Room);
                 w.WriteString("from", m.From);
                 w.WriteString("text", m.Text);
@@ -39,6 +40,13 @@ internal sealed class JsonRpcNotifications
                 w.WriteString("room", s.Room);
                 w.WriteString("to", s.To);
                 w.WriteNumber("recipients", s.Recipients);
+                if (sending is { } what)
+                {
+                    w.WriteString("conversation", s.To is null ? KeptMessage.Room(s.Room) : KeptMessage.DirectWith(s.To));
+                    w.WriteString("from", self);
+                    w.WriteString("text", what.Text);
+                    w.WriteString("sent_at", what.At.ToUniversalTime().ToString("O"));
+                }
             }),
             DeliveredEvent d => ("delivered", w => { w.WriteString("id", d.Id); w.WriteString("to", d.To); }),
             MembersEvent m => ("members", w =>

@@ -97,11 +97,15 @@ public sealed class LineHistory : IAsyncDisposable
 
     /// <summary>
     /// JSON-RPC <c>history</c>: the newest <paramref name="limit"/> kept messages of <paramref name="conversation"/>
-    /// (oldest first) older than <paramref name="before"/> (an ISO 8601 time, or the id of a kept message), read
-    /// on the thread pool. Problem is set (and Messages empty) when <paramref name="before"/> names nothing.
+    /// (oldest first) older than <paramref name="before"/> (an ISO 8601 time, or the id of a kept message: those
+    /// kept before it), read on the thread pool; with <paramref name="after"/> instead, the oldest
+    /// <paramref name="limit"/> newer than it (kept after that id, or sent after that time), to catch up.
+    /// Problem is set (and Messages empty) when <paramref name="before"/> or <paramref name="after"/> names nothing.
     /// </summary>
-    public Task<(IReadOnlyList<KeptMessage> Messages, string? Problem)> QueryAsync(string conversation, int limit, string? before)
+    public Task<(IReadOnlyList<KeptMessage> Messages, string? Problem)> QueryAsync(string conversation, int limit, string? before, string? after = null)
     {
+        if (after is not null)
+            return AfterAsync(conversation, limit, after);
         ArgumentNullException.ThrowIfNull(conversation);
         var store = _store ?? throw new InvalidOperationException("no history is kept");
         var queued = _writer?.FlushAsync() ?? Task.CompletedTask; // what was kept before the request is on disk first
@@ -112,13 +116,45 @@ public sealed class LineHistory : IAsyncDisposable
             {
                 if (DateTimeOffset.TryParse(before, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
                     until = time;
-                else if (store.Read(conversation).LastOrDefault(m => m.Id == before) is { } message)
-                    until = message.At;
                 else
-                    return ([], "\"before\" is neither a time (ISO 8601) nor the id of a kept message of this conversation");
+                {
+                    // By place, not by time: a sender's clock may put a later message before an earlier one.
+                    var all = store.Read(conversation);
+                    var at = LastIndexOf(all, before);
+                    if (at < 0)
+                        return ([], "\"before\" is neither a time (ISO 8601) nor the id of a kept message of this conversation");
+                    return (all.Take(at).Skip(Math.Max(0, at - limit)).ToList(), null);
+                }
             }
             return (store.Query(conversation, limit, until), null);
         }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    private Task<(IReadOnlyList<KeptMessage> Messages, string? Problem)> AfterAsync(string conversation, int limit, string after)
+    {
+        var store = _store ?? throw new InvalidOperationException("no history is kept");
+        var queued = _writer?.FlushAsync() ?? Task.CompletedTask;
+        return queued.ContinueWith<(IReadOnlyList<KeptMessage>, string?)>(_ =>
+        {
+            var all = store.Read(conversation);
+            var at = LastIndexOf(all, after);
+            if (at >= 0)
+                return (all.Skip(at + 1).Take(limit).ToList(), null);
+            if (DateTimeOffset.TryParse(after, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
+                return (all.Where(m => m.At > time).Take(limit).ToList(), null);
+            return ([], "\"after\" is neither a time (ISO 8601) nor the id of a kept message of this conversation");
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    // The newest kept message with this id (an own message's id may repeat across runs), or -1.
+    private static int LastIndexOf(IReadOnlyList<KeptMessage> all, string id)
+    {
+        for (var i = all.Count - 1; i >= 0; i--)
+        {
+            if (all[i].Id == id)
+                return i;
+        }
+        return -1;
     }
 
     /// <summary>JSON-RPC <c>forget</c>: deletes a conversation's kept history; completes once it is deleted.</summary>
@@ -131,8 +167,11 @@ public sealed class LineHistory : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Keeps what <paramref name="e"/> shows (called for every event, in order, by the view actor).</summary>
-    public void Observe(ChatEvent e)
+    /// <summary>
+    /// Keeps what <paramref name="e"/> shows (called for every event, in order, by the view actor). A received
+    /// message is kept with <paramref name="id"/> when given (JSON-RPC: the id its notification carries), else a new one.
+    /// </summary>
+    public void Observe(ChatEvent e, string? id = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         lock (_gate)
@@ -150,7 +189,7 @@ public sealed class LineHistory : IAsyncDisposable
                     _rooms.Remove(r.Room);
                     break;
                 case MessageEvent m when _writer is not null && RoomTopic.Of(m) is null:
-                    _writer.Append(new KeptMessage(NewId(), m.Direct ? KeptMessage.DirectWith(m.From) : KeptMessage.Room(m.Room),
+                    _writer.Append(new KeptMessage(id ?? NewId(), m.Direct ? KeptMessage.DirectWith(m.From) : KeptMessage.Room(m.Room),
                         PeerText.Visible(m.From), PeerText.Visible(m.Text, keepNewlines: true), m.SentAt, Own: false, m.Direct, Delivery.None));
                     break;
                 case SentEvent { Tag: { } tag } s when _writer is not null && _typed.Remove(tag, out var typed):

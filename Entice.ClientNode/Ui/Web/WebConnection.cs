@@ -20,6 +20,7 @@ internal sealed class WebConnection
     private readonly WebSettings _settings;
     private readonly Channel<string> _outbound;
     private readonly CancellationTokenSource _abort = new();
+    private readonly TaskCompletionSource _flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public WebConnection(long id, WebSocket socket, WebSettings settings)
     {
@@ -48,6 +49,12 @@ internal sealed class WebConnection
         _abort.Cancel();
     }
 
+    /// <summary>
+    /// Completes once nothing more will be written: after <see cref="Complete"/>, what was queued and the close
+    /// frame are sent (the page's answer to the close is not waited for), or the socket ended.
+    /// </summary>
+    public Task Flushed => _flushed.Task;
+
     /// <summary>No more messages: what is queued is sent, then the socket is closed ("going away").</summary>
     public void Complete() => _outbound.Writer.TryComplete();
 
@@ -55,6 +62,18 @@ internal sealed class WebConnection
     public async Task RunAsync(IActorRef session, CancellationToken stop)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, _abort.Token);
+        try
+        {
+            await RunAsync(session, linked);
+        }
+        finally
+        {
+            _flushed.TrySetResult();
+        }
+    }
+
+    private async Task RunAsync(IActorRef session, CancellationTokenSource linked)
+    {
         var writer = WriteAsync(linked.Token);
         var reader = ReadAsync(session, linked.Token);
         if (await Task.WhenAny(reader, writer) == writer)
@@ -140,9 +159,16 @@ internal sealed class WebConnection
 
     private async Task WriteAsync(CancellationToken cancel)
     {
-        await foreach (var line in _outbound.Reader.ReadAllAsync(cancel))
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(line), WebSocketMessageType.Text, endOfMessage: true, cancel);
-        if (!Overflowed && _socket.State is WebSocketState.Open)
-            await _socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "the client stopped", cancel);
+        try
+        {
+            await foreach (var line in _outbound.Reader.ReadAllAsync(cancel))
+                await _socket.SendAsync(Encoding.UTF8.GetBytes(line), WebSocketMessageType.Text, endOfMessage: true, cancel);
+            if (!Overflowed && _socket.State is WebSocketState.Open)
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "the client stopped", cancel);
+        }
+        finally
+        {
+            _flushed.TrySetResult();
+        }
     }
 }

@@ -56,6 +56,13 @@ public sealed class WebConnections(WebSettings settings) : IJsonRpcOutput
             c.Enqueue(line);
     }
 
+    /// <summary>
+    /// After <see cref="Complete"/>: completes once every open socket has sent what was queued and its close
+    /// frame (a page that does not answer the close is not waited for), or after <paramref name="limit"/>.
+    /// </summary>
+    public Task FlushedAsync(TimeSpan limit) =>
+        Task.WhenAny(Task.WhenAll(_open.Values.Select(c => c.Flushed)), Task.Delay(limit));
+
     public void Complete()
     {
         _completed = true;

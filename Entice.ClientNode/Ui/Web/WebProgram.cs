@@ -10,7 +10,8 @@ namespace Entice.ClientNode.Ui.Web;
 /// <c>--web</c>'s program: the same actors as <c>--json-rpc</c>, the same JSON-RPC session as the view,
 /// with the local web server (<see cref="WebServer"/>) as its transport instead of stdin/stdout. Prints
 /// the page's address with its one-time token and opens the browser (unless <c>--no-open</c>). Ctrl+C
-/// or SIGTERM ends it like the end of input in the other modes.
+/// or SIGTERM ends it promptly (<see cref="Rpc.Interrupt"/>): pending messages get <c>stop-wait</c>, and
+/// a relay that is gone is not waited for.
 /// </summary>
 internal static class WebProgram
 {
@@ -58,21 +59,18 @@ internal static class WebProgram
             if (open && !Browser.TryOpen(server.Url))
                 await Console.Out.WriteLineAsync("(no browser could be opened here: open the address above yourself)");
 
-            Console.CancelKeyPress += (_, e) => { e.Cancel = true; session.Tell(new Rpc.EndOfInput()); };
+            // Not the end of input's drain (that waits up to drain-timeout for a relay that may be gone):
+            // an interrupt stops at once when nothing is pending, else after stop-wait.
+            var interrupt = new Rpc.Interrupt(web.StopWait);
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; session.Tell(interrupt); };
             using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-                System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; session.Tell(new Rpc.EndOfInput()); });
+                System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; session.Tell(interrupt); });
             var code = await exit.Task;
-            // "stopped" is queued for every tab; give the sockets a moment to send it and close.
-            await WaitClosedAsync(connections, TimeSpan.FromSeconds(2));
+            // "stopped" is queued for every tab: sent, with the close frame, before the server stops (a tab
+            // that is frozen or does not answer the close is not waited for beyond the limit).
+            await connections.FlushedAsync(TimeSpan.FromSeconds(2));
             await system.Terminate();
             return code;
         }
-    }
-
-    private static async Task WaitClosedAsync(WebConnections connections, TimeSpan limit)
-    {
-        var until = DateTime.UtcNow + limit;
-        while (connections.Count > 0 && DateTime.UtcNow < until)
-            await Task.Delay(20);
     }
 }

@@ -8,9 +8,10 @@ namespace Entice.ClientNode.Ui.Web;
 /// <param name="MaxQueuedMessages">Messages queued for one socket and not yet sent; a socket further behind is closed.</param>
 /// <param name="MaxConnections">WebSockets (tabs) at once; more are refused with 503.</param>
 /// <param name="KeepAlive">WebSocket ping interval.</param>
-public sealed record WebSettings(int MaxMessageBytes, int MaxQueuedMessages, int MaxConnections, TimeSpan KeepAlive)
+/// <param name="StopWait">After Ctrl+C or SIGTERM, how long what is pending may still take to reach the relay before the client stops anyway.</param>
+public sealed record WebSettings(int MaxMessageBytes, int MaxQueuedMessages, int MaxConnections, TimeSpan KeepAlive, TimeSpan StopWait)
 {
-    public static WebSettings Default { get; } = new(1024 * 1024, 2000, 8, TimeSpan.FromSeconds(20));
+    public static WebSettings Default { get; } = new(1024 * 1024, 2000, 8, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(2));
 
     public static WebSettings FromConfig(Akka.Configuration.Config config)
     {
@@ -22,9 +23,11 @@ public sealed record WebSettings(int MaxMessageBytes, int MaxQueuedMessages, int
             c.GetInt("max-message-bytes", Default.MaxMessageBytes),
             c.GetInt("max-queued-messages", Default.MaxQueuedMessages),
             c.GetInt("max-connections", Default.MaxConnections),
-            c.GetTimeSpan("keep-alive", Default.KeepAlive));
-        if (settings.MaxMessageBytes < 1024 || settings.MaxQueuedMessages < 16 || settings.MaxConnections < 1 || settings.KeepAlive <= TimeSpan.Zero)
-            throw new Akka.Configuration.ConfigurationException("entice.client.web: max-message-bytes >= 1024, max-queued-messages >= 16, max-connections >= 1 and keep-alive > 0 are required");
+            c.GetTimeSpan("keep-alive", Default.KeepAlive),
+            c.GetTimeSpan("stop-wait", Default.StopWait));
+        if (settings.MaxMessageBytes < 1024 || settings.MaxQueuedMessages < 16 || settings.MaxConnections < 1 || settings.KeepAlive <= TimeSpan.Zero
+            || settings.StopWait < TimeSpan.Zero)
+            throw new Akka.Configuration.ConfigurationException("entice.client.web: max-message-bytes >= 1024, max-queued-messages >= 16, max-connections >= 1, keep-alive > 0 and stop-wait >= 0 are required");
         return settings;
     }
 }

@@ -95,12 +95,24 @@ internal sealed class FakeClientNode
         socket.Send(JsonSerializer.Serialize(new { jsonrpc = "2.0", method, @params = parameters }));
     }
 
-    public void Message(string room, string from, string text, bool direct = false, DateTimeOffset? at = null) =>
+    /// <summary>A received message's notification; returns its id (the one its kept history entry has).</summary>
+    public string Message(string room, string from, string text, bool direct = false, DateTimeOffset? at = null, string? id = null)
+    {
+        id ??= "r" + Guid.NewGuid().ToString("N")[..16];
         Notify("message", new
         {
-            id = "r" + Guid.NewGuid().ToString("N")[..8], room, from, text, direct,
+            id, room, from, text, direct, conversation = direct ? "@" + from : "#" + room,
             sent_at = (at ?? DateTimeOffset.UtcNow).ToString("O"), time = DateTimeOffset.UtcNow.ToString("O"),
         });
+        return id;
+    }
+
+    /// <summary>A kept message as <c>history</c> gives it.</summary>
+    public static JsonObject Kept(string id, string from, string text, DateTimeOffset at, bool own = false, bool direct = false) => new()
+    {
+        ["id"] = id, ["from"] = from, ["text"] = text, ["direct"] = direct, ["own"] = own,
+        ["delivery"] = own ? "sent" : "none", ["sent_at"] = at.ToString("O"),
+    };
 
     public Task CloseSocketAsync()
     {
@@ -130,21 +142,59 @@ internal sealed class FakeClientNode
                 details = Members.GetValueOrDefault((string?)p["room"] ?? "", [])
                     .Select(n => new { name = n, you = n == Me, away = false, key = Keys.GetValueOrDefault(n, "unverified") }).ToArray(),
             },
-            "history" => new
-            {
-                conversation = p["room"] is { } r ? "#" + r : "@" + p["with"],
-                messages = History.GetValueOrDefault(p["room"] is { } room ? "#" + room : "@" + p["with"], []),
-            },
+            "history" => HistoryAnswer(p),
             "send" => new { id = "m" + Interlocked.Increment(ref _sent), room = (string?)p["room"], to = (string?)p["to"], recipients = 1 },
             "join" => new { room = (string?)p["room"] },
             "verify" => new { name = (string?)p["name"], safety_number = SafetyNumber, qr_svg = QrSvg },
             "mark_verified" or "trust" => new { name = (string?)p["name"] },
             _ => null,
         };
-        var reply = result is null
-            ? JsonSerializer.Serialize(new { jsonrpc = "2.0", id = request["id"], error = new { code = -32601, message = "method not found: " + method } })
-            : JsonSerializer.Serialize(new { jsonrpc = "2.0", id = request["id"], result });
+        var reply = result switch
+        {
+            null => JsonSerializer.Serialize(new { jsonrpc = "2.0", id = request["id"], error = new { code = -32601, message = "method not found: " + method } }),
+            Refusal no => JsonSerializer.Serialize(new { jsonrpc = "2.0", id = request["id"], error = new { code = -32602, message = no.Message } }),
+            _ => JsonSerializer.Serialize(new { jsonrpc = "2.0", id = request["id"], result }),
+        };
         socket.Send(reply);
+        // As the client node does: the answer to send, then "sent" to every connection.
+        if (method == "send" && result is not null)
+        {
+            var answer = JsonNode.Parse(JsonSerializer.Serialize(result))!;
+            Notify("sent", new
+            {
+                id = (string?)answer["id"], room = (string?)p["room"], to = (string?)p["to"], recipients = 1,
+                conversation = p["to"] is { } to ? "@" + to : "#" + p["room"], from = Me, text = (string?)p["text"],
+                sent_at = DateTimeOffset.UtcNow.ToString("O"), time = DateTimeOffset.UtcNow.ToString("O"),
+            });
+        }
+    }
+
+    private sealed record Refusal(string Message);
+
+    // history: the kept list, the newest "limit" before "before" (an id), or the oldest "limit" after "after".
+    private object HistoryAnswer(JsonObject p)
+    {
+        var key = p["room"] is { } room ? "#" + room : "@" + p["with"];
+        List<JsonObject> all;
+        lock (_gate)
+            all = [.. History.GetValueOrDefault(key, [])];
+        var limit = (int?)p["limit"] ?? 50;
+        var messages = all;
+        if ((string?)p["after"] is { } after)
+        {
+            var at = all.FindLastIndex(m => (string?)m["id"] == after);
+            if (at < 0)
+                return new Refusal("after: not a kept id");
+            messages = all.Skip(at + 1).Take(limit).ToList();
+        }
+        else
+        {
+            var end = (string?)p["before"] is { } before ? all.FindLastIndex(m => (string?)m["id"] == before) : all.Count;
+            if (end < 0)
+                return new Refusal("before: not a kept id");
+            messages = all.Take(end).Skip(Math.Max(0, end - limit)).ToList();
+        }
+        return new JsonObject { ["conversation"] = key, ["messages"] = new JsonArray([.. messages.Select(m => m.DeepClone())]) };
     }
 
     private async Task ServeAsync(IRoute route)

@@ -19,6 +19,7 @@ const state = {
   ownById: new Map(), // message id -> own item
   early: new Map(), // message id -> delivery seen before the send's answer
   localId: 0,
+  opened: false, // the socket was open before: an open again is a reconnect (catch up)
 };
 
 // ---- conversations and their rows -------------------------------------------------------------
@@ -26,8 +27,8 @@ const state = {
 function conversation(key) {
   let c = state.conversations.get(key);
   if (!c) {
-    c = { key, kind: key[0] === '#' ? 'room' : 'direct', name: key.slice(1), rows: [], lastDay: null,
-      unread: 0, members: new Set(), joined: false, oldest: null, moreHistory: true, loadingHistory: false };
+    c = { key, kind: key[0] === '#' ? 'room' : 'direct', name: key.slice(1), rows: [], lastDay: null, ids: new Set(),
+      unread: 0, members: new Set(), joined: false, oldest: null, moreHistory: true, loadingHistory: false, shownAtClose: null };
     state.conversations.set(key, c);
   }
   return c;
@@ -49,11 +50,14 @@ function rowsFor(items) {
   return { rows, day };
 }
 
-function sameness(it) {
-  return `${visible(it.from)}\u0000${visible(it.text, true)}\u0000${it.time.getTime()}`;
+// Every message has one id (docs/JSON-RPC.md): the notification's, the send answer's and the kept
+// history's are the same, so a message is shown once however it came.
+function known(c, id) {
+  return typeof id === 'string' && c.ids.has(id);
 }
 
 function append(c, item) {
+  if (item.id) c.ids.add(item.id);
   const d = item.time.toDateString();
   if (d !== c.lastDay) { c.rows.push({ sep: true, label: dayLabel(item.time), h: 34 }); c.lastDay = d; }
   c.rows.push(item);
@@ -61,8 +65,14 @@ function append(c, item) {
 }
 
 function prepend(c, items) {
+  insert(c, 0, items);
+}
+
+// Puts items among the shown ones at place at (0: before all), day separators redone.
+function insert(c, at, items) {
+  for (const it of items) if (it.id) c.ids.add(it.id);
   const current = c.rows.filter((r) => !r.sep);
-  const { rows, day } = rowsFor(items.concat(current));
+  const { rows, day } = rowsFor(current.slice(0, at).concat(items, current.slice(at)));
   c.rows = rows;
   c.lastDay = day;
   if (c === state.selected) list.setRows(c.rows, false);
@@ -220,6 +230,7 @@ const rpc = new Rpc(socketUrl(location), onNotification, onSocket);
 
 async function onSocket(what, why) {
   if (what === 'closed') {
+    if (state.opened) for (const c of state.conversations.values()) if (c.shownAtClose === null) c.shownAtClose = c.rows.filter((r) => !r.sep).length;
     state.connection = 'offline';
     renderConnection();
     if (why) { toast(why); ready(); }
@@ -243,7 +254,13 @@ async function onSocket(what, why) {
     renderAll();
     if (state.selected) { list.setRows(state.selected.rows, true); markRead(state.selected); }
     ready(); // rooms, members and the input are there: usable
-    await Promise.all(rooms.map((room) => loadHistory(conversation('#' + room))));
+    if (state.opened) {
+      // Back after the socket was down: what came meanwhile, after the last message shown.
+      await Promise.all([...state.conversations.values()].map((c) => catchUp(c)));
+    } else {
+      state.opened = true;
+      await Promise.all(rooms.map((room) => loadHistory(conversation('#' + room))));
+    }
     if (!performance.getEntriesByName('entice-history').length) performance.mark('entice-history');
   } catch (e) {
     toast(e.message);
@@ -310,12 +327,7 @@ async function loadHistory(c) {
     params.limit = HISTORY_LIMIT;
     if (c.oldest) params.before = c.oldest;
     const r = await rpc.call('history', params);
-    // Already shown: the same id (own messages), or for received ones, whose kept id differs from the
-    // notification's, the same sender, text and sender's time.
-    const shown = c.rows.filter((x) => !x.sep);
-    const known = new Set([...shown.map((x) => x.id), ...shown.map(sameness)]);
-    const items = (r.messages || []).map((m) => item({ ...m, time: m.sent_at }))
-      .filter((it) => !known.has(it.id) && !known.has(sameness(it)));
+    const items = (r.messages || []).map((m) => item({ ...m, time: m.sent_at })).filter((it) => !known(c, it.id));
     for (const it of items) if (it.own && it.id) state.ownById.set(it.id, it);
     if ((r.messages || []).length < HISTORY_LIMIT) c.moreHistory = false;
     if (r.messages && r.messages.length) c.oldest = r.messages[0].id;
@@ -326,6 +338,45 @@ async function loadHistory(c) {
     c.loadingHistory = false;
   }
   if (c === state.selected) renderHeader();
+}
+
+// After a reconnect: the kept messages after the last one this page showed before its socket went
+// down (history "after", page by page), put where the socket went down, each id once. A last message
+// the client node did not keep (a topic) is skipped for the one before it.
+async function catchUp(c) {
+  const at = c.shownAtClose;
+  c.shownAtClose = null;
+  if (at === null) return;
+  const shown = c.rows.filter((r) => !r.sep).slice(0, at);
+  const candidates = shown.filter((r) => typeof r.id === 'string' && !r.id.startsWith('local-')).slice(-5).reverse();
+  if (!candidates.length) { c.moreHistory = true; c.oldest = null; await loadHistory(c); return; }
+  const params = c.kind === 'room' ? { room: c.name } : { with: c.name };
+  const found = [];
+  for (const last of candidates) {
+    let after = last.id;
+    try {
+      for (let page = 0; page < 50; page++) {
+        const r = await rpc.call('history', { ...params, limit: HISTORY_LIMIT, after });
+        const ms = r.messages || [];
+        found.push(...ms);
+        if (ms.length < HISTORY_LIMIT) break;
+        after = ms[ms.length - 1].id;
+      }
+      break;
+    } catch (e) {
+      if (!e || e.code !== -32602) return; // nothing kept, or the socket went again
+    }
+  }
+  const items = [];
+  for (const m of found) {
+    const it = item({ ...m, time: m.sent_at });
+    if (known(c, it.id) || items.some((x) => x.id === it.id)) continue;
+    if (it.own && it.id) state.ownById.set(it.id, it);
+    items.push(it);
+  }
+  if (!items.length) return;
+  insert(c, at, items);
+  if (c === state.selected) { list.setRows(c.rows, true); renderHeader(); }
 }
 
 $('messages').addEventListener('scroll', () => {
@@ -363,7 +414,10 @@ function onNotification(method, p) {
     case 'joined': conversation('#' + p.room).members.add(p.name); memberChange(p.room); break;
     case 'left': conversation('#' + p.room).members.delete(p.name); memberChange(p.room); break;
     case 'message': received(p); break;
-    case 'sent': delivery(p.id, (it) => { if (it.delivery !== 'delivered') it.delivery = 'sent'; }); break;
+    case 'sent':
+      if (!state.ownById.has(p.id)) sentElsewhere(p);
+      delivery(p.id, (it) => { if (it.delivery !== 'delivered') it.delivery = 'sent'; });
+      break;
     case 'delivered': delivery(p.id, (it) => {
       it.deliveredTo.add(p.to);
       if (it.deliveredTo.size >= Math.max(1, it.recipients)) it.delivery = 'delivered';
@@ -384,17 +438,41 @@ function memberChange(room) {
   if (state.selected && state.selected.key === '#' + room) { renderMembers(); renderHeader(); }
 }
 
+// An own message another tab (or program) of this client node sent: shown here too.
+function sentElsewhere(p) {
+  if (typeof p.text !== 'string' || typeof p.conversation !== 'string' || p.conversation.length < 2 || typeof p.id !== 'string') return;
+  const c = conversation(p.conversation);
+  if (known(c, p.id)) return;
+  const it = item({ id: p.id, from: p.from || state.me || 'me', text: p.text, own: true, time: p.sent_at || p.time,
+    delivery: 'sent', recipients: p.recipients });
+  state.ownById.set(p.id, it);
+  append(c, it);
+  renderConversationsSoon();
+  if (c === state.selected) renderHeader();
+}
+
 function received(p) {
   const key = typeof p.conversation === 'string' ? p.conversation : p.direct ? '@' + p.from : '#' + p.room;
   const c = conversation(key);
+  if (known(c, p.id)) return;
   const it = item({ id: p.id, from: p.from, text: p.text, time: p.sent_at || p.time });
   append(c, it);
+  shownMark(p);
   const looking = c === state.selected && !document.hidden;
   if (!looking) c.unread++;
   else markReadSoon(c);
   renderConversationsSoon();
   if (c === state.selected) renderHeader();
   if ((p.direct || (state.me && mentions(it.text, state.me))) && !looking) notify(c, it);
+}
+
+// For measuring (README "Web page"): when the frame that shows the newest received message is drawn,
+// with the client node's notification time (p.time). One mark kept (no growth with the conversation).
+function shownMark(p) {
+  requestAnimationFrame(() => {
+    performance.clearMarks('entice-shown');
+    performance.mark('entice-shown', { detail: { id: p.id, time: p.time } });
+  });
 }
 
 function delivery(id, change) {
@@ -418,6 +496,7 @@ async function send(text) {
   try {
     const r = await rpc.call('send', c.kind === 'room' ? { room: c.name, text } : { to: c.name, text });
     it.id = r.id;
+    c.ids.add(r.id);
     it.recipients = r.recipients || 0;
     it.delivery = 'sent';
     state.ownById.set(r.id, it);

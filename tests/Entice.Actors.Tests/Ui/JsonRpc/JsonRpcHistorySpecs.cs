@@ -62,6 +62,70 @@ public sealed class JsonRpcHistorySpecs : TestKit, IAsyncLifetime
         return [.. result.GetProperty("messages").EnumerateArray()];
     }
 
+    // The next notification named method; answers and other notifications before it are skipped.
+    private async Task<JsonElement> NotificationAsync(string method)
+    {
+        while (true)
+        {
+            var line = await _out.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+            var root = JsonDocument.Parse(line).RootElement.Clone();
+            if (root.TryGetProperty("method", out var m) && m.GetString() == method)
+                return root.GetProperty("params");
+        }
+    }
+
+    [Fact]
+    public async Task A_received_message_has_one_id_in_its_notification_and_in_the_kept_history()
+    {
+        _session.Tell(new ReadyEvent("alice", "lobby", "fp"));
+        _session.Tell(new MessageEvent("lobby", "bob", "same text", false, DateTimeOffset.UtcNow));
+        _session.Tell(new MessageEvent("lobby", "bob", "same text", false, DateTimeOffset.UtcNow));
+        var first = (await NotificationAsync("message")).GetProperty("id").GetString();
+        var second = (await NotificationAsync("message")).GetProperty("id").GetString();
+        Assert.NotEqual(first, second);
+
+        var kept = await HistoryAsync("h", """{"room":"lobby"}""");
+        Assert.Equal([first, second], kept.Select(m => m.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task History_after_an_id_returns_the_messages_kept_after_it_oldest_first()
+    {
+        _session.Tell(new ReadyEvent("alice", "lobby", "fp"));
+        var now = DateTimeOffset.UtcNow;
+        // The sender's clocks disagree with the order they came in: "after" goes by what was kept after.
+        foreach (var (text, at) in new[] { ("one", now), ("two", now.AddMinutes(-5)), ("three", now.AddSeconds(1)), ("four", now) })
+            _session.Tell(new MessageEvent("lobby", "bob", text, false, at));
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++)
+            ids.Add((await NotificationAsync("message")).GetProperty("id").GetString()!);
+
+        var after = await HistoryAsync("a1", $$"""{"room":"lobby","after":"{{ids[0]}}","limit":2}""");
+        Assert.Equal(["two", "three"], after.Select(m => m.GetProperty("text").GetString()));
+        var rest = await HistoryAsync("a2", $$"""{"room":"lobby","after":"{{ids[2]}}"}""");
+        Assert.Equal(["four"], rest.Select(m => m.GetProperty("text").GetString()));
+        Assert.Empty(await HistoryAsync("a3", $$"""{"room":"lobby","after":"{{ids[3]}}"}"""));
+        var before = await HistoryAsync("b1", $$"""{"room":"lobby","before":"{{ids[2]}}"}""");
+        Assert.Equal(["one", "two"], before.Select(m => m.GetProperty("text").GetString()));
+    }
+
+    [Fact]
+    public async Task The_sent_notification_carries_the_text_and_conversation_for_every_connection()
+    {
+        _session.Tell(new ReadyEvent("alice", "lobby", "fp"));
+        Send("""{"jsonrpc":"2.0","id":"s","method":"send","params":{"to":"bob","text":"line one\nline two"}}""");
+        var command = await _chat.ExpectMsgAsync<ChatClient.Command>();
+        _session.Tell(new SentEvent("m7", "lobby", "bob", 1, command.Tag));
+
+        var sent = await NotificationAsync("sent");
+        Assert.Equal("m7", sent.GetProperty("id").GetString());
+        Assert.Equal("@bob", sent.GetProperty("conversation").GetString());
+        Assert.Equal("bob", sent.GetProperty("to").GetString());
+        Assert.Equal("alice", sent.GetProperty("from").GetString());
+        Assert.Equal("line one\nline two", sent.GetProperty("text").GetString());
+        Assert.True(DateTimeOffset.TryParse(sent.GetProperty("sent_at").GetString(), out _));
+    }
+
     [Fact]
     public async Task History_returns_what_was_sent_and_received_and_forget_deletes_it()
     {
@@ -95,6 +159,8 @@ public sealed class JsonRpcHistorySpecs : TestKit, IAsyncLifetime
     [InlineData("""{"room":"lobby","with":"bob"}""")]
     [InlineData("""{}""")]
     [InlineData("""{"room":"lobby","before":"no such id"}""")]
+    [InlineData("""{"room":"lobby","after":"no such id"}""")]
+    [InlineData("""{"room":"lobby","after":"2026-01-01T00:00:00Z","before":"2026-01-01T00:00:00Z"}""")]
     public async Task Bad_history_params_are_invalid_params(string @params)
     {
         Send($$"""{"jsonrpc":"2.0","id":"x","method":"history","params":{{@params}}}""");

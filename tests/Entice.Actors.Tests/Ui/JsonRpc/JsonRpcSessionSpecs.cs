@@ -235,9 +235,13 @@ public sealed class JsonRpcSessionSpecs : TestKit
         using var doc = JsonDocument.Parse(line);
         var p = doc.RootElement.GetProperty("params");
         Assert.Equal("message", doc.RootElement.GetProperty("method").GetString());
-        Assert.Equal(("r1", "lobby", "bob", "\u001b[2Jhi\nthere"), (p.GetProperty("id").GetString(), p.GetProperty("room").GetString(), p.GetProperty("from").GetString(), p.GetProperty("text").GetString()));
+        Assert.Equal(("lobby", "bob", "\u001b[2Jhi\nthere"), (p.GetProperty("room").GetString(), p.GetProperty("from").GetString(), p.GetProperty("text").GetString()));
+        var first = p.GetProperty("id").GetString();
+        Assert.Matches("^r[0-9a-f]{16}$", first);
         Assert.True(p.TryGetProperty("time", out _));
-        Assert.Equal("r2", (await NextAsync()).GetProperty("params").GetProperty("id").GetString());
+        var second = (await NextAsync()).GetProperty("params").GetProperty("id").GetString();
+        Assert.Matches("^r[0-9a-f]{16}$", second);
+        Assert.NotEqual(first, second);
     }
 
     [Fact]
