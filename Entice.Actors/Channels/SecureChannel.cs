@@ -71,6 +71,9 @@ public sealed class SecureChannel : IDisposable
 
     public bool IsBroken => broken is not null;
 
+    /// <summary>The most frame bytes one record carries: a unit up to this long is sealed as one record.</summary>
+    public const int MaxRecordContent = MaxContent;
+
     /// <summary>The bytes <see cref="Seal(ReadOnlySpan{byte}, Span{byte})"/> writes for a frame of <paramref name="frameLength"/> bytes.</summary>
     public int SealedLength(int frameLength)
     {

@@ -25,6 +25,12 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
 
     public bool IsReady => _channel is not null;
 
+    /// <summary>
+    /// The write batch for this layer: what one record carries (65,516 bytes), so a full batch is one record
+    /// (one AEAD call, one length prefix), not a record of 65,516 bytes and one of 20 padded to 64.
+    /// </summary>
+    public const int MaxBatchBytes = SecureChannel.MaxRecordContent;
+
     /// <summary>Once ready: the fingerprint of the peer's static key (on the client, the server's).</summary>
     public ServerFingerprint? PeerFingerprint => _channel?.RemoteFingerprint;
 

@@ -12,7 +12,7 @@ namespace Entice.Tests.Transport;
 /// </summary>
 public sealed class NoiseFrameLayerSpecs
 {
-    private static readonly ChannelSettings Settings = new() { MaxFrameSize = NoiseFrameLayer.UnitLimit(64 * 1024) };
+    internal static readonly ChannelSettings Settings = new() { MaxFrameSize = NoiseFrameLayer.UnitLimit(64 * 1024) };
 
     [Fact]
     public void Sealed_batches_open_byte_for_byte_in_any_chunking()
@@ -137,7 +137,7 @@ public sealed class NoiseFrameLayerSpecs
     }
 
     // The handshake through the layers, as the connection actors drive it.
-    private static void Connect(NoiseFrameLayer client, NoiseFrameLayer server)
+    internal static void Connect(NoiseFrameLayer client, NoiseFrameLayer server)
     {
         Assert.True(server.TryOpen(client.Seal(client.Start()), out _, out var problem), problem);
         Assert.True(client.TryOpen(server.Seal(server.TakeOutbound()!), out _, out problem), problem);
