@@ -1,20 +1,29 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 
 namespace Entice.Channels;
 
 /// <summary>
-/// The record layer after the handshake. Each application frame is sealed into one or more records:
+/// The record layer after the handshake. Each application frame (on a connection: a whole write batch)
+/// is sealed into one or more records:
 /// <code>
 /// record    = len16 (big-endian, 19..65535) || ChaChaPoly(k, n, ad = "", plaintext)
 /// plaintext = kind (0x00 last / 0x01 more follows) || len16 content || content || zero padding
 /// </code>
-/// The plaintext is padded to a size bucket (<see cref="ChannelSettings.PaddingBuckets"/>). The nonce is
-/// the record count in that direction, so a replayed, dropped, reordered or altered record fails to
-/// authenticate. <see cref="Open"/> never throws on peer bytes and keeps at most one record of partial
-/// input (its buffer grows with what has arrived, not with the length announced) and one partial frame
-/// (at most <see cref="ChannelSettings.MaxFrameSize"/>). Not thread-safe: one actor owns it.
+/// The plaintext is padded to a size bucket (<see cref="ChannelSettings.PaddingBuckets"/>,
+/// <see cref="ChannelSettings.PaddingStep"/>). The nonce is the record count in that direction, so a
+/// replayed, dropped, reordered or altered record fails to authenticate. Opening never throws on peer
+/// bytes and keeps at most one record of partial input (its buffer grows with what has arrived, not with
+/// the length announced) and one partial frame (at most <see cref="ChannelSettings.MaxFrameSize"/>).
+/// <para>
+/// The hot path allocates nothing per record: <see cref="Seal(ReadOnlySpan{byte}, Span{byte})"/> writes
+/// the padded plaintext straight into the caller's output and encrypts it there in place;
+/// <see cref="TryOpen"/> decrypts into the caller's buffer. Partial records and partial frames use pooled
+/// buffers that go back to the pool as soon as they are complete, so an idle channel holds none.
+/// </para>
+/// Not thread-safe: one actor owns it.
 /// </summary>
 public sealed class SecureChannel : IDisposable
 {
@@ -31,9 +40,11 @@ public sealed class SecureChannel : IDisposable
     private readonly byte[] lengthBytes = new byte[ChannelProtocol.LengthPrefix];
     private int lengthFilled;
     private int recordLength;
-    private byte[] record = [];
+    private byte[]? record;     // pooled: a record split across reads (ciphertext)
+    private int recordCapacity; // what was asked of the pool for it (it may hand out more)
     private int recordFilled;
-    private MemoryStream? frame;
+    private byte[]? frame;      // pooled: a frame split across records (plaintext, zeroed before it goes back)
+    private int frameFilled;
     private ChannelError? broken;
 
     internal SecureChannel(CipherState send, CipherState receive, ChannelSettings settings, byte[] handshakeHash, byte[] remoteStatic)
@@ -55,64 +66,111 @@ public sealed class SecureChannel : IDisposable
     /// <summary>The fingerprint of <see cref="RemoteStaticKey"/>.</summary>
     public ServerFingerprint RemoteFingerprint { get; }
 
-    /// <summary>Bytes allocated for partial input now (for a shared memory budget): the record buffer and the partial frame.</summary>
-    public int BufferedBytes => lengthFilled + record.Length + (frame?.Capacity ?? 0);
+    /// <summary>Bytes held for partial input now (for a shared memory budget): the partial record and the partial frame.</summary>
+    public int BufferedBytes => lengthFilled + recordCapacity + (frame?.Length ?? 0);
 
     public bool IsBroken => broken is not null;
+
+    /// <summary>The most frame bytes one record carries: a unit up to this long is sealed as one record.</summary>
+    public const int MaxRecordContent = MaxContent;
+
+    /// <summary>The bytes <see cref="Seal(ReadOnlySpan{byte}, Span{byte})"/> writes for a frame of <paramref name="frameLength"/> bytes.</summary>
+    public int SealedLength(int frameLength)
+    {
+        CheckFrame(frameLength);
+        var total = 0;
+        var at = 0;
+        do
+        {
+            var content = Math.Min(MaxContent, frameLength - at);
+            total += ChannelProtocol.LengthPrefix + Padded(content) + CipherState.TagSize;
+            at += content;
+        }
+        while (at < frameLength);
+        return total;
+    }
 
     /// <summary>The records for one frame, ready to write. A frame over the max frame size is refused.</summary>
     public byte[] Seal(ReadOnlySpan<byte> frame)
     {
-        if (frame.Length > settings.MaxFrameSize)
-        {
-            throw new ArgumentException($"A frame of {frame.Length} bytes is over the channel's limit of {settings.MaxFrameSize}.", nameof(frame));
-        }
-
-        var chunks = Math.Max(1, (frame.Length + MaxContent - 1) / MaxContent);
-        var sizes = new int[chunks];
-        var total = 0;
-        for (var i = 0; i < chunks; i++)
-        {
-            var content = Math.Min(MaxContent, frame.Length - (i * MaxContent));
-            sizes[i] = RecordPadding.PaddedLength(RecordHeader + content, settings.PaddingBuckets);
-            total += ChannelProtocol.LengthPrefix + sizes[i] + CipherState.TagSize;
-        }
-
-        var output = new byte[total];
-        var plain = ArrayPool<byte>.Shared.Rent(RecordPadding.MaxPlaintext);
-        try
-        {
-            var at = 0;
-            for (var i = 0; i < chunks; i++)
-            {
-                var content = frame.Slice(i * MaxContent, Math.Min(MaxContent, frame.Length - (i * MaxContent)));
-                var padded = plain.AsSpan(0, sizes[i]);
-                padded.Clear();
-                padded[0] = i == chunks - 1 ? KindLast : KindMore;
-                BinaryPrimitives.WriteUInt16BigEndian(padded[1..], (ushort)content.Length);
-                content.CopyTo(padded[RecordHeader..]);
-                BinaryPrimitives.WriteUInt16BigEndian(output.AsSpan(at), (ushort)(sizes[i] + CipherState.TagSize));
-                at += ChannelProtocol.LengthPrefix;
-                send.EncryptWithAd([], padded, output.AsSpan(at, sizes[i] + CipherState.TagSize));
-                at += sizes[i] + CipherState.TagSize;
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plain);
-            ArrayPool<byte>.Shared.Return(plain);
-        }
-
+        var output = GC.AllocateUninitializedArray<byte>(SealedLength(frame.Length));
+        Seal(frame, output);
         return output;
+    }
+
+    /// <summary>
+    /// Seals one frame into <paramref name="output"/> (at least <see cref="SealedLength"/> bytes, not
+    /// overlapping <paramref name="frame"/>): each record's padded plaintext is written in place and
+    /// encrypted there, so no plaintext copy is left anywhere. Returns the bytes written.
+    /// </summary>
+    public int Seal(ReadOnlySpan<byte> frame, Span<byte> output)
+    {
+        CheckFrame(frame.Length);
+        if (frame.Overlaps(output))
+        {
+            throw new ArgumentException("The output overlaps the frame.", nameof(output));
+        }
+
+        var at = 0;
+        var taken = 0;
+        do
+        {
+            var content = frame.Slice(taken, Math.Min(MaxContent, frame.Length - taken));
+            taken += content.Length;
+            var padded = Padded(content.Length);
+            BinaryPrimitives.WriteUInt16BigEndian(output[at..], (ushort)(padded + CipherState.TagSize));
+            at += ChannelProtocol.LengthPrefix;
+            var sealedRecord = output.Slice(at, padded + CipherState.TagSize);
+            var plain = sealedRecord[..padded];
+            plain[0] = taken == frame.Length ? KindLast : KindMore;
+            BinaryPrimitives.WriteUInt16BigEndian(plain[1..], (ushort)content.Length);
+            content.CopyTo(plain[RecordHeader..]);
+            plain[(RecordHeader + content.Length)..].Clear();
+            send.EncryptWithAd([], plain, sealedRecord);
+            at += sealedRecord.Length;
+        }
+        while (taken < frame.Length);
+        return at;
     }
 
     /// <summary>Consume inbound bytes: the frames they complete, or the reason the channel is now broken.</summary>
     public ChannelOpenResult Open(ReadOnlySpan<byte> inbound)
     {
         var frames = new List<byte[]>();
+        var buffer = Array.Empty<byte>();
+        var error = OpenInto(inbound, ref buffer, out _, frames);
+        CryptographicOperations.ZeroMemory(buffer);
+        return new ChannelOpenResult(frames, error);
+    }
+
+    /// <summary>
+    /// Consume inbound bytes: the frames they complete are written one after the other into
+    /// <paramref name="buffer"/> from its start (grown, by a new array, when too small; its bytes past
+    /// <paramref name="length"/> are scratch), or false with the reason the channel is now broken (the
+    /// frames completed before the bad record are still in <paramref name="buffer"/>). The caller owns the
+    /// buffer and zeroes it when done with it.
+    /// </summary>
+    public bool TryOpen(ReadOnlySpan<byte> inbound, ref byte[] buffer, out int length, out ChannelError? error)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        error = OpenInto(inbound, ref buffer, out length, null);
+        return error is null;
+    }
+
+    public void Dispose()
+    {
+        send.Dispose();
+        receive.Dispose();
+        ReleaseRecord();
+        ReleaseFrame();
+    }
+
+    private ChannelError? OpenInto(ReadOnlySpan<byte> inbound, ref byte[] buffer, out int length, List<byte[]>? frames)
+    {
+        length = 0;
         if (broken is not null)
         {
-            return new ChannelOpenResult(frames, broken);
+            return broken;
         }
 
         while (!inbound.IsEmpty)
@@ -131,15 +189,15 @@ public sealed class SecureChannel : IDisposable
                 recordLength = BinaryPrimitives.ReadUInt16BigEndian(lengthBytes);
                 if (recordLength < MinRecord)
                 {
-                    return Break(frames, ChannelFailure.Malformed, $"a record of {recordLength} bytes (at least {MinRecord})");
+                    return Break(ChannelFailure.Malformed, $"a record of {recordLength} bytes (at least {MinRecord})");
                 }
 
-                // The whole record is here: open it in place, no copy.
+                // The whole record is here: open it straight from the input, no copy.
                 if (inbound.Length >= recordLength)
                 {
-                    if (!OpenRecord(inbound[..recordLength], frames, out var error))
+                    if (OpenRecord(inbound[..recordLength], ref buffer, ref length, frames) is { } failure)
                     {
-                        return Break(frames, error.Kind, error.Reason);
+                        return Break(failure.Kind, failure.Reason);
                     }
 
                     inbound = inbound[recordLength..];
@@ -150,12 +208,12 @@ public sealed class SecureChannel : IDisposable
             }
 
             var want = Math.Min(recordLength - recordFilled, inbound.Length);
-            if (record.Length < recordFilled + want)
+            if (recordCapacity < recordFilled + want)
             {
-                Array.Resize(ref record, Math.Min(recordLength, Math.Max(recordFilled + want, 2 * record.Length)));
+                GrowRecord(Math.Min(recordLength, Math.Max(recordFilled + want, 2 * recordCapacity)));
             }
 
-            inbound[..want].CopyTo(record.AsSpan(recordFilled));
+            inbound[..want].CopyTo(record!.AsSpan(recordFilled));
             recordFilled += want;
             inbound = inbound[want..];
             if (recordFilled < recordLength)
@@ -163,85 +221,155 @@ public sealed class SecureChannel : IDisposable
                 break;
             }
 
-            var ok = OpenRecord(record.AsSpan(0, recordLength), frames, out var failure);
-            record = [];
-            recordFilled = 0;
+            var error = OpenRecord(record.AsSpan(0, recordLength), ref buffer, ref length, frames);
+            ReleaseRecord();
             lengthFilled = 0;
-            if (!ok)
+            if (error is not null)
             {
-                return Break(frames, failure!.Kind, failure.Reason);
+                return Break(error.Kind, error.Reason);
             }
         }
 
-        return new ChannelOpenResult(frames, null);
+        return null;
     }
 
-    public void Dispose()
+    // Decrypts one record into buffer[length..] and keeps its content there (a whole frame) or in the
+    // partial frame (a frame that continues in the next record).
+    private ChannelError? OpenRecord(ReadOnlySpan<byte> ciphertext, ref byte[] buffer, ref int length, List<byte[]>? frames)
     {
-        send.Dispose();
-        receive.Dispose();
-        frame?.Dispose();
-    }
-
-    private bool OpenRecord(ReadOnlySpan<byte> ciphertext, List<byte[]> frames, out ChannelError error)
-    {
-        error = null!;
-        var plain = ArrayPool<byte>.Shared.Rent(ciphertext.Length - CipherState.TagSize);
-        var padded = plain.AsSpan(0, ciphertext.Length - CipherState.TagSize);
-        try
+        var paddedLength = ciphertext.Length - CipherState.TagSize;
+        EnsureCapacity(ref buffer, length, length + paddedLength);
+        var padded = buffer.AsSpan(length, paddedLength);
+        if (!receive.TryDecryptWithAd([], ciphertext, padded))
         {
-            if (!receive.TryDecryptWithAd([], ciphertext, padded))
-            {
-                error = new ChannelError(ChannelFailure.AuthenticationFailed, "a record did not authenticate (altered, replayed, reordered or lost)");
-                return false;
-            }
-
-            var kind = padded[0];
-            int length = BinaryPrimitives.ReadUInt16BigEndian(padded[1..]);
-            if (kind is not (KindLast or KindMore) || length > padded.Length - RecordHeader
-                || padded[(RecordHeader + length)..].ContainsAnyExcept((byte)0))
-            {
-                error = new ChannelError(ChannelFailure.Malformed, "an authenticated record with a bad layout");
-                return false;
-            }
-
-            var content = padded.Slice(RecordHeader, length);
-            if ((frame?.Length ?? 0) + length > settings.MaxFrameSize)
-            {
-                error = new ChannelError(ChannelFailure.FrameTooLarge, $"a frame over the limit of {settings.MaxFrameSize} bytes");
-                return false;
-            }
-
-            if (kind == KindLast && frame is null)
-            {
-                frames.Add(content.ToArray());
-                return true;
-            }
-
-            frame ??= new MemoryStream();
-            frame.Write(content);
-            if (kind == KindLast)
-            {
-                frames.Add(frame.ToArray());
-                frame.Dispose();
-                frame = null;
-            }
-
-            return true;
+            return new ChannelError(ChannelFailure.AuthenticationFailed, "a record did not authenticate (altered, replayed, reordered or lost)");
         }
-        finally
+
+        var kind = padded[0];
+        int contentLength = BinaryPrimitives.ReadUInt16BigEndian(padded[1..]);
+        if (kind is not (KindLast or KindMore) || contentLength > padded.Length - RecordHeader
+            || padded[(RecordHeader + contentLength)..].ContainsAnyExcept((byte)0))
         {
             padded.Clear();
-            ArrayPool<byte>.Shared.Return(plain);
+            return new ChannelError(ChannelFailure.Malformed, "an authenticated record with a bad layout");
+        }
+
+        if (frameFilled + contentLength > settings.MaxFrameSize)
+        {
+            padded.Clear();
+            return new ChannelError(ChannelFailure.FrameTooLarge, $"a frame over the limit of {settings.MaxFrameSize} bytes");
+        }
+
+        var content = padded.Slice(RecordHeader, contentLength);
+        if (kind == KindLast && frame is null)
+        {
+            content.CopyTo(padded); // moves the frame 3 bytes down onto the header: frames sit back to back
+            padded[contentLength..].Clear();
+            frames?.Add(padded[..contentLength].ToArray());
+            length += contentLength;
+            return null;
+        }
+
+        if (frame is null || frame.Length < frameFilled + contentLength)
+        {
+            GrowFrame(frameFilled + contentLength);
+        }
+
+        content.CopyTo(frame.AsSpan(frameFilled));
+        frameFilled += contentLength;
+        padded.Clear();
+        if (kind == KindLast)
+        {
+            EnsureCapacity(ref buffer, length, length + frameFilled);
+            frame.AsSpan(0, frameFilled).CopyTo(buffer.AsSpan(length));
+            frames?.Add(frame.AsSpan(0, frameFilled).ToArray());
+            length += frameFilled;
+            ReleaseFrame();
+        }
+
+        return null;
+    }
+
+    private static void EnsureCapacity(ref byte[] buffer, int used, int needed)
+    {
+        if (buffer.Length >= needed)
+        {
+            return;
+        }
+
+        var grown = GC.AllocateUninitializedArray<byte>(Math.Max(needed, 2 * buffer.Length));
+        buffer.AsSpan(0, used).CopyTo(grown);
+        CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
+        buffer = grown;
+    }
+
+    [MemberNotNull(nameof(record))]
+    private void GrowRecord(int capacity)
+    {
+        var grown = ArrayPool<byte>.Shared.Rent(capacity);
+        if (record is not null)
+        {
+            record.AsSpan(0, recordFilled).CopyTo(grown);
+            ArrayPool<byte>.Shared.Return(record);
+        }
+
+        record = grown;
+        recordCapacity = capacity;
+    }
+
+    private void ReleaseRecord()
+    {
+        if (record is not null)
+        {
+            ArrayPool<byte>.Shared.Return(record);
+        }
+
+        record = null;
+        recordCapacity = 0;
+        recordFilled = 0;
+    }
+
+    [MemberNotNull(nameof(frame))]
+    private void GrowFrame(int needed)
+    {
+        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 2 * (frame?.Length ?? 0)));
+        if (frame is not null)
+        {
+            frame.AsSpan(0, frameFilled).CopyTo(grown);
+            CryptographicOperations.ZeroMemory(frame.AsSpan(0, frameFilled));
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+
+        frame = grown;
+    }
+
+    private void ReleaseFrame()
+    {
+        if (frame is not null)
+        {
+            CryptographicOperations.ZeroMemory(frame.AsSpan(0, frameFilled));
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+
+        frame = null;
+        frameFilled = 0;
+    }
+
+    private int Padded(int content) => RecordPadding.PaddedLength(RecordHeader + content, settings.PaddingBuckets, settings.PaddingStep);
+
+    private void CheckFrame(int frameLength)
+    {
+        if (frameLength > settings.MaxFrameSize)
+        {
+            throw new ArgumentException($"A frame of {frameLength} bytes is over the channel's limit of {settings.MaxFrameSize}.", nameof(frameLength));
         }
     }
 
-    private ChannelOpenResult Break(List<byte[]> frames, ChannelFailure kind, string reason)
+    private ChannelError Break(ChannelFailure kind, string reason)
     {
         broken = new ChannelError(kind, reason);
-        record = [];
-        frame?.Dispose();
-        frame = null;
-        return new ChannelOpenResult(frames, broken);
+        ReleaseRecord();
+        ReleaseFrame();
+        return broken;
     }
 }

@@ -20,8 +20,9 @@ public sealed class AckedWriter
     /// <param name="layer">Seals each batch as it is written (many frames, one record run); null: bytes as queued.</param>
     public AckedWriter(long maxQueueBytes, IFrameLayer? layer = null)
     {
-        _queue = new OutboundQueue(maxQueueBytes);
         _layer = layer ?? PlainFrameLayer.Instance;
+        // Each ack round writes one batch; with the channel, one batch is sealed as one record.
+        _queue = new OutboundQueue(maxQueueBytes, _layer is NoiseFrameLayer ? NoiseFrameLayer.MaxBatchBytes : OutboundQueue.DefaultMaxBatchBytes);
     }
 
     /// <summary>The acknowledgement Akka.IO sends back for each batch; route it to <see cref="OnAck"/>.</summary>

@@ -14,7 +14,8 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
     private ChannelHandshake? _handshake;
     private SecureChannel? _channel;
     private byte[]? _outbound;
-    private byte[] _opened = [];
+    [ThreadStatic] private static byte[]? t_opened;
+    [ThreadStatic] private static int t_openedUsed;
     private long _rawPending;
 
     public NoiseFrameLayer(ChannelHandshake handshake) => _handshake = handshake;
@@ -23,6 +24,12 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
     public static int UnitLimit(int maxFrameSize) => Math.Max(64 * 1024, maxFrameSize + 4);
 
     public bool IsReady => _channel is not null;
+
+    /// <summary>
+    /// The write batch for this layer: what one record carries (65,516 bytes), so a full batch is one record
+    /// (one AEAD call, one length prefix), not a record of 65,516 bytes and one of 20 padded to 64.
+    /// </summary>
+    public const int MaxBatchBytes = SecureChannel.MaxRecordContent;
 
     /// <summary>Once ready: the fingerprint of the peer's static key (on the client, the server's).</summary>
     public ServerFingerprint? PeerFingerprint => _channel?.RemoteFingerprint;
@@ -75,14 +82,17 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
                 return true;
         }
 
-        var result = _channel.Open(received);
-        if (!result.Succeeded)
+        var opened = TakeOpenedBuffer();
+        var ok = _channel.TryOpen(received, ref opened, out var length, out var error);
+        t_opened = opened;
+        t_openedUsed = length;
+        if (!ok)
         {
-            Failure = result.Error;
-            problem = Describe(result.Error);
+            Failure = error;
+            problem = Describe(error!);
             return false;
         }
-        frames = Join(result.Frames);
+        frames = opened.AsSpan(0, length);
         return true;
     }
 
@@ -98,9 +108,12 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
         _rawPending -= raw;
         if (_channel is null || raw == batch.Length)
             return batch;
-        if (raw == 0)
-            return _channel.Seal(batch);
-        return [.. batch.AsSpan(0, raw), .. _channel.Seal(batch.AsSpan(raw))];
+        // One array per batch, the one Akka.IO writes: the handshake bytes, then the records sealed in place.
+        var plain = batch.AsSpan(raw);
+        var output = GC.AllocateUninitializedArray<byte>(raw + _channel.SealedLength(plain.Length));
+        batch.AsSpan(0, raw).CopyTo(output);
+        _channel.Seal(plain, output.AsSpan(raw));
+        return output;
     }
 
     public byte[]? TakeOutbound()
@@ -127,21 +140,15 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
         _ => $"channel: {error}",
     };
 
-    private ReadOnlySpan<byte> Join(IReadOnlyList<byte[]> units)
+    // The opened frames of the last TryOpen on this thread, zeroed when the next one starts. One buffer per
+    // thread, not per connection: an idle connection then holds no plaintext buffer at all (issue 17's
+    // memory per idle connection), and the frames are valid until the next call, which is all the
+    // contract promises: the owner decodes them before its handler returns.
+    private static byte[] TakeOpenedBuffer()
     {
-        if (units.Count == 1)
-            return units[0];
-        var total = 0;
-        foreach (var u in units)
-            total += u.Length;
-        if (_opened.Length < total)
-            _opened = new byte[Math.Max(total, 2 * _opened.Length)];
-        var at = 0;
-        foreach (var u in units)
-        {
-            u.CopyTo(_opened, at);
-            at += u.Length;
-        }
-        return _opened.AsSpan(0, total);
+        var opened = t_opened ?? new byte[16 * 1024];
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(opened.AsSpan(0, Math.Min(t_openedUsed, opened.Length)));
+        t_openedUsed = 0;
+        return opened;
     }
 }

@@ -10,7 +10,10 @@ public sealed class OutboundQueue
 {
     private readonly Queue<byte[]> _frames = new();
 
-    public OutboundQueue(long maxBytes, int maxBatchBytes = 64 * 1024)
+    /// <summary>The batch for a plaintext connection: 64 KiB.</summary>
+    public const int DefaultMaxBatchBytes = 64 * 1024;
+
+    public OutboundQueue(long maxBytes, int maxBatchBytes = DefaultMaxBatchBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchBytes);

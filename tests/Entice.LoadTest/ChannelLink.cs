@@ -9,13 +9,15 @@ namespace Entice.LoadTest;
 /// client through the project's own <see cref="ChannelHandshake"/> (fresh client key each time, as the
 /// real client), then each write batch of encoded frames sealed as one unit with
 /// <see cref="SecureChannel.Seal"/> (the transports' layout: the channel carries the frame stream), and
-/// every read opened with <see cref="SecureChannel.Open"/> into that stream, so the parsers are those of
+/// every read opened with <see cref="SecureChannel.TryOpen"/> into that stream, so the parsers are those of
 /// the plaintext mode. Seal runs on the sending side and Open on the receive loop: they touch disjoint state
 /// (one CipherState each way).
 /// </summary>
 internal sealed class ChannelLink : IDisposable
 {
     private readonly SecureChannel _channel;
+    private byte[] _sealed = new byte[4096];
+    private byte[] _opened = new byte[4096];
 
     private ChannelLink(SecureChannel channel, byte[] remainder, ServerFingerprint presented)
     {
@@ -54,28 +56,32 @@ internal sealed class ChannelLink : IDisposable
     /// <summary>
     /// Seals a write batch (any number of length-prefixed frames) as the relay and the real client do: the
     /// sealed unit is the batch, not each frame, cut at <see cref="Unit"/> bytes; the other side's frame
-    /// decoder splits the frames again.
+    /// decoder splits the frames again. The records are sealed in place into one buffer reused by every
+    /// batch (valid until the next Seal; the callers write it out before sealing again).
     /// </summary>
-    public byte[] Seal(ReadOnlySpan<byte> batch)
+    public ReadOnlyMemory<byte> Seal(ReadOnlySpan<byte> batch)
     {
-        if (batch.Length <= Unit)
-            return _channel.Seal(batch);
-        var parts = new List<byte[]>();
-        for (var at = 0; at < batch.Length; at += Unit)
-            parts.Add(_channel.Seal(batch.Slice(at, Math.Min(Unit, batch.Length - at))));
-        return [.. parts.SelectMany(p => p)];
+        var units = Math.Max(1, (batch.Length + Unit - 1) / Unit);
+        var total = 0;
+        for (var i = 0; i < units; i++)
+            total += _channel.SealedLength(Math.Min(Unit, batch.Length - (i * Unit)));
+        if (_sealed.Length < total)
+            _sealed = new byte[Math.Max(total, 2 * _sealed.Length)];
+        var written = 0;
+        for (var i = 0; i < units; i++)
+            written += _channel.Seal(batch.Slice(i * Unit, Math.Min(Unit, batch.Length - (i * Unit))), _sealed.AsSpan(written));
+        return _sealed.AsMemory(0, written);
     }
 
     /// <summary>The largest unit sealed at once: a 64 KiB write batch, as the transports use.</summary>
     public const int Unit = 64 * 1024;
 
-    /// <summary>Opens records; appends the frames they complete to <paramref name="sink"/>; the error text when the channel broke.</summary>
-    public string? Open(ReadOnlySpan<byte> records, Action<byte[]> sink)
+    /// <summary>Opens records into a buffer of this link's (valid until the next Open): the frames they complete, back to back; the error text when the channel broke.</summary>
+    public string? Open(ReadOnlySpan<byte> records, out ReadOnlySpan<byte> frames)
     {
-        var result = _channel.Open(records);
-        foreach (var frame in result.Frames)
-            sink(frame);
-        return result.Succeeded ? null : result.Error.ToString();
+        var ok = _channel.TryOpen(records, ref _opened, out var length, out var error);
+        frames = _opened.AsSpan(0, length);
+        return ok ? null : error!.ToString();
     }
 
     public void Dispose() => _channel.Dispose();

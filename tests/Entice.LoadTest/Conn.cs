@@ -38,7 +38,7 @@ internal sealed class SenderState(int number, int room)
 /// One client connection: a socket, one receive buffer parsed in batches, per-sender receive counters and a
 /// latency histogram. One async receive loop per connection; nothing is allocated per message in
 /// plaintext mode. With the channel (<see cref="OpenChannelAsync"/>) reads go through
-/// <see cref="ChannelLink"/> first (its Open allocates each frame) and writes are sealed.
+/// <see cref="ChannelLink"/> first (opened into a buffer of the link's, then appended) and writes are sealed.
 /// </summary>
 internal abstract class LoadConn : IDisposable
 {
@@ -49,10 +49,8 @@ internal abstract class LoadConn : IDisposable
         Name = name;
         Buffer = new byte[bufferSize];
         Socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        _append = Append;
     }
 
-    private readonly Action<byte[]> _append;
     private byte[] _raw = [];
 
     /// <summary>Bytes read from the socket after the channel opened (records), and the frame bytes they carried.</summary>
@@ -72,9 +70,14 @@ internal abstract class LoadConn : IDisposable
     }
 
     // Records in, length-prefixed frames appended to Buffer[End..]; the error text when the channel broke.
-    private string? Ingest(ReadOnlySpan<byte> records) => Link!.Open(records, _append);
+    private string? Ingest(ReadOnlySpan<byte> records)
+    {
+        var problem = Link!.Open(records, out var frames);
+        Append(frames);
+        return problem;
+    }
 
-    private void Append(byte[] frame)
+    private void Append(ReadOnlySpan<byte> frame)
     {
         if (Buffer.Length - End < frame.Length)
         {
@@ -87,7 +90,7 @@ internal abstract class LoadConn : IDisposable
             if (Buffer.Length - End < frame.Length)
                 Array.Resize(ref Buffer, Math.Max(Buffer.Length * 2, End + frame.Length));
         }
-        frame.CopyTo(Buffer, End);
+        frame.CopyTo(Buffer.AsSpan(End));
         End += frame.Length;
     }
 
@@ -262,7 +265,7 @@ internal abstract class LoadConn : IDisposable
     public void SendBlocking(ReadOnlySpan<byte> data)
     {
         if (Link is not null)
-            data = Link.Seal(data);
+            data = Link.Seal(data).Span;
         while (!data.IsEmpty)
             data = data[Socket.Send(data)..];
     }

@@ -131,8 +131,22 @@ public sealed class SecureChannelSpecs
         Assert.Equal(2 + 256 + 16, pair.ClientChannel!.Seal(new byte[62]).Length);
         Assert.Equal(2 + 1024 + 16, pair.ClientChannel.Seal(new byte[300]).Length);
         Assert.Equal(2 + 16384 + 16, pair.ClientChannel.Seal(new byte[10_000]).Length);
-        Assert.Equal(2 + 32768 + 16, pair.ClientChannel.Seal(new byte[20_000]).Length);
+        Assert.Equal(2 + 20480 + 16, pair.ClientChannel.Seal(new byte[20_000]).Length);
+        Assert.Equal(2 + 20480 + 16, pair.ClientChannel.Seal(new byte[17_000]).Length);
         Assert.Equal(2 + 65519 + 16, pair.ClientChannel.Seal(new byte[65_516]).Length);
+    }
+
+    [Fact]
+    public void Past_the_largest_bucket_records_are_padded_to_the_configured_step()
+    {
+        using var coarse = NewPair(new ChannelSettings { PaddingStep = 16384 });
+        Assert.Equal(2 + 32768 + 16, coarse.ClientChannel!.Seal(new byte[20_000]).Length);
+
+        using var fine = NewPair(new ChannelSettings { PaddingStep = 1024 });
+        Assert.Equal(2 + 20480 + 16, fine.ClientChannel!.Seal(new byte[20_000]).Length);
+        Assert.Equal(2 + 16384 + 16, fine.ClientChannel.Seal(new byte[16_000]).Length);
+
+        Assert.Throws<FormatException>(() => new ChannelSettings { PaddingStep = 8 });
     }
 
     [Fact]

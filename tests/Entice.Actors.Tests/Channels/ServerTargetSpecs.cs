@@ -47,6 +47,10 @@ public sealed class ServerTargetSpecs
 
         Assert.Equal([64, 256, 1024, 4096, 16384], server.PaddingBuckets);
         Assert.Equal(server.PaddingBuckets, client.PaddingBuckets);
+        Assert.Equal(4096, server.PaddingStep);
+        Assert.Equal(server.PaddingStep, client.PaddingStep);
+        var coarse = Akka.Configuration.ConfigurationFactory.ParseString("entice.server.channel.padding-step = 16 KiB");
+        Assert.Equal(16384, ChannelSettings.FromConfig(coarse, "entice.server").PaddingStep);
         Assert.Equal(TimeSpan.FromSeconds(5), server.HandshakeTimeout);
         Assert.Equal(64 * 1024, server.MaxFrameSize);
     }

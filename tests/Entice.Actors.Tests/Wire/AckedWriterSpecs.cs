@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Akka.IO;
 using Akka.TestKit.Xunit2;
 using Entice.Wire;
@@ -30,6 +31,33 @@ public sealed class AckedWriterSpecs : TestKit
 
         writer.OnAck();
         Assert.Equal(new byte[] { 2, 3 }, (await connection.ExpectMsgAsync<Tcp.Write>()).Data.ToArray());
+    }
+
+    [Fact]
+    public async Task With_the_channel_each_ack_round_writes_its_whole_batch_as_one_record()
+    {
+        using var key = Entice.Channels.X25519KeyPair.Generate();
+        using var client = new NoiseFrameLayer(Entice.Channels.ChannelHandshake.Initiator(Tests.Transport.NoiseFrameLayerSpecs.Settings, null));
+        using var server = new NoiseFrameLayer(Entice.Channels.ChannelHandshake.Responder(Tests.Transport.NoiseFrameLayerSpecs.Settings, key));
+        Tests.Transport.NoiseFrameLayerSpecs.Connect(client, server);
+        var connection = CreateTestProbe();
+        var writer = new AckedWriter(maxQueueBytes: 1 << 20, server);
+        // 400 envelope-sized frames queued while nothing is attached: one burst, as a busy room makes.
+        for (var i = 0; i < 400; i++)
+            Assert.True(writer.TryEnqueue(new byte[302]));
+        writer.Attach(connection.Ref);
+
+        var frames = 0;
+        while (frames < 400)
+        {
+            var data = (await connection.ExpectMsgAsync<Tcp.Write>()).Data.ToArray();
+            Assert.Equal(2 + BinaryPrimitives.ReadUInt16BigEndian(data), data.Length); // exactly one record
+            Assert.True(client.TryOpen(data, out var opened, out var problem), problem);
+            Assert.Equal(0, opened.Length % 302);
+            Assert.True(frames + (opened.Length / 302) == 400 || opened.Length > 65_000, $"a batch of {opened.Length} bytes before the end");
+            frames += opened.Length / 302;
+            writer.OnAck();
+        }
     }
 
     [Fact]
