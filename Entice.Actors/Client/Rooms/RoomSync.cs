@@ -61,8 +61,8 @@ internal sealed class RoomSync(ClientSettings settings, RoomRoster roster, IChat
             return Joined.Ignored;
         }
         var problems = roster.Enter(joined.Room, joined.Members, settings.Name);
-        // Anyone may have restarted while we were not in the room: our next message there goes under a new key.
-        outgoing.NewSenderKeyDue(joined.Room);
+        // Sender keys are saved (senderkeys.bin): a member who restarted meanwhile still holds ours, and one who
+        // joined or left changed the member set, which rotates the key by itself (RotationPolicy).
         foreach (var problem in problems.Take(3))
             screen.Show(new ErrorEvent(ErrorCodes.BadRoster, problem));
         var members = roster.Members(joined.Room).ToList();
@@ -98,7 +98,6 @@ internal sealed class RoomSync(ClientSettings settings, RoomRoster roster, IChat
         if (!roster.IsIn(joined.Room) || !RoomRoster.Acceptable(joined.Member, settings.Name))
             return;
         roster.Add(joined.Room, joined.Member);
-        outgoing.NewSenderKeyDue(joined.Room);
         output.ToCrypto(new CryptoAgent.ObservePeer(joined.Member));
         if (_rejoinBefore.ContainsKey(joined.Room))
             return;
@@ -112,9 +111,6 @@ internal sealed class RoomSync(ClientSettings settings, RoomRoster roster, IChat
             return;
         var alreadyAway = roster.IsAway(away.Room, away.Member.Name);
         roster.AddAway(away.Room, away.Member);
-        // It may come back restarted, without our key: what we send from now on (kept for it) goes under a new one.
-        if (!alreadyAway)
-            outgoing.NewSenderKeyDue(away.Room);
         output.ToCrypto(new CryptoAgent.ObservePeer(away.Member));
         if (!alreadyAway && !_rejoinBefore.ContainsKey(away.Room))
             screen.Show(new MemberAwayEvent(away.Room, away.Member.Name));
