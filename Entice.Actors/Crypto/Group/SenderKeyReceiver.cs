@@ -139,7 +139,7 @@ public sealed class SenderKeyReceiver : IDisposable
         {
             var signedLength = message.Length - GroupMessageHeader.SignatureSize;
             var signed = GroupCipher.SignedBytes(Room, sender, envelopeId, message[..signedLength]);
-            if (!SignatureAlgorithm.Ed25519.Verify(key.SigningKey, signed, message[signedLength..]))
+            if (!Libsodium.VerifyDetached(message[signedLength..], signed, key.SigningPublicKey))
                 return GroupDecryptResult.Fail(GroupDecryptFailure.BadSignature, iteration);
 
             if (!ownView.Matches(header.Epoch, header.MemberSetHash))
