@@ -42,7 +42,7 @@ internal sealed partial class CryptoAgentActor
             var fresh = SenderKey.Create(e.Room, _name, view, now);
             if (key is not null)
             {
-                _log.Info("New sender key for room {Room}: {Reason}", e.Room, e.NewKey ? "a member came back or was trusted" : key.RotationNeeded(view, now, _senderKeyOptions).ToString());
+                _log.Info("New sender key for room {Room}: {Reason}", e.Room, e.NewKey ? "a new key was asked for" : key.RotationNeeded(view, now, _senderKeyOptions).ToString());
                 key.Dispose();
             }
             _senderKeys[e.Room] = key = fresh;
