@@ -116,6 +116,7 @@ internal sealed partial class ChatClientActor
                 break;
             case CryptoAgent.TrustAccepted t:
                 _screen.Show(new TrustedEvent(t.Peer));
+                _rooms.OnTrusted(t.Peer);
                 break;
             case CryptoAgent.VerificationRecorded v:
                 _screen.Show(new VerifiedEvent(v.Peer));
@@ -209,6 +210,7 @@ internal sealed partial class ChatClientActor
 
     private void OnPeerObserved(CryptoAgent.PeerObserved observed)
     {
+        _rooms.OnPeerObserved(observed);
         if (observed.Verified && _verifiedShown.Add(observed.Name))
             _screen.Show(new VerifiedEvent(observed.Name));
         if (observed.NeedsSession)

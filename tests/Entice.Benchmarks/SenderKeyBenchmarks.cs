@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Entice.Crypto.Group;
+using Entice.Crypto.Primitives;
+using NSec.Cryptography;
 
 namespace Entice.Benchmarks;
 
@@ -18,6 +20,11 @@ public class SenderKeyBenchmarks
     private RosterView _view = null!;
     private byte[] _plaintext = null!;
     private ulong _envelopeId;
+    private Key _nsecKey = null!;
+    private byte[] _rawSecret = null!;
+    private byte[] _rawPublic = null!;
+    private byte[] _signed = null!;
+    private byte[] _signature = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -29,6 +36,14 @@ public class SenderKeyBenchmarks
         if (!parsed.Succeeded || _receiver.Accept(parsed.Distribution, "alice") != DistributionOutcome.Accepted)
             throw new InvalidOperationException("distribution failed");
         _plaintext = RandomNumberGenerator.GetBytes(256);
+        var seed = RandomNumberGenerator.GetBytes(32);
+        _nsecKey = Key.Import(SignatureAlgorithm.Ed25519, seed, KeyBlobFormat.RawPrivateKey);
+        _rawSecret = GC.AllocateArray<byte>(64, pinned: true);
+        _rawPublic = new byte[32];
+        Libsodium.SignSeedKeyPair(_rawPublic, _rawSecret, seed);
+        _signed = RandomNumberGenerator.GetBytes(450); // what a 256-byte room message signs: labels, names, header, body
+        _signature = new byte[64];
+        Libsodium.SignDetached(_signature, _signed, _rawSecret);
     }
 
     [GlobalCleanup]
@@ -36,6 +51,8 @@ public class SenderKeyBenchmarks
     {
         _receiver.Dispose();
         _sender.Dispose();
+        _nsecKey.Dispose();
+        CryptographicOperations.ZeroMemory(_rawSecret);
     }
 
     [Benchmark]
@@ -48,4 +65,23 @@ public class SenderKeyBenchmarks
 
     [Benchmark]
     public int Encrypt() => _sender.Encrypt(_plaintext, ++_envelopeId).Length;
+
+    /// <summary>The signature as it was made before (NSec, a Key held for the sender key's life).</summary>
+    [Benchmark]
+    public byte SignNSec()
+    {
+        SignatureAlgorithm.Ed25519.Sign(_nsecKey, _signed, _signature);
+        return _signature[0];
+    }
+
+    /// <summary>The signature as it is made now (libsodium's crypto_sign_detached, pinned raw secret key).</summary>
+    [Benchmark]
+    public byte SignRaw()
+    {
+        Libsodium.SignDetached(_signature, _signed, _rawSecret);
+        return _signature[0];
+    }
+
+    [Benchmark]
+    public bool VerifyRaw() => Libsodium.VerifyDetached(_signature, _signed, _rawPublic);
 }

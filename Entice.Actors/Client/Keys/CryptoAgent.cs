@@ -154,8 +154,8 @@ public static class CryptoAgent
     /// others in the room as the chat actor knows them now; envelope ids from <paramref name="FirstDistributionId"/>
     /// on (one per member) are the distributions'.
     /// </summary>
-    /// <param name="NewKey">Make a new sender key even if the roster did not change: a member came back (reconnected,
-    /// perhaps restarted) and may no longer hold the current one.</param>
+    /// <param name="NewKey">Make a new sender key even if the roster did not change (no longer asked by the chat actor:
+    /// sender keys are saved, so a member who restarted still holds ours; kept for callers that want a fresh key).</param>
     public sealed record EncryptRoom(string Room, IReadOnlyList<MemberInfo> Members, string Text, ulong EnvelopeId, ulong FirstDistributionId, bool NewKey = false)
     {
         public override string ToString() => $"EncryptRoom {{ Room = {Room}, Members = {Members.Count}, Id = {EnvelopeId} }}";

@@ -27,6 +27,9 @@ internal sealed partial class CryptoAgentActor
     private readonly Dictionary<string, GroupView> _ownViews = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GroupView> _receivingViews = new(StringComparer.Ordinal);
 
+    // The sender-key state changed since the last write: the next write includes senderkeys.bin.
+    private bool _groupDirty;
+
     /// <summary>The last member list seen for a room and its view: rebuilt only when the list changed.</summary>
     private sealed record GroupView(MemberInfo[] Members, RosterView View);
 
@@ -39,7 +42,7 @@ internal sealed partial class CryptoAgentActor
             var fresh = SenderKey.Create(e.Room, _name, view, now);
             if (key is not null)
             {
-                _log.Info("New sender key for room {Room}: {Reason}", e.Room, e.NewKey ? "a member came back or was trusted" : key.RotationNeeded(view, now, _senderKeyOptions).ToString());
+                _log.Info("New sender key for room {Room}: {Reason}", e.Room, e.NewKey ? "a new key was asked for" : key.RotationNeeded(view, now, _senderKeyOptions).ToString());
                 key.Dispose();
             }
             _senderKeys[e.Room] = key = fresh;
@@ -50,8 +53,9 @@ internal sealed partial class CryptoAgentActor
         try
         {
             var message = key.Encrypt(plaintext, e.EnvelopeId);
-            // The sequence number is in the book: the answer waits for its save.
-            Changed();
+            // The chain stepped and the sequence number is in the book: the answer waits for their save,
+            // so a restart resumes after this iteration and never reuses its message key.
+            GroupChanged();
             Answer(new CryptoAgent.Encrypted(new Envelope(e.Room, _name, "", e.EnvelopeId, false, message)));
         }
         finally
@@ -103,6 +107,8 @@ internal sealed partial class CryptoAgentActor
         if (!_receivers.TryGetValue(distribution.Room, out var receiver))
             _receivers[distribution.Room] = receiver = new SenderKeyReceiver(distribution.Room, _senderKeyOptions);
         var outcome = receiver.Accept(distribution, from);
+        if (outcome == DistributionOutcome.Accepted)
+            GroupChanged();
         return outcome is DistributionOutcome.Accepted or DistributionOutcome.AlreadyKnown
             ? new CryptoAgent.SenderKeyTaken(from, distribution.Room, d.Ticket)
             : new CryptoAgent.DecryptRejected(from, ErrorCodes.DecryptFailed, $"a sender key from {from} was refused ({outcome})", d.Ticket);
@@ -120,6 +126,8 @@ internal sealed partial class CryptoAgentActor
         // Epochs are each sender's own count; what must agree is the member set, which the hash binds.
         var own = ReceivingView(env.Room, d.RoomMembers, epoch);
         var result = receiver.Decrypt(from, env.Id, env.Ciphertext, own);
+        if (result.Succeeded)
+            GroupChanged(); // the chain advanced (or a kept key was used up): shown only once that is saved
         if (result.Mismatch is { } mismatch)
         {
             _log.Warning("Room message {EnvelopeId} from {Peer} in {Room} binds another roster: {Difference}", env.Id, from, env.Room, mismatch.Difference);
@@ -141,8 +149,11 @@ internal sealed partial class CryptoAgentActor
     {
         if (_ownViews.TryGetValue(room, out var last) && SameMembers(last.Members, members))
             return last.View;
+        ForgetDeparted(room, members);
         var next = RosterView.Create(0, RosterOf(members));
-        var epoch = last is null ? 1 : last.View.Matches(last.View.Epoch, next.MemberSetHash) ? last.View.Epoch : last.View.Epoch + 1;
+        // After a restart the saved key's roster is the last view: its epoch goes on (no rotation for the restart).
+        var previous = last?.View ?? (_senderKeys.TryGetValue(room, out var saved) ? saved.Roster : null);
+        var epoch = previous is null ? 1 : previous.Matches(previous.Epoch, next.MemberSetHash) ? previous.Epoch : previous.Epoch + 1;
         var view = RosterView.Create(epoch, next.Members);
         _ownViews[room] = new GroupView([.. members], view);
         return view;
@@ -152,8 +163,11 @@ internal sealed partial class CryptoAgentActor
     {
         if (_receivingViews.TryGetValue(room, out var last) && SameMembers(last.Members, members) && last.View.Epoch == epoch)
             return last.View;
-        var view = last is not null && SameMembers(last.Members, members)
-            ? RosterView.Create(epoch, last.View.Members)
+        var same = last is not null && SameMembers(last.Members, members);
+        if (!same)
+            ForgetDeparted(room, members);
+        var view = same
+            ? RosterView.Create(epoch, last!.View.Members)
             : RosterView.Create(epoch, RosterOf(members));
         _receivingViews[room] = new GroupView([.. members], view);
         return view;
@@ -206,7 +220,48 @@ internal sealed partial class CryptoAgentActor
         foreach (var key in _senderKeys.Values)
             key.Dispose();
         _senderKeys.Clear();
+        GroupChanged();
     }
+
+    // The keys of senders no longer in the room are wiped (and gone from the file at the next write).
+    private void ForgetDeparted(string room, IReadOnlyList<MemberInfo> members)
+    {
+        if (!_receivers.TryGetValue(room, out var receiver) || receiver.SenderCount == 0)
+            return;
+        var present = members.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var before = receiver.SenderCount;
+        receiver.ForgetAllBut(present);
+        if (receiver.SenderCount != before)
+            GroupChanged();
+    }
+
+    private void GroupChanged()
+    {
+        _groupDirty = true;
+        Changed();
+    }
+
+    /// <summary>The saved sender keys (senderkeys.bin); a damaged file is logged and the client goes on with none.</summary>
+    private void LoadSenderKeys(Crypto.Storage.KeyDirectory keys)
+    {
+        try
+        {
+            var (own, receivers) = keys.LoadSenderKeyState(_name, _senderKeyOptions);
+            foreach (var key in own)
+                _senderKeys[key.Room] = key;
+            foreach (var receiver in receivers)
+                _receivers[receiver.Room] = receiver;
+            if (own.Count + receivers.Count > 0)
+                _log.Info("Restored the sender keys of {Rooms} rooms", _senderKeys.Keys.Union(_receivers.Keys).Count());
+        }
+        catch (CryptoException ex)
+        {
+            // Validated at start (KeyDirectoryCheck stops the program there); here only if it broke since.
+            _log.Error("The saved sender keys cannot be used ({Error}); new ones are made as needed", ex.Message);
+        }
+    }
+
+    private byte[] ExportSenderKeys() => SenderKeyState.Export(_senderKeys.Values, _receivers.Values);
 
     private void DisposeGroupKeys()
     {

@@ -119,6 +119,8 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
             throw;
         }
 
+        LoadSenderKeys(keys);
+
         var writer = KeyWriter.Props(keys, _gate, options.BeforeKeyWrite);
         _writer = Context.ActorOf(Context.System.Dispatchers.HasDispatcher(KeyWriter.DispatcherId) ? writer.WithDispatcher(KeyWriter.DispatcherId) : writer, "key-writer");
         // Pin changes show in memory at once; their appends go to the key writer with the next save.
@@ -216,6 +218,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
         if (_dirty || _inFlight is not null || pins is not null)
         {
             var state = _sessions.Export();
+            var senderKeys = _groupDirty || _inFlight is not null ? ExportSenderKeys() : null;
             try
             {
                 _gate.Write(++_generation, () =>
@@ -223,6 +226,8 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
                     pins?.Invoke();
                     if (_prekeyInfoDue)
                         WritePrekeyInfoNow();
+                    if (senderKeys is not null)
+                        _keys.SaveSenderKeys(senderKeys);
                     _keys.SaveSessions(state);
                 });
             }
@@ -233,6 +238,8 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
             finally
             {
                 Array.Clear(state);
+                if (senderKeys is not null)
+                    Array.Clear(senderKeys);
             }
         }
         Release(_inFlight);
@@ -277,7 +284,13 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
         _inFlight = _held;
         _held = [];
         // The writer owns (and zeroes) the exported state from here.
-        _writer.Tell(new KeyWriter.Save(++_generation, _sessions.Export(), _prekeyInfoDue ? PrekeyInfoText() : null, _keys.Pins.TakeWrites()));
+        byte[]? senderKeys = null;
+        if (_groupDirty)
+        {
+            senderKeys = ExportSenderKeys();
+            _groupDirty = false;
+        }
+        _writer.Tell(new KeyWriter.Save(++_generation, _sessions.Export(), _prekeyInfoDue ? PrekeyInfoText() : null, _keys.Pins.TakeWrites(), senderKeys));
         _prekeyInfoDue = false;
         Become(Saving);
     }
@@ -291,6 +304,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
             // Kept dirty: the next change tries again, and stopping once more.
             _log.Error("Could not save the session state to the key directory: {Error}", error);
             _dirty = true;
+            _groupDirty = true;
             _keys.Pins.WriteFailed();
         }
         Release(_inFlight);

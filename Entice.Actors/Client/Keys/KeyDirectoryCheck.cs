@@ -39,6 +39,8 @@ public static class KeyDirectoryCheck
             "It is your identity: restore it from a backup (moving it aside makes a new identity, and your peers will see your key change).",
         KeyDirectory.SessionsFileName =>
             "Move it aside to start over: your next message to each peer starts a new session (messages sent to you meanwhile cannot be read).",
+        KeyDirectory.SenderKeysFileName =>
+            "Move it aside to start over: your next room message starts a new sender key (room messages others sent under their current keys cannot be read until they make new ones).",
         _ =>
             "Move it aside to start over: peers' keys are pinned again when next seen (compare safety numbers with /verify again), or restore it from a backup.",
     };

@@ -4,7 +4,7 @@ using Entice.Crypto.Storage;
 namespace Entice.Client.Keys;
 
 /// <summary>
-/// The crypto actor's disk: writes the pin log's changes (<c>pins.log</c>), the session state (<c>sessions.bin</c>) and the signed prekey's age
+/// The crypto actor's disk: writes the pin log's changes (<c>pins.log</c>), the sender keys (<c>senderkeys.bin</c>), the session state (<c>sessions.bin</c>) and the signed prekey's age
 /// (<see cref="CryptoAgent.PrekeyInfoFileName"/>) off the crypto actor's thread, on the dispatcher
 /// <see cref="DispatcherId"/> (hocon/client.conf), and says when each write is done. Writes are numbered; one
 /// that is older than what is already on disk is skipped (see <see cref="SessionFileGate"/>).
@@ -20,11 +20,12 @@ public static class KeyWriter
     /// <summary>
     /// Write <paramref name="Pins"/> first when given (the pin log's appends or rewrite, in order), then the
     /// prekey record when given, then <paramref name="Sessions"/> (owned by the writer from now on, zeroed after
-    /// the write).
+    /// the write). <paramref name="SenderKeys"/>, when given, is the sender-key state (<c>senderkeys.bin</c>), written
+    /// before the sessions and zeroed after the write too.
     /// </summary>
-    public sealed record Save(long Generation, byte[] Sessions, string? PrekeyInfo, Action? Pins = null)
+    public sealed record Save(long Generation, byte[] Sessions, string? PrekeyInfo, Action? Pins = null, byte[]? SenderKeys = null)
     {
-        public override string ToString() => $"Save {{ Generation = {Generation}, {Sessions.Length} bytes }}";
+        public override string ToString() => $"Save {{ Generation = {Generation}, {Sessions.Length} bytes, sender keys {SenderKeys?.Length ?? 0} bytes }}";
     }
 
     /// <summary>Everything up to <paramref name="Generation"/> is on disk.</summary>

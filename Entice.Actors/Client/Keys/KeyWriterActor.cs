@@ -27,6 +27,8 @@ internal sealed class KeyWriterActor : ReceiveActor
                     save.Pins?.Invoke();
                     if (save.PrekeyInfo is { } info)
                         WritePrekeyInfo(keys, info);
+                    if (save.SenderKeys is { } senderKeys)
+                        keys.SaveSenderKeys(senderKeys);
                     keys.SaveSessions(save.Sessions);
                 });
                 Sender.Tell(new KeyWriter.Saved(save.Generation));
@@ -38,6 +40,8 @@ internal sealed class KeyWriterActor : ReceiveActor
             finally
             {
                 Array.Clear(save.Sessions);
+                if (save.SenderKeys is { } senderKeys)
+                    Array.Clear(senderKeys);
             }
         });
     }

@@ -28,8 +28,6 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
     private static readonly TimeSpan ReceiptDelay = TimeSpan.FromMilliseconds(50);
     private readonly Dictionary<(string Room, string To), List<ulong>> _receipts = [];
 
-    // Rooms where a member came back since our last message: our next one goes under a new sender key.
-    private readonly HashSet<string> _newKeyDue = new(StringComparer.Ordinal);
 
     private const int MaxDropsPerEnvelope = 3;
     private readonly Outbox _outbox = new();
@@ -120,7 +118,7 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
             _sending.AddEnvelope(envelopeId, message, recipients);
             foreach (var name in recipients)
                 _delivery.Expect(envelopeId, name, message.Id, message.Tag);
-            output.ToCrypto(new CryptoAgent.EncryptRoom(room, members, part, envelopeId, firstDistributionId, _newKeyDue.Remove(room)));
+            output.ToCrypto(new CryptoAgent.EncryptRoom(room, members, part, envelopeId, firstDistributionId));
         }
     }
 
@@ -241,12 +239,6 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
 
     /// <summary>What waited for <paramref name="member"/> while they were away goes now.</summary>
     public void MemberBack(string member) => Resend(_outbox.TakeFor(member));
-
-    /// <summary>
-    /// A member (re)joined <paramref name="room"/>: it may have restarted without the sender key we gave it, so
-    /// our next room message there starts a new one (sender keys are not kept across a client's restart yet).
-    /// </summary>
-    public void NewSenderKeyDue(string room) => _newKeyDue.Add(room);
 
     // The server closed the connection over something it could not take. Whatever that was, it is
     // given up now and reported, never sent again: a frame too large drops the largest envelopes sent

@@ -24,6 +24,10 @@ internal sealed class RoomSync(ClientSettings settings, RoomRoster roster, IChat
     private readonly HashSet<string> _rejoining = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (HashSet<string> Present, HashSet<string> Away)> _rejoinBefore = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, string> _barriers = [];
+    // Newcomers not shown as joined yet: their screen place, filled once the crypto actor has pinned their keys.
+    private readonly Dictionary<string, List<(string Room, ulong Ticket)>> _joinsAwaitingKeys = new(StringComparer.Ordinal);
+    // Newcomers whose keys were a change of a pinned key: shown as joined once the user trusts the new key.
+    private readonly Dictionary<string, HashSet<string>> _joinsAwaitingTrust = new(StringComparer.Ordinal);
     private ulong _nextBarrier = (ulong)Random.Shared.NextInt64(1, long.MaxValue / 2);
 
     /// <summary>Where plain lines go: the room joined (or chosen) last.</summary>
@@ -61,8 +65,8 @@ internal sealed class RoomSync(ClientSettings settings, RoomRoster roster, IChat
             return Joined.Ignored;
         }
         var problems = roster.Enter(joined.Room, joined.Members, settings.Name);
-        // Anyone may have restarted while we were not in the room: our next message there goes under a new key.
-        outgoing.NewSenderKeyDue(joined.Room);
+        // Sender keys are saved (senderkeys.bin): a member who restarted meanwhile still holds ours, and one who
+        // joined or left changed the member set, which rotates the key by itself (RotationPolicy).
         foreach (var problem in problems.Take(3))
             screen.Show(new ErrorEvent(ErrorCodes.BadRoster, problem));
         var members = roster.Members(joined.Room).ToList();
@@ -98,12 +102,44 @@ internal sealed class RoomSync(ClientSettings settings, RoomRoster roster, IChat
         if (!roster.IsIn(joined.Room) || !RoomRoster.Acceptable(joined.Member, settings.Name))
             return;
         roster.Add(joined.Room, joined.Member);
-        outgoing.NewSenderKeyDue(joined.Room);
         output.ToCrypto(new CryptoAgent.ObservePeer(joined.Member));
         if (_rejoinBefore.ContainsKey(joined.Room))
             return;
-        screen.Show(new MemberJoinedEvent(joined.Room, joined.Member.Name));
-        outgoing.MemberBack(joined.Member.Name);
+        // Shown as joined only once its identity is known and pinned (the ObservePeer above, answered after
+        // the pin is saved): its place on screen is kept, so what it says next still comes after "joined".
+        var name = joined.Member.Name;
+        if (!_joinsAwaitingKeys.TryGetValue(name, out var waiting))
+            _joinsAwaitingKeys[name] = waiting = [];
+        waiting.Add((joined.Room, screen.Reserve()));
+        outgoing.MemberBack(name);
+    }
+
+    /// <summary>The crypto actor checked a member's keys: newcomers with pinned keys are shown as joined now.</summary>
+    public void OnPeerObserved(CryptoAgent.PeerObserved observed)
+    {
+        if (!_joinsAwaitingKeys.Remove(observed.Name, out var waiting))
+            return;
+        var pinned = observed.Status is PeerKeyStatus.New or PeerKeyStatus.Known;
+        foreach (var (room, ticket) in waiting)
+        {
+            var present = roster.TryGet(room, observed.Name, out _);
+            screen.Answer(ticket, pinned && present ? [new MemberJoinedEvent(room, observed.Name)] : []);
+            if (!pinned && present && observed.Status == PeerKeyStatus.Changed)
+            {
+                if (!_joinsAwaitingTrust.TryGetValue(observed.Name, out var rooms))
+                    _joinsAwaitingTrust[observed.Name] = rooms = new(StringComparer.Ordinal);
+                rooms.Add(room);
+            }
+        }
+    }
+
+    /// <summary>The user trusted <paramref name="name"/>'s new keys (now pinned): the joins they held back are shown.</summary>
+    public void OnTrusted(string name)
+    {
+        if (!_joinsAwaitingTrust.Remove(name, out var rooms))
+            return;
+        foreach (var room in rooms.Where(r => roster.TryGet(r, name, out _)).Order(StringComparer.Ordinal))
+            screen.Show(new MemberJoinedEvent(room, name));
     }
 
     public void OnMemberAway(MemberAway away)
@@ -112,9 +148,6 @@ internal sealed class RoomSync(ClientSettings settings, RoomRoster roster, IChat
             return;
         var alreadyAway = roster.IsAway(away.Room, away.Member.Name);
         roster.AddAway(away.Room, away.Member);
-        // It may come back restarted, without our key: what we send from now on (kept for it) goes under a new one.
-        if (!alreadyAway)
-            outgoing.NewSenderKeyDue(away.Room);
         output.ToCrypto(new CryptoAgent.ObservePeer(away.Member));
         if (!alreadyAway && !_rejoinBefore.ContainsKey(away.Room))
             screen.Show(new MemberAwayEvent(away.Room, away.Member.Name));

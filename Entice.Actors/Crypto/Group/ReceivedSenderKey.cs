@@ -14,6 +14,7 @@ internal sealed class ReceivedSenderKey : IDisposable
         KeyId = distribution.KeyId;
         Next = distribution.Iteration;
         ChainKey = distribution.ChainKey.ToArray();
+        SigningPublicKey = distribution.SigningKey.ToArray();
         SigningKey = PublicKey.Import(SignatureAlgorithm.Ed25519, distribution.SigningKey, KeyBlobFormat.RawPublicKey);
         Roster = RosterView.Create(distribution.Epoch, distribution.Members);
     }
@@ -26,6 +27,13 @@ internal sealed class ReceivedSenderKey : IDisposable
     public byte[] ChainKey { get; private set; }
 
     public PublicKey SigningKey { get; }
+
+    /// <summary>The raw 32 bytes of <see cref="SigningKey"/> (the saved form).</summary>
+    public byte[] SigningPublicKey { get; }
+
+    /// <summary>The key as it is now, in the distribution's form (the saved state); the caller wipes its chain key.</summary>
+    public SenderKeyDistribution Snapshot(string room, string sender) =>
+        new(room, sender, KeyId, Next, ChainKey.ToArray(), SigningPublicKey.ToArray(), Roster.Epoch, Roster.Members);
 
     public RosterView Roster { get; }
 

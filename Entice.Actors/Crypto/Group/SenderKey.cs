@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Entice.Crypto.Primitives;
-using NSec.Cryptography;
 
 namespace Entice.Crypto.Group;
 
@@ -13,11 +12,12 @@ namespace Entice.Crypto.Group;
 /// </summary>
 public sealed class SenderKey : IDisposable
 {
-    private readonly Key signingKey;
+    // libsodium's Ed25519 secret key (seed || public key), pinned so the GC never leaves a copy behind; zeroed on dispose.
+    private readonly byte[] secretKey;
     private byte[] chainKey;
     private readonly uint firstIteration;
 
-    private SenderKey(string room, string sender, uint keyId, byte[] chainKey, uint iteration, Key signingKey, RosterView roster, DateTimeOffset createdAt)
+    private SenderKey(string room, string sender, uint keyId, byte[] chainKey, uint iteration, ReadOnlySpan<byte> signingSeed, RosterView roster, DateTimeOffset createdAt, uint firstIteration)
     {
         if (!roster.Contains(sender))
             throw new ArgumentException("The sender must be a member of the roster its key is made for.", nameof(roster));
@@ -26,9 +26,10 @@ public sealed class SenderKey : IDisposable
         KeyId = keyId;
         this.chainKey = chainKey;
         Iteration = iteration;
-        firstIteration = iteration;
-        this.signingKey = signingKey;
-        SigningPublicKey = signingKey.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        this.firstIteration = firstIteration;
+        secretKey = GC.AllocateArray<byte>(Libsodium.SignSecretKeySize, pinned: true);
+        SigningPublicKey = new byte[Libsodium.SignPublicKeySize];
+        Libsodium.SignSeedKeyPair(SigningPublicKey, secretKey, signingSeed);
         Roster = roster;
         CreatedAt = createdAt;
     }
@@ -63,17 +64,38 @@ public sealed class SenderKey : IDisposable
         }
         while (keyId == 0);
 
-        var signing = Key.Create(SignatureAlgorithm.Ed25519);
-        return new SenderKey(room, sender, keyId, RandomNumberGenerator.GetBytes(Kdf.HmacKeySize), 0, signing, roster, now);
+        Span<byte> seed = stackalloc byte[Libsodium.SignSeedSize];
+        RandomNumberGenerator.Fill(seed);
+        try
+        {
+            return new SenderKey(room, sender, keyId, RandomNumberGenerator.GetBytes(Kdf.HmacKeySize), 0, seed, roster, now, 0);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
     }
 
     /// <summary>A sender key from given secrets (known-answer vectors; restoring saved state).</summary>
-    internal static SenderKey FromSecrets(string room, string sender, uint keyId, ReadOnlySpan<byte> chainKey, uint iteration, ReadOnlySpan<byte> signingSeed, RosterView roster, DateTimeOffset createdAt)
+    internal static SenderKey FromSecrets(string room, string sender, uint keyId, ReadOnlySpan<byte> chainKey, uint iteration, ReadOnlySpan<byte> signingSeed, RosterView roster, DateTimeOffset createdAt, uint? firstIteration = null)
     {
         if (chainKey.Length != Kdf.HmacKeySize)
             throw new ArgumentException("A chain key is 32 bytes.", nameof(chainKey));
-        var signing = Key.Import(SignatureAlgorithm.Ed25519, signingSeed, KeyBlobFormat.RawPrivateKey);
-        return new SenderKey(room, sender, keyId, chainKey.ToArray(), iteration, signing, roster, createdAt);
+        if (signingSeed.Length != Libsodium.SignSeedSize)
+            throw new ArgumentException("A signing seed is 32 bytes.", nameof(signingSeed));
+        if (firstIteration > iteration)
+            throw new ArgumentException("The first iteration cannot be after the current one.", nameof(firstIteration));
+        return new SenderKey(room, sender, keyId, chainKey.ToArray(), iteration, signingSeed, roster, createdAt, firstIteration ?? iteration);
+    }
+
+    /// <summary>The iteration this key started at (a restored key keeps counting its messages from there).</summary>
+    internal uint FirstIteration => firstIteration;
+
+    /// <summary>The saved form's secrets: copies of the chain key and the signing seed (the caller wipes them).</summary>
+    internal (byte[] ChainKey, byte[] SigningSeed) ExportSecrets()
+    {
+        ObjectDisposedException.ThrowIf(chainKey.Length == 0, this);
+        return (chainKey.ToArray(), secretKey.AsSpan(0, Libsodium.SignSeedSize).ToArray());
     }
 
     /// <summary>Why this key must be replaced before the next message, given the sender's current view.</summary>
@@ -100,7 +122,7 @@ public sealed class SenderKey : IDisposable
             header.CopyTo(message, 0);
             body.CopyTo(message, header.Length);
             var signed = GroupCipher.SignedBytes(Room, Sender, envelopeId, message.AsSpan(0, header.Length + body.Length));
-            SignatureAlgorithm.Ed25519.Sign(signingKey, signed, message.AsSpan(header.Length + body.Length));
+            Libsodium.SignDetached(message.AsSpan(header.Length + body.Length), signed, secretKey);
             Kdf.Wipe(chainKey);
             chainKey = nextChainKey;
             nextChainKey = null;
@@ -129,7 +151,7 @@ public sealed class SenderKey : IDisposable
     {
         Kdf.Wipe(chainKey);
         chainKey = [];
-        signingKey.Dispose();
+        CryptographicOperations.ZeroMemory(secretKey);
     }
 
     public override string ToString() => $"SenderKey({Room}, {Sender}, id {KeyId}, #{Iteration})";

@@ -78,6 +78,36 @@ public sealed class SenderKeyReceiver : IDisposable
             state.Dispose();
     }
 
+    /// <summary>Forgets (and wipes) every sender not in <paramref name="members"/>: the keys of one who left are no longer kept.</summary>
+    public void ForgetAllBut(IReadOnlySet<string> members)
+    {
+        foreach (var sender in senders.Keys.Where(s => !members.Contains(s)).ToList())
+            Forget(sender);
+    }
+
+    /// <summary>How many senders this receiver holds keys of.</summary>
+    public int SenderCount => senders.Count;
+
+    /// <summary>The iteration the chain of <paramref name="sender"/>'s key <paramref name="keyId"/> is at, or null.</summary>
+    public uint? NextIteration(string sender, uint keyId) => senders.TryGetValue(sender, out var s) ? s.Find(keyId)?.Next : null;
+
+    /// <summary>The saved form: per sender, its keys oldest first (as distributions at their current iteration) and its kept skipped keys.</summary>
+    internal IEnumerable<(string Sender, IReadOnlyList<ReceivedSenderKey> Keys, IEnumerable<(uint KeyId, uint Iteration, byte[] Key)> Skipped)> Snapshot() =>
+        senders.Select(p => (p.Key, p.Value.Keys, p.Value.Skipped.OldestFirst));
+
+    /// <summary>Restores one kept skipped key (takes ownership); false (the key wiped) unless it belongs below a held key's chain.</summary>
+    internal bool RestoreSkipped(string sender, uint keyId, uint iteration, byte[] key)
+    {
+        if (!senders.TryGetValue(sender, out var state) || state.Find(keyId) is not { } held || iteration >= held.Next || key.Length != Kdf.HmacKeySize)
+        {
+            Kdf.Wipe(key);
+            return false;
+        }
+
+        state.Skipped.Add(keyId, iteration, key);
+        return true;
+    }
+
     /// <summary>The roster epoch a room message binds, without any other work (to pick which own view to check against).</summary>
     public static bool TryPeekEpoch(ReadOnlySpan<byte> message, out ulong epoch)
     {
@@ -109,7 +139,7 @@ public sealed class SenderKeyReceiver : IDisposable
         {
             var signedLength = message.Length - GroupMessageHeader.SignatureSize;
             var signed = GroupCipher.SignedBytes(Room, sender, envelopeId, message[..signedLength]);
-            if (!SignatureAlgorithm.Ed25519.Verify(key.SigningKey, signed, message[signedLength..]))
+            if (!Libsodium.VerifyDetached(message[signedLength..], signed, key.SigningPublicKey))
                 return GroupDecryptResult.Fail(GroupDecryptFailure.BadSignature, iteration);
 
             if (!ownView.Matches(header.Epoch, header.MemberSetHash))
@@ -213,6 +243,8 @@ public sealed class SenderKeyReceiver : IDisposable
         public SkippedGroupKeys Skipped { get; } = new(maxSkippedKept);
 
         public ReceivedSenderKey? Find(uint keyId) => keys.Find(k => k.KeyId == keyId);
+
+        public IReadOnlyList<ReceivedSenderKey> Keys => keys;
 
         public void Add(ReceivedSenderKey key)
         {

@@ -17,6 +17,9 @@ internal sealed class SkippedGroupKeys : IDisposable
 
     public int Count => byId.Count;
 
+    /// <summary>The kept keys, oldest first (the saved state; the arrays are the live ones: copy, never wipe).</summary>
+    public IEnumerable<(uint KeyId, uint Iteration, byte[] Key)> OldestFirst => oldestFirst;
+
     public bool TryGet(uint keyId, uint iteration, out byte[] key)
     {
         if (byId.TryGetValue((keyId, iteration), out var node))

@@ -103,6 +103,51 @@ internal static class Libsodium
             throw new CryptoException("HMAC failed.");
     }
 
+    public const int SignSeedSize = 32;
+    public const int SignSecretKeySize = 64;
+    public const int SignPublicKeySize = 32;
+    public const int SignatureSize = 64;
+
+    /// <summary>
+    /// An Ed25519 key pair from a 32-byte seed (RFC 8032): <paramref name="secretKey"/> gets libsodium's 64-byte
+    /// form (seed || public key), which the caller keeps pinned and zeroes.
+    /// </summary>
+    public static void SignSeedKeyPair(Span<byte> publicKey, Span<byte> secretKey, ReadOnlySpan<byte> seed)
+    {
+        if (seed.Length != SignSeedSize || secretKey.Length != SignSecretKeySize || publicKey.Length != SignPublicKeySize)
+            throw new CryptoException("Bad Ed25519 seed or key size.");
+        if (crypto_sign_seed_keypair(ref MemoryMarshal.GetReference(publicKey), ref MemoryMarshal.GetReference(secretKey), ref MemoryMarshal.GetReference(seed)) != 0)
+            throw new CryptoException("Ed25519 key pair failed.");
+    }
+
+    /// <summary>Ed25519 signature of <paramref name="message"/> with libsodium's 64-byte secret key (no key import).</summary>
+    public static void SignDetached(Span<byte> signature, ReadOnlySpan<byte> message, ReadOnlySpan<byte> secretKey)
+    {
+        if (signature.Length != SignatureSize || secretKey.Length != SignSecretKeySize)
+            throw new CryptoException("Bad Ed25519 signature or key size.");
+        if (crypto_sign_detached(ref MemoryMarshal.GetReference(signature), out _, ref MemoryMarshal.GetReference(message), (ulong)message.Length,
+                ref MemoryMarshal.GetReference(secretKey)) != 0)
+            throw new CryptoException("Ed25519 signing failed.");
+    }
+
+    /// <summary>True when <paramref name="signature"/> is a valid Ed25519 signature of <paramref name="message"/> (libsodium's strict checks).</summary>
+    public static bool VerifyDetached(ReadOnlySpan<byte> signature, ReadOnlySpan<byte> message, ReadOnlySpan<byte> publicKey)
+    {
+        if (signature.Length != SignatureSize || publicKey.Length != SignPublicKeySize)
+            return false;
+        return crypto_sign_verify_detached(ref MemoryMarshal.GetReference(signature), ref MemoryMarshal.GetReference(message), (ulong)message.Length,
+            ref MemoryMarshal.GetReference(publicKey)) == 0;
+    }
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_sign_seed_keypair(ref byte pk, ref byte sk, ref byte seed);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_sign_detached(ref byte sig, out ulong siglen, ref byte m, ulong mlen, ref byte sk);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_sign_verify_detached(ref byte sig, ref byte m, ulong mlen, ref byte pk);
+
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
     private static extern UIntPtr crypto_auth_hmacsha256_statebytes();
 

@@ -17,6 +17,7 @@ public sealed class KeyDirectory
 {
     public const string IdentityFileName = "identity.key";
     public const string SessionsFileName = "sessions.bin";
+    public const string SenderKeysFileName = "senderkeys.bin";
     public const string PinsFileName = "pins.log";
 
     /// <summary>The pins file of earlier versions: read once, moved into <see cref="PinsFileName"/>, deleted.</summary>
@@ -121,6 +122,42 @@ public sealed class KeyDirectory
         return File.Exists(file) ? ReadSecret(file, SessionsFileName, expectedPlainSize: null) : null;
     }
 
+    /// <summary>Replace senderkeys.bin atomically with <paramref name="state"/> (from <see cref="Group.SenderKeyState.Export"/>).</summary>
+    public void SaveSenderKeys(byte[] state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        KeyFiles.CreatePrivateDirectory(directory);
+        WriteSecret(System.IO.Path.Combine(directory, SenderKeysFileName), SenderKeysFileName, state, overwrite: true);
+    }
+
+    /// <summary>The saved sender-key state, or null when none was saved. The caller zeroes it after import.</summary>
+    public byte[]? LoadSenderKeys()
+    {
+        var file = System.IO.Path.Combine(directory, SenderKeysFileName);
+        return File.Exists(file) ? ReadSecret(file, SenderKeysFileName, expectedPlainSize: null) : null;
+    }
+
+    /// <summary>
+    /// Reads senderkeys.bin for <paramref name="name"/>: the own keys and the receivers (the caller disposes them),
+    /// empty lists when there is none; a damaged file throws <see cref="CryptoException"/> naming the problem.
+    /// </summary>
+    public (List<Group.SenderKey> Own, List<Group.SenderKeyReceiver> Receivers) LoadSenderKeyState(string name, Group.SenderKeyOptions options)
+    {
+        var saved = LoadSenderKeys();
+        if (saved is null)
+            return ([], []);
+        try
+        {
+            return Group.SenderKeyState.TryImport(saved, name, options, out var own, out var receivers, out var problem)
+                ? (own, receivers)
+                : throw new CryptoException($"{SenderKeysFileName} is corrupt: {problem}.");
+        }
+        finally
+        {
+            Kdf.Wipe(saved);
+        }
+    }
+
     /// <summary>
     /// Checks every file of the directory the way the client will use it: the identity, the saved sessions
     /// (for <paramref name="name"/>, when given: they are bound to it) and the pins. Returns the first file that
@@ -162,6 +199,20 @@ public sealed class KeyDirectory
                 catch (CryptoException error)
                 {
                     return new KeyDirectoryProblem(SessionsFileName, error.Message);
+                }
+            }
+
+            if (name is not null && File.Exists(System.IO.Path.Combine(directory, SenderKeysFileName)))
+            {
+                try
+                {
+                    var (own, receivers) = LoadSenderKeyState(name, Group.SenderKeyOptions.Default);
+                    own.ForEach(k => k.Dispose());
+                    receivers.ForEach(r => r.Dispose());
+                }
+                catch (CryptoException error)
+                {
+                    return new KeyDirectoryProblem(SenderKeysFileName, error.Message);
                 }
             }
 
