@@ -48,8 +48,13 @@ internal sealed class Incoming(ClientSettings settings, RoomRoster roster, IChat
     /// <summary>The envelope carried a sender's key for a room: nothing to show, nothing to acknowledge to the sender.</summary>
     public void OnSenderKeyTaken(CryptoAgent.SenderKeyTaken taken)
     {
+        // Seen like a message: a copy of it (resent after a reconnect, or two in flight across nodes)
+        // is then a quiet replay, not an error on screen.
         if (_decrypting.Remove(taken.Ticket, out var key))
+        {
             AckStored(key.StoredSeq);
+            _seen.Add(key.Sender, key.Id);
+        }
         screen.Answer(taken.Ticket, []);
     }
 

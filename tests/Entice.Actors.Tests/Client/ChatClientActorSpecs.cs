@@ -101,6 +101,26 @@ public sealed class ChatClientActorSpecs : TestKit
     }
 
     [Fact]
+    public async Task A_second_copy_of_a_sender_key_handed_over_is_a_quiet_replay_not_an_error()
+    {
+        // Copies of one envelope arrive when its sender resends after a reconnect, or across nodes in
+        // the cluster's gossip window; a sender's key for a room is such an envelope too.
+        await _h.AdmitAsync();
+        _h.FromServer(1, new Envelope("lobby", "bob", "alice", 77, false, [3]));
+        var first = await _h.Crypto.FishForMessageAsync<CryptoAgent.Decrypt>(_ => true);
+        _h.Crypto.Reply(new CryptoAgent.SenderKeyTaken("bob", "lobby", first.Ticket));
+        _h.FromServer(1, new Envelope("lobby", "bob", "alice", 77, false, [3]));
+        var copy = await _h.Crypto.FishForMessageAsync<CryptoAgent.Decrypt>(_ => true);
+        _h.Crypto.Reply(new CryptoAgent.DecryptRejected("bob", ErrorCodes.Replay, "a replay", copy.Ticket));
+        _h.FromServer(1, new Envelope("lobby", "bob", "alice", 78, false, [4]));
+        var next = await _h.Crypto.FishForMessageAsync<CryptoAgent.Decrypt>(_ => true);
+        _h.Crypto.Reply(new CryptoAgent.Decrypted("lobby", "bob", false, new ChatPlaintext(1, 0, "after the key"), next.Ticket));
+
+        // The next thing on screen is bob's message: no replay error before it.
+        Assert.Equal("after the key", (await _h.View.FishForMessageAsync<ChatEvent>(e => e is MessageEvent or ErrorEvent) as MessageEvent)?.Text);
+    }
+
+    [Fact]
     public async Task A_drop_after_goodbye_reconnects_and_says_goodbye_again()
     {
         await _h.AdmitAsync();
