@@ -55,6 +55,10 @@ internal sealed class RoomMembers
 
     public void NotAway(string name) => _away.Remove(name);
 
+    /// <summary>Whether a member away now went away at most <paramref name="window"/> before <paramref name="now"/>.</summary>
+    public bool WentAwayWithin(TimeSpan window, DateTimeOffset now) =>
+        _away.Keys.Any(n => _awaySince.TryGetValue(n, out var since) && now - since <= window);
+
     /// <summary>
     /// Removes and returns the away members that are away longer than <paramref name="cutoff"/> allows,
     /// and the longest away beyond <paramref name="max"/>.

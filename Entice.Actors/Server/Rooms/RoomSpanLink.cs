@@ -212,12 +212,26 @@ internal sealed class RoomSpanLink(string room, ServerSettings settings, ILoggin
 
     // A peer routed this here: deliver to members connected to this node; one who has just gone gets
     // it stored, so nothing routed is dropped between nodes. Only then is the peer told it was taken.
+    // How long after a member went from here a room-wide envelope routed by a peer is kept for them: the
+    // time our MemberGone takes to reach the other nodes, with room to spare.
+    private static readonly TimeSpan JustWentAway = TimeSpan.FromSeconds(10);
+
     public void OnPeerDeliver(RoomSpan.Deliver deliver, IActorRef peer)
     {
         var envelope = deliver.Envelope;
         if (envelope.Recipient.Length == 0)
         {
             members.DeliverLocally(envelope);
+            // A member who has just gone from here is still present to the sending node until our word
+            // that they went reaches it, so that node kept nothing for them: the room's log keeps it
+            // here (the store owes it to whoever is away; a second row from the sender's node, if it
+            // heard in time, reaches them as a copy their client drops).
+            if (store is not null && members.WentAwayWithin(JustWentAway, DateTimeOffset.UtcNow))
+                store.Save(envelope, answer =>
+                {
+                    if (answer is not { Kept: true })
+                        NotKept(envelope);
+                });
             return;
         }
         if (members.TryGet(envelope.Recipient, out var to))
