@@ -12,22 +12,9 @@ REPEATS=${REPEATS:-3}
 CONNECTS=${CONNECTS:-2000}
 MESSAGES=${MESSAGES:-5000}
 ENTICE_LOG_LEVEL=${ENTICE_LOG_LEVEL:-Warning}
-WORK=$(mktemp -d /tmp/entice-channel-perf.XXXXXX)
-STARTED=()
-
-cleanup() {
-  local p
-  for p in "${STARTED[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${STARTED[@]}"; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null || true
-  done
-  if [ -s "$WORK/loadtest.err" ]; then echo "[channel] load tool stderr (tail):" >&2; tail -20 "$WORK/loadtest.err" >&2; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-log() { echo "[channel] $*" >&2; }
+# shellcheck source=lib.sh
+source "$ROOT/tests/perf/lib.sh"
+perf_begin channel
 command -v jq >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
 
 if [ -z "${NO_BUILD:-}" ]; then

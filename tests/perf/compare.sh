@@ -9,23 +9,9 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 REPEATS=${REPEATS:-3}
 IDLE=${IDLE:-10000}
 ENTICE_LOG_LEVEL=${ENTICE_LOG_LEVEL:-Information}
-WORK=$(mktemp -d /tmp/entice-compare.XXXXXX)
-STARTED=()
-
-cleanup() {
-  local p
-  for p in "${STARTED[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${STARTED[@]}"; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null || true
-  done
-  if [ -s "$WORK/loadtest.err" ]; then echo "[compare] load tool stderr (tail):" >&2; tail -20 "$WORK/loadtest.err" >&2; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { echo "[compare] $*" >&2; }
+# shellcheck source=lib.sh
+source "$ROOT/tests/perf/lib.sh"
+perf_begin compare
 
 free_port() {
   local p
