@@ -21,10 +21,7 @@ internal sealed partial class JsonRpcActor
                         w.WriteString("room", _state.FirstRoom);
                         w.WriteString("connection", _state.Connection);
                         w.WriteString("server", _state.Server);
-                        w.WriteStartArray("rooms");
-                        foreach (var room in _rooms)
-                            w.WriteStringValue(room);
-                        w.WriteEndArray();
+                        WriteRooms(w);
                         w.WriteEndObject();
                     }));
                 return null;

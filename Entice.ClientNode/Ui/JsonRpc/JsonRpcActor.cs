@@ -127,10 +127,7 @@ internal sealed partial class JsonRpcActor : ReceiveActor, IWithTimers
                     Write(JsonRpcLines.Result(r.RawId!, w =>
                     {
                         w.WriteStartObject();
-                        w.WriteStartArray("rooms");
-                        foreach (var room in _rooms)
-                            w.WriteStringValue(room);
-                        w.WriteEndArray();
+                        WriteRooms(w);
                         w.WriteEndObject();
                     }));
                 return null;
@@ -173,4 +170,13 @@ internal sealed partial class JsonRpcActor : ReceiveActor, IWithTimers
 
     // An answer to a request that waited.
     private void Write(JsonRpcPending.Entry to, string line) => _output.Answer(to.From, line);
+
+    /// <summary>The rooms this client is in, as the "rooms" array of a result (rooms and status).</summary>
+    private void WriteRooms(System.Text.Json.Utf8JsonWriter w)
+    {
+        w.WriteStartArray("rooms");
+        foreach (var room in _rooms)
+            w.WriteStringValue(room);
+        w.WriteEndArray();
+    }
 }
