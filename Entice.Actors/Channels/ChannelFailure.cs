@@ -20,6 +20,9 @@ public enum ChannelFailure
 
     /// <summary>A frame put together from records would be larger than the largest frame allowed.</summary>
     FrameTooLarge,
+
+    /// <summary>The client asked for a cipher suite this server does not accept or cannot run (the reason names the ones it does).</summary>
+    SuiteRefused,
 }
 
 /// <summary>A classified failure with a short reason that holds no secret and no peer text.</summary>

@@ -10,14 +10,21 @@ namespace Entice.Channels;
 /// It holds at most one handshake message of partial input (under 128 bytes): it asks for exactly the
 /// bytes it expects, and bytes sent out of turn are refused.
 /// <code>
-/// client: "entice-channel/1" || len16 || e                       (16 + 2 + 32)
+/// client: "entice-channel/2" || suite || len16 || e              (16 + 1 + 2 + 32)
 /// server: len16 || e || enc(s) || enc("")                        (2 + 96)
 /// client: len16 || enc(s) || enc("")                             (2 + 64), then records
 /// </code>
+/// The suite byte (<see cref="ChannelSuite"/>) is the client's choice; the server refuses one it does not
+/// accept or cannot run before any Noise work (<see cref="ChannelFailure.SuiteRefused"/>, naming what it
+/// accepts). Preamble and suite byte are the prologue and the suite is in the protocol name, so if either
+/// is rewritten on the way the two sides hash different things and message 2 fails on the client.
 /// </summary>
 public sealed class ChannelHandshake : IDisposable
 {
-    private readonly HandshakeState noise;
+    private readonly bool initiator;
+    private readonly X25519KeyPair localStatic;
+    private readonly Func<X25519KeyPair>? ephemeral;
+    private HandshakeState? noise; // the responder's, once the suite byte has been read
     private readonly ChannelSettings settings;
     private readonly ServerFingerprint? expectedServer;
     private readonly X25519KeyPair? ownedStatic;
@@ -34,18 +41,25 @@ public sealed class ChannelHandshake : IDisposable
         this.settings = settings;
         this.expectedServer = expectedServer;
         this.ownedStatic = ownedStatic;
-        noise = new HandshakeState(HandshakePattern.XX, initiator, ChannelProtocol.Preamble, localStatic, ephemeral: ephemeral);
+        this.initiator = initiator;
+        this.localStatic = localStatic;
+        this.ephemeral = ephemeral;
         if (initiator)
         {
+            Suite = settings.ClientSuite;
+            noise = NewNoise(ChannelProtocol.Opening(Suite.Value));
             Expect(ChannelProtocol.LengthPrefix + ChannelProtocol.HandshakeMessageLengths[1], preamble: false);
         }
         else
         {
-            Expect(ChannelProtocol.Preamble.Length, preamble: true);
+            Expect(ChannelProtocol.OpeningLength, preamble: true);
         }
     }
 
-    public bool IsInitiator => noise.Initiator;
+    public bool IsInitiator => initiator;
+
+    /// <summary>The suite: on the client from the start (its choice), on the server once the client's suite byte is accepted.</summary>
+    public ChannelSuite? Suite { get; private set; }
 
     /// <summary>
     /// The client side. <paramref name="expectedServer"/>: the server key's fingerprint, pinned or given
@@ -72,12 +86,12 @@ public sealed class ChannelHandshake : IDisposable
         }
 
         started = true;
-        if (!noise.Initiator)
+        if (!initiator)
         {
             return [];
         }
 
-        return [.. ChannelProtocol.Preamble, .. Framed(noise.WriteMessage([]))];
+        return [.. ChannelProtocol.Opening(Suite!.Value), .. Framed(noise!.WriteMessage([]))];
     }
 
     /// <summary>Consume bytes from the peer. After Complete or Failed, further calls return the same failure.</summary>
@@ -88,7 +102,7 @@ public sealed class ChannelHandshake : IDisposable
             return final.IsFailed ? final : Fail(ChannelFailure.Malformed, "the handshake is over; records go to the channel");
         }
 
-        if (noise.Initiator && !started)
+        if (initiator && !started)
         {
             throw new InvalidOperationException("Call Start first and send its bytes.");
         }
@@ -118,7 +132,7 @@ public sealed class ChannelHandshake : IDisposable
             var step = Advance(outbound);
             if (step is not null)
             {
-                if (step.IsComplete && noise.Initiator && !inbound.IsEmpty)
+                if (step.IsComplete && initiator && !inbound.IsEmpty)
                 {
                     step.Channel.Dispose();
                     return Fail(ChannelFailure.Malformed, "bytes sent out of turn (records before the handshake ended)");
@@ -144,7 +158,7 @@ public sealed class ChannelHandshake : IDisposable
 
     public void Dispose()
     {
-        noise.Dispose();
+        noise?.Dispose();
         ownedStatic?.Dispose();
     }
 
@@ -182,23 +196,55 @@ public sealed class ChannelHandshake : IDisposable
             return Fail(ChannelFailure.NotAChannelClient, "the peer did not open with the channel preamble (a plaintext or old client?)");
         }
 
-        if (filled == need && !got.SequenceEqual(ChannelProtocol.Preamble))
+        var preamble = ChannelProtocol.Preamble;
+        if (filled >= preamble.Length && !got[..preamble.Length].SequenceEqual(preamble))
         {
-            return Fail(ChannelFailure.UnsupportedVersion, $"the peer speaks {ChannelProtocol.Describe(got)}, this node {ChannelProtocol.Name}");
+            return Fail(ChannelFailure.UnsupportedVersion, $"the peer speaks {ChannelProtocol.Describe(got[..preamble.Length])}, this node {ChannelProtocol.Name}");
         }
 
         return null;
     }
+
+    // The opening is complete: the suite byte must name a suite this server accepts and can run.
+    private HandshakeStep? AcceptSuite()
+    {
+        var usable = settings.UsableSuites;
+        var accepted = $"this server accepts {ChannelSuites.Describe(usable)} (a client chooses with entice.client.channel.suite)";
+        var value = pending[ChannelProtocol.OpeningLength - 1];
+        if (!ChannelSuites.TryFromByte(value, out var asked))
+        {
+            return Fail(ChannelFailure.SuiteRefused, $"the client asked for suite 0x{value:x2}, which this server does not know; {accepted}");
+        }
+
+        if (!usable.Contains(asked))
+        {
+            var why = ChannelSuites.IsAvailable(asked) ? "refused by its configuration" : "this CPU cannot run it";
+            return Fail(ChannelFailure.SuiteRefused, $"the client asked for {ChannelSuites.ConfigName(asked)} ({ChannelSuites.NoiseProtocolName(asked)}: {why}); {accepted}");
+        }
+
+        Suite = asked;
+        noise = NewNoise(pending.AsSpan(0, ChannelProtocol.OpeningLength));
+        return null;
+    }
+
+    private HandshakeState NewNoise(ReadOnlySpan<byte> prologue) =>
+        new(HandshakePattern.XX, initiator, prologue, localStatic, ephemeral: ephemeral, suite: Suite!.Value);
 
     // A complete expected unit is in `pending`: act on it. Null means keep reading.
     private HandshakeStep? Advance(List<byte> outbound)
     {
         if (readingPreamble)
         {
+            if (AcceptSuite() is { } refused)
+            {
+                return refused;
+            }
+
             Expect(ChannelProtocol.LengthPrefix + ChannelProtocol.HandshakeMessageLengths[0], preamble: false);
             return null;
         }
 
+        var noise = this.noise!;
         var message = pending.AsSpan(0, filled);
         var announced = BinaryPrimitives.ReadUInt16BigEndian(message);
         if (announced != filled - ChannelProtocol.LengthPrefix)
@@ -209,7 +255,7 @@ public sealed class ChannelHandshake : IDisposable
         var payload = noise.ReadMessage(message[ChannelProtocol.LengthPrefix..]);
         if (payload is null)
         {
-            return Fail(ChannelFailure.AuthenticationFailed, "a handshake message did not authenticate (altered, replayed, another version, or a bad key)");
+            return Fail(ChannelFailure.AuthenticationFailed, "a handshake message did not authenticate (altered, replayed, another version or suite, or a bad key)");
         }
 
         if (payload.Length != 0)
@@ -242,6 +288,7 @@ public sealed class ChannelHandshake : IDisposable
 
     private SecureChannel Complete()
     {
+        var noise = this.noise!;
         var hash = noise.HandshakeHash;
         var remote = noise.RemoteStatic ?? throw new CryptoException("XX ended without the peer's static key.");
         var (send, receive) = noise.Split();
@@ -252,7 +299,7 @@ public sealed class ChannelHandshake : IDisposable
 
     private HandshakeStep Fail(ChannelFailure kind, string reason)
     {
-        noise.Dispose();
+        noise?.Dispose();
         return final = HandshakeStep.Fail(new ChannelError(kind, reason), presented);
     }
 }

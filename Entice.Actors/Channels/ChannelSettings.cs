@@ -33,6 +33,37 @@ public sealed record ChannelSettings
             : throw new FormatException($"channel.padding-step: {value} is outside {MinBucket}..{RecordPadding.MaxPlaintext}");
     }
 
+    private readonly IReadOnlyList<ChannelSuite> suites = ChannelSuites.All;
+    private readonly ChannelSuite? suite;
+
+    /// <summary>
+    /// On a server: the suites it accepts (<c>channel.suites</c>; default both). A client asking for another
+    /// one, or for one this CPU cannot run, gets a plaintext refusal naming <see cref="UsableSuites"/>.
+    /// </summary>
+    public IReadOnlyList<ChannelSuite> Suites
+    {
+        get => suites;
+        init => suites = CheckSuites(value);
+    }
+
+    /// <summary>The accepted suites this CPU can run.</summary>
+    public IReadOnlyList<ChannelSuite> UsableSuites => [.. suites.Where(ChannelSuites.IsAvailable)];
+
+    /// <summary>
+    /// On a client: the suite it asks for (<c>channel.suite</c>); null (auto) picks AES-GCM where this CPU
+    /// runs it, ChaChaPoly otherwise (<see cref="ChannelSuites.Preferred"/>).
+    /// </summary>
+    public ChannelSuite? Suite
+    {
+        get => suite;
+        init => suite = value is not { } forced || ChannelSuites.IsAvailable(forced)
+            ? value
+            : throw new FormatException($"channel.suite = {ChannelSuites.ConfigName(forced)}, but this CPU cannot run AES-GCM (no AES-NI and PCLMULQDQ); use chachapoly or auto");
+    }
+
+    /// <summary>What a client with these settings asks for.</summary>
+    public ChannelSuite ClientSuite => suite ?? ChannelSuites.Preferred;
+
     /// <summary>The longest an actor should wait for the handshake to complete.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -70,7 +101,40 @@ public sealed record ChannelSettings
             PaddingBuckets = buckets,
             PaddingStep = c.HasPath("padding-step") ? checked((int)(c.GetByteSize("padding-step") ?? d.PaddingStep)) : d.PaddingStep,
             HandshakeTimeout = c.GetTimeSpan("handshake-timeout", d.HandshakeTimeout),
+            Suites = c.HasPath("suites") ? ParseSuites(c.GetStringList("suites")) : d.Suites,
+            Suite = c.HasPath("suite") ? ParseClientSuite(c.GetString("suite")) : d.Suite,
         };
+    }
+
+    /// <summary>"auto" (null), "aesgcm" or "chachapoly".</summary>
+    public static ChannelSuite? ParseClientSuite(string text) =>
+        string.Equals(text, "auto", StringComparison.OrdinalIgnoreCase) ? null : ChannelSuites.Parse(text, "channel.suite");
+
+    private static ChannelSuite[] ParseSuites(IList<string> names)
+    {
+        var parsed = names.Select(n => ChannelSuites.Parse(n, "channel.suites")).ToArray();
+        if (parsed.Length > 0 && !parsed.Any(ChannelSuites.IsAvailable))
+        {
+            throw new FormatException($"channel.suites = [{ChannelSuites.Describe(parsed)}], but this CPU cannot run AES-GCM (no AES-NI and PCLMULQDQ): no suite is left; add chachapoly");
+        }
+
+        return parsed;
+    }
+
+    private static ChannelSuite[] CheckSuites(IReadOnlyList<ChannelSuite> list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        if (list.Count == 0)
+        {
+            throw new FormatException("channel.suites is empty: a server must accept at least one suite (aesgcm, chachapoly)");
+        }
+
+        if (list.Distinct().Count() != list.Count || list.Any(s => !ChannelSuites.TryFromByte((byte)s, out _)))
+        {
+            throw new FormatException("channel.suites: each of aesgcm and chachapoly at most once");
+        }
+
+        return [.. list];
     }
 
     private static int ParseBucket(string text) =>

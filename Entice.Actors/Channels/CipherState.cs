@@ -1,19 +1,22 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Entice.Crypto.Primitives;
 
 namespace Entice.Channels;
 
 /// <summary>
-/// Noise CipherState (spec rev 34, §5.1) with ChaChaPoly: a key k and a 64-bit nonce counter n, sent as
-/// 32 zero bits then n little-endian. The nonce 2^64-1 is reserved, so the counter refuses it. A failed
-/// decryption leaves n unchanged; the channel treats it as fatal anyway.
+/// Noise CipherState (spec rev 34, §5.1) with ChaChaPoly or AESGCM (§12.3, §12.4): a key k and a 64-bit
+/// nonce counter n. The 96-bit nonce is 32 zero bits then n, little-endian for ChaChaPoly and big-endian
+/// for AESGCM. The nonce 2^64-1 is reserved, so the counter refuses it. A failed decryption leaves n
+/// unchanged; the channel treats it as fatal anyway.
 /// <para>
-/// The key is 32 raw bytes in a pinned array (never moved or copied by the GC), zeroed when replaced or
-/// disposed, and used through libsodium's ChaCha20-Poly1305 IETF directly (<see cref="Libsodium"/>: the
-/// same library and primitive NSec's <c>AeadAlgorithm.ChaCha20Poly1305</c> calls). Not an NSec <c>Key</c>:
-/// each of those lives in its own guarded allocation (an mmap, guard pages, mprotect), two per connection,
-/// and 10,000 connections would come close to the kernel's vm.max_map_count (65,530) on that alone.
+/// The key is kept in a pinned array (never moved or copied by the GC), zeroed when replaced or disposed,
+/// and used through libsodium directly (<see cref="Libsodium"/>: the same library NSec calls). ChaChaPoly
+/// keeps the 32 raw bytes; AESGCM keeps libsodium's precomputed state (expanded key and GHASH powers,
+/// 16-byte aligned inside the array), so no record pays the key schedule. Not an NSec <c>Key</c>: each of
+/// those lives in its own guarded allocation (an mmap, guard pages, mprotect), two per connection, and
+/// 10,000 connections would come close to the kernel's vm.max_map_count (65,530) on that alone.
 /// </para>
 /// </summary>
 internal sealed class CipherState : IDisposable
@@ -21,7 +24,21 @@ internal sealed class CipherState : IDisposable
     public const int TagSize = Libsodium.AeadTagSize;
     public const int KeySize = Libsodium.AeadKeySize;
 
-    private byte[]? key;
+    private readonly ChannelSuite suite;
+    private byte[]? key;  // ChaChaPoly: the raw key; AESGCM: the state, from stateOffset on
+    private int stateOffset;
+
+    public CipherState(ChannelSuite suite = ChannelSuite.ChaChaPoly)
+    {
+        if (suite is not (ChannelSuite.ChaChaPoly or ChannelSuite.AesGcm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(suite), suite, "not a channel suite");
+        }
+
+        this.suite = suite;
+    }
+
+    public ChannelSuite Suite => suite;
 
     public bool HasKey => key is not null;
 
@@ -33,11 +50,26 @@ internal sealed class CipherState : IDisposable
     {
         if (k.Length != KeySize)
         {
-            throw new ArgumentException("A ChaChaPoly key is 32 bytes.", nameof(k));
+            throw new ArgumentException("A cipher key is 32 bytes.", nameof(k));
         }
 
-        key ??= GC.AllocateArray<byte>(KeySize, pinned: true);
-        k.CopyTo(key);
+        if (suite == ChannelSuite.ChaChaPoly)
+        {
+            key ??= GC.AllocateArray<byte>(KeySize, pinned: true);
+            k.CopyTo(key);
+        }
+        else
+        {
+            if (key is null)
+            {
+                key = GC.AllocateArray<byte>(Libsodium.Aes256GcmStateSize + Libsodium.Aes256GcmStateAlignment, pinned: true);
+                var address = Marshal.UnsafeAddrOfPinnedArrayElement(key, 0);
+                stateOffset = (int)((Libsodium.Aes256GcmStateAlignment - (address % Libsodium.Aes256GcmStateAlignment)) % Libsodium.Aes256GcmStateAlignment);
+            }
+
+            Libsodium.Aes256GcmBeforeNm(AesState, k);
+        }
+
         Nonce = 0;
     }
 
@@ -77,7 +109,15 @@ internal sealed class CipherState : IDisposable
 
         Span<byte> nonce = stackalloc byte[Libsodium.AeadNonceSize];
         WriteNonce(nonce, Nonce);
-        Libsodium.AeadEncrypt(output, plaintext, ad, nonce, key);
+        if (suite == ChannelSuite.ChaChaPoly)
+        {
+            Libsodium.AeadEncrypt(output, plaintext, ad, nonce, key);
+        }
+        else
+        {
+            Libsodium.Aes256GcmEncrypt(output, plaintext, ad, nonce, AesState);
+        }
+
         Nonce++;
     }
 
@@ -103,7 +143,10 @@ internal sealed class CipherState : IDisposable
 
         Span<byte> nonce = stackalloc byte[Libsodium.AeadNonceSize];
         WriteNonce(nonce, Nonce);
-        if (!Libsodium.AeadDecrypt(plaintext, ciphertext, ad, nonce, key))
+        var opened = suite == ChannelSuite.ChaChaPoly
+            ? Libsodium.AeadDecrypt(plaintext, ciphertext, ad, nonce, key)
+            : Libsodium.Aes256GcmDecrypt(plaintext, ciphertext, ad, nonce, AesState);
+        if (!opened)
         {
             return false;
         }
@@ -121,9 +164,19 @@ internal sealed class CipherState : IDisposable
         }
     }
 
-    private static void WriteNonce(Span<byte> nonce, ulong n)
+    private Span<byte> AesState => key.AsSpan(stateOffset, Libsodium.Aes256GcmStateSize);
+
+    // ChaChaPoly (§12.3): 32 zero bits, then n little-endian. AESGCM (§12.4): 32 zero bits, then n big-endian.
+    private void WriteNonce(Span<byte> nonce, ulong n)
     {
         nonce[..4].Clear();
-        BinaryPrimitives.WriteUInt64LittleEndian(nonce[4..], n);
+        if (suite == ChannelSuite.ChaChaPoly)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(nonce[4..], n);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(nonce[4..], n);
+        }
     }
 }

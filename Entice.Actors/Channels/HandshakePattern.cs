@@ -27,5 +27,6 @@ internal sealed record HandshakePattern(string Name, Token[] InitiatorPreMessage
     /// <summary>&lt;- s; ...; -> e, es, s, ss; &lt;- e, ee, se.</summary>
     public static readonly HandshakePattern IK = new("IK", [], [Token.S], [[Token.E, Token.ES, Token.S, Token.SS], [Token.E, Token.EE, Token.SE]]);
 
-    public string ProtocolName => $"Noise_{Name}_25519_ChaChaPoly_SHA256";
+    /// <summary>The Noise protocol name of this pattern with the suite's AEAD, e.g. Noise_XX_25519_AESGCM_SHA256.</summary>
+    public string ProtocolName(ChannelSuite suite) => $"Noise_{Name}_25519_{ChannelSuites.CipherName(suite)}_SHA256";
 }

@@ -3,7 +3,7 @@ using Entice.Crypto.Primitives;
 namespace Entice.Channels;
 
 /// <summary>
-/// Noise HandshakeState (spec rev 34, §5.3) for DH 25519, ChaChaPoly, SHA256. Every remote public key is
+/// Noise HandshakeState (spec rev 34, §5.3) for DH 25519, ChaChaPoly or AESGCM, SHA256. Every remote public key is
 /// checked (<see cref="PublicKeyCheck.IsUsableX25519"/>: canonical, not of low order) when it is read, and
 /// a DH with an all-zero result is refused, so no DH output is ever a value an attacker chose. Reading
 /// never throws: it returns false and the handshake is dead. After the last message, <see cref="Split"/>
@@ -26,19 +26,21 @@ internal sealed class HandshakeState : IDisposable
     /// <param name="localStatic">s: needed when the pattern sends or pre-shares it; not owned (the caller disposes it).</param>
     /// <param name="remoteStatic">rs: known in advance (IK's responder key).</param>
     /// <param name="ephemeral">Test hook for the published vectors: the ephemeral to use instead of a fresh one.</param>
+    /// <param name="suite">The AEAD: it is in the protocol name, so two sides of different suites fail at the first encrypted message.</param>
     public HandshakeState(
         HandshakePattern pattern,
         bool initiator,
         ReadOnlySpan<byte> prologue,
         X25519KeyPair? localStatic,
         ReadOnlySpan<byte> remoteStatic = default,
-        Func<X25519KeyPair>? ephemeral = null)
+        Func<X25519KeyPair>? ephemeral = null,
+        ChannelSuite suite = ChannelSuite.ChaChaPoly)
     {
         this.pattern = pattern;
         Initiator = initiator;
         s = localStatic;
         newEphemeral = ephemeral ?? X25519KeyPair.Generate;
-        symmetric = new SymmetricState(pattern.ProtocolName);
+        symmetric = new SymmetricState(pattern.ProtocolName(suite), suite);
         symmetric.MixHash(prologue);
         if (!remoteStatic.IsEmpty)
         {

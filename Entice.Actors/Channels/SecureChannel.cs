@@ -9,7 +9,7 @@ namespace Entice.Channels;
 /// The record layer after the handshake. Each application frame (on a connection: a whole write batch)
 /// is sealed into one or more records:
 /// <code>
-/// record    = len16 (big-endian, 19..65535) || ChaChaPoly(k, n, ad = "", plaintext)
+/// record    = len16 (big-endian, 19..65535) || AEAD(k, n, ad = "", plaintext)   (the suite's: ChaChaPoly or AESGCM)
 /// plaintext = kind (0x00 last / 0x01 more follows) || len16 content || content || zero padding
 /// </code>
 /// The plaintext is padded to a size bucket (<see cref="ChannelSettings.PaddingBuckets"/>,
@@ -56,6 +56,9 @@ public sealed class SecureChannel : IDisposable
         this.remoteStatic = remoteStatic;
         RemoteFingerprint = ServerFingerprint.Of(remoteStatic);
     }
+
+    /// <summary>The cipher suite the records are sealed with.</summary>
+    public ChannelSuite Suite => send.Suite;
 
     /// <summary>The Noise handshake hash, the same on both sides: a channel binding, not a secret.</summary>
     public byte[] HandshakeHash { get; }

@@ -5,19 +5,22 @@ namespace Entice.Channels;
 
 /// <summary>
 /// Noise SymmetricState (spec rev 34, §5.2) with SHA-256: the chaining key ck, the handshake hash h and
-/// a <see cref="CipherState"/>. HKDF is the spec's own (HMAC-SHA256 chained, §4.3), on the repository's
+/// a <see cref="CipherState"/> of the suite's AEAD (the same one the transport uses after <see cref="Split"/>). HKDF is the spec's own (HMAC-SHA256 chained, §4.3), on the repository's
 /// <see cref="Kdf.Hmac"/> (NSec SHA-256, checked against RFC 4231). <see cref="Split"/> wipes ck.
 /// </summary>
 internal sealed class SymmetricState : IDisposable
 {
     public const int HashLength = 32;
 
-    private readonly CipherState cipher = new();
+    private readonly ChannelSuite suite;
+    private readonly CipherState cipher;
     private readonly byte[] ck = new byte[HashLength];
     private byte[] h = new byte[HashLength];
 
-    public SymmetricState(string protocolName)
+    public SymmetricState(string protocolName, ChannelSuite suite = ChannelSuite.ChaChaPoly)
     {
+        this.suite = suite;
+        cipher = new CipherState(suite);
         var name = Encoding.ASCII.GetBytes(protocolName);
         if (name.Length <= HashLength)
         {
@@ -89,8 +92,8 @@ internal sealed class SymmetricState : IDisposable
     public (CipherState First, CipherState Second) Split()
     {
         var (k1, k2) = Hkdf2(ck, []);
-        var first = new CipherState();
-        var second = new CipherState();
+        var first = new CipherState(suite);
+        var second = new CipherState(suite);
         try
         {
             first.InitializeKey(k1);

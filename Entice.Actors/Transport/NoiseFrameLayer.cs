@@ -135,7 +135,8 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
     /// <summary>One line for a log or a refusal: the kind and reason, never a byte of the peer's.</summary>
     public static string Describe(ChannelError error) => error.Kind switch
     {
-        ChannelFailure.NotAChannelClient => "this server speaks only the encrypted channel (entice-channel/1); the client is a plaintext or older one: update it",
+        ChannelFailure.NotAChannelClient => $"this server speaks only the encrypted channel ({ChannelProtocol.Name}); the client is a plaintext or older one: update it",
+        ChannelFailure.SuiteRefused => $"channel suite refused: {error.Reason}",
         ChannelFailure.UnsupportedVersion => $"another version of the channel ({error.Reason})",
         _ => $"channel: {error}",
     };

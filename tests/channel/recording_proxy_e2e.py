@@ -325,7 +325,7 @@ def main():
         c.check(len(prefixes) >= 5, f"the relay logged the ciphertext prefixes of what it relayed ({len(prefixes)})")
         leaked = [h.hex() for h in headers + [p[:12] for p in prefixes] if h in wire]
         c.check(not leaked, f"no envelope header and no ciphertext header on the wire {leaked[:3] or ''}")
-        c.check(wire.count(b"entice-channel/1") == 3, "each connection opens with the channel preamble, and nothing else is readable")
+        c.check(wire.count(b"entice-channel/2") == 3, "each connection opens with the channel preamble, and nothing else is readable")
 
         # 4. A flipped byte, server to client: bob's connection dies, alice and carol keep talking.
         proxy.flip(bob_conn, upward=False)

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace Entice.Crypto.Primitives;
 
 /// <summary>
-/// The two libsodium functions the per-message path calls with raw key bytes: ChaCha20-Poly1305 (IETF) and
-/// HMAC-SHA256. The same native library NSec loads (the <c>libsodium</c> package), the same primitives NSec's
+/// The libsodium functions the per-message path calls with raw key bytes: ChaCha20-Poly1305 (IETF), AES256-GCM
+/// (the channel's second suite, on CPUs that have it) and HMAC-SHA256. The same native library NSec loads (the <c>libsodium</c> package), the same primitives NSec's
 /// <c>AeadAlgorithm.ChaCha20Poly1305</c> and <c>MacAlgorithm.HmacSha256</c> call. Why not through NSec: NSec
 /// takes keys only as <c>Key</c> objects, each imported into guarded memory (<c>sodium_malloc</c>: mmap,
 /// mprotect, munmap), and a message key is used exactly once, so every message paid two imports (issue 17:
@@ -103,6 +103,67 @@ internal static class Libsodium
             throw new CryptoException("HMAC failed.");
     }
 
+    /// <summary>
+    /// True when this CPU runs libsodium's AES256-GCM (x86-64 with AES-NI and PCLMULQDQ, or ARMv8 with the crypto
+    /// extensions); libsodium has no portable fallback for it, so a node without it cannot use that AEAD at all.
+    /// </summary>
+    public static bool Aes256GcmIsAvailable => crypto_aead_aes256gcm_is_available() == 1;
+
+    /// <summary>Bytes of libsodium's precomputed AES256-GCM state (the expanded key and GHASH powers of H): secret.</summary>
+    public static readonly int Aes256GcmStateSize = checked((int)crypto_aead_aes256gcm_statebytes());
+
+    /// <summary>The alignment libsodium's AES256-GCM state needs (CRYPTO_ALIGN(16) in its header).</summary>
+    public const int Aes256GcmStateAlignment = 16;
+
+    /// <summary>
+    /// Expands a 32-byte AES-256 key into <paramref name="state"/> (<see cref="Aes256GcmStateSize"/> bytes, 16-byte
+    /// aligned, in memory that does not move): every record under that key then skips the key schedule. The caller zeroes the state.
+    /// </summary>
+    public static void Aes256GcmBeforeNm(Span<byte> state, ReadOnlySpan<byte> key)
+    {
+        if (state.Length != Aes256GcmStateSize || key.Length != AeadKeySize)
+            throw new CryptoException("Bad AES-GCM state or key size.");
+        if (!Aes256GcmIsAvailable)
+            throw new CryptoException("This CPU cannot run AES-GCM (no AES-NI and PCLMULQDQ).");
+        if (crypto_aead_aes256gcm_beforenm(ref MemoryMarshal.GetReference(state), ref MemoryMarshal.GetReference(key)) != 0)
+            throw new CryptoException("AES-GCM key expansion failed.");
+    }
+
+    /// <summary>AES256-GCM under a precomputed state: <paramref name="ciphertext"/> gets plaintext length + 16 bytes.</summary>
+    public static void Aes256GcmEncrypt(Span<byte> ciphertext, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData,
+        ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> state)
+    {
+        if (state.Length != Aes256GcmStateSize || nonce.Length != AeadNonceSize || ciphertext.Length != plaintext.Length + AeadTagSize)
+            throw new CryptoException("Bad AEAD state, nonce or buffer size.");
+        var result = crypto_aead_aes256gcm_encrypt_afternm(
+            ref MemoryMarshal.GetReference(ciphertext), out _,
+            ref MemoryMarshal.GetReference(plaintext), (ulong)plaintext.Length,
+            ref MemoryMarshal.GetReference(associatedData), (ulong)associatedData.Length,
+            IntPtr.Zero,
+            ref MemoryMarshal.GetReference(nonce), ref MemoryMarshal.GetReference(state));
+        if (result != 0)
+            throw new CryptoException("Encryption failed.");
+    }
+
+    /// <summary>False (and <paramref name="plaintext"/> zeroed) when the tag does not verify.</summary>
+    public static bool Aes256GcmDecrypt(Span<byte> plaintext, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> associatedData,
+        ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> state)
+    {
+        if (state.Length != Aes256GcmStateSize || nonce.Length != AeadNonceSize || ciphertext.Length < AeadTagSize
+            || plaintext.Length != ciphertext.Length - AeadTagSize)
+            throw new CryptoException("Bad AEAD state, nonce or buffer size.");
+        var result = crypto_aead_aes256gcm_decrypt_afternm(
+            ref MemoryMarshal.GetReference(plaintext), out _,
+            IntPtr.Zero,
+            ref MemoryMarshal.GetReference(ciphertext), (ulong)ciphertext.Length,
+            ref MemoryMarshal.GetReference(associatedData), (ulong)associatedData.Length,
+            ref MemoryMarshal.GetReference(nonce), ref MemoryMarshal.GetReference(state));
+        if (result == 0)
+            return true;
+        plaintext.Clear();
+        return false;
+    }
+
     public const int SignSeedSize = 32;
     public const int SignSecretKeySize = 64;
     public const int SignPublicKeySize = 32;
@@ -171,6 +232,23 @@ internal static class Libsodium
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
     private static extern int crypto_aead_chacha20poly1305_ietf_decrypt(
         ref byte m, out ulong mlen, IntPtr nsec, ref byte c, ulong clen, ref byte ad, ulong adlen, ref byte npub, ref byte k);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_aead_aes256gcm_is_available();
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern UIntPtr crypto_aead_aes256gcm_statebytes();
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_aead_aes256gcm_beforenm(ref byte state, ref byte k);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_aead_aes256gcm_encrypt_afternm(
+        ref byte c, out ulong clen, ref byte m, ulong mlen, ref byte ad, ulong adlen, IntPtr nsec, ref byte npub, ref byte state);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_aead_aes256gcm_decrypt_afternm(
+        ref byte m, out ulong mlen, IntPtr nsec, ref byte c, ulong clen, ref byte ad, ulong adlen, ref byte npub, ref byte state);
 
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
     private static extern int crypto_auth_hmacsha256(ref byte output, ref byte input, ulong inlen, ref byte k);

@@ -24,7 +24,8 @@ public sealed class ChannelHandshakeSpecs
         Assert.Equal(pair.ServerKey.PublicKey, pair.ClientChannel.RemoteStaticKey.ToArray());
         Assert.Equal(ServerFingerprint.Of(pair.ServerKey.PublicKey), pair.ClientStep!.PresentedServerKey);
         Assert.Equal(ChannelProtocol.Preamble.ToArray(), pair.Flights[0][..16]);
-        Assert.Equal([16 + 2 + 32, 2 + 96, 2 + 64], pair.Flights.Select(f => f.Length));
+        Assert.Equal((byte)pair.Settings.ClientSuite, pair.Flights[0][16]);
+        Assert.Equal([16 + 1 + 2 + 32, 2 + 96, 2 + 64], pair.Flights.Select(f => f.Length));
     }
 
     [Fact]
@@ -43,7 +44,7 @@ public sealed class ChannelHandshakeSpecs
     {
         for (var flight = 0; flight < 3; flight++)
         {
-            var length = flight switch { 0 => 16 + 2 + 32, 1 => 2 + 96, _ => 2 + 64 };
+            var length = flight switch { 0 => 16 + 1 + 2 + 32, 1 => 2 + 96, _ => 2 + 64 };
             for (var position = 0; position < length; position++)
             {
                 foreach (var mask in new byte[] { 0x01, 0x80 })
@@ -124,10 +125,10 @@ public sealed class ChannelHandshakeSpecs
     {
         using var server = X25519KeyPair.Generate();
         using var responder = ChannelHandshake.Responder(new ChannelSettings(), server);
-        var message = new byte[16 + 2 + 32];
-        ChannelProtocol.Preamble.CopyTo(message);
-        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(16), 32);
-        Convert.FromHexString(hex).CopyTo(message, 18);
+        var message = new byte[16 + 1 + 2 + 32];
+        ChannelProtocol.Opening(ChannelSuite.ChaChaPoly).CopyTo(message, 0);
+        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(17), 32);
+        Convert.FromHexString(hex).CopyTo(message, 19);
 
         var step = responder.Receive(message);
 
@@ -154,10 +155,10 @@ public sealed class ChannelHandshakeSpecs
         using var server = X25519KeyPair.Generate();
         using var responder = ChannelHandshake.Responder(new ChannelSettings(), server);
 
-        var step = responder.Receive(Encoding.ASCII.GetBytes("entice-channel/2"));
+        var step = responder.Receive(Encoding.ASCII.GetBytes("entice-channel/3"));
 
         Assert.Equal(ChannelFailure.UnsupportedVersion, step.Error!.Kind);
-        Assert.Contains("entice-channel/2", step.Error.Reason);
+        Assert.Contains("entice-channel/3", step.Error.Reason);
     }
 
     [Fact]
@@ -168,8 +169,8 @@ public sealed class ChannelHandshakeSpecs
         using var server = X25519KeyPair.Generate();
 
         // A responder whose prologue differs (built directly: a future version on the other end).
-        using var other = new HandshakeState(HandshakePattern.XX, false, "entice-channel/0"u8, server);
-        Assert.NotNull(other.ReadMessage(real.AsSpan(18)));
+        using var other = new HandshakeState(HandshakePattern.XX, false, [.. "entice-channel/0"u8, real[16]], server, suite: pair.Settings.ClientSuite);
+        Assert.NotNull(other.ReadMessage(real.AsSpan(19)));
         var reply = other.WriteMessage([]);
         var framed = new byte[2 + reply.Length];
         BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)reply.Length);

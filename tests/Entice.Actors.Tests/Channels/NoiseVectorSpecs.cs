@@ -5,7 +5,7 @@ namespace Entice.Tests.Channels;
 
 /// <summary>
 /// The Noise core against the framework's published vectors (NoiseVectors.json: cacophony's and snow's
-/// entries for XX, NN and IK with 25519, ChaChaPoly, SHA256): every handshake and transport message of
+/// entries for XX, NN and IK with 25519, ChaChaPoly or AESGCM, SHA256): every handshake and transport message of
 /// each vector is replayed with its fixed keys and must give the published ciphertext byte for byte,
 /// the receiving side must read back the payload, and the handshake hash must match where published.
 /// </summary>
@@ -28,20 +28,30 @@ public sealed class NoiseVectorSpecs
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channels", "NoiseVectors.json")));
         var v = doc.RootElement.GetProperty("vectors")[index];
         Assert.EndsWith(v.GetProperty("protocol_name").GetString()!, name);
-        var pattern = v.GetProperty("protocol_name").GetString() switch
+        var protocol = v.GetProperty("protocol_name").GetString()!;
+        var pattern = protocol.Split('_')[1] switch
         {
-            "Noise_XX_25519_ChaChaPoly_SHA256" => HandshakePattern.XX,
-            "Noise_NN_25519_ChaChaPoly_SHA256" => HandshakePattern.NN,
-            "Noise_IK_25519_ChaChaPoly_SHA256" => HandshakePattern.IK,
+            "XX" => HandshakePattern.XX,
+            "NN" => HandshakePattern.NN,
+            "IK" => HandshakePattern.IK,
             var other => throw new InvalidOperationException(other),
         };
+        var suite = protocol.Split('_')[3] switch
+        {
+            "ChaChaPoly" => ChannelSuite.ChaChaPoly,
+            "AESGCM" => ChannelSuite.AesGcm,
+            var other => throw new InvalidOperationException(other),
+        };
+        Assert.Equal(protocol, pattern.ProtocolName(suite));
+        if (!SecureChannelSpecs.SuiteRuns(suite))
+            return;
 
         using var initStatic = Key(v, "init_static");
         using var respStatic = Key(v, "resp_static");
         using var initiator = new HandshakeState(
-            pattern, true, Hex(v, "init_prologue"), initStatic, Hex(v, "init_remote_static"), () => Key(v, "init_ephemeral")!);
+            pattern, true, Hex(v, "init_prologue"), initStatic, Hex(v, "init_remote_static"), () => Key(v, "init_ephemeral")!, suite);
         using var responder = new HandshakeState(
-            pattern, false, Hex(v, "resp_prologue"), respStatic, default, () => Key(v, "resp_ephemeral")!);
+            pattern, false, Hex(v, "resp_prologue"), respStatic, default, () => Key(v, "resp_ephemeral")!, suite);
 
         CipherState? iSend = null, iRecv = null, rSend = null, rRecv = null;
         var i = 0;

@@ -118,7 +118,7 @@ public sealed class ChannelWireSpecs : TestKit
         var s = replay.GetStream();
         // Played in turn, as the recording went: the first message, the server's (fresh) answer, the rest.
         var bytes = recorded.ToArray();
-        var firstLength = ChannelProtocol.Preamble.Length + ChannelProtocol.LengthPrefix + ChannelProtocol.HandshakeMessageLengths[0];
+        var firstLength = ChannelProtocol.OpeningLength + ChannelProtocol.LengthPrefix + ChannelProtocol.HandshakeMessageLengths[0];
         await s.WriteAsync(bytes.AsMemory(0, firstLength));
         var fresh = new byte[ChannelProtocol.LengthPrefix + ChannelProtocol.HandshakeMessageLengths[1]];
         await s.ReadExactlyAsync(fresh);
