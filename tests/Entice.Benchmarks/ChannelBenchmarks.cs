@@ -11,12 +11,13 @@ namespace Entice.Benchmarks;
 /// 64 of them (20,032 bytes: past the largest bucket, so padded to the next 4 KiB step, 20,480; 32,768
 /// before padding-step), the unit the transports seal. The *InPlace rows are the relay's own path: sealed
 /// into a reused buffer, opened into a reused buffer (<see cref="SecureChannel.TryOpen"/>); the others go
-/// through the allocating convenience API (an output array, a list of frame arrays).
+/// through the allocating convenience API (an output array, a list of frame arrays). Each row for both
+/// suites (<see cref="Suite"/>): ChaChaPoly and AESGCM (libsodium's AES-NI code; this CPU must have it).
 /// </summary>
 [MemoryDiagnoser]
 public class ChannelBenchmarks
 {
-    private readonly ChannelSettings _settings = new();
+    private ChannelSettings _settings = new();
     private X25519KeyPair _serverKey = null!;
     private SecureChannel _client = null!;
     private SecureChannel _server = null!;
@@ -27,9 +28,13 @@ public class ChannelBenchmarks
     private byte[] _sealed = new byte[64 * 1024];
     private byte[] _opened = new byte[64 * 1024];
 
+    [Params(ChannelSuite.ChaChaPoly, ChannelSuite.AesGcm)]
+    public ChannelSuite Suite { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
+        _settings = new ChannelSettings { Suite = Suite };
         _serverKey = X25519KeyPair.Generate();
         (_client, _server) = Connect();
         _frame = RandomNumberGenerator.GetBytes(256);

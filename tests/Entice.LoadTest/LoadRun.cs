@@ -62,6 +62,7 @@ internal sealed class LoadRun(LoadSettings s)
         r["target"] = s.Target;
         r["mode"] = s.Idle ? "idle" : s.Rate > 0 ? "paced" : "full-speed";
         r["channel"] = s.Target == "irc" ? null : s.Channel is null ? "off (plaintext)" : "on";
+        r["suite"] = s.Target == "irc" || s.Channel is null ? null : ChannelSuites.ConfigName(s.Channel.ClientSuite);
         r["connections"] = s.Connections;
         r["rooms"] = s.Rooms;
         var pid = s.ServerPid;

@@ -5,6 +5,7 @@ using Entice.LoadTest;
 
 var serverOption = new Option<string>("--server") { Description = "HOST:PORT[@FINGERPRINT] of the relay (loopback; with a fingerprint, its channel key is required); several, comma-separated (the nodes of a cluster): connections spread round-robin", DefaultValueFactory = _ => "127.0.0.1:42000" };
 var plainOption = new Option<bool>("--plain") { Description = "Plaintext frames, no channel: for a server with entice.server.channel.enabled = off" };
+var suiteOption = new Option<string>("--suite") { Description = "Channel cipher suite: auto (what the real client picks: aesgcm where this CPU runs it, chachapoly otherwise), aesgcm or chachapoly", DefaultValueFactory = _ => "auto" };
 var connectOnlyOption = new Option<bool>("--connect-only") { Description = "Only connect, run the channel handshake and wait for the server's first message, then close: connects/s (-c connections, --handshake-parallelism at once)" };
 var targetOption = new Option<string>("--target") { Description = "entice (default) or irc", DefaultValueFactory = _ => "entice" };
 var connectionsOption = new Option<int>("--connections", "-c") { Description = "Connections (C)", DefaultValueFactory = _ => 10 };
@@ -27,7 +28,7 @@ var root = new RootCommand("Entice load tool: C connections, S senders, M envelo
 {
     serverOption, targetOption, connectionsOption, sendersOption, messagesOption, bytesOption, windowOption, rateOption,
     roomsOption, durationOption, drainOption, pidOption, idleOption, settleOption, parallelOption, jsonOption, labelOption,
-    plainOption, connectOnlyOption,
+    plainOption, connectOnlyOption, suiteOption,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -57,12 +58,23 @@ root.SetAction(async (parse, cancel) =>
         await Console.Error.WriteLineAsync("entice-loadtest: --target is entice or irc");
         return 2;
     }
+    ChannelSuite? suite;
+    try
+    {
+        suite = ChannelSettings.ParseClientSuite(parse.GetValue(suiteOption)!);
+        _ = new ChannelSettings { Suite = suite };
+    }
+    catch (FormatException e)
+    {
+        await Console.Error.WriteLineAsync($"entice-loadtest: --suite: {e.Message}");
+        return 2;
+    }
     var idle = parse.GetValue(idleOption);
     var settings = new LoadSettings
     {
         Servers = endpoints,
         Keys = keys,
-        Channel = parse.GetValue(plainOption) ? null : new ChannelSettings { MaxFrameSize = ChannelLink.Unit + 4 },
+        Channel = parse.GetValue(plainOption) ? null : new ChannelSettings { MaxFrameSize = ChannelLink.Unit + 4, Suite = suite },
         ConnectOnly = parse.GetValue(connectOnlyOption),
         Target = target,
         Connections = idle > 0 ? idle : parse.GetValue(connectionsOption),
