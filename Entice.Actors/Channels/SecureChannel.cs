@@ -120,20 +120,30 @@ public sealed class SecureChannel : IDisposable
         {
             var content = frame.Slice(taken, Math.Min(MaxContent, frame.Length - taken));
             taken += content.Length;
-            var padded = Padded(content.Length);
-            BinaryPrimitives.WriteUInt16BigEndian(output[at..], (ushort)(padded + CipherState.TagSize));
-            at += ChannelProtocol.LengthPrefix;
-            var sealedRecord = output.Slice(at, padded + CipherState.TagSize);
-            var plain = sealedRecord[..padded];
-            plain[0] = taken == frame.Length ? KindLast : KindMore;
-            BinaryPrimitives.WriteUInt16BigEndian(plain[1..], (ushort)content.Length);
-            content.CopyTo(plain[RecordHeader..]);
-            plain[(RecordHeader + content.Length)..].Clear();
-            send.EncryptWithAd([], plain, sealedRecord);
-            at += sealedRecord.Length;
+            content.CopyTo(output[(at + PlacedContentOffset)..]);
+            at += SealRecord(output[at..], content.Length, last: taken == frame.Length);
         }
         while (taken < frame.Length);
         return at;
+    }
+
+    /// <summary>Where <see cref="SealPlaced"/> expects a frame's bytes in its output: after the length prefix and the record header.</summary>
+    public const int PlacedContentOffset = ChannelProtocol.LengthPrefix + RecordHeader;
+
+    /// <summary>
+    /// Seals a frame of at most <see cref="MaxRecordContent"/> bytes that the caller has already put at
+    /// <see cref="PlacedContentOffset"/> in <paramref name="output"/> (at least <see cref="SealedLength"/>
+    /// bytes): one record, encrypted in place, with no copy of the frame. Returns the bytes written.
+    /// </summary>
+    public int SealPlaced(Span<byte> output, int frameLength)
+    {
+        CheckFrame(frameLength);
+        if (frameLength > MaxContent)
+        {
+            throw new ArgumentException("A placed frame must fit one record.", nameof(frameLength));
+        }
+
+        return SealRecord(output, frameLength, last: true);
     }
 
     /// <summary>Consume inbound bytes: the frames they complete, or the reason the channel is now broken.</summary>
@@ -356,6 +366,21 @@ public sealed class SecureChannel : IDisposable
 
         frame = null;
         frameFilled = 0;
+    }
+
+    // One record at the start of output, its content already at PlacedContentOffset: length prefix,
+    // header and zero padding written around it, then the padded plaintext encrypted in place.
+    private int SealRecord(Span<byte> output, int contentLength, bool last)
+    {
+        var padded = Padded(contentLength);
+        BinaryPrimitives.WriteUInt16BigEndian(output, (ushort)(padded + CipherState.TagSize));
+        var sealedRecord = output.Slice(ChannelProtocol.LengthPrefix, padded + CipherState.TagSize);
+        var plain = sealedRecord[..padded];
+        plain[0] = last ? KindLast : KindMore;
+        BinaryPrimitives.WriteUInt16BigEndian(plain[1..], (ushort)contentLength);
+        plain[(RecordHeader + contentLength)..].Clear();
+        send.EncryptWithAd([], plain, sealedRecord);
+        return ChannelProtocol.LengthPrefix + sealedRecord.Length;
     }
 
     private int Padded(int content) => RecordPadding.PaddedLength(RecordHeader + content, settings.PaddingBuckets, settings.PaddingStep);

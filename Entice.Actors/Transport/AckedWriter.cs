@@ -83,6 +83,6 @@ public sealed class AckedWriter
             return;
         }
         _writing = true;
-        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_layer.Seal(_queue.TakeBatch())), Ack.Instance));
+        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_layer.SealNext(_queue)), Ack.Instance));
     }
 }

@@ -20,6 +20,12 @@ public interface IFrameLayer
     /// <summary>Bytes to write as they will travel: sealed once <see cref="IsReady"/>, unchanged before (handshake bytes, a plaintext refusal).</summary>
     byte[] Seal(byte[] batch);
 
+    /// <summary>
+    /// Takes the next batch from <paramref name="queue"/> and seals it (<see cref="Seal"/> of
+    /// <see cref="OutboundQueue.TakeBatch"/>); a layer may instead copy the frames straight to where they are sealed.
+    /// </summary>
+    byte[] SealNext(OutboundQueue queue) => Seal(queue.TakeBatch());
+
     /// <summary>Bytes the layer itself must write after a read (a handshake's answer), or null. Written before any frame.</summary>
     byte[]? TakeOutbound();
 }

@@ -116,6 +116,23 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
         return output;
     }
 
+    /// <summary>
+    /// The relay's path for a batch that fits one record (every batch of several frames does): the queued
+    /// frames are copied once, straight to where the record's plaintext lies in the array Akka.IO writes,
+    /// and sealed there, instead of into a batch array first and then into the record.
+    /// </summary>
+    public byte[] SealNext(OutboundQueue queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        var size = queue.NextBatchBytes();
+        if (_channel is null || _rawPending > 0 || size == 0 || size > SecureChannel.MaxRecordContent)
+            return Seal(queue.TakeBatch());
+        var output = GC.AllocateUninitializedArray<byte>(_channel.SealedLength(size));
+        queue.TakeBatchInto(output.AsSpan(SecureChannel.PlacedContentOffset, size));
+        _channel.SealPlaced(output, size);
+        return output;
+    }
+
     public byte[]? TakeOutbound()
     {
         var o = _outbound;

@@ -49,12 +49,45 @@ public sealed class OutboundQueue
     /// </summary>
     public byte[] TakeBatch()
     {
-        if (_frames.Count == 0)
-            return [];
-        if (_frames.Count == 1 || _frames.Peek().Length >= MaxBatchBytes)
-            return Dequeue();
+        var count = NextBatch(out var size);
+        if (count <= 1)
+            return count == 0 ? [] : Dequeue();
+        var batch = new byte[size];
+        CopyOut(count, batch);
+        return batch;
+    }
 
-        var size = 0;
+    /// <summary>The bytes of the batch <see cref="TakeBatch"/> would take now (0 when empty).</summary>
+    public int NextBatchBytes()
+    {
+        NextBatch(out var size);
+        return size;
+    }
+
+    /// <summary>
+    /// Takes the same batch as <see cref="TakeBatch"/>, copied into <paramref name="destination"/> (exactly
+    /// <see cref="NextBatchBytes"/> long) instead of a new array: for a layer that seals the batch where it lies.
+    /// </summary>
+    public void TakeBatchInto(Span<byte> destination)
+    {
+        var count = NextBatch(out var size);
+        if (destination.Length != size)
+            throw new ArgumentException($"The next batch is {size} bytes, not {destination.Length}.", nameof(destination));
+        CopyOut(count, destination);
+    }
+
+    // How many frames the next batch holds, and its bytes.
+    private int NextBatch(out int size)
+    {
+        size = 0;
+        if (_frames.Count == 0)
+            return 0;
+        if (_frames.Count == 1 || _frames.Peek().Length >= MaxBatchBytes)
+        {
+            size = _frames.Peek().Length;
+            return 1;
+        }
+
         var count = 0;
         foreach (var f in _frames)
         {
@@ -63,16 +96,18 @@ public sealed class OutboundQueue
             size += f.Length;
             count++;
         }
+        return count;
+    }
 
-        var batch = new byte[size];
+    private void CopyOut(int count, Span<byte> destination)
+    {
         var offset = 0;
         for (var i = 0; i < count; i++)
         {
             var f = Dequeue();
-            f.CopyTo(batch, offset);
+            f.CopyTo(destination[offset..]);
             offset += f.Length;
         }
-        return batch;
     }
 
     private byte[] Dequeue()

@@ -53,6 +53,45 @@ public sealed class NoiseFrameLayerSpecs
     }
 
     [Fact]
+    public void Batches_taken_straight_from_the_queue_open_to_the_queued_frames_and_allocate_only_the_record()
+    {
+        var random = new Random(19);
+        using var key = X25519KeyPair.Generate();
+        using var client = new NoiseFrameLayer(ChannelHandshake.Initiator(Settings, null));
+        using var server = new NoiseFrameLayer(ChannelHandshake.Responder(Settings, key));
+        Connect(client, server);
+        var queue = new OutboundQueue(1 << 24, NoiseFrameLayer.MaxBatchBytes);
+        var sent = new List<byte>();
+        for (var i = 0; i < 400; i++)
+        {
+            var frame = new byte[i == 7 ? 65_530 : random.Next(1, 900)]; // one frame bigger than a record: sealed as several
+            random.NextBytes(frame);
+            sent.AddRange(frame);
+            Assert.True(queue.TryEnqueue(frame));
+        }
+
+        // An empty queue seals nothing (no empty record, no nonce spent), as Seal of an empty batch.
+        Assert.Empty(client.SealNext(new OutboundQueue(1 << 24, NoiseFrameLayer.MaxBatchBytes)));
+        var received = new List<byte>();
+        var records = 0;
+        while (!queue.IsEmpty)
+        {
+            var size = queue.NextBatchBytes();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var wire = client.SealNext(queue);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (size <= SecureChannel.MaxRecordContent)
+                Assert.InRange(allocated, wire.Length, wire.Length + 64); // the record Akka.IO writes, no batch array besides
+            records++;
+            Assert.True(server.TryOpen(wire, out var frames, out var problem), problem);
+            received.AddRange(frames.ToArray());
+        }
+
+        Assert.True(records >= 3);
+        Assert.True(sent.SequenceEqual(received));
+    }
+
+    [Fact]
     public void Opening_records_allocates_nothing_once_warm()
     {
         using var key = X25519KeyPair.Generate();
