@@ -119,7 +119,7 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
         if (TooLong(text, tag))
             return;
         var message = _sending.Start(room, null, tag);
-        var members = roster.Members(room).ToList();
+        var members = roster.MemberList(room);
         var recipients = members.Select(m => m.Name).ToArray();
         // One envelope for the whole room per fragment, encrypted once with our sender key; ids for the
         // sender key's distribution to each member are set aside in case the crypto actor makes a new key.
