@@ -114,6 +114,11 @@ internal static class ClientBench
                 await room.ReceiptsAsync(o.Warmup * (n - 1), TimeSpan.FromSeconds(o.ReceiptWait));
             }
 
+            // Joining, every member fetched a prekey for every other it has no session with (the relay's
+            // store hands out ~n² of them, one transaction each): the measured burst waits until the process is
+            // quiet (under 10% of a core for a second), so it measures the steady state, not the joining.
+            var quiet = await QuietAsync(TimeSpan.FromSeconds(120));
+
             // Throughput: K typed at once.
             room.Reset(o.Burst);
             room.Hops.Clear();
@@ -151,7 +156,7 @@ internal static class ClientBench
                 $"room {n}: sustained {perSecond:F0} msg/s ({o.Burst} in {burstSeconds:F2} s, {(burstDone && inOrder ? "all in order" : "NOT all shown in order")}); " +
                 $"keyboard-to-screen at {o.Rate}/s: p50 {Pct(latencies, 50):F2} ms, p99 {Pct(latencies, 99):F2} ms, max {latencies.LastOrDefault():F2} ms " +
                 $"({latencies.Count} displays{(pacedDone ? "" : ", SOME MISSING")}); receipts: burst {burstReceipts}/{o.Burst * (n - 1)} (all back {receiptSeconds:F2} s after the first command), paced {pacedReceipts}/{o.Paced * (n - 1)}");
-            line += Environment.NewLine + burstStages;
+            line += string.Create(CultureInfo.InvariantCulture, $"{Environment.NewLine}  (the process was quiet {quiet.TotalSeconds:F0} s after the warm-up){Environment.NewLine}") + burstStages;
             if (n == 2)
                 line += Environment.NewLine + room.Breakdown(FileWriteMs(root, flush: true), FileWriteMs(root, flush: false));
             return line;
@@ -169,6 +174,20 @@ internal static class ClientBench
             {
             }
         }
+    }
+
+    // Until the process uses under 10% of a core over one second, or the limit; how long that took.
+    private static async Task<TimeSpan> QuietAsync(TimeSpan limit)
+    {
+        var start = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(start) < limit)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            await Task.Delay(1000);
+            if ((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds < 100)
+                break;
+        }
+        return Stopwatch.GetElapsedTime(start);
     }
 
     private static double Pct(List<double> sorted, double p) =>
