@@ -133,9 +133,9 @@ internal static class ClientBench
             var burstSaves = room.Saves - savesBefore;
             var perSecond = burstDone ? o.Burst / burstSeconds : 0;
             var inOrder = room.AllInOrder();
-            var burstStages = room.BurstBreakdown(t0, burstCpu, burstSaves);
             var burstReceipts = await room.ReceiptsAsync(o.Burst * (n - 1), TimeSpan.FromSeconds(o.ReceiptWait));
             var receiptSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            var burstStages = room.BurstBreakdown(t0, burstCpu, burstSaves);
 
             // Keyboard to screen at the given rate.
             room.Reset(o.Paced);
@@ -378,6 +378,7 @@ internal static class ClientBench
             long[] Of(int member, string kind) => [.. hops.Where(h => h.Member == member && h.Kind == kind).Select(h => h.At).Order()];
             var encIn = Of(0, "Encrypt>");
             var encOut = Of(0, "<Encrypted");
+            var receiptsRead = Of(0, "Decrypt>").Length; // the sender decrypts nothing but receipts
             var stages = Enumerable.Range(0, 4).Select(_ => new List<double>()).ToArray();
             long lastDecIn = 0, lastDecOut = 0;
             for (var m = 1; m < n; m++)
@@ -408,7 +409,7 @@ internal static class ClientBench
             var lines = new List<string>
             {
                 string.Create(CultureInfo.InvariantCulture,
-                    $"  burst, room of {n}: process CPU {cpuMs:F0} ms ({cpuMs / _sentAt.Length:F2} ms per message, {cpuMs / Math.Max(1, _sentAt.Length * (n - 1)):F3} ms per display), {saves} key writes; " +
+                    $"  burst, room of {n}: process CPU {cpuMs:F0} ms ({cpuMs / _sentAt.Length:F2} ms per message, {cpuMs / Math.Max(1, _sentAt.Length * (n - 1)):F3} ms per display), {saves} key writes, {receiptsRead} receipt envelopes read by the sender; " +
                     $"last after the first command: encrypted {(encOut.Length > 0 ? Ms(t0, encOut[^1]) : double.NaN):F0} ms, at the last receiver's crypto {Ms(t0, lastDecIn):F0} ms, decrypted {Ms(t0, lastDecOut):F0} ms, shown {Ms(t0, LastShown):F0} ms"),
                 "    per (message, receiver), p50 / p99 ms:",
             };
