@@ -25,6 +25,10 @@ public sealed record ClientSettings
     public TimeSpan ReconnectMax { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Unacknowledged envelopes are sent again when the server has not taken them this long.</summary>
     public TimeSpan ResendAfter { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>A room message read goes acknowledged to its sender this long after it was read, with any others read meanwhile.</summary>
+    public TimeSpan ReceiptDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>While a sender's room messages keep coming, one receipt to them at most this often (a burst costs them few decrypts).</summary>
+    public TimeSpan ReceiptIntervalInBurst { get; init; } = TimeSpan.FromMilliseconds(250);
     /// <summary>How long a message waits for a recipient who is away (after a restart, say) before it is given up.</summary>
     public TimeSpan RecipientWait { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Longest message text (UTF-8 bytes) sent or put back together; longer ones are refused with an error.</summary>
@@ -63,6 +67,8 @@ public sealed record ClientSettings
             ReconnectInitial = c.GetTimeSpan("reconnect.initial-delay", d.ReconnectInitial),
             ReconnectMax = c.GetTimeSpan("reconnect.max-delay", d.ReconnectMax),
             ResendAfter = c.GetTimeSpan("resend-after", d.ResendAfter),
+            ReceiptDelay = c.GetTimeSpan("receipt-delay", d.ReceiptDelay),
+            ReceiptIntervalInBurst = c.GetTimeSpan("receipt-interval-in-burst", d.ReceiptIntervalInBurst),
             RecipientWait = c.GetTimeSpan("recipient-wait", d.RecipientWait),
             MaxMessageBytes = checked((int)(c.GetByteSize("max-message-size") ?? d.MaxMessageBytes)),
             FragmentBytes = checked((int)(c.GetByteSize("fragment-size") ?? d.FragmentBytes)),

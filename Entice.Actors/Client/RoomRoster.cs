@@ -10,6 +10,9 @@ internal sealed class RoomRoster
 {
     private readonly Dictionary<string, Dictionary<string, MemberInfo>> _rooms = new(StringComparer.Ordinal);
     private readonly HashSet<(string Room, string Name)> _away = [];
+    // Per room, the member list handed out last: the same array until the room's members change, so a
+    // receiver can tell "unchanged" by reference instead of comparing every member per message.
+    private readonly Dictionary<string, MemberInfo[]> _lists = new(StringComparer.Ordinal);
 
     public IEnumerable<string> Rooms => _rooms.Keys;
 
@@ -34,6 +37,7 @@ internal sealed class RoomRoster
                 problems.Add($"the server listed {m.Name} twice in room {room}; the second entry was ignored");
         }
         _rooms[room] = byName;
+        _lists.Remove(room);
         _away.RemoveWhere(a => a.Room == room);
         return problems;
     }
@@ -45,10 +49,15 @@ internal sealed class RoomRoster
     public void Leave(string room)
     {
         _rooms.Remove(room);
+        _lists.Remove(room);
         _away.RemoveWhere(a => a.Room == room);
     }
 
-    public void Clear() => _rooms.Clear();
+    public void Clear()
+    {
+        _rooms.Clear();
+        _lists.Clear();
+    }
 
     /// <summary>A member who is here (again).</summary>
     public void Add(string room, MemberInfo member)
@@ -56,6 +65,7 @@ internal sealed class RoomRoster
         if (_rooms.TryGetValue(room, out var members))
         {
             members[member.Name] = member;
+            _lists.Remove(room);
             _away.Remove((room, member.Name));
         }
     }
@@ -69,6 +79,7 @@ internal sealed class RoomRoster
         if (_rooms.TryGetValue(room, out var members))
         {
             members[member.Name] = member;
+            _lists.Remove(room);
             _away.Add((room, member.Name));
         }
     }
@@ -81,8 +92,8 @@ internal sealed class RoomRoster
 
     public void Remove(string room, string name)
     {
-        if (_rooms.TryGetValue(room, out var members))
-            members.Remove(name);
+        if (_rooms.TryGetValue(room, out var members) && members.Remove(name))
+            _lists.Remove(room);
         _away.Remove((room, name));
     }
 
@@ -92,6 +103,19 @@ internal sealed class RoomRoster
     /// <summary>The other members of a room, present or away (empty if not in it).</summary>
     public IReadOnlyCollection<MemberInfo> Members(string room) =>
         _rooms.TryGetValue(room, out var members) ? members.Values : [];
+
+    /// <summary>
+    /// <see cref="Members"/> as a list that stays the same object until the room's members change (the
+    /// crypto actor then knows its roster view is current without comparing every member).
+    /// </summary>
+    public IReadOnlyList<MemberInfo> MemberList(string room)
+    {
+        if (_lists.TryGetValue(room, out var list))
+            return list;
+        if (!_rooms.TryGetValue(room, out var members))
+            return [];
+        return _lists[room] = [.. members.Values];
+    }
 
     public bool TryGet(string room, string name, out MemberInfo member)
     {

@@ -30,16 +30,16 @@ namespace Entice.Benchmarks;
 /// </summary>
 internal static class ClientBench
 {
-    private sealed record Options(int[] Sizes, int Burst, int Paced, double Rate, string? Json);
+    private sealed record Options(int[] Sizes, int Burst, int Paced, double Rate, string? Json, double ReceiptWait, int Warmup);
 
     public static async Task<int> RunAsync(string[] args)
     {
         if (Parse(args) is not { } o)
         {
-            Console.Error.WriteLine("usage: clients [--sizes 2,10,100] [--burst K] [--paced P] [--rate 10] [--json FILE]");
+            Console.Error.WriteLine("usage: clients [--sizes 2,10,100] [--burst K] [--paced P] [--rate 10] [--receipt-wait SECONDS] [--warmup K] [--json FILE]");
             return 2;
         }
-        Console.WriteLine($"real clients: {Environment.ProcessorCount} cores, .NET {Environment.Version}, burst {o.Burst}, paced {o.Paced} at {o.Rate}/s");
+        Console.WriteLine($"real clients: {Environment.ProcessorCount} cores, .NET {Environment.Version}, warm-up burst {o.Warmup}, burst {o.Burst}, paced {o.Paced} at {o.Rate}/s");
         var results = new List<string>();
         foreach (var n in o.Sizes)
         {
@@ -54,7 +54,7 @@ internal static class ClientBench
 
     private static Options? Parse(string[] args)
     {
-        var o = new Options([2, 10, 100], 200, 100, 10, null);
+        var o = new Options([2, 10, 100], 200, 100, 10, null, 120, 0);
         for (var i = 1; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -67,11 +67,13 @@ internal static class ClientBench
                 case "--paced": o = o with { Paced = int.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--rate": o = o with { Rate = double.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--json": o = o with { Json = value }; break;
+                case "--warmup": o = o with { Warmup = int.Parse(value, CultureInfo.InvariantCulture) }; break;
+                case "--receipt-wait": o = o with { ReceiptWait = double.Parse(value, CultureInfo.InvariantCulture) }; break;
                 default: return null;
             }
             i++;
         }
-        return o.Sizes.All(s => s >= 2) && o.Burst > 0 && o.Paced > 0 && o.Rate > 0 ? o : null;
+        return o.Sizes.All(s => s >= 2) && o.Burst > 0 && o.Paced > 0 && o.Rate > 0 && o.ReceiptWait >= 0 && o.Warmup >= 0 ? o : null;
     }
 
     private static async Task<string> RunRoomAsync(int n, Options o)
@@ -99,20 +101,41 @@ internal static class ClientBench
             room.Members[0] = Start(clients, started.Endpoint, "m0", root, room, 0);
             await room.AllReady(0, 1);
 
-            // Warm-up: sessions to everyone (X3DH), then steady state.
+            // Warm-up: sessions to everyone (X3DH), then steady state: a first burst, not measured, so that
+            // what follows runs in optimized code (the runtime recompiles hot methods after some calls), and
+            // its receipts back.
             await room.SendAndWaitAsync("warm", TimeSpan.FromMinutes(2));
+            if (o.Warmup > 0)
+            {
+                room.Reset(o.Warmup);
+                for (var k = 0; k < o.Warmup; k++)
+                    room.Say(k);
+                await room.AllShownAsync(TimeSpan.FromMinutes(5));
+                await room.ReceiptsAsync(o.Warmup * (n - 1), TimeSpan.FromSeconds(o.ReceiptWait));
+            }
+
+            // Joining, every member fetched a prekey for every other it has no session with (the relay's
+            // store hands out ~n² of them, one transaction each): the measured burst waits until the process is
+            // quiet (under 10% of a core for a second), so it measures the steady state, not the joining.
+            var quiet = await QuietAsync(TimeSpan.FromSeconds(120));
 
             // Throughput: K typed at once.
             room.Reset(o.Burst);
+            room.Hops.Clear();
+            var savesBefore = room.Saves;
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var t0 = Stopwatch.GetTimestamp();
             for (var k = 0; k < o.Burst; k++)
                 room.Say(k);
             var burstDone = await room.AllShownAsync(TimeSpan.FromMinutes(5));
             var burstSeconds = Stopwatch.GetElapsedTime(t0, room.LastShown).TotalSeconds;
+            var burstCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds;
+            var burstSaves = room.Saves - savesBefore;
             var perSecond = burstDone ? o.Burst / burstSeconds : 0;
             var inOrder = room.AllInOrder();
-            var burstReceipts = await room.ReceiptsAsync(o.Burst * (n - 1), TimeSpan.FromMinutes(2));
+            var burstReceipts = await room.ReceiptsAsync(o.Burst * (n - 1), TimeSpan.FromSeconds(o.ReceiptWait));
             var receiptSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            var burstStages = room.BurstBreakdown(t0, burstCpu, burstSaves);
 
             // Keyboard to screen at the given rate.
             room.Reset(o.Paced);
@@ -133,6 +156,7 @@ internal static class ClientBench
                 $"room {n}: sustained {perSecond:F0} msg/s ({o.Burst} in {burstSeconds:F2} s, {(burstDone && inOrder ? "all in order" : "NOT all shown in order")}); " +
                 $"keyboard-to-screen at {o.Rate}/s: p50 {Pct(latencies, 50):F2} ms, p99 {Pct(latencies, 99):F2} ms, max {latencies.LastOrDefault():F2} ms " +
                 $"({latencies.Count} displays{(pacedDone ? "" : ", SOME MISSING")}); receipts: burst {burstReceipts}/{o.Burst * (n - 1)} (all back {receiptSeconds:F2} s after the first command), paced {pacedReceipts}/{o.Paced * (n - 1)}");
+            line += string.Create(CultureInfo.InvariantCulture, $"{Environment.NewLine}  (the process was quiet {quiet.TotalSeconds:F0} s after the warm-up){Environment.NewLine}") + burstStages;
             if (n == 2)
                 line += Environment.NewLine + room.Breakdown(FileWriteMs(root, flush: true), FileWriteMs(root, flush: false));
             return line;
@@ -150,6 +174,20 @@ internal static class ClientBench
             {
             }
         }
+    }
+
+    // Until the process uses under 10% of a core over one second, or the limit; how long that took.
+    private static async Task<TimeSpan> QuietAsync(TimeSpan limit)
+    {
+        var start = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(start) < limit)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            await Task.Delay(1000);
+            if ((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds < 100)
+                break;
+        }
+        return Stopwatch.GetElapsedTime(start);
     }
 
     private static double Pct(List<double> sorted, double p) =>
@@ -188,7 +226,8 @@ internal static class ClientBench
             PacingBurst = 1_000_000,
         };
         var keys = new KeyDirectory(Path.Combine(root, name));
-        var crypto = Props.Create(() => new CryptoProxy(CryptoAgent.Props(name, keys, new CryptoAgent.Options { MaxSkip = 1000 }), room.Hops, index));
+        var options = new CryptoAgent.Options { MaxSkip = 1000, BeforeKeyWrite = room.Saved };
+        var crypto = Props.Create(() => new CryptoProxy(CryptoAgent.Props(name, keys, options), room.Hops, index));
         var view = Props.Create(() => new BenchView(room, index));
         return system.ActorOf(ClientRoot.Props(settings, crypto, view, new TaskCompletionSource<int>()), "client-" + name);
     }
@@ -210,6 +249,13 @@ internal static class ClientBench
         public long LastShown { get; private set; }
 
         public int Delivered => Volatile.Read(ref _delivered);
+
+        private int _saves;
+
+        /// <summary>Key writes (sessions.bin, senderkeys.bin) started, all members together.</summary>
+        public int Saves => Volatile.Read(ref _saves);
+
+        public void Saved() => Interlocked.Increment(ref _saves);
 
         public void Ready(int member) => _ready[member].TrySetResult();
 
@@ -319,6 +365,58 @@ internal static class ClientBench
             {
                 var column = stages.Select(x => x[s]).Order().ToList();
                 lines.Add(string.Create(CultureInfo.InvariantCulture, $"    {Pct(column, 50),7:F2} / {Pct(column, 99),7:F2}  {names[s]}"));
+            }
+            return string.Join(Environment.NewLine, lines);
+        }
+
+        // The burst, hop by hop: the k-th request and answer at each member's crypto actor is the k-th message
+        // (the sender encrypts nothing else; a receiver decrypts nothing else; answers keep their order).
+        // Per (message, receiver) percentiles, and when the last of each stage happened after the first command.
+        public string BurstBreakdown(long t0, double cpuMs, int saves)
+        {
+            var hops = Hops.ToArray();
+            long[] Of(int member, string kind) => [.. hops.Where(h => h.Member == member && h.Kind == kind).Select(h => h.At).Order()];
+            var encIn = Of(0, "Encrypt>");
+            var encOut = Of(0, "<Encrypted");
+            var receiptsRead = Of(0, "Decrypt>").Length; // the sender decrypts nothing but receipts
+            var stages = Enumerable.Range(0, 4).Select(_ => new List<double>()).ToArray();
+            long lastDecIn = 0, lastDecOut = 0;
+            for (var m = 1; m < n; m++)
+            {
+                var decIn = Of(m, "Decrypt>");
+                var decOut = Of(m, "<Decrypted");
+                var view = Of(m, "view");
+                var count = new[] { _sentAt.Length, encIn.Length, encOut.Length, decIn.Length, decOut.Length, view.Length }.Min();
+                for (var k = 0; k < count; k++)
+                {
+                    stages[0].Add(Ms(encIn[k], encOut[k]));
+                    stages[1].Add(Ms(encOut[k], decIn[k]));
+                    stages[2].Add(Ms(decIn[k], decOut[k]));
+                    stages[3].Add(Ms(decOut[k], view[k]));
+                }
+                if (decIn.Length > 0)
+                    lastDecIn = Math.Max(lastDecIn, decIn[^1]);
+                if (decOut.Length > 0)
+                    lastDecOut = Math.Max(lastDecOut, decOut[^1]);
+            }
+            string[] names =
+            [
+                "sender's crypto: request in -> Encrypted out (queue, encrypt + sign, save)",
+                "sender's Encrypted -> receiver's crypto request (chat, connection, relay fan-out, connection, chat)",
+                "receiver's crypto: request in -> Decrypted out (queue, verify + decrypt, save)",
+                "receiver's Decrypted -> view (chat: Inbox, Screen, receipt; root; view)",
+            ];
+            var lines = new List<string>
+            {
+                string.Create(CultureInfo.InvariantCulture,
+                    $"  burst, room of {n}: process CPU {cpuMs:F0} ms ({cpuMs / _sentAt.Length:F2} ms per message, {cpuMs / Math.Max(1, _sentAt.Length * (n - 1)):F3} ms per display), {saves} key writes, {receiptsRead} receipt envelopes read by the sender; " +
+                    $"last after the first command: encrypted {(encOut.Length > 0 ? Ms(t0, encOut[^1]) : double.NaN):F0} ms, at the last receiver's crypto {Ms(t0, lastDecIn):F0} ms, decrypted {Ms(t0, lastDecOut):F0} ms, shown {Ms(t0, LastShown):F0} ms"),
+                "    per (message, receiver), p50 / p99 ms:",
+            };
+            for (var s = 0; s < names.Length; s++)
+            {
+                var column = stages[s].Order().ToList();
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"    {Pct(column, 50),8:F2} / {Pct(column, 99),8:F2}  {names[s]}"));
             }
             return string.Join(Environment.NewLine, lines);
         }

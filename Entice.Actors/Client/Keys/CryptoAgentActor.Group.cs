@@ -30,8 +30,11 @@ internal sealed partial class CryptoAgentActor
     // The sender-key state changed since the last write: the next write includes senderkeys.bin.
     private bool _groupDirty;
 
-    /// <summary>The last member list seen for a room and its view: rebuilt only when the list changed.</summary>
-    private sealed record GroupView(MemberInfo[] Members, RosterView View);
+    /// <summary>
+    /// The last member list seen for a room and its view: rebuilt only when the list changed. Source is the
+    /// list object it came in (the chat actor hands out the same one until the room's members change).
+    /// </summary>
+    private sealed record GroupView(MemberInfo[] Members, RosterView View, IReadOnlyList<MemberInfo> Source);
 
     private void OnEncryptRoom(CryptoAgent.EncryptRoom e)
     {
@@ -135,7 +138,11 @@ internal sealed partial class CryptoAgentActor
         }
         if (!result.Succeeded)
         {
-            _log.Warning("Rejected room message {EnvelopeId} from {Peer}: {Failure}", env.Id, from, result.Failure);
+            // A replay is most often our own relay's resend of a copy already shown (the chat actor keeps it quiet).
+            if (result.Failure == GroupDecryptFailure.Replay)
+                _log.Debug("Rejected room message {EnvelopeId} from {Peer}: {Failure}", env.Id, from, result.Failure);
+            else
+                _log.Warning("Rejected room message {EnvelopeId} from {Peer}: {Failure}", env.Id, from, result.Failure);
             var code = result.Failure == GroupDecryptFailure.Replay ? ErrorCodes.Replay : ErrorCodes.DecryptFailed;
             return new CryptoAgent.DecryptRejected(from, code, Describe(result.Failure!.Value, from), d.Ticket);
         }
@@ -147,7 +154,7 @@ internal sealed partial class CryptoAgentActor
     // Our view as a sender: a new epoch whenever the member set changed.
     private RosterView SendingView(string room, IReadOnlyList<MemberInfo> members)
     {
-        if (_ownViews.TryGetValue(room, out var last) && SameMembers(last.Members, members))
+        if (_ownViews.TryGetValue(room, out var last) && SameMembers(last, members))
             return last.View;
         ForgetDeparted(room, members);
         var next = RosterView.Create(0, RosterOf(members));
@@ -155,21 +162,21 @@ internal sealed partial class CryptoAgentActor
         var previous = last?.View ?? (_senderKeys.TryGetValue(room, out var saved) ? saved.Roster : null);
         var epoch = previous is null ? 1 : previous.Matches(previous.Epoch, next.MemberSetHash) ? previous.Epoch : previous.Epoch + 1;
         var view = RosterView.Create(epoch, next.Members);
-        _ownViews[room] = new GroupView([.. members], view);
+        _ownViews[room] = new GroupView([.. members], view, members);
         return view;
     }
 
     private RosterView ReceivingView(string room, IReadOnlyList<MemberInfo> members, ulong epoch)
     {
-        if (_receivingViews.TryGetValue(room, out var last) && SameMembers(last.Members, members) && last.View.Epoch == epoch)
+        if (_receivingViews.TryGetValue(room, out var last) && last.View.Epoch == epoch && SameMembers(last, members))
             return last.View;
-        var same = last is not null && SameMembers(last.Members, members);
+        var same = last is not null && SameMembers(last, members);
         if (!same)
             ForgetDeparted(room, members);
         var view = same
             ? RosterView.Create(epoch, last!.View.Members)
             : RosterView.Create(epoch, RosterOf(members));
-        _receivingViews[room] = new GroupView([.. members], view);
+        _receivingViews[room] = new GroupView([.. members], view, members);
         return view;
     }
 
@@ -177,9 +184,13 @@ internal sealed partial class CryptoAgentActor
         members.Where(m => m.Name != _name).Select(m => RosterMember.Of(m.Name, PublicIdentity.FromBundle(m.Identity)))
             .Append(RosterMember.Of(_name, _identity.Public));
 
-    // The chat actor keeps one MemberInfo per member until it changes: the same objects, the same roster.
-    private static bool SameMembers(MemberInfo[] a, IReadOnlyList<MemberInfo> b)
+    // The chat actor keeps one MemberInfo per member until it changes: the same objects, the same roster;
+    // the same list object (RoomRoster.MemberList) when nothing changed at all.
+    private static bool SameMembers(GroupView last, IReadOnlyList<MemberInfo> b)
     {
+        if (ReferenceEquals(last.Source, b))
+            return true;
+        var a = last.Members;
         if (a.Length != b.Count)
             return false;
         for (var i = 0; i < a.Length; i++)

@@ -41,7 +41,7 @@ internal sealed class Incoming(ClientSettings settings, RoomRoster roster, IChat
         var ticket = screen.Reserve();
         _decrypting[ticket] = (envelope.Sender, envelope.Id, storedSeq);
         // A room-wide envelope is checked against the room as we see it now (its member-set hash).
-        var members = envelope.Recipient.Length == 0 ? roster.Members(envelope.Room).ToList() : null;
+        var members = envelope.Recipient.Length == 0 ? roster.MemberList(envelope.Room) : null;
         output.ToCrypto(new CryptoAgent.Decrypt(envelope, sender, ticket, members));
     }
 

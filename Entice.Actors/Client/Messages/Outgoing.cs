@@ -22,12 +22,26 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
     /// <summary>Timer message: the receipts for room messages gathered meanwhile go now, one per sender.</summary>
     public sealed record ReceiptTick;
 
-    // Room messages read are acknowledged per sender in one receipt for all read within ReceiptDelay (at
-    // most ReceiptBatch ids each), not one receipt per message per member.
-    private const int ReceiptBatch = 64;
-    private static readonly TimeSpan ReceiptDelay = TimeSpan.FromMilliseconds(50);
-    private readonly Dictionary<(string Room, string To), List<ulong>> _receipts = [];
+    // Room messages read are acknowledged per sender in one receipt for all read meanwhile (at most
+    // ReceiptBatch ids each), not one receipt per message per member: the first after a quiet moment goes
+    // receipt-delay after the message was read; while messages keep coming from that sender (a burst), the
+    // next goes no sooner than receipt-interval-in-burst after the last, so in a burst each member costs the
+    // sender a few pairwise decrypts per second, not one per 50 ms.
+    private const int ReceiptBatch = 512;
+    private readonly long _receiptDelay = Math.Max(0, settings.ReceiptDelay.Ticks);
+    private readonly long _burstReceiptInterval = Math.Max(0, settings.ReceiptIntervalInBurst.Ticks);
+    private readonly Dictionary<(string Room, string To), PendingReceipts> _receipts = [];
+    private long _receiptTimerDue = long.MaxValue;
 
+    /// <summary>Room messages read from one sender and not yet acknowledged; when the last receipt to them went.</summary>
+    private sealed class PendingReceipts
+    {
+        public List<ulong> Ids { get; set; } = [];
+
+        public long Due { get; set; }
+
+        public long LastSent { get; set; } = long.MinValue / 2;
+    }
 
     private const int MaxDropsPerEnvelope = 3;
     private readonly Outbox _outbox = new();
@@ -42,7 +56,7 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
     private bool _online;
 
     /// <summary>Nothing at the crypto actor and nothing unacknowledged: Goodbye may go.</summary>
-    public bool Settled => _outstandingCrypto == 0 && _outbox.IsEmpty && _receipts.Count == 0;
+    public bool Settled => _outstandingCrypto == 0 && _outbox.IsEmpty && _receipts.Values.All(p => p.Ids.Count == 0);
 
     /// <summary>Envelopes waiting for the server.</summary>
     public int Unacknowledged => _outbox.Count;
@@ -105,7 +119,7 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
         if (TooLong(text, tag))
             return;
         var message = _sending.Start(room, null, tag);
-        var members = roster.Members(room).ToList();
+        var members = roster.MemberList(room);
         var recipients = members.Select(m => m.Name).ToArray();
         // One envelope for the whole room per fragment, encrypted once with our sender key; ids for the
         // sender key's distribution to each member are set aside in case the crypto actor makes a new key.
@@ -116,8 +130,7 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
             var firstDistributionId = _nextEnvelopeId;
             _nextEnvelopeId += (ulong)members.Count;
             _sending.AddEnvelope(envelopeId, message, recipients);
-            foreach (var name in recipients)
-                _delivery.Expect(envelopeId, name, message.Id, message.Tag);
+            _delivery.Expect(envelopeId, recipients, message.Id, message.Tag);
             output.ToCrypto(new CryptoAgent.EncryptRoom(room, members, part, envelopeId, firstDistributionId));
         }
     }
@@ -143,27 +156,59 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
             SendReceiptFor(room, to, [envelopeId]);
             return;
         }
-        if (!_receipts.TryGetValue((room, to), out var ids))
+        var now = MonotonicClock.Now();
+        if (!_receipts.TryGetValue((room, to), out var pending))
+            _receipts[(room, to)] = pending = new PendingReceipts();
+        if (pending.Ids.Count == 0)
+            pending.Due = Math.Max(now + _receiptDelay, pending.LastSent + _burstReceiptInterval);
+        pending.Ids.Add(envelopeId);
+        if (pending.Ids.Count >= ReceiptBatch)
         {
-            if (_receipts.Count == 0)
-                output.Later("receipts", new ReceiptTick(), ReceiptDelay);
-            _receipts[(room, to)] = ids = [];
+            SendPending(room, to, pending, now);
+            ScheduleReceipts(pending.LastSent + _burstReceiptInterval + 1, now);
         }
-        ids.Add(envelopeId);
-        if (ids.Count >= ReceiptBatch)
+        else
         {
-            _receipts.Remove((room, to));
-            SendReceiptFor(room, to, ids);
+            ScheduleReceipts(pending.Due, now);
         }
     }
 
-    /// <summary>One receipt per sender for the room messages read since the last.</summary>
+    /// <summary>One receipt per sender for the room messages read since the last, once it is due.</summary>
     public void FlushReceipts()
     {
-        var due = _receipts.ToList();
-        _receipts.Clear();
-        foreach (var ((room, to), ids) in due)
-            SendReceiptFor(room, to, ids);
+        var now = MonotonicClock.Now();
+        _receiptTimerDue = long.MaxValue;
+        List<(string Room, string To)>? quiet = null;
+        foreach (var ((room, to), pending) in _receipts)
+        {
+            if (pending.Ids.Count > 0 && pending.Due <= now)
+                SendPending(room, to, pending, now);
+            else if (pending.Ids.Count == 0 && now - pending.LastSent > _burstReceiptInterval)
+                (quiet ??= []).Add((room, to)); // quiet again: the next receipt to them goes after receipt-delay
+        }
+        foreach (var key in quiet ?? [])
+            _receipts.Remove(key);
+        var due = long.MaxValue;
+        foreach (var pending in _receipts.Values)
+            due = Math.Min(due, pending.Ids.Count > 0 ? pending.Due : pending.LastSent + _burstReceiptInterval + 1);
+        ScheduleReceipts(due, now);
+    }
+
+    private void SendPending(string room, string to, PendingReceipts pending, long now)
+    {
+        var ids = pending.Ids;
+        pending.Ids = [];
+        pending.LastSent = now;
+        SendReceiptFor(room, to, ids);
+    }
+
+    // One timer for all senders, at the earliest due (or when the quiet ones can be forgotten).
+    private void ScheduleReceipts(long due, long now)
+    {
+        if (due >= _receiptTimerDue)
+            return;
+        _receiptTimerDue = due;
+        output.Later("receipts", new ReceiptTick(), TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, due - now)));
     }
 
     private void SendReceiptFor(string room, string to, List<ulong> envelopeIds)
@@ -351,7 +396,7 @@ internal sealed class Outgoing(ClientSettings settings, RoomRoster roster, IChat
             var envelopeId = _nextEnvelopeId++;
             _sending.AddEnvelope(envelopeId, message, [member.Name]);
             if (i == texts.Count - 1)
-                _delivery.Expect(envelopeId, member.Name, message.Id, message.Tag);
+                _delivery.Expect(envelopeId, [member.Name], message.Id, message.Tag);
             output.ToCrypto(new CryptoAgent.Encrypt(member, room, direct, texts[i], envelopeId));
         }
     }

@@ -20,7 +20,7 @@ internal sealed class ChatHarness : IDisposable
     private readonly List<TestProbe> _connections = [];
     private readonly List<TaskCompletionSource> _opened = [];
 
-    public ChatHarness(TestKitBase kit)
+    public ChatHarness(TestKitBase kit, Func<ClientSettings, ClientSettings>? configure = null)
     {
         Crypto = kit.CreateTestProbe("crypto");
         View = kit.CreateTestProbe("view");
@@ -37,6 +37,7 @@ internal sealed class ChatHarness : IDisposable
             ReconnectInitial = TimeSpan.FromMilliseconds(50),
             ReconnectMax = TimeSpan.FromMilliseconds(200),
         };
+        settings = configure?.Invoke(settings) ?? settings;
         Chat = kit.Sys.ActorOf(ChatClient.Props(settings, Crypto.Ref, View.Ref, (_, _, generation) =>
         {
             _opened[generation - 1].TrySetResult();

@@ -86,4 +86,31 @@ public sealed class RoomEnvelopeSpecs(ITestOutputHelper output) : TestKit("akka.
         await Assert.ThrowsAnyAsync<Exception>(async () =>
             await h.Crypto.FishForMessageAsync<CryptoAgent.Encrypt>(_ => true, TimeSpan.FromMilliseconds(500)));
     }
+
+    [Fact]
+    public async Task While_a_senders_room_messages_keep_coming_they_are_acknowledged_at_most_once_per_interval()
+    {
+        // A burst: the first receipt goes after receipt-delay; the ones after it wait for the burst interval,
+        // however many receipt-delays pass meanwhile (each receipt costs the sender a pairwise decrypt).
+        using var h = new ChatHarness(this, s => s with { ReceiptDelay = TimeSpan.FromMilliseconds(50), ReceiptIntervalInBurst = TimeSpan.FromSeconds(4) });
+        await h.AdmitAsync();
+        await ReadAsync(h, 1);
+        var first = await h.Crypto.FishForMessageAsync<CryptoAgent.Encrypt>(_ => true, TimeSpan.FromSeconds(15));
+        Assert.Equal([101UL], first.ReceiptFor!);
+
+        for (ulong i = 2; i <= 5; i++)
+        {
+            await ReadAsync(h, i);
+            await Task.Delay(150); // three receipt-delays between two messages read
+        }
+        var next = await h.Crypto.FishForMessageAsync<CryptoAgent.Encrypt>(_ => true, TimeSpan.FromSeconds(20));
+        Assert.Equal([102UL, 103UL, 104UL, 105UL], next.ReceiptFor!);
+    }
+
+    private static async Task ReadAsync(ChatHarness h, ulong i)
+    {
+        h.FromServer(1, new Envelope("lobby", "bob", "", 100 + i, false, [9, 9]));
+        var decrypt = await h.Crypto.FishForMessageAsync<CryptoAgent.Decrypt>(_ => true);
+        h.Crypto.Reply(new CryptoAgent.Decrypted("lobby", "bob", false, new Entice.Crypto.Ratchet.ChatPlaintext(i, 0, $"line {i}"), decrypt.Ticket) { Conversation = "#lobby" });
+    }
 }

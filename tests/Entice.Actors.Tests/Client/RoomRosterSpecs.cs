@@ -37,6 +37,29 @@ public sealed class RoomRosterSpecs : IDisposable
     }
 
     [Fact]
+    public void The_member_list_is_the_same_object_until_the_members_change_and_then_shows_the_change()
+    {
+        // The crypto actor takes "the same list object" as "the same members" (no per-message compare).
+        var roster = new RoomRoster();
+        roster.Enter("lobby", [_bob.Member]);
+        var first = roster.MemberList("lobby");
+        Assert.Same(first, roster.MemberList("lobby"));
+
+        roster.Add("lobby", _carol.Member);
+        var joined = roster.MemberList("lobby");
+        Assert.Equal(["bob", "carol"], joined.Select(m => m.Name).Order());
+
+        roster.AddAway("lobby", _bob.Member);
+        Assert.NotSame(joined, roster.MemberList("lobby"));
+        roster.Remove("lobby", "carol");
+        Assert.Equal(["bob"], roster.MemberList("lobby").Select(m => m.Name));
+        roster.Enter("lobby", [_carol.Member]);
+        Assert.Equal(["carol"], roster.MemberList("lobby").Select(m => m.Name));
+        roster.Leave("lobby");
+        Assert.Empty(roster.MemberList("lobby"));
+    }
+
+    [Fact]
     public void A_roster_from_the_relay_with_a_name_twice_or_its_own_name_is_taken_without_a_crash()
     {
         using var impostor = new TestIdentity("bob");

@@ -57,11 +57,53 @@ public sealed class DeliveryTrackerSpecs
     public void A_receipt_proves_delivery_only_to_its_own_sender_and_only_once()
     {
         var tracker = new DeliveryTracker();
-        tracker.Expect(1, "bob", "m1", "t1");
-        tracker.Expect(2, "carol", "m1", "t1");
+        tracker.Expect(1, ["bob"], "m1", "t1");
+        tracker.Expect(2, ["carol"], "m1", "t1");
 
         Assert.Empty(tracker.Delivered("mallory", [1, 2]));          // cannot claim bob's or carol's
         Assert.Equal("bob", Assert.Single(tracker.Delivered("bob", [1, 2])).To);
         Assert.Empty(tracker.Delivered("bob", [1]));                  // a replayed receipt counts once
+    }
+
+    [Fact]
+    public void Every_receipt_of_a_burst_in_a_room_of_100_counts()
+    {
+        // 200 room messages to 99 members: 19,800 (envelope, member) pairs, one entry per envelope.
+        var tracker = new DeliveryTracker();
+        var members = Enumerable.Range(1, 99).Select(i => $"m{i}").ToArray();
+        for (ulong id = 0; id < 200; id++)
+            tracker.Expect(id, members, $"msg{id}", null);
+
+        var delivered = members.Sum(m => tracker.Delivered(m, Enumerable.Range(0, 200).Select(i => (ulong)i)).Count);
+
+        Assert.Equal(200 * 99, delivered);
+        Assert.Equal(0, tracker.Count); // acknowledged by everyone: forgotten
+    }
+
+    [Fact]
+    public void A_room_receipt_counts_once_per_member_and_only_for_members()
+    {
+        var tracker = new DeliveryTracker();
+        tracker.Expect(7, ["bob", "carol"], "m1", "t1");
+
+        Assert.Empty(tracker.Delivered("mallory", [7]));
+        Assert.Equal("bob", Assert.Single(tracker.Delivered("bob", [7, 7])).To); // twice in one receipt: once
+        Assert.Empty(tracker.Delivered("bob", [7]));
+        Assert.Equal(1, tracker.Count);
+        Assert.Equal("carol", Assert.Single(tracker.Delivered("carol", [7])).To);
+        Assert.Equal(0, tracker.Count);
+    }
+
+    [Fact]
+    public void The_oldest_envelopes_are_forgotten_beyond_the_bound()
+    {
+        var tracker = new DeliveryTracker(capacity: 3);
+        string[] members = ["bob", "carol"];
+        for (ulong id = 1; id <= 4; id++)
+            tracker.Expect(id, members, $"m{id}", null);
+
+        Assert.Equal(3, tracker.Count);
+        Assert.Empty(tracker.Delivered("bob", [1]));
+        Assert.Single(tracker.Delivered("bob", [4]));
     }
 }
