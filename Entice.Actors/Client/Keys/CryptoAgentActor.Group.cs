@@ -127,7 +127,7 @@ internal sealed partial class CryptoAgentActor
         var own = ReceivingView(env.Room, d.RoomMembers, epoch);
         var result = receiver.Decrypt(from, env.Id, env.Ciphertext, own);
         if (result.Succeeded)
-            GroupChanged(); // the chain advanced (or a kept key was used up): shown only once that is saved
+            GroupChanged(durable: d.Durable); // the chain advanced (or a kept key was used up): shown only once that is written
         if (result.Mismatch is { } mismatch)
         {
             _log.Warning("Room message {EnvelopeId} from {Peer} in {Room} binds another roster: {Difference}", env.Id, from, env.Room, mismatch.Difference);
@@ -235,10 +235,10 @@ internal sealed partial class CryptoAgentActor
             GroupChanged();
     }
 
-    private void GroupChanged()
+    private void GroupChanged(bool durable = true)
     {
         _groupDirty = true;
-        Changed();
+        Changed(durable);
     }
 
     /// <summary>The saved sender keys (senderkeys.bin); a damaged file is logged and the client goes on with none.</summary>
