@@ -71,8 +71,8 @@ internal sealed partial class CryptoAgentActor
 
         // After a reset this started a new session: the peer can read us again.
         _reset.Remove(to);
-        if (_sessions.SendNeedsSave)
-            Changed(); // a new session, or past the saved reservation: the answer waits for a durable save
+        if (_sessions.SendNeedsSave || distribution)
+            Changed(); // a new session, past the saved reservation, or a new sender key: the answer waits for a durable save
         else if (_sessions.ReservationLow)
             Changed(); // the next reservation, early: this answer does not wait for it
         else

@@ -53,10 +53,9 @@ internal sealed partial class CryptoAgentActor
         try
         {
             var message = key.Encrypt(plaintext, e.EnvelopeId);
-            // The chain stepped and the sequence number is in the book: the answer waits for their save,
-            // so a restart resumes after this iteration and never reuses its message key.
-            GroupChanged();
-            Answer(new CryptoAgent.Encrypted(new Envelope(e.Room, _name, "", e.EnvelopeId, false, message)));
+            // The chain stepped and the sequence number is in the book: the answer waits for their save unless
+            // both are inside the saved reservation, so a restart never reuses its message key (CryptoAgentActor.cs).
+            AnswerRoomSend(key, new CryptoAgent.Encrypted(new Envelope(e.Room, _name, "", e.EnvelopeId, false, message)));
         }
         finally
         {
@@ -261,7 +260,7 @@ internal sealed partial class CryptoAgentActor
         }
     }
 
-    private byte[] ExportSenderKeys() => SenderKeyState.Export(_senderKeys.Values, _receivers.Values);
+    private byte[] ExportSenderKeys() => SenderKeyState.Export(_senderKeys.Values, _receivers.Values, _senderKeyReservation);
 
     private void DisposeGroupKeys()
     {

@@ -88,6 +88,9 @@ internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    // Our own sender keys are saved this many iterations ahead (the send reservation, bounded by their max-skip).
+    private readonly int _senderKeyReservation;
+
     // The request being handled and who asked: answered with an error if handling it throws.
     private (IActorRef Sender, object Request)? _handling;
 
@@ -108,6 +111,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
         var newSession = Math.Max(0, options.MaxSkipNewSession ?? config.GetInt("entice.client.max-skip-new-session", SessionBook.DefaultMaxSkipNewSession));
         var reservation = SendReservation(options.SendReservation ?? config.GetInt("entice.client.send-reservation", DefaultSendReservation),
             Math.Min(options.MaxSkip, perPeer));
+        _senderKeyReservation = Math.Min(reservation, _senderKeyOptions.MaxSkip / 2);
         _syncInterval = options.KeySyncInterval ?? config.GetTimeSpan("entice.client.key-sync-interval", DefaultKeySyncInterval, allowInfinite: false);
         if (_syncInterval <= TimeSpan.Zero)
             _syncInterval = DefaultKeySyncInterval;
@@ -329,6 +333,25 @@ internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
             Sender.Tell(message);
     }
 
+    /// <summary>
+    /// The answer to a room message sent under <paramref name="key"/>: at once when its iteration and sequence
+    /// number are inside the saved reservations (the next one saved early at half), else after a durable save.
+    /// </summary>
+    private void AnswerRoomSend(SenderKey key, object answer)
+    {
+        if (_sessions.SendNeedsSave || key.Iteration > key.DurableIteration)
+        {
+            GroupChanged();
+            Answer(answer);
+            return;
+        }
+        if (_sessions.ReservationLow || (ulong)key.Iteration + ((uint)_senderKeyReservation / 2) >= key.ExportedIteration)
+            GroupChanged(); // the next reservation, early: this answer does not wait for it
+        else
+            _sendsUnsaved = true;
+        AnswerNow(answer);
+    }
+
     /// <summary>Reply to the current sender, after the write that covers it when one is due (answers keep their order).</summary>
     private void Answer(object message)
     {
@@ -398,7 +421,12 @@ internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
             _keys.Pins.WriteFailed();
         }
         if (error is null && _inFlightDurable)
-            _sessions.Saved(); // the send reservations that write carried are on disk now
+        {
+            // The send reservations that write carried are on disk now (a durable write flushes earlier ones too).
+            _sessions.Saved();
+            foreach (var key in _senderKeys.Values)
+                key.MarkDurable();
+        }
         Release(_inFlight);
         _inFlight = null;
         if (_dirty && error is null)

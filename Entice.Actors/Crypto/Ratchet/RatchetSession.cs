@@ -37,6 +37,7 @@ internal sealed class RatchetSession : IDisposable
     {
         Peer = peer;
         BaseKey = baseKey;
+        Id = SessionId.For(peer, baseKey);
         WeInitiated = weInitiated;
         PeerIdentity = peerIdentity;
         PeerPrekey = peerPrekey;
@@ -49,7 +50,8 @@ internal sealed class RatchetSession : IDisposable
 
     public byte[] BaseKey { get; }
 
-    public SessionId Id => SessionId.For(Peer, BaseKey);
+    /// <summary>(peer, base key): computed once, it is looked up on every message.</summary>
+    public SessionId Id { get; }
 
     public bool WeInitiated { get; }
 
@@ -213,6 +215,33 @@ internal sealed class RatchetSession : IDisposable
         ReceiveIndex = header.Index + 1;
         messageKey = key;
         return null;
+    }
+
+    /// <summary>
+    /// The common case, without a copy of the session: <paramref name="header"/> names the next message on the
+    /// current receiving chain (no skip, no DH step). Then the message key and the chain after it are returned
+    /// and nothing here changes until <see cref="CommitNext"/> (once the message authenticates; else the caller
+    /// wipes both). False for anything else, which goes through <see cref="Advance"/> on a copy.
+    /// </summary>
+    public bool TryNextInOrder(RatchetHeader header, out byte[] messageKey, out byte[] nextChain)
+    {
+        if (receiveChain is null || ReceiveKey is null || header.Index != ReceiveIndex || header.Index == uint.MaxValue
+            || !CryptographicOperations.FixedTimeEquals(header.RatchetKey, ReceiveKey))
+        {
+            messageKey = nextChain = [];
+            return false;
+        }
+
+        (messageKey, nextChain) = Kdf.ChainStep(receiveChain);
+        return true;
+    }
+
+    /// <summary>The message <see cref="TryNextInOrder"/> gave the key of authenticated: the chain moves on.</summary>
+    public void CommitNext(byte[] nextChain)
+    {
+        Kdf.Wipe(receiveChain);
+        receiveChain = nextChain;
+        ReceiveIndex++;
     }
 
     /// <summary>A reply arrived on a session we started: stop repeating the X3DH facts.</summary>

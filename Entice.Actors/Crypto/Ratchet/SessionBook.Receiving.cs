@@ -76,8 +76,9 @@ public sealed partial class SessionBook
 
     private DecryptResult OpenExisting(RatchetSession session, RatchetHeader header, byte[] associatedData, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
-        var skippedId = SkippedKeyId.For(session.Id, header.RatchetKey, header.Index);
-        if (skipped.TryGet(skippedId, out var skippedKey))
+        // The skipped keys' ids are hex strings: built only when this peer has any.
+        var skippedId = skipped.CountFor(session.Peer) > 0 ? SkippedKeyId.For(session.Id, header.RatchetKey, header.Index) : default;
+        if (skippedId.Session.Peer is not null && skipped.TryGet(skippedId, out var skippedKey))
         {
             var early = Open(skippedKey, associatedData, body);
             if (early.Succeeded)
@@ -90,6 +91,26 @@ public sealed partial class SessionBook
             }
 
             return early;
+        }
+
+        // In order on the current chain (most messages): no copy; the chain moves only if the message authenticates.
+        if (session.TryNextInOrder(header, out var messageKey, out var nextChain))
+        {
+            var inOrder = Open(messageKey, associatedData, body);
+            Kdf.Wipe(messageKey);
+            if (!inOrder.Succeeded)
+            {
+                Kdf.Wipe(nextChain);
+                return inOrder;
+            }
+
+            session.CommitNext(nextChain);
+            if (session.WeInitiated)
+            {
+                session.Acknowledge();
+            }
+
+            return inOrder;
         }
 
         var working = session.Copy();

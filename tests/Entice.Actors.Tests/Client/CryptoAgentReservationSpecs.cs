@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Entice.Client.Keys;
 using Entice.Tests.Support;
+using Entice.Client;
 using Entice.Wire;
 using Xunit.Abstractions;
 
@@ -69,6 +70,67 @@ public sealed class CryptoAgentReservationSpecs(ITestOutputHelper output) : Cryp
         var replay = Assert.IsType<CryptoAgent.DecryptRejected>(await DecryptAsync(bob, sent[3], alice.Info));
         Assert.Equal(ErrorCodes.Replay, replay.Code);
     }
+
+    [Fact]
+    public async Task Room_messages_inside_the_saved_sender_key_reservation_leave_with_no_write_and_a_crash_reuses_no_key()
+    {
+        using var disk = new Gate();
+        var (alice, bob) = await StartPairAsync(aliceOptions: new CryptoAgent.Options { BeforeKeyWrite = disk.Pass, SendReservation = 32 });
+        var (distributions, first) = await RoomSendAsync(alice, [bob.Info], "first");
+        bob.Ref.Tell(new CryptoAgent.Decrypt(distributions.Single(), alice.Info));
+        await ExpectMsgAsync<CryptoAgent.SenderKeyTaken>();
+        Assert.Equal("first", await ReadRoomAsync(bob, first, alice.Info));
+
+        disk.Close();
+        var writes = disk.Count;
+        var sent = new List<Envelope>();
+        for (var i = 0; i < 10; i++)
+        {
+            var (none, message) = await RoomSendAsync(alice, [bob.Info], $"r{i}");
+            Assert.Empty(none);
+            sent.Add(message);
+        }
+        Assert.Equal(writes, disk.Count);
+
+        var copy = NewDir();
+        CopyDirectory(alice.KeyDir, copy);
+        disk.Open();
+        var restarted = await StartAsync("alice", copy);
+        var (again, afterCrash) = await RoomSendAsync(restarted, [bob.Info], "after the crash");
+        Assert.Empty(again); // the same sender key, resumed past the reservation
+        var used = sent.Prepend(first).Select(SenderKeyIteration).ToList();
+        Assert.True(SenderKeyIteration(afterCrash) > used.Max());
+        Assert.Equal("after the crash", await ReadRoomAsync(bob, afterCrash, alice.Info));
+        for (var i = 0; i < 10; i++)
+            Assert.Equal($"r{i}", await ReadRoomAsync(bob, sent[i], alice.Info));
+    }
+
+    private ulong _roomId = 5000;
+
+    private async Task<(List<Envelope> Distributions, Envelope Room)> RoomSendAsync(Agent from, IReadOnlyList<MemberInfo> members, string text)
+    {
+        var id = _roomId;
+        _roomId += 1 + (ulong)members.Count;
+        from.Ref.Tell(new CryptoAgent.EncryptRoom("lobby", members, text, id, id + 1));
+        var distributions = new List<Envelope>();
+        while (true)
+        {
+            var answer = await ExpectMsgAsync<CryptoAgent.Encrypted>(TimeSpan.FromSeconds(10));
+            if (!answer.Distribution)
+                return (distributions, answer.Envelope);
+            distributions.Add(answer.Envelope);
+        }
+    }
+
+    private async Task<string> ReadRoomAsync(Agent to, Envelope envelope, MemberInfo from)
+    {
+        to.Ref.Tell(new CryptoAgent.Decrypt(envelope, from, 0, [from]));
+        return Assert.IsType<CryptoAgent.Decrypted>(await ExpectMsgAsync<object>(
+            m => m is CryptoAgent.Decrypted or CryptoAgent.DecryptRejected or CryptoAgent.DecryptHeld, TimeSpan.FromSeconds(10))).Plaintext.Text;
+    }
+
+    // The room message header: 0x11 || key id (u32) || iteration (u32) || ...
+    private static uint SenderKeyIteration(Envelope e) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(e.Ciphertext.AsSpan(5, 4));
 
     [Fact]
     public async Task A_message_is_shown_without_waiting_for_the_flush_but_a_stored_one_waits_for_it()
