@@ -33,8 +33,14 @@ public sealed partial class SessionBook
         }
 
         var now = clock();
-        Expire(now);
-        var id = SessionId.For(sender.Name, header.BaseKey);
+        // Lifetimes are days: expiring at most once a second keeps the scans off the per-message path.
+        if (now - lastExpired >= TimeSpan.FromSeconds(1) || now < lastExpired)
+        {
+            Expire(now);
+            lastExpired = now;
+        }
+
+        var id = SessionIdFor(sender.Name, header.BaseKey);
         if (sessions.TryGetValue(id, out var session))
         {
             if (!session.PeerIdentity.SameKeysAs(sender.Identity))
@@ -55,6 +61,28 @@ public sealed partial class SessionBook
         return header.Prekey is null
             ? DecryptResult.Fail(DecryptFailure.UnknownSession)
             : OpenNew(sender, ctx, header, headerBytes, body, now);
+    }
+
+    // The session id of the last message from each peer: most messages name the same base key again, and the
+    // id is a hex string (no new string and no hex encoding then).
+    private readonly Dictionary<string, SessionId> lastSessionId = new(StringComparer.Ordinal);
+    private DateTimeOffset lastExpired = DateTimeOffset.MinValue;
+
+    private SessionId SessionIdFor(string peer, byte[] baseKey)
+    {
+        if (lastSessionId.TryGetValue(peer, out var last) && sessions.TryGetValue(last, out var session)
+            && session.BaseKey.AsSpan().SequenceEqual(baseKey))
+        {
+            return last;
+        }
+
+        var id = SessionId.For(peer, baseKey);
+        if (lastSessionId.Count < 4096 || lastSessionId.ContainsKey(peer))
+        {
+            lastSessionId[peer] = id;
+        }
+
+        return id;
     }
 
     /// <summary>

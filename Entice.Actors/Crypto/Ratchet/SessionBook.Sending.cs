@@ -22,8 +22,9 @@ public sealed partial class SessionBook
             throw new CryptoException("The peer's key bundle has an invalid signature.");
         }
 
-        var newSession = CurrentSendingSession(peer) is null;
-        var session = SendingSessionFor(peer);
+        var current = CurrentSendingSession(peer);
+        var newSession = current is null;
+        var session = current ?? SendingSessionFor(peer);
         // Built before the chain steps, so a context that cannot be encoded costs no message key.
         var encoded = session.PeekHeader().Encode();
         var associatedData = AssociatedData(session, encoded, ctx);
