@@ -45,6 +45,17 @@ internal static class CryptoProfile
         Report("MessageCipher.AssociatedData", () => MessageCipher.AssociatedData(alice.Identity.Public, bob.Identity.Public, header, ctx));
         using (var lone = alice.NewBook())
             Report("SessionBook.Encrypt 256 B", () => lone.Encrypt(bob.Keys, ctx, plaintext));
+        using (var sender = alice.NewBook())
+        using (var receiver = bob.NewBook())
+        {
+            // Decrypt alone: in-order messages encrypted beforehand (one per call Report makes).
+            var queue = new Queue<byte[]>(Enumerable.Range(0, PerBatch * (Batches + 1)).Select(_ => sender.Encrypt(bob.Keys, ctx, plaintext)));
+            Report("SessionBook.Decrypt 256 B (in order)", () =>
+            {
+                if (!receiver.Decrypt(alice.Keys, ctx, queue.Dequeue()).Succeeded)
+                    throw new InvalidOperationException("decrypt failed");
+            });
+        }
         Report("SessionBook.Encrypt + Decrypt 256 B", () =>
         {
             if (!bobBook.Decrypt(alice.Keys, ctx, aliceBook.Encrypt(bob.Keys, ctx, plaintext)).Succeeded)

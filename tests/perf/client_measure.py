@@ -3,6 +3,8 @@
 after a Release build):
 
   python3 tests/perf/client_measure.py           (SKIP_LONG=1: the burst only; BURST_LINES=N)
+  python3 tests/perf/client_measure.py chat [N] [direct]  (issue 17: two people, keyboard-to-screen p50/p99;
+                                                  'direct': /msg, pairwise Double Ratchet; else the room, sender keys)
 
 - delivery time of a 100 KB and a 1 MiB message (typed by alice, until bob's client shows it), and
 - the order in which three receivers show a burst of 1,500 lines typed at once (default settings:
@@ -16,7 +18,52 @@ import entice_harness as h  # noqa: E402
 LINES = int(os.environ.get("BURST_LINES", "1500"))
 
 
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def chat(count, direct=False):
+    """Two --json clients in one room; alice and bob take turns typing one line, each waits until the other's
+    client shows it (from the write to the client's stdin to the 'message' event read from the other's stdout),
+    then pauses 0.1 s (about 10 lines a second between them). Warm-up: 5 lines each way, not counted."""
+    server = h.Server()
+    alice = bob = None
+    try:
+        alice = h.Client("alice", server.port)
+        bob = h.Client("bob", server.port)
+        for c in (alice, bob):
+            if not c.event("ready", 60):
+                raise SystemExit(f"{c.name} never got ready:\n" + c.text()[-2000:])
+        alice.event("joined", 30, name="bob")
+        times = []
+        for i in range(count + 10):
+            sender, receiver = (alice, bob) if i % 2 == 0 else (bob, alice)
+            text = f"line {i} from {sender.name[7:]}"
+            start = time.perf_counter()
+            sender.send(f"/msg {receiver.name[7:]} {text}" if direct else text)
+            got = receiver.event("message", 30, text=text)
+            took = time.perf_counter() - start
+            if got is None:
+                raise SystemExit(f"line {i} never shown:\n" + receiver.text()[-2000:])
+            if i >= 10:
+                times.append(took * 1000)
+            time.sleep(0.1)
+        load = os.getloadavg()[0]
+        print(f"two people, {'direct (/msg)' if direct else 'room'}, {count} lines one at a time: keyboard-to-screen p50 {percentile(times, 50):.2f} ms, "
+              f"p99 {percentile(times, 99):.2f} ms, max {max(times):.2f} ms (load average {load:.1f})")
+    finally:
+        for c in (alice, bob):
+            if c is not None:
+                c.close_stdin()
+                c.stop()
+        server.stop()
+
+
 def main():
+    if sys.argv[1:2] == ["chat"]:
+        chat(int(sys.argv[2]) if len(sys.argv) > 2 else 300, direct=sys.argv[3:4] == ["direct"])
+        return
     server = h.Server()
     clients = {}
     try:

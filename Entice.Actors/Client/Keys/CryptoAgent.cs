@@ -72,6 +72,18 @@ public static class CryptoAgent
         /// </summary>
         public Action? BeforeKeyWrite { get; init; }
 
+        /// <summary>
+        /// For tests: runs on the key writer's thread before each flush of the key files to disk (a durable save,
+        /// or the background flush after writes left in the page cache).
+        /// </summary>
+        public Action? BeforeKeySync { get; init; }
+
+        /// <summary>Sending-chain steps (and send sequence numbers) reserved ahead in each save (default <c>entice.client.send-reservation</c>, 32; at most half of the per-peer max-skip).</summary>
+        public int? SendReservation { get; init; }
+
+        /// <summary>How long a key-file write may stay unflushed (default <c>entice.client.key-sync-interval</c>, 1 s).</summary>
+        public TimeSpan? KeySyncInterval { get; init; }
+
         /// <summary>Sender keys for rooms (default: <c>entice.client.sender-keys</c>).</summary>
         public Crypto.Group.SenderKeyOptions? SenderKeys { get; init; }
 
@@ -173,7 +185,14 @@ public static class CryptoAgent
     /// </summary>
     /// <param name="RoomMembers">For a room-wide envelope: the others in the room as the chat actor knew them when
     /// it arrived (our own view, which the message's member-set hash must match).</param>
-    public sealed record Decrypt(Envelope Envelope, MemberInfo Sender, ulong Ticket = 0, IReadOnlyList<MemberInfo>? RoomMembers = null);
+    public sealed record Decrypt(Envelope Envelope, MemberInfo Sender, ulong Ticket = 0, IReadOnlyList<MemberInfo>? RoomMembers = null)
+    {
+        /// <summary>
+        /// Answer only once the state it leaves is flushed to disk (an envelope the relay stored for us: its
+        /// acknowledgement lets the relay delete it). Otherwise the answer waits for the write but not its fsync.
+        /// </summary>
+        public bool Durable { get; init; }
+    }
 
     /// <summary>
     /// A message from <paramref name="From"/>, authenticated. <see cref="Sequence"/> numbers the sender's

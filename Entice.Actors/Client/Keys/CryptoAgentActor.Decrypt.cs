@@ -54,7 +54,8 @@ internal sealed partial class CryptoAgentActor
         _staleFailures.Remove(from);
         _reset.Remove(from);
         _throttle.Succeeded(from);
-        Changed();
+        // Shown after a write of the files, not their fsync; one the relay stored waits for the fsync (its ack deletes it).
+        Changed(durable: d.Durable || _sessions.SendNeedsSave);
         if (result.Plaintext is [SenderKeyDistribution.Version, ..])
             return TakeSenderKey(d, result.Plaintext);
         if (!ChatPlaintext.TryDecode(result.Plaintext, out var plaintext))

@@ -17,9 +17,13 @@ internal sealed partial class CryptoAgentActor
     {
         var context = new MessageContext(e.Room, _name, e.Recipient.Name, e.Direct, e.EnvelopeId);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        Answer(EncryptPairwise(e.Recipient, context, () => (e.ReceiptFor is { } ids
+        var answer = EncryptPairwise(e.Recipient, context, () => (e.ReceiptFor is { } ids
             ? ChatPlaintext.Receipt(0, now, ids)
-            : new ChatPlaintext(_sessions.NextSendSequence(e.Recipient.Name, context.Conversation), now, e.Text)).Encode(), distribution: false));
+            : new ChatPlaintext(_sessions.NextSendSequence(e.Recipient.Name, context.Conversation), now, e.Text)).Encode(), distribution: false);
+        if (answer is CryptoAgent.Encrypted && !_sessions.SendNeedsSave)
+            AnswerNow(answer); // inside the saved reservation: no key of it can be used again after a crash
+        else
+            Answer(answer);
     }
 
     /// <summary>
@@ -67,7 +71,12 @@ internal sealed partial class CryptoAgentActor
 
         // After a reset this started a new session: the peer can read us again.
         _reset.Remove(to);
-        Changed();
+        if (_sessions.SendNeedsSave || distribution)
+            Changed(); // a new session, past the saved reservation, or a new sender key: the answer waits for a durable save
+        else if (_sessions.ReservationLow)
+            Changed(); // the next reservation, early: this answer does not wait for it
+        else
+            _sendsUnsaved = true;
         return new CryptoAgent.Encrypted(new Envelope(context.Room, _name, to, envelopeId, context.Direct, ciphertext), distribution);
     }
 }

@@ -56,10 +56,9 @@ internal sealed partial class CryptoAgentActor
         try
         {
             var message = key.Encrypt(plaintext, e.EnvelopeId);
-            // The chain stepped and the sequence number is in the book: the answer waits for their save,
-            // so a restart resumes after this iteration and never reuses its message key.
-            GroupChanged();
-            Answer(new CryptoAgent.Encrypted(new Envelope(e.Room, _name, "", e.EnvelopeId, false, message)));
+            // The chain stepped and the sequence number is in the book: the answer waits for their save unless
+            // both are inside the saved reservation, so a restart never reuses its message key (CryptoAgentActor.cs).
+            AnswerRoomSend(key, new CryptoAgent.Encrypted(new Envelope(e.Room, _name, "", e.EnvelopeId, false, message)));
         }
         finally
         {
@@ -130,7 +129,7 @@ internal sealed partial class CryptoAgentActor
         var own = ReceivingView(env.Room, d.RoomMembers, epoch);
         var result = receiver.Decrypt(from, env.Id, env.Ciphertext, own);
         if (result.Succeeded)
-            GroupChanged(); // the chain advanced (or a kept key was used up): shown only once that is saved
+            GroupChanged(durable: d.Durable); // the chain advanced (or a kept key was used up): shown only once that is written
         if (result.Mismatch is { } mismatch)
         {
             _log.Warning("Room message {EnvelopeId} from {Peer} in {Room} binds another roster: {Difference}", env.Id, from, env.Room, mismatch.Difference);
@@ -246,10 +245,10 @@ internal sealed partial class CryptoAgentActor
             GroupChanged();
     }
 
-    private void GroupChanged()
+    private void GroupChanged(bool durable = true)
     {
         _groupDirty = true;
-        Changed();
+        Changed(durable);
     }
 
     /// <summary>The saved sender keys (senderkeys.bin); a damaged file is logged and the client goes on with none.</summary>
@@ -272,7 +271,7 @@ internal sealed partial class CryptoAgentActor
         }
     }
 
-    private byte[] ExportSenderKeys() => SenderKeyState.Export(_senderKeys.Values, _receivers.Values);
+    private byte[] ExportSenderKeys() => SenderKeyState.Export(_senderKeys.Values, _receivers.Values, _senderKeyReservation);
 
     private void DisposeGroupKeys()
     {

@@ -29,6 +29,21 @@ namespace Entice.Client.Keys;
 ///       └─────────────────────────────────────────────────────────────────────────────────────────────────────┘  answers go out
 /// </code>
 ///
+/// What "the save" means differs by what a crash could cost (docs/ARCHITECTURE.md, "Key saves"):
+/// <list type="bullet">
+/// <item>Sending: the file holds each sending chain reserved <c>send-reservation</c> steps ahead
+/// (<see cref="SessionBook"/>), so an encrypt within the saved reservation is answered at once, with no write
+/// (<see cref="AnswerNow"/>); one past it waits for a durable save as before, and one past half of it starts that
+/// save early without waiting for it.</item>
+/// <item>Receiving: a decrypt's answer waits for a write of the files but not for its fsync (temp file and
+/// rename: a crash of the process keeps it, a power cut may lose the last second, and then a message is at
+/// worst shown twice). The key writer flushes them at most every <c>key-sync-interval</c>, and at once for an
+/// envelope the relay stored for us (<see cref="CryptoAgent.Decrypt.Durable"/>), since its acknowledgement
+/// lets the relay delete it.</item>
+/// <item>Everything else (sessions started, pins, prekeys, sender keys made or taken) is saved durably before
+/// the answer, as before.</item>
+/// </list>
+///
 /// Clean: answers go straight out. Dirty and Saving: every request is still handled at once (the book in
 /// memory is the newest), its answer queued behind the write that covers it. The constructor starts in Saving
 /// when it changed the book (a new book, a rotated prekey): the published prekey must survive a crash before
@@ -37,12 +52,14 @@ namespace Entice.Client.Keys;
 /// held answers go. A save that fails keeps the book dirty (the next change tries again) and, as before,
 /// releases the answers rather than hang the chat. Logs never include plaintext, keys or ciphertext.
 /// </summary>
-internal sealed partial class CryptoAgentActor : ReceiveActor
+internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan DefaultRotation = TimeSpan.FromDays(7);
     private const int DefaultSessionResetAfter = 2;
     private const int DefaultMaxSkipPerPeer = 250;
     private const int DefaultThrottleAfter = 5;
+    private const int DefaultSendReservation = 32;
+    private static readonly TimeSpan DefaultKeySyncInterval = TimeSpan.FromSeconds(1);
 
     private readonly string _name;
     private readonly IdentityKeys _identity;
@@ -59,6 +76,20 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
     private List<(IActorRef To, object Message)>? _inFlight;
     private List<(IActorRef To, object Message)> _held = [];
     private bool _saveScheduled;
+    // The next write must be flushed to disk before its answers go (anything but a decrypt asks for that).
+    private bool _durableNeeded;
+    // A write went out without fsync and no sync is scheduled yet; the sync timer's interval.
+    private bool _syncPending;
+    private readonly TimeSpan _syncInterval;
+    // Encrypts since the last write moved sending chains in memory only (inside the saved reservation).
+    private bool _sendsUnsaved;
+    // Whether the write in flight is flushed to disk (only then are the send reservations it carries relied on).
+    private bool _inFlightDurable;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    // Our own sender keys are saved this many iterations ahead (the send reservation, bounded by their max-skip).
+    private readonly int _senderKeyReservation;
 
     // The request being handled and who asked: answered with an error if handling it throws.
     private (IActorRef Sender, object Request)? _handling;
@@ -78,6 +109,12 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
         _prekeyLow = Math.Clamp(options.OneTimePrekeysLow ?? config.GetInt("entice.client.one-time-prekeys-low", 20), 0, _prekeyBatch);
         var perPeer = Math.Max(0, options.MaxSkipPerPeer ?? config.GetInt("entice.client.max-skip-per-peer", DefaultMaxSkipPerPeer));
         var newSession = Math.Max(0, options.MaxSkipNewSession ?? config.GetInt("entice.client.max-skip-new-session", SessionBook.DefaultMaxSkipNewSession));
+        var reservation = SendReservation(options.SendReservation ?? config.GetInt("entice.client.send-reservation", DefaultSendReservation),
+            Math.Min(options.MaxSkip, perPeer));
+        _senderKeyReservation = Math.Min(reservation, _senderKeyOptions.MaxSkip / 2);
+        _syncInterval = options.KeySyncInterval ?? config.GetTimeSpan("entice.client.key-sync-interval", DefaultKeySyncInterval, allowInfinite: false);
+        if (_syncInterval <= TimeSpan.Zero)
+            _syncInterval = DefaultKeySyncInterval;
         _throttle = new CryptoAgentThrottle(
             Math.Max(1, options.ThrottleAfter ?? config.GetInt("entice.client.throttle-after", DefaultThrottleAfter)),
             options.ThrottleInterval ?? config.GetTimeSpan("entice.client.throttle-interval", TimeSpan.FromSeconds(1), allowInfinite: false),
@@ -91,7 +128,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
                 try
                 {
                     _sessions = SessionBook.Import(identity, name, saved, options.MaxSkip, clock: _clock, signedPrekeyGracePeriod: grace,
-                        maxSkipPerPeer: perPeer, maxSkipNewSession: newSession);
+                        maxSkipPerPeer: perPeer, maxSkipNewSession: newSession, sendReservation: reservation);
                 }
                 finally
                 {
@@ -104,10 +141,11 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
             {
                 using var prekey = SignedPrekey.Create(identity, NewPrekeyId());
                 _sessions = new SessionBook(identity, name, prekey, options.MaxSkip, clock: _clock, signedPrekeyGracePeriod: grace,
-                    maxSkipPerPeer: perPeer, maxSkipNewSession: newSession);
+                    maxSkipPerPeer: perPeer, maxSkipNewSession: newSession, sendReservation: reservation);
                 _prekeyInfo = (prekey.Id, _clock());
                 _prekeyInfoDue = true;
                 _dirty = true;
+                _durableNeeded = true;
             }
             RotateIfDue();
             _bundle = _sessions.CreateBundle();
@@ -121,7 +159,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
 
         LoadSenderKeys(keys);
 
-        var writer = KeyWriter.Props(keys, _gate, options.BeforeKeyWrite);
+        var writer = KeyWriter.Props(keys, _gate, options.BeforeKeyWrite, options.BeforeKeySync);
         _writer = Context.ActorOf(Context.System.Dispatchers.HasDispatcher(KeyWriter.DispatcherId) ? writer.WithDispatcher(KeyWriter.DispatcherId) : writer, "key-writer");
         // Pin changes show in memory at once; their appends go to the key writer with the next save.
         _keys.Pins.DeferWrites();
@@ -178,6 +216,11 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
         Receive<CryptoAgent.ComputeSafetyNumber>(c => Answer(new CryptoAgent.SafetyNumberComputed(c.Peer.Name,
             SafetyNumber.ForIdentities(_identity.Public, _name, PublicIdentity.FromBundle(c.Peer.Identity), c.Peer.Name))));
         Receive<CryptoAgent.Trust>(OnTrust);
+        Receive<SyncDue>(_ =>
+        {
+            _syncPending = false;
+            _writer.Tell(KeyWriter.Sync.Instance);
+        });
     }
 
     private void Handling(object request, Action handle)
@@ -215,9 +258,10 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
         // Shutdown only: the one synchronous write, so nothing answered is lost and no asker waits forever.
         // A pin write in flight may yet be skipped by the gate: the whole pin log is rewritten then.
         var pins = _keys.Pins.TakeWrites(rewrite: _inFlight is not null);
-        if (_dirty || _inFlight is not null || pins is not null)
+        if (_dirty || _inFlight is not null || pins is not null || _sendsUnsaved || _syncPending)
         {
-            var state = _sessions.Export();
+            // Exact: nothing is sent after this, so the next start resumes where we stopped (no gap).
+            var state = _sessions.Export(exact: true);
             var senderKeys = _groupDirty || _inFlight is not null ? ExportSenderKeys() : null;
             try
             {
@@ -229,6 +273,8 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
                     if (senderKeys is not null)
                         _keys.SaveSenderKeys(senderKeys);
                     _keys.SaveSessions(state);
+                    if (_syncPending)
+                        _keys.SyncSaved(); // an earlier write left without fsync (senderkeys.bin may not be rewritten here)
                 });
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Crypto.Primitives.CryptoException)
@@ -254,6 +300,58 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
         public static readonly SaveNow Instance = new();
     }
 
+    private sealed record SyncDue
+    {
+        public static readonly SyncDue Instance = new();
+    }
+
+    /// <summary>The configured reservation, kept to at most half of what one message may skip (the gap a crash leaves).</summary>
+    private int SendReservation(int configured, int maxSkip)
+    {
+        var limit = SessionBook.MaxSendReservation(maxSkip);
+        if (configured >= 0 && configured <= limit)
+            return configured;
+        _log.Warning("entice.client.send-reservation = {Configured} is outside 0..{Limit} (half of max-skip-per-peer); using {Used}",
+            configured, limit, Math.Clamp(configured, 0, limit));
+        return Math.Clamp(configured, 0, limit);
+    }
+
+    /// <summary>
+    /// Reply to the current sender with an answer that needs no write: at once, unless answers before it still
+    /// wait (then behind them, so answers keep their order).
+    /// </summary>
+    private void AnswerNow(object message)
+    {
+        if (_keys.Pins.HasPendingWrites)
+        {
+            Answer(message);
+            return;
+        }
+        if (_held.Count > 0 || _inFlight is { Count: > 0 })
+            _held.Add((Sender, message));
+        else
+            Sender.Tell(message);
+    }
+
+    /// <summary>
+    /// The answer to a room message sent under <paramref name="key"/>: at once when its iteration and sequence
+    /// number are inside the saved reservations (the next one saved early at half), else after a durable save.
+    /// </summary>
+    private void AnswerRoomSend(SenderKey key, object answer)
+    {
+        if (_sessions.SendNeedsSave || key.Iteration > key.DurableIteration)
+        {
+            GroupChanged();
+            Answer(answer);
+            return;
+        }
+        if (_sessions.ReservationLow || (ulong)key.Iteration + ((uint)_senderKeyReservation / 2) >= key.ExportedIteration)
+            GroupChanged(); // the next reservation, early: this answer does not wait for it
+        else
+            _sendsUnsaved = true;
+        AnswerNow(answer);
+    }
+
     /// <summary>Reply to the current sender, after the write that covers it when one is due (answers keep their order).</summary>
     private void Answer(object message)
     {
@@ -266,10 +364,14 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
             Sender.Tell(message);
     }
 
-    /// <summary>The book changed: write it once the messages already in the mailbox are handled (or after the write in flight).</summary>
-    private void Changed()
+    /// <summary>
+    /// The book changed: write it once the messages already in the mailbox are handled (or after the write in
+    /// flight). <paramref name="durable"/> false (a decrypt): that write need not be flushed before its answers go.
+    /// </summary>
+    private void Changed(bool durable = true)
     {
         _dirty = true;
+        _durableNeeded |= durable;
         if (_saveScheduled || _inFlight is not null)
             return;
         _saveScheduled = true;
@@ -290,8 +392,18 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
             senderKeys = ExportSenderKeys();
             _groupDirty = false;
         }
-        _writer.Tell(new KeyWriter.Save(++_generation, _sessions.Export(), _prekeyInfoDue ? PrekeyInfoText() : null, _keys.Pins.TakeWrites(), senderKeys));
+        var pins = _keys.Pins.TakeWrites();
+        var durable = _durableNeeded || pins is not null || _prekeyInfoDue;
+        _durableNeeded = false;
+        _sendsUnsaved = false;
+        _inFlightDurable = durable;
+        _writer.Tell(new KeyWriter.Save(++_generation, _sessions.Export(), _prekeyInfoDue ? PrekeyInfoText() : null, pins, senderKeys, durable));
         _prekeyInfoDue = false;
+        if (!durable && !_syncPending)
+        {
+            _syncPending = true;
+            Timers.StartSingleTimer(SyncDue.Instance, SyncDue.Instance, _syncInterval);
+        }
         Become(Saving);
     }
 
@@ -304,8 +416,16 @@ internal sealed partial class CryptoAgentActor : ReceiveActor
             // Kept dirty: the next change tries again, and stopping once more.
             _log.Error("Could not save the session state to the key directory: {Error}", error);
             _dirty = true;
+            _durableNeeded = true;
             _groupDirty = true;
             _keys.Pins.WriteFailed();
+        }
+        if (error is null && _inFlightDurable)
+        {
+            // The send reservations that write carried are on disk now (a durable write flushes earlier ones too).
+            _sessions.Saved();
+            foreach (var key in _senderKeys.Values)
+                key.MarkDurable();
         }
         Release(_inFlight);
         _inFlight = null;

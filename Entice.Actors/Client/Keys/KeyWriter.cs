@@ -14,18 +14,26 @@ public static class KeyWriter
     /// <summary>The dedicated dispatcher for key-file writes (falls back to the default one when not configured).</summary>
     public const string DispatcherId = "entice.client.key-writer-dispatcher";
 
-    internal static Props Props(KeyDirectory keys, SessionFileGate gate, Action? beforeWrite) =>
-        Akka.Actor.Props.Create(() => new KeyWriterActor(keys, gate, beforeWrite));
+    internal static Props Props(KeyDirectory keys, SessionFileGate gate, Action? beforeWrite, Action? beforeSync = null) =>
+        Akka.Actor.Props.Create(() => new KeyWriterActor(keys, gate, beforeWrite, beforeSync));
 
     /// <summary>
     /// Write <paramref name="Pins"/> first when given (the pin log's appends or rewrite, in order), then the
     /// prekey record when given, then <paramref name="Sessions"/> (owned by the writer from now on, zeroed after
     /// the write). <paramref name="SenderKeys"/>, when given, is the sender-key state (<c>senderkeys.bin</c>), written
-    /// before the sessions and zeroed after the write too.
+    /// before the sessions and zeroed after the write too. <paramref name="Durable"/> false writes the two state
+    /// files without fsync (temp file and rename: they survive a crash of the process, not a power cut) and
+    /// <see cref="Saved"/> comes at once; a later <see cref="Sync"/> or durable save makes them durable.
     /// </summary>
-    public sealed record Save(long Generation, byte[] Sessions, string? PrekeyInfo, Action? Pins = null, byte[]? SenderKeys = null)
+    public sealed record Save(long Generation, byte[] Sessions, string? PrekeyInfo, Action? Pins = null, byte[]? SenderKeys = null, bool Durable = true)
     {
-        public override string ToString() => $"Save {{ Generation = {Generation}, {Sessions.Length} bytes, sender keys {SenderKeys?.Length ?? 0} bytes }}";
+        public override string ToString() => $"Save {{ Generation = {Generation}, {Sessions.Length} bytes, sender keys {SenderKeys?.Length ?? 0} bytes, {(Durable ? "durable" : "not flushed")} }}";
+    }
+
+    /// <summary>Flush what the saves so far left in the page cache (sessions.bin, senderkeys.bin) to disk; no answer.</summary>
+    public sealed record Sync
+    {
+        public static readonly Sync Instance = new();
     }
 
     /// <summary>Everything up to <paramref name="Generation"/> is on disk.</summary>

@@ -14,7 +14,10 @@ internal sealed class KeyWriterActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public KeyWriterActor(KeyDirectory keys, SessionFileGate gate, Action? beforeWrite)
+    // False after a write left without fsync, until a sync or a durable write flushed it.
+    private bool _synced = true;
+
+    public KeyWriterActor(KeyDirectory keys, SessionFileGate gate, Action? beforeWrite, Action? beforeSync)
     {
         Receive<KeyWriter.Save>(save =>
         {
@@ -22,14 +25,19 @@ internal sealed class KeyWriterActor : ReceiveActor
             {
                 // The test seam for a slow disk: it runs where the write does, never on the crypto actor.
                 beforeWrite?.Invoke();
+                if (save.Durable)
+                    beforeSync?.Invoke();
                 gate.Write(save.Generation, () =>
                 {
                     save.Pins?.Invoke();
                     if (save.PrekeyInfo is { } info)
                         WritePrekeyInfo(keys, info);
                     if (save.SenderKeys is { } senderKeys)
-                        keys.SaveSenderKeys(senderKeys);
-                    keys.SaveSessions(save.Sessions);
+                        keys.SaveSenderKeys(senderKeys, save.Durable);
+                    keys.SaveSessions(save.Sessions, save.Durable);
+                    if (save.Durable && !_synced)
+                        keys.SyncSaved(); // an earlier unflushed write of the file not rewritten here
+                    _synced = save.Durable;
                 });
                 Sender.Tell(new KeyWriter.Saved(save.Generation));
             }
@@ -42,6 +50,23 @@ internal sealed class KeyWriterActor : ReceiveActor
                 Array.Clear(save.Sessions);
                 if (save.SenderKeys is { } senderKeys)
                     Array.Clear(senderKeys);
+            }
+        });
+        Receive<KeyWriter.Sync>(_ =>
+        {
+            if (_synced)
+                return;
+            try
+            {
+                beforeSync?.Invoke();
+                // Through the gate: no rename runs meanwhile, so what is flushed is what the names point to.
+                gate.Sync(keys.SyncSaved);
+                _synced = true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The next durable save or sync flushes them; the relay keeps what waits for it meanwhile.
+                _log.Warning("Could not flush the key files to disk: {Error}", ex.Message);
             }
         });
     }

@@ -22,4 +22,11 @@ internal sealed class SessionFileGate
             return true;
         }
     }
+
+    /// <summary>Runs <paramref name="sync"/> (flushing the files) with no write running meanwhile.</summary>
+    public void Sync(Action sync)
+    {
+        lock (_lock)
+            sync();
+    }
 }

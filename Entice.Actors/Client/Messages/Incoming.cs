@@ -42,7 +42,7 @@ internal sealed class Incoming(ClientSettings settings, RoomRoster roster, IChat
         _decrypting[ticket] = (envelope.Sender, envelope.Id, storedSeq);
         // A room-wide envelope is checked against the room as we see it now (its member-set hash).
         var members = envelope.Recipient.Length == 0 ? roster.MemberList(envelope.Room) : null;
-        output.ToCrypto(new CryptoAgent.Decrypt(envelope, sender, ticket, members));
+        output.ToCrypto(new CryptoAgent.Decrypt(envelope, sender, ticket, members) { Durable = storedSeq is not null });
     }
 
     /// <summary>The envelope carried a sender's key for a room: nothing to show, nothing to acknowledge to the sender.</summary>

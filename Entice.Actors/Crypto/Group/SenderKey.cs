@@ -147,9 +147,65 @@ public sealed class SenderKey : IDisposable
         return new SenderKeyDistribution(Room, Sender, KeyId, Iteration, chainKey.ToArray(), SigningPublicKey.ToArray(), Roster.Epoch, Roster.Members);
     }
 
+    /// <summary>
+    /// The iteration the most recent <see cref="SavedDistribution"/> wrote (issue 17, the send reservation), and
+    /// the one a durable save holds: messages below it may go out with no write.
+    /// </summary>
+    internal uint ExportedIteration { get; private set; }
+
+    internal uint DurableIteration { get; private set; }
+
+    // The chain as last saved, ahead of chainKey; reused while more than half of the reservation is left.
+    private byte[]? reservedChain;
+
+    /// <summary>
+    /// The saved form: the chain <paramref name="reservation"/> steps ahead of the next iteration (0: as it is).
+    /// A key restored from it resumes there, so no message key used before the save is used again, and the file
+    /// never holds a chain that derives one.
+    /// </summary>
+    internal SenderKeyDistribution SavedDistribution(int reservation)
+    {
+        ObjectDisposedException.ThrowIf(chainKey.Length == 0, this);
+        if (reservation <= 0)
+        {
+            ExportedIteration = Iteration;
+            return Distribution();
+        }
+
+        var ahead = reservedChain is not null && ExportedIteration >= Iteration;
+        if (!ahead || ExportedIteration - Iteration <= (uint)reservation / 2)
+        {
+            var target = (uint)Math.Min((ulong)Iteration + (uint)reservation, uint.MaxValue - 1);
+            var (chain, at) = ahead ? (reservedChain!, ExportedIteration) : (chainKey.ToArray(), Iteration);
+            while (at < target)
+            {
+                var (messageKey, next) = Kdf.ChainStep(chain);
+                Kdf.Wipe(messageKey);
+                Kdf.Wipe(chain);
+                chain = next;
+                at++;
+            }
+
+            if (!ReferenceEquals(chain, reservedChain))
+                Kdf.Wipe(reservedChain);
+            reservedChain = chain;
+            ExportedIteration = at;
+        }
+
+        return new SenderKeyDistribution(Room, Sender, KeyId, ExportedIteration, reservedChain!.ToArray(), SigningPublicKey.ToArray(), Roster.Epoch, Roster.Members);
+    }
+
+    /// <summary>The last saved distribution is on disk, flushed.</summary>
+    internal void MarkDurable()
+    {
+        if (ExportedIteration > DurableIteration)
+            DurableIteration = ExportedIteration;
+    }
+
     public void Dispose()
     {
         Kdf.Wipe(chainKey);
+        Kdf.Wipe(reservedChain);
         chainKey = [];
         CryptographicOperations.ZeroMemory(secretKey);
     }

@@ -27,7 +27,8 @@ public static class SenderKeyState
     private const int KeySize = 32;
 
     /// <summary>Encodes the state; the result holds secrets: the caller (the key writer) zeroes it after the write.</summary>
-    public static byte[] Export(IEnumerable<SenderKey> own, IEnumerable<SenderKeyReceiver> receivers)
+    /// <param name="reservation">Our own chains are saved this many iterations ahead (issue 17; see <see cref="SenderKey.SavedDistribution"/>).</param>
+    public static byte[] Export(IEnumerable<SenderKey> own, IEnumerable<SenderKeyReceiver> receivers, int reservation = 0)
     {
         ArgumentNullException.ThrowIfNull(own);
         ArgumentNullException.ThrowIfNull(receivers);
@@ -51,7 +52,7 @@ public static class SenderKeyState
                 {
                     Kdf.Wipe(seed);
                 }
-                WriteDistribution(buffer, key.Distribution());
+                WriteDistribution(buffer, key.SavedDistribution(reservation));
             }
 
             var rooms = receivers.ToList();

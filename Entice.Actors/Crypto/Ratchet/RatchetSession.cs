@@ -21,6 +21,10 @@ internal sealed class RatchetSession : IDisposable
     private byte[]? sendChain;
     private byte[]? receiveChain;
 
+    // The send reservation (SessionBook's send-reservation): the sending chain as the file holds it, some steps
+    // ahead of sendChain. Belongs to the current sending chain (SendChainVersion); a DH ratchet step drops it.
+    private byte[]? reservedChain;
+
     private RatchetSession(
         string peer,
         byte[] baseKey,
@@ -33,6 +37,7 @@ internal sealed class RatchetSession : IDisposable
     {
         Peer = peer;
         BaseKey = baseKey;
+        Id = SessionId.For(peer, baseKey);
         WeInitiated = weInitiated;
         PeerIdentity = peerIdentity;
         PeerPrekey = peerPrekey;
@@ -45,7 +50,8 @@ internal sealed class RatchetSession : IDisposable
 
     public byte[] BaseKey { get; }
 
-    public SessionId Id => SessionId.For(Peer, BaseKey);
+    /// <summary>(peer, base key): computed once, it is looked up on every message.</summary>
+    public SessionId Id { get; }
 
     public bool WeInitiated { get; }
 
@@ -79,6 +85,18 @@ internal sealed class RatchetSession : IDisposable
     public uint PreviousCount { get; private set; }
 
     public List<byte[]> PreviousReceiveKeys { get; private set; } = [];
+
+    /// <summary>Counts the sending chains this session has had (in memory only): which chain a reservation belongs to.</summary>
+    public int SendChainVersion { get; private set; }
+
+    /// <summary>The sending index the most recent export of this chain wrote (the reservation written).</summary>
+    public uint ExportedIndex { get; private set; }
+
+    /// <summary>The sending index the last <see cref="Write"/> wrote.</summary>
+    public uint WrittenSendIndex { get; private set; }
+
+    /// <summary>The sending index a durable save holds for this chain: messages below it may go out with no write.</summary>
+    public uint DurableIndex { get; private set; }
 
     /// <summary>N is a u32 on the wire: a session that has used them all is replaced, never wrapped.</summary>
     public bool Exhausted => SendIndex == uint.MaxValue;
@@ -199,6 +217,33 @@ internal sealed class RatchetSession : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// The common case, without a copy of the session: <paramref name="header"/> names the next message on the
+    /// current receiving chain (no skip, no DH step). Then the message key and the chain after it are returned
+    /// and nothing here changes until <see cref="CommitNext"/> (once the message authenticates; else the caller
+    /// wipes both). False for anything else, which goes through <see cref="Advance"/> on a copy.
+    /// </summary>
+    public bool TryNextInOrder(RatchetHeader header, out byte[] messageKey, out byte[] nextChain)
+    {
+        if (receiveChain is null || ReceiveKey is null || header.Index != ReceiveIndex || header.Index == uint.MaxValue
+            || !CryptographicOperations.FixedTimeEquals(header.RatchetKey, ReceiveKey))
+        {
+            messageKey = nextChain = [];
+            return false;
+        }
+
+        (messageKey, nextChain) = Kdf.ChainStep(receiveChain);
+        return true;
+    }
+
+    /// <summary>The message <see cref="TryNextInOrder"/> gave the key of authenticated: the chain moves on.</summary>
+    public void CommitNext(byte[] nextChain)
+    {
+        Kdf.Wipe(receiveChain);
+        receiveChain = nextChain;
+        ReceiveIndex++;
+    }
+
     /// <summary>A reply arrived on a session we started: stop repeating the X3DH facts.</summary>
     public void Acknowledge() => Acknowledged = true;
 
@@ -216,18 +261,77 @@ internal sealed class RatchetSession : IDisposable
             ReceiveIndex = ReceiveIndex,
             PreviousCount = PreviousCount,
             PreviousReceiveKeys = [.. PreviousReceiveKeys.Select(key => (byte[])key.Clone())],
+            reservedChain = reservedChain is null ? null : [.. reservedChain],
+            SendChainVersion = SendChainVersion,
+            ExportedIndex = ExportedIndex,
+            DurableIndex = DurableIndex,
         };
 
-    public void Write(StateWriter writer)
+    /// <summary>A durable save holds <paramref name="index"/> for sending chain <paramref name="version"/>.</summary>
+    public void MarkDurable(int version, uint index)
     {
+        if (version == SendChainVersion && index > DurableIndex)
+        {
+            DurableIndex = index;
+        }
+    }
+
+    /// <summary>
+    /// The sending chain key and index to save: the chain itself when <paramref name="reservation"/> is 0, else
+    /// the chain <paramref name="reservation"/> steps ahead of the next index (reused while more than half of it
+    /// is left, so a save costs no chain steps most of the time). Never a key at or before an index already used.
+    /// </summary>
+    private (byte[]? Chain, uint Index) SendingToSave(int reservation)
+    {
+        if (sendChain is null || reservation <= 0)
+        {
+            return (sendChain, SendIndex);
+        }
+
+        var ahead = reservedChain is not null && ExportedIndex >= SendIndex;
+        if (ahead && ExportedIndex - SendIndex > (uint)reservation / 2)
+        {
+            return (reservedChain, ExportedIndex);
+        }
+
+        var target = (uint)Math.Min((ulong)SendIndex + (uint)reservation, uint.MaxValue);
+        var (chain, index) = ahead ? (reservedChain!, ExportedIndex) : ([.. sendChain], SendIndex);
+        while (index < target)
+        {
+            var (messageKey, next) = Kdf.ChainStep(chain);
+            Kdf.Wipe(messageKey);
+            Kdf.Wipe(chain);
+            chain = next;
+            index++;
+        }
+
+        if (!ReferenceEquals(chain, reservedChain))
+        {
+            Kdf.Wipe(reservedChain);
+        }
+
+        reservedChain = chain;
+        ExportedIndex = index;
+        return (chain, index);
+    }
+
+    /// <summary>
+    /// Saved form. <paramref name="reservation"/> &gt; 0 writes the sending chain that many steps ahead (see
+    /// <see cref="SendingToSave"/>); a session restored from it sends from there, so a message key used before the
+    /// save can never be derived from the file nor used again.
+    /// </summary>
+    public void Write(StateWriter writer, int reservation = 0)
+    {
+        var (chain, sendIndex) = SendingToSave(reservation);
+        WrittenSendIndex = sendIndex;
         writer.String(Peer).Key(BaseKey).Bool(WeInitiated).I64(Sequence)
             .Key(PeerIdentity.SigningKey).Key(PeerIdentity.DhKey).Bytes(PeerIdentity.BindingSignature)
             .U32(PeerPrekey.Id).Key(PeerPrekey.PublicKey)
             .U32(Prekeys.SignedPrekeyId).Bool(Prekeys.OneTimePrekeyId is not null).U32(Prekeys.OneTimePrekeyId ?? 0)
             .Bool(Acknowledged)
-            .Key(rootKey).Key(sendPrivate).Key(SendPublic).OptionalKey(sendChain)
+            .Key(rootKey).Key(sendPrivate).Key(SendPublic).OptionalKey(chain)
             .OptionalKey(ReceiveKey).OptionalKey(receiveChain)
-            .U32(SendIndex).U32(ReceiveIndex).U32(PreviousCount)
+            .U32(sendIndex).U32(ReceiveIndex).U32(PreviousCount)
             .U32((uint)PreviousReceiveKeys.Count);
         foreach (var key in PreviousReceiveKeys)
         {
@@ -284,6 +388,7 @@ internal sealed class RatchetSession : IDisposable
         Kdf.Wipe(sendPrivate);
         Kdf.Wipe(sendChain);
         Kdf.Wipe(receiveChain);
+        Kdf.Wipe(reservedChain);
     }
 
     public override string ToString() => $"RatchetSession({Peer}, {(WeInitiated ? "initiator" : "responder")})";
@@ -336,6 +441,12 @@ internal sealed class RatchetSession : IDisposable
             {
                 Kdf.Wipe(sendChain);
                 sendChain = chain;
+                // A new sending chain: nothing of it is reserved or saved yet.
+                Kdf.Wipe(reservedChain);
+                reservedChain = null;
+                ExportedIndex = 0;
+                DurableIndex = 0;
+                SendChainVersion++;
             }
             else
             {

@@ -33,8 +33,14 @@ public sealed partial class SessionBook
         }
 
         var now = clock();
-        Expire(now);
-        var id = SessionId.For(sender.Name, header.BaseKey);
+        // Lifetimes are days: expiring at most once a second keeps the scans off the per-message path.
+        if (now - lastExpired >= TimeSpan.FromSeconds(1) || now < lastExpired)
+        {
+            Expire(now);
+            lastExpired = now;
+        }
+
+        var id = SessionIdFor(sender.Name, header.BaseKey);
         if (sessions.TryGetValue(id, out var session))
         {
             if (!session.PeerIdentity.SameKeysAs(sender.Identity))
@@ -57,6 +63,28 @@ public sealed partial class SessionBook
             : OpenNew(sender, ctx, header, headerBytes, body, now);
     }
 
+    // The session id of the last message from each peer: most messages name the same base key again, and the
+    // id is a hex string (no new string and no hex encoding then).
+    private readonly Dictionary<string, SessionId> lastSessionId = new(StringComparer.Ordinal);
+    private DateTimeOffset lastExpired = DateTimeOffset.MinValue;
+
+    private SessionId SessionIdFor(string peer, byte[] baseKey)
+    {
+        if (lastSessionId.TryGetValue(peer, out var last) && sessions.TryGetValue(last, out var session)
+            && session.BaseKey.AsSpan().SequenceEqual(baseKey))
+        {
+            return last;
+        }
+
+        var id = SessionId.For(peer, baseKey);
+        if (lastSessionId.Count < 4096 || lastSessionId.ContainsKey(peer))
+        {
+            lastSessionId[peer] = id;
+        }
+
+        return id;
+    }
+
     /// <summary>
     /// True when <paramref name="ciphertext"/> from <paramref name="sender"/> would have to start a session
     /// (X3DH before anything is authenticated): the expensive kind, which a caller may throttle. Cheap.
@@ -76,8 +104,9 @@ public sealed partial class SessionBook
 
     private DecryptResult OpenExisting(RatchetSession session, RatchetHeader header, byte[] associatedData, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
-        var skippedId = SkippedKeyId.For(session.Id, header.RatchetKey, header.Index);
-        if (skipped.TryGet(skippedId, out var skippedKey))
+        // The skipped keys' ids are hex strings: built only when this peer has any.
+        var skippedId = skipped.CountFor(session.Peer) > 0 ? SkippedKeyId.For(session.Id, header.RatchetKey, header.Index) : default;
+        if (skippedId.Session.Peer is not null && skipped.TryGet(skippedId, out var skippedKey))
         {
             var early = Open(skippedKey, associatedData, body);
             if (early.Succeeded)
@@ -90,6 +119,26 @@ public sealed partial class SessionBook
             }
 
             return early;
+        }
+
+        // In order on the current chain (most messages): no copy; the chain moves only if the message authenticates.
+        if (session.TryNextInOrder(header, out var messageKey, out var nextChain))
+        {
+            var inOrder = Open(messageKey, associatedData, body);
+            Kdf.Wipe(messageKey);
+            if (!inOrder.Succeeded)
+            {
+                Kdf.Wipe(nextChain);
+                return inOrder;
+            }
+
+            session.CommitNext(nextChain);
+            if (session.WeInitiated)
+            {
+                session.Acknowledge();
+            }
+
+            return inOrder;
         }
 
         var working = session.Copy();

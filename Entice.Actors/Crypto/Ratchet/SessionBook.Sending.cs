@@ -22,11 +22,15 @@ public sealed partial class SessionBook
             throw new CryptoException("The peer's key bundle has an invalid signature.");
         }
 
-        var session = SendingSessionFor(peer);
+        var current = CurrentSendingSession(peer);
+        var newSession = current is null;
+        var session = current ?? SendingSessionFor(peer);
         // Built before the chain steps, so a context that cannot be encoded costs no message key.
         var encoded = session.PeekHeader().Encode();
         var associatedData = AssociatedData(session, encoded, ctx);
+        var used = session.SendIndex;
         var (_, messageKey) = session.NextSend();
+        NoteSend(session, used, newSession);
         var padded = Padding.Pad(plaintext);
         try
         {
@@ -55,7 +59,7 @@ public sealed partial class SessionBook
     /// <summary>
     /// The sequence number of the next message to <paramref name="peer"/> in <paramref name="conversation"/>
     /// (1, 2, ...; see <see cref="MessageContext.Conversation"/>). Kept in the book's state, so a number is
-    /// never given twice, across restarts too.
+    /// never given twice, across restarts too (a save holds it reserved ahead like the sending chain).
     /// </summary>
     public ulong NextSendSequence(string peer, string conversation)
     {
@@ -63,6 +67,16 @@ public sealed partial class SessionBook
         var key = new SendSequenceKey(peer, conversation);
         var next = sendSequences.GetValueOrDefault(key) + 1;
         sendSequences[key] = next;
+        var (exported, durable) = sequenceReservations.GetValueOrDefault(key);
+        if (next > durable)
+        {
+            SendNeedsSave = true;
+        }
+        else if (next + ((ulong)sendReservation / 2) >= exported)
+        {
+            ReservationLow = true;
+        }
+
         return next;
     }
 

@@ -15,6 +15,7 @@ public sealed partial class SessionBook
         }
 
         sendingTo.Remove(name);
+        lastSessionId.Remove(name);
     }
 
     private void AddSession(RatchetSession session)

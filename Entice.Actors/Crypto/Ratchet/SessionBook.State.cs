@@ -11,12 +11,61 @@ public sealed partial class SessionBook
     /// private parts, retired sessions) in the versioned format of README.md. It is secret: store it only
     /// through <see cref="KeyDirectory.SaveSessions"/> or equivalent, and zero the array after use.
     /// </summary>
-    public byte[] Export()
+    /// <remarks>
+    /// With a send reservation (and not <paramref name="exact"/>), each sending chain and send sequence is written
+    /// as it will be that many messages ahead: a book restored from it resumes there, so no message key and no
+    /// sequence number used before is used again, and the file never holds a chain key that derives a key already
+    /// used. Call <see cref="Saved"/> once the write is durable: sends inside it then need no save
+    /// (<see cref="SendNeedsSave"/>). <paramref name="exact"/>: the state as it is (a last save, nothing sent after).
+    /// </remarks>
+    public byte[] Export(bool exact = false)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         Expire(clock());
-        return SessionBookState.Write(me, MyName, new SessionBookState.Parts(
-            nextSequence, signedPrekeys, OneTimePrekeys, sessions.Values.ToList(), sendingTo, retired, skipped, sendSequences));
+        var list = sessions.Values.ToList();
+        var state = SessionBookState.Write(me, MyName, new SessionBookState.Parts(
+            nextSequence, signedPrekeys, OneTimePrekeys, list, sendingTo, retired, skipped, sendSequences)
+        {
+            Reservation = exact ? null : ReservationFor,
+            SequenceToSave = exact ? null : SequenceToSave,
+        });
+        pendingChains.Clear();
+        foreach (var session in list)
+        {
+            pendingChains.Add((session.Id, session.SendChainVersion, session.WrittenSendIndex));
+        }
+
+        pendingSequences.Clear();
+        foreach (var (key, last) in sendSequences)
+        {
+            pendingSequences[key] = exact ? last : sequenceReservations.GetValueOrDefault(key).Exported;
+        }
+
+        SendNeedsSave = false;
+        ReservationLow = false;
+        return state;
+    }
+
+    /// <summary>The last <see cref="Export"/> is on disk, flushed: the reservations it carries may be relied on.</summary>
+    public void Saved()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        foreach (var (id, version, index) in pendingChains)
+        {
+            if (sessions.TryGetValue(id, out var session))
+            {
+                session.MarkDurable(version, index);
+            }
+        }
+
+        foreach (var (key, saved) in pendingSequences)
+        {
+            var current = sequenceReservations.GetValueOrDefault(key);
+            sequenceReservations[key] = (Math.Max(current.Exported, saved), Math.Max(current.Durable, saved));
+        }
+
+        pendingChains.Clear();
+        pendingSequences.Clear();
     }
 
     /// <summary>
@@ -32,9 +81,10 @@ public sealed partial class SessionBook
         Func<DateTimeOffset>? clock = null,
         TimeSpan? signedPrekeyGracePeriod = null,
         int? maxSkipPerPeer = null,
-        int maxSkipNewSession = DefaultMaxSkipNewSession)
+        int maxSkipNewSession = DefaultMaxSkipNewSession,
+        int sendReservation = 0)
     {
-        var book = new SessionBook(me, myName, maxSkip, skippedKeyLifetime, clock, signedPrekeyGracePeriod, maxSkipPerPeer, maxSkipNewSession);
+        var book = new SessionBook(me, myName, maxSkip, skippedKeyLifetime, clock, signedPrekeyGracePeriod, maxSkipPerPeer, maxSkipNewSession, sendReservation);
         try
         {
             var restored = SessionBookState.Read(me, myName, state, book.signedPrekeys, book.OneTimePrekeys, book.skipped);

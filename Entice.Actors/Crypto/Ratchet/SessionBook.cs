@@ -49,6 +49,13 @@ public sealed partial class SessionBook : IDisposable
     private long nextSequence;
     private bool disposed;
 
+    // Send reservations (see Export): steps reserved ahead per sending chain; per send sequence, the value the
+    // latest export wrote and the value a durable save holds; what the export in flight carries.
+    private readonly int sendReservation;
+    private readonly Dictionary<SendSequenceKey, (ulong Exported, ulong Durable)> sequenceReservations = [];
+    private readonly List<(SessionId Id, int Version, uint Index)> pendingChains = [];
+    private readonly Dictionary<SendSequenceKey, ulong> pendingSequences = [];
+
     public SessionBook(
         IdentityKeys me,
         string myName,
@@ -58,8 +65,9 @@ public sealed partial class SessionBook : IDisposable
         Func<DateTimeOffset>? clock = null,
         TimeSpan? signedPrekeyGracePeriod = null,
         int? maxSkipPerPeer = null,
-        int maxSkipNewSession = DefaultMaxSkipNewSession)
-        : this(me, myName, maxSkip, skippedKeyLifetime, clock, signedPrekeyGracePeriod, maxSkipPerPeer, maxSkipNewSession)
+        int maxSkipNewSession = DefaultMaxSkipNewSession,
+        int sendReservation = 0)
+        : this(me, myName, maxSkip, skippedKeyLifetime, clock, signedPrekeyGracePeriod, maxSkipPerPeer, maxSkipNewSession, sendReservation)
     {
         ArgumentNullException.ThrowIfNull(myPrekey);
         signedPrekeys.Add(myPrekey.Copy(me), this.clock());
@@ -67,7 +75,7 @@ public sealed partial class SessionBook : IDisposable
 
     private SessionBook(
         IdentityKeys me, string myName, int maxSkip, TimeSpan? skippedKeyLifetime, Func<DateTimeOffset>? clock, TimeSpan? signedPrekeyGracePeriod,
-        int? maxSkipPerPeer, int maxSkipNewSession)
+        int? maxSkipPerPeer, int maxSkipNewSession, int sendReservation)
     {
         ArgumentNullException.ThrowIfNull(me);
         ArgumentNullException.ThrowIfNull(myName);
@@ -87,6 +95,11 @@ public sealed partial class SessionBook : IDisposable
         // make that message, when it comes, look like a replay.
         this.maxSkip = Math.Min(maxSkip, maxSkipPerPeer ?? maxSkip);
         this.maxSkipNewSession = Math.Min(maxSkipNewSession, this.maxSkip);
+        // A crash skips the peer's view of our chain ahead by up to this much: it must stay well inside what
+        // the peer accepts as a skip (the same defaults on both sides), leaving room for real reordering.
+        ArgumentOutOfRangeException.ThrowIfNegative(sendReservation);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sendReservation, MaxSendReservation(this.maxSkip));
+        this.sendReservation = sendReservation;
         this.clock = clock ?? (() => DateTimeOffset.UtcNow);
         signedPrekeys = new SignedPrekeyRing(grace);
         skipped = new SkippedMessageKeys(maxSkip, lifetime, maxSkipPerPeer);
@@ -94,6 +107,18 @@ public sealed partial class SessionBook : IDisposable
     }
 
     public string MyName { get; }
+
+    /// <summary>The largest send reservation allowed with <paramref name="maxSkip"/> (per peer): half of it.</summary>
+    public static int MaxSendReservation(int maxSkip) => Math.Max(0, maxSkip) / 2;
+
+    /// <summary>
+    /// True when something sent since the last <see cref="Export"/> is not covered by a durable save (a new
+    /// session, a step or sequence number past the saved reservation): the send must wait for a save.
+    /// </summary>
+    public bool SendNeedsSave { get; private set; }
+
+    /// <summary>True when a send since the last export used more than half of a saved reservation: time to save the next.</summary>
+    public bool ReservationLow { get; private set; }
 
     /// <summary>Our one-time prekeys: generate, publish the public halves, top up as they are used.</summary>
     public OneTimePrekeys OneTimePrekeys { get; }
@@ -137,4 +162,37 @@ public sealed partial class SessionBook : IDisposable
     }
 
     public override string ToString() => $"SessionBook({MyName}, {sessions.Count} sessions)";
+
+    // Steps reserved ahead of a session's sending chain in a save. A session we started that the peer has not
+    // answered may be unknown to it, and a message starting a session may be at most maxSkipNewSession in.
+    private int ReservationFor(RatchetSession session) =>
+        session.PendingPrekey is null
+            ? sendReservation
+            : (int)Math.Min(sendReservation, Math.Max(0L, (long)maxSkipNewSession - session.SendIndex));
+
+    private ulong SequenceToSave(SendSequenceKey key, ulong last)
+    {
+        var (exported, durable) = sequenceReservations.GetValueOrDefault(key);
+        if (sendReservation > 0 && exported >= last && exported - last > (ulong)sendReservation / 2)
+        {
+            return exported;
+        }
+
+        var target = sendReservation == 0 ? last : last + (ulong)sendReservation;
+        sequenceReservations[key] = (target, durable);
+        return target;
+    }
+
+    // After a send: does it need a save before it may leave, and is it time to reserve the next block?
+    private void NoteSend(RatchetSession session, uint usedIndex, bool newSession)
+    {
+        if (newSession || usedIndex >= session.DurableIndex)
+        {
+            SendNeedsSave = true;
+        }
+        else if ((ulong)session.SendIndex + ((uint)ReservationFor(session) / 2) >= session.ExportedIndex)
+        {
+            ReservationLow = true;
+        }
+    }
 }

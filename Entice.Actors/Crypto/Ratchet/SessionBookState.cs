@@ -36,7 +36,7 @@ internal static class SessionBookState
         writer.U32((uint)parts.Sessions.Count);
         foreach (var session in parts.Sessions)
         {
-            session.Write(writer);
+            session.Write(writer, parts.Reservation?.Invoke(session) ?? 0);
         }
 
         writer.U32((uint)parts.SendingTo.Count);
@@ -55,7 +55,7 @@ internal static class SessionBookState
         writer.U32((uint)parts.SendSequences.Count);
         foreach (var (key, last) in parts.SendSequences)
         {
-            writer.String(key.Peer).String(key.Conversation).I64((long)last);
+            writer.String(key.Peer).String(key.Conversation).I64((long)(parts.SequenceToSave?.Invoke(key, last) ?? last));
         }
 
         var mac = Mac(me, writer.Written);
@@ -189,7 +189,14 @@ internal static class SessionBookState
         IReadOnlyDictionary<string, SessionId> SendingTo,
         IReadOnlyDictionary<SessionId, uint> Retired,
         SkippedMessageKeys Skipped,
-        IReadOnlyDictionary<SendSequenceKey, ulong> SendSequences);
+        IReadOnlyDictionary<SendSequenceKey, ulong> SendSequences)
+    {
+        /// <summary>Steps to reserve ahead of each sending chain (null: none, the chain as it is).</summary>
+        public Func<RatchetSession, int>? Reservation { get; init; }
+
+        /// <summary>The value to save for each send sequence (null: the last one given).</summary>
+        public Func<SendSequenceKey, ulong, ulong>? SequenceToSave { get; init; }
+    }
 
     public sealed record Restored(
         long NextSequence,

@@ -108,11 +108,19 @@ public sealed class KeyDirectory
     }
 
     /// <summary>Replace sessions.bin atomically with <paramref name="state"/> (from <see cref="SessionBook.Export"/>).</summary>
-    public void SaveSessions(byte[] state)
+    /// <remarks><paramref name="durable"/> false: no fsync, until <see cref="SyncSaved"/>.</remarks>
+    public void SaveSessions(byte[] state, bool durable = true)
     {
         ArgumentNullException.ThrowIfNull(state);
         KeyFiles.CreatePrivateDirectory(directory);
-        WriteSecret(System.IO.Path.Combine(directory, SessionsFileName), SessionsFileName, state, overwrite: true);
+        WriteSecret(System.IO.Path.Combine(directory, SessionsFileName), SessionsFileName, state, overwrite: true, durable);
+    }
+
+    /// <summary>Flush sessions.bin and senderkeys.bin to disk (after saves made with durable: false).</summary>
+    public void SyncSaved()
+    {
+        KeyFiles.Sync(System.IO.Path.Combine(directory, SenderKeysFileName));
+        KeyFiles.Sync(System.IO.Path.Combine(directory, SessionsFileName));
     }
 
     /// <summary>The saved session state, or null when none was saved. The caller zeroes it after import.</summary>
@@ -123,11 +131,11 @@ public sealed class KeyDirectory
     }
 
     /// <summary>Replace senderkeys.bin atomically with <paramref name="state"/> (from <see cref="Group.SenderKeyState.Export"/>).</summary>
-    public void SaveSenderKeys(byte[] state)
+    public void SaveSenderKeys(byte[] state, bool durable = true)
     {
         ArgumentNullException.ThrowIfNull(state);
         KeyFiles.CreatePrivateDirectory(directory);
-        WriteSecret(System.IO.Path.Combine(directory, SenderKeysFileName), SenderKeysFileName, state, overwrite: true);
+        WriteSecret(System.IO.Path.Combine(directory, SenderKeysFileName), SenderKeysFileName, state, overwrite: true, durable);
     }
 
     /// <summary>The saved sender-key state, or null when none was saved. The caller zeroes it after import.</summary>
@@ -265,16 +273,16 @@ public sealed class KeyDirectory
         }
     }
 
-    private void WriteSecret(string file, string name, byte[] content, bool overwrite)
+    private void WriteSecret(string file, string name, byte[] content, bool overwrite, bool durable = true)
     {
         if (passphrase is null)
         {
-            KeyFiles.WritePrivateFileAtomic(file, content, overwrite);
+            KeyFiles.WritePrivateFileAtomic(file, content, overwrite, durable);
             return;
         }
 
         var current = CurrentSealingKey();
-        KeyFiles.WritePrivateFileAtomic(file, SealedFile.Seal(name, current.Key, current.Salt, current.Parameters, content), overwrite);
+        KeyFiles.WritePrivateFileAtomic(file, SealedFile.Seal(name, current.Key, current.Salt, current.Parameters, content), overwrite, durable);
     }
 
     private (byte[] Salt, PassphraseParameters Parameters, byte[] Key) CurrentSealingKey()

@@ -19,9 +19,10 @@ internal static class KeyFiles
 
     /// <summary>
     /// Write a file created with mode 0600 from the start (not chmod after), so there is no moment in
-    /// which another user could open it.
+    /// which another user could open it. <paramref name="durable"/> false leaves the bytes in the page cache
+    /// (they survive a crash of the process, not a power cut) until <see cref="Sync"/> or the kernel flushes them.
     /// </summary>
-    public static void WritePrivateFile(string path, ReadOnlySpan<byte> content, bool overwrite)
+    public static void WritePrivateFile(string path, ReadOnlySpan<byte> content, bool overwrite, bool durable = true)
     {
         var options = new FileStreamOptions
         {
@@ -37,7 +38,7 @@ internal static class KeyFiles
         using (var stream = new FileStream(path, options))
         {
             stream.Write(content);
-            stream.Flush(flushToDisk: true);
+            stream.Flush(flushToDisk: durable);
         }
 
         // UnixCreateMode applies only when the file is new; an overwritten file keeps its old mode.
@@ -51,13 +52,14 @@ internal static class KeyFiles
     /// Replace (or create) <paramref name="path"/> atomically: write a private temp file next to it, then
     /// rename it over the target, so a crash leaves the old file or the new one, never half of either.
     /// With <paramref name="overwrite"/> false an existing file is left alone and IOException is thrown.
+    /// <paramref name="durable"/> false: no fsync (see <see cref="WritePrivateFile"/>).
     /// </summary>
-    public static void WritePrivateFileAtomic(string path, ReadOnlySpan<byte> content, bool overwrite)
+    public static void WritePrivateFileAtomic(string path, ReadOnlySpan<byte> content, bool overwrite, bool durable = true)
     {
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            WritePrivateFile(temp, content, overwrite: false);
+            WritePrivateFile(temp, content, overwrite: false, durable);
             File.Move(temp, path, overwrite);
         }
         finally
@@ -67,5 +69,17 @@ internal static class KeyFiles
                 File.Delete(temp);
             }
         }
+    }
+
+    /// <summary>Flush <paramref name="path"/> (whatever file the name points to now) to disk, if it exists.</summary>
+    public static void Sync(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        RandomAccess.FlushToDisk(handle);
     }
 }

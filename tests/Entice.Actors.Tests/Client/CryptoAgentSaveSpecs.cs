@@ -26,7 +26,8 @@ public sealed class CryptoAgentSaveSpecs(ITestOutputHelper output) : CryptoAgent
 
         public int Writes => Volatile.Read(ref _writes);
 
-        public CryptoAgent.Options Options => new() { BeforeKeyWrite = Write };
+        // Every message saved before it leaves (no send reservation): what these specs check is the write machinery.
+        public CryptoAgent.Options Options => new() { BeforeKeyWrite = Write, SendReservation = 0 };
 
         public void Close() => _open.Reset();
 

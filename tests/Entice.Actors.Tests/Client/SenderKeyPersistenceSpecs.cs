@@ -39,7 +39,8 @@ public sealed class SenderKeyPersistenceSpecs(ITestOutputHelper output) : Crypto
         var (again, second) = await RoomSendAsync(alice2, [bob2.Info], "after");
         Assert.Empty(again); // the same key: nothing to hand out again
         Assert.Equal(KeyId(first), KeyId(second));
-        Assert.Equal(Iteration(first) + 1, Iteration(second)); // the chain goes on: no message key reused
+        // The chain goes on from the saved reservation (issue 17): no message key reused, within what bob may skip.
+        Assert.InRange(Iteration(second), Iteration(first) + 1, Iteration(first) + 1 + 32);
         Assert.Equal("after", await ReadRoomAsync(bob2, second, alice2, [alice2.Info]));
 
         // Bob's saved receiver remembers what it read: the first message again is a replay.

@@ -7,8 +7,9 @@ namespace Entice.Tests.Crypto;
 internal sealed class Party : IDisposable
 {
     public Party(string name, int maxSkip = 1000, uint prekeyId = 1, TestClock? clock = null, TimeSpan? skippedKeyLifetime = null,
-        int? maxSkipPerPeer = null, int maxSkipNewSession = SessionBook.DefaultMaxSkipNewSession)
+        int? maxSkipPerPeer = null, int maxSkipNewSession = SessionBook.DefaultMaxSkipNewSession, int sendReservation = 0)
     {
+        SendReservation = sendReservation;
         MaxSkipPerPeer = maxSkipPerPeer;
         MaxSkipNewSession = maxSkipNewSession;
         Name = name;
@@ -18,7 +19,7 @@ internal sealed class Party : IDisposable
         Identity = IdentityKeys.Create();
         Prekey = SignedPrekey.Create(Identity, prekeyId);
         Book = new SessionBook(Identity, name, Prekey, maxSkip, skippedKeyLifetime, Clock.Now,
-            maxSkipPerPeer: maxSkipPerPeer, maxSkipNewSession: maxSkipNewSession);
+            maxSkipPerPeer: maxSkipPerPeer, maxSkipNewSession: maxSkipNewSession, sendReservation: sendReservation);
         Keys = new PeerKeys(name, Bundles.CreateBundle(Identity, Prekey));
     }
 
@@ -29,6 +30,8 @@ internal sealed class Party : IDisposable
     public int? MaxSkipPerPeer { get; }
 
     public int MaxSkipNewSession { get; }
+
+    public int SendReservation { get; }
 
     public TestClock Clock { get; }
 
@@ -46,7 +49,7 @@ internal sealed class Party : IDisposable
 
     /// <summary>A second book restored from <paramref name="state"/>: what an attacker holding a copy of it would have.</summary>
     public SessionBook Restore(byte[] state) => SessionBook.Import(Identity, Name, state, MaxSkip, SkippedKeyLifetime, Clock.Now,
-        maxSkipPerPeer: MaxSkipPerPeer, maxSkipNewSession: MaxSkipNewSession);
+        maxSkipPerPeer: MaxSkipPerPeer, maxSkipNewSession: MaxSkipNewSession, sendReservation: SendReservation);
 
     /// <summary>Replace this party's book by one restored from its own export (a restart).</summary>
     public void Restart()
