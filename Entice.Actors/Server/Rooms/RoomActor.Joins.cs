@@ -22,7 +22,7 @@ internal sealed partial class RoomActor
         {
             if (existing.Transport.Equals(join.Transport))
             {
-                join.Transport.Tell(new Room.Joined(_name, existing.Actor, Others(name)));
+                join.Transport.Tell(new Room.Joined(_name, existing.Actor, Others(name), Self));
                 return;
             }
             // Names are unique, so this is a stale member whose connection is going away.
@@ -36,7 +36,7 @@ internal sealed partial class RoomActor
         _store?.ForgetHanded(name);
         _store?.Remember(join.Member);
         _span.TellPeers(new RoomSpan.MemberPresent(_name, _span.Version, join.Member));
-        join.Transport.Tell(new Room.Joined(_name, member, others));
+        join.Transport.Tell(new Room.Joined(_name, member, others, Self));
         WatchIdleness();
         // Then who is away (their keys, so the newcomer can write to them), then what waited for it.
         foreach (var away in _members.Away)
