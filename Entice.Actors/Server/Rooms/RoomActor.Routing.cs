@@ -16,7 +16,7 @@ internal sealed partial class RoomActor
         if (!Sender.Equals(from.Transport) && !Sender.Equals(from.Actor))
             return; // An older connection of the same name, replaced since: not this member's any more.
 
-        var hex = _log.IsInfoEnabled
+        var hex = _log.IsInfoEnabled && (envelope.Recipient.Length > 0 || _members.AwayCount > 0)
             ? Convert.ToHexStringLower(envelope.Ciphertext.AsSpan(0, Math.Min(_settings.LogHexPrefix, envelope.Ciphertext.Length)))
             : "";
         if (envelope.Recipient.Length == 0)
@@ -27,7 +27,7 @@ internal sealed partial class RoomActor
                 FlushFanout();
             if (_fanout.Add(envelope, size))
                 Self.Tell(RoomFanout.Flush.Instance);
-            var count = _members.Count - 1;
+            NoteRelayed(envelope, _members.Count - 1 + _span.Count(except: envelope.Sender));
             // To every peer room, with members or not: a member joining there right now is present by
             // the time it arrives; no answer is awaited (the peer keeps nothing: the log is shared).
             _span.TellPeers(new RoomSpan.Deliver(envelope, Ticket: 0));
@@ -38,9 +38,6 @@ internal sealed partial class RoomActor
                 _fanout.Acknowledge(envelope.Sender, envelope.Id);
             if (_fanout.Bytes >= RoomFanout.MaxBytes)
                 FlushFanout();
-            if (_log.IsInfoEnabled)
-                _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
-                    [envelope.Id, envelope.Sender, _name, count + _span.Count(except: envelope.Sender), envelope.Ciphertext.Length, hex]);
             return;
         }
 

@@ -160,7 +160,11 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
         return base.AroundReceive(receive, message);
     }
 
-    private void FlushFanout() => _fanout.SendTo(_members.All);
+    private void FlushFanout()
+    {
+        _fanout.SendTo(_members.All);
+        WriteRelayed();
+    }
 
     private bool IsIdle => _members.Count == 0 && _store is not { Busy: true };
 

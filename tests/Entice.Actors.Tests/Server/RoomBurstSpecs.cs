@@ -17,7 +17,7 @@ namespace Entice.Tests.Server;
 /// and its acknowledgements after the others' envelopes (issue 17: a mailbox message and a small write per
 /// delivery were most of the relay's cost).
 /// </summary>
-public sealed class RoomBurstSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = WARNING", output)
+public sealed class RoomBurstSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = INFO", output)
 {
     [Fact]
     public async Task A_burst_waiting_in_the_room_reaches_each_member_as_one_send_in_order()
@@ -42,6 +42,8 @@ public sealed class RoomBurstSpecs(ITestOutputHelper output) : TestKit("akka.log
             room.Tell(new Room.Route(new Envelope("lobby", sender, "", i, false, [(byte)i, 2, 3])), transports[sender].Ref);
             routed.Add((sender, i));
         }
+        var log = CreateTestProbe();
+        Sys.EventStream.Subscribe(log.Ref, typeof(Akka.Event.Info));
         await store.ExpectMsgAsync<ServerStore.LoadMembers>();
         store.Reply(new ServerStore.MembersLoaded("lobby", []));
 
@@ -58,6 +60,10 @@ public sealed class RoomBurstSpecs(ITestOutputHelper output) : TestKit("akka.log
                 Assert.True(messages.FindLastIndex(m => m is Envelope) < messages.FindIndex(m => m is EnvelopeAck));
             await transport.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
         }
+        // The relay's line per envelope is still there, one per envelope, the burst's in one log event.
+        var relayed = await log.FishForMessageAsync<Akka.Event.Info>(i => i.Message.ToString()!.StartsWith("Relayed envelope", StringComparison.Ordinal));
+        var lines = relayed.Message.ToString()!.Split('\n');
+        Assert.Equal(routed.Select(r => $"Relayed envelope {r.Id} from {r.Sender} to room lobby (2 members): 3 B {r.Id:x2}0203…"), lines);
     }
 
     // Skips the join announcements; the next Send must hold the whole burst.
