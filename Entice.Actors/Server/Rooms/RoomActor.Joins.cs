@@ -13,9 +13,11 @@ internal sealed partial class RoomActor
     {
         ForgetAwayBeyondLimits();
         var name = join.Member.Name;
-        if (!_members.IsHere(name) && _members.Count >= _settings.MaxRoomMembers)
+        // Everyone here and on other nodes travels in the joiner's one RoomJoined (at most
+        // WireLimits.MaxMembers, which caps max-room-members): the cap counts them all.
+        if (!_members.IsHere(name) && Others(name).Count >= _settings.MaxRoomMembers)
         {
-            join.Transport.Tell(new Room.JoinRefused(_name, ErrorCodes.RoomFull, $"room {_name} is full ({_members.Count} members)"));
+            join.Transport.Tell(new Room.JoinRefused(_name, ErrorCodes.RoomFull, $"room {_name} is full ({Others(name).Count} members)"));
             return;
         }
         if (_members.TryGet(name, out var existing))
