@@ -13,6 +13,10 @@ public sealed record ServerSettings
     public int Backlog { get; init; } = 256;
     public int LogHexPrefix { get; init; } = 16;
     public int MaxConnections { get; init; } = 10000;
+    /// <summary>Connections opened or closed since the last memory trim that make the next one due (0: never trim).</summary>
+    public int MemoryTrimAfterConnections { get; init; } = 1000;
+    /// <summary>How long no connection may open or close before a due memory trim runs.</summary>
+    public TimeSpan MemoryTrimWhenQuietFor { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(45);
@@ -73,6 +77,8 @@ public sealed record ServerSettings
         Port = Port,
         Backlog = Backlog,
         MaxConnections = MaxConnections,
+        MemoryTrimAfterConnections = MemoryTrimAfterConnections,
+        MemoryTrimWhenQuietFor = MemoryTrimWhenQuietFor,
         FrameBufferBudget = FrameBufferBudget,
         MaxHelloFrameSize = MaxHelloFrameSize,
         MaxFrameSize = MaxFrameSize,
@@ -103,6 +109,8 @@ public sealed record ServerSettings
             Backlog = c.GetInt("backlog", d.Backlog),
             LogHexPrefix = c.GetInt("log-hex-prefix", d.LogHexPrefix),
             MaxConnections = c.GetInt("max-connections", d.MaxConnections),
+            MemoryTrimAfterConnections = Math.Max(0, c.GetInt("memory-trim.after-connections", d.MemoryTrimAfterConnections)),
+            MemoryTrimWhenQuietFor = c.GetTimeSpan("memory-trim.when-quiet-for", d.MemoryTrimWhenQuietFor),
             HandshakeTimeout = c.GetTimeSpan("handshake-timeout", d.HandshakeTimeout),
             HeartbeatInterval = c.GetTimeSpan("heartbeat-interval", d.HeartbeatInterval),
             IdleTimeout = c.GetTimeSpan("idle-timeout", d.IdleTimeout),

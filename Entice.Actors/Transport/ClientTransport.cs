@@ -19,7 +19,7 @@ public static class ClientTransport
         bool refuse = false, FrameBudget? budget = null, IFrameLayer? layer = null) =>
         Akka.Actor.Props.Create(() => new ClientTransportActor(connection, remote, settings, protocol, refuse, budget, layer ?? PlainFrameLayer.Instance));
 
-    /// <summary>An encoded frame to write to this client.</summary>
+    /// <summary>One or more whole encoded frames, back to back, to write to this client (a room hands a burst as one).</summary>
     public sealed record Send(byte[] Frame);
 
     /// <summary>The server is stopping: tell the client, send what is queued, close.</summary>

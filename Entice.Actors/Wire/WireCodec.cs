@@ -46,6 +46,32 @@ public static class WireCodec
         return frame;
     }
 
+    /// <summary>Bytes <see cref="EncodeFrame(WireMessage, Span{byte})"/> writes for <paramref name="message"/>: length prefix and payload.</summary>
+    /// <exception cref="ArgumentException">A field breaks a limit the decoder enforces.</exception>
+    public static int FrameSize(WireMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return checked(FrameEncoder.LengthPrefixBytes + WireEncoder.SizeOf(message));
+    }
+
+    /// <summary>
+    /// Writes the frame of <paramref name="message"/> (the bytes <see cref="EncodeFrame(WireMessage)"/> returns)
+    /// at the start of <paramref name="destination"/>, so many frames can share one buffer; returns the bytes written.
+    /// </summary>
+    /// <exception cref="ArgumentException">A field breaks a limit the decoder enforces, or the destination is too small.</exception>
+    public static int EncodeFrame(WireMessage message, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var size = WireEncoder.SizeOf(message);
+        var total = checked(FrameEncoder.LengthPrefixBytes + size);
+        if (destination.Length < total)
+            throw new ArgumentException($"Destination holds {destination.Length} bytes; the frame needs {total}.", nameof(destination));
+        var writer = new WireWriter(destination);
+        writer.WriteU32((uint)size);
+        WireEncoder.Write(message, ref writer);
+        return total;
+    }
+
     /// <summary>
     /// Parses one payload. Never throws: any malformed input yields false and a short reason that is safe
     /// to log (it never quotes payload bytes).

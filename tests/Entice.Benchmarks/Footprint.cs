@@ -18,6 +18,11 @@ internal static class Footprint
         public Idle() => ReceiveAny(_ => { });
     }
 
+    private sealed class IdleUntyped : UntypedActor
+    {
+        protected override void OnReceive(object message) { }
+    }
+
     public static void Run()
     {
         const int n = 5000;
@@ -27,7 +32,8 @@ internal static class Footprint
         using var prekey = Entice.Crypto.Identity.SignedPrekey.Create(keys, 1);
         var bundle = Entice.Crypto.Identity.Bundles.CreateBundle(keys, prekey);
         Measure("idle ReceiveActor (one handler)", n, i => system.ActorOf(Props.Create(() => new Idle()), $"idle-{i}"));
-        Measure("Session actor (watches its transport)", n, i => system.ActorOf(Member.Props("lobby", new Entice.Wire.MemberInfo($"m{i}", bundle), sink), $"session-{i}"));
+        Measure("idle UntypedActor", n, i => system.ActorOf(Props.Create(() => new IdleUntyped()), $"untyped-{i}"));
+        Measure("member actor (watches its transport)", n, i => system.ActorOf(Member.Props("lobby", new Entice.Wire.MemberInfo($"m{i}", bundle), sink), $"session-{i}"));
         system.Terminate().Wait(TimeSpan.FromSeconds(10));
     }
 

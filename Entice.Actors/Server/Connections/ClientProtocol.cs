@@ -119,7 +119,7 @@ internal sealed class ClientProtocol : IClientProtocol
                 _link.Close(ErrorCodes.Replaced, $"{r.Name} connected again from elsewhere; this older connection is closed", "replaced by a newer connection");
                 return true;
             case Room.Joined joined:
-                _memberships.Add(joined.Room, joined.Member);
+                _memberships.Add(joined.Room, joined.Member, joined.RoomRef);
                 _link.Send(new RoomJoined(joined.Room, joined.Members));
                 return true;
             case Room.JoinRefused r: _link.Send(new ErrorMessage(r.Code, r.Message)); return true;
@@ -213,8 +213,10 @@ internal sealed class ClientProtocol : IClientProtocol
             }
             return;
         }
-        if (_memberships.TryGet(envelope.Room, out var member))
-            member.Tell(new Member.Publish(envelope));
+        // Straight to the room (no hop through the member actor), stamped with the name this connection
+        // proved: a client cannot speak as someone else. The room checks it comes from this connection.
+        if (_memberships.TryGetRoom(envelope.Room, out var room))
+            room.Tell(new Room.Route(envelope.Sender == Name ? envelope : envelope with { Sender = Name }), _link.Self);
         else
             _link.Send(new EnvelopeRefused(envelope.Id, ErrorCodes.NotInRoom, $"join room {envelope.Room} before sending to it"));
     }

@@ -17,8 +17,11 @@ public static class Room
     /// <summary>A connection asks to enter the room as <paramref name="Member"/>.</summary>
     public sealed record Join(string Room, MemberInfo Member, IActorRef Transport);
 
-    /// <summary>To the transport: you are in; talk to the room through <paramref name="Member"/>.</summary>
-    public sealed record Joined(string Room, IActorRef Member, IReadOnlyList<MemberInfo> Members);
+    /// <summary>
+    /// To the transport: you are in; leave, drain and go away through <paramref name="Member"/>, and send
+    /// envelopes (<see cref="Route"/>, stamped with your name) to <paramref name="RoomRef"/> directly.
+    /// </summary>
+    public sealed record Joined(string Room, IActorRef Member, IReadOnlyList<MemberInfo> Members, IActorRef RoomRef);
 
     /// <summary>To the transport: the join was refused (e.g. the room is full).</summary>
     public sealed record JoinRefused(string Room, string Code, string Message);
@@ -26,7 +29,10 @@ public static class Room
     /// <summary>From a member actor after the room restarted: the member it stands for is still here.</summary>
     public sealed record Rejoin(MemberInfo Member, IActorRef Transport);
 
-    /// <summary>From a member actor: route this envelope (already stamped with the member's name).</summary>
+    /// <summary>
+    /// From a member's connection (or its member actor): route this envelope, already stamped with the
+    /// member's name. Taken only from the connection or member actor of that member as present now.
+    /// </summary>
     public sealed record Route(Envelope Envelope);
 
     /// <summary>From a member actor: the member leaves.</summary>

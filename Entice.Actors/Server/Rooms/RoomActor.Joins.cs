@@ -13,16 +13,18 @@ internal sealed partial class RoomActor
     {
         ForgetAwayBeyondLimits();
         var name = join.Member.Name;
-        if (!_members.IsHere(name) && _members.Count >= _settings.MaxRoomMembers)
+        // Everyone here and on other nodes travels in the joiner's one RoomJoined (at most
+        // WireLimits.MaxMembers, which caps max-room-members): the cap counts them all.
+        if (!_members.IsHere(name) && Others(name).Count >= _settings.MaxRoomMembers)
         {
-            join.Transport.Tell(new Room.JoinRefused(_name, ErrorCodes.RoomFull, $"room {_name} is full ({_members.Count} members)"));
+            join.Transport.Tell(new Room.JoinRefused(_name, ErrorCodes.RoomFull, $"room {_name} is full ({Others(name).Count} members)"));
             return;
         }
         if (_members.TryGet(name, out var existing))
         {
             if (existing.Transport.Equals(join.Transport))
             {
-                join.Transport.Tell(new Room.Joined(_name, existing.Actor, Others(name)));
+                join.Transport.Tell(new Room.Joined(_name, existing.Actor, Others(name), Self));
                 return;
             }
             // Names are unique, so this is a stale member whose connection is going away.
@@ -36,7 +38,7 @@ internal sealed partial class RoomActor
         _store?.ForgetHanded(name);
         _store?.Remember(join.Member);
         _span.TellPeers(new RoomSpan.MemberPresent(_name, _span.Version, join.Member));
-        join.Transport.Tell(new Room.Joined(_name, member, others));
+        join.Transport.Tell(new Room.Joined(_name, member, others, Self));
         WatchIdleness();
         // Then who is away (their keys, so the newcomer can write to them), then what waited for it.
         foreach (var away in _members.Away)

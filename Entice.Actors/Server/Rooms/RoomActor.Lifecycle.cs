@@ -16,8 +16,14 @@ internal sealed partial class RoomActor
 
     // Keep the children (the members' member actors) across a restart of the room itself (their names are
     // unique across instances, so new joins after a restart cannot collide with them)...
-    protected override void PreRestart(Exception reason, object message) =>
+    // What was routed before the failure still goes out.
+    protected override void PreRestart(Exception reason, object message)
+    {
+        FlushFanout();
         _log.Warning("Room {Room} failed ({Error}); restarting it with its members", _name, reason.GetType().Name);
+    }
+
+    protected override void PostStop() => FlushFanout();
 
     // ... and rebuild the member list from them.
     protected override void PostRestart(Exception reason)

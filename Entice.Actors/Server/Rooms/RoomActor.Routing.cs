@@ -13,13 +13,21 @@ internal sealed partial class RoomActor
     {
         if (!_members.TryGet(envelope.Sender, out var from))
             return; // The sender left between sending and routing; nothing to do.
+        if (!Sender.Equals(from.Transport) && !Sender.Equals(from.Actor))
+            return; // An older connection of the same name, replaced since: not this member's any more.
 
-        var hex = _log.IsInfoEnabled
+        var hex = _log.IsInfoEnabled && (envelope.Recipient.Length > 0 || _members.AwayCount > 0)
             ? Convert.ToHexStringLower(envelope.Ciphertext.AsSpan(0, Math.Min(_settings.LogHexPrefix, envelope.Ciphertext.Length)))
             : "";
         if (envelope.Recipient.Length == 0)
         {
-            var count = _members.DeliverLocally(envelope);
+            // To every member here but the sender, with the rest of this burst (see RoomFanout).
+            var size = WireCodec.FrameSize(envelope);
+            if (_fanout.Bytes > 0 && _fanout.Bytes + size > RoomFanout.MaxBytes)
+                FlushFanout();
+            if (_fanout.Add(envelope, size))
+                Self.Tell(RoomFanout.Flush.Instance);
+            NoteRelayed(envelope, _members.Count - 1 + _span.Count(except: envelope.Sender));
             // To every peer room, with members or not: a member joining there right now is present by
             // the time it arrives; no answer is awaited (the peer keeps nothing: the log is shared).
             _span.TellPeers(new RoomSpan.Deliver(envelope, Ticket: 0));
@@ -27,10 +35,9 @@ internal sealed partial class RoomActor
             if (_store is not null && _members.AwayCount > 0)
                 KeepForRoom(_store, envelope, from.Transport, hex);
             else
-                Acknowledge(from.Transport, envelope);
-            if (_log.IsInfoEnabled)
-                _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
-                    [envelope.Id, envelope.Sender, _name, count + _span.Count(except: envelope.Sender), envelope.Ciphertext.Length, hex]);
+                _fanout.Acknowledge(envelope.Sender, envelope.Id);
+            if (_fanout.Bytes >= RoomFanout.MaxBytes)
+                FlushFanout();
             return;
         }
 

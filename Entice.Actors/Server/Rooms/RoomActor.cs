@@ -42,6 +42,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
     private readonly RoomMembers _members = new();
     private readonly RoomStoreCalls? _store;
     private readonly RoomSpanLink _span;
+    private readonly RoomFanout _fanout = new();
 
     public RoomActor(string name, ServerSettings settings, IActorRef? store)
     {
@@ -124,6 +125,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
             _span.TellPeers(new RoomSpan.MemberPresent(_name, _span.Version, r.Member));
         });
         Receive<Room.Route>(r => OnRoute(r.Envelope));
+        Receive<RoomFanout.Flush>(_ => FlushFanout());
         Receive<Room.Leave>(l => RemoveMember(l.Name, leftForGood: true));
         Receive<Room.Drain>(d => AnswerWhenSaved(d.ReplyTo));
         Receive<Room.Away>(a =>
@@ -147,6 +149,21 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
             else
                 _span.OnPeerGone(t.ActorRef);
         });
+    }
+
+    // A burst of room-wide envelopes ends before anything else is handled: what the room sends stays in
+    // the order it decided it, and nobody joins or leaves within a burst.
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (message is not Room.Route && !_fanout.IsEmpty)
+            FlushFanout();
+        return base.AroundReceive(receive, message);
+    }
+
+    private void FlushFanout()
+    {
+        _fanout.SendTo(_members.All);
+        WriteRelayed();
     }
 
     private bool IsIdle => _members.Count == 0 && _store is not { Busy: true };

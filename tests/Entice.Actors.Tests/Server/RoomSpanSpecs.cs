@@ -113,6 +113,27 @@ public sealed class RoomSpanSpecs : TestKit
         await alice.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200)); // nothing more to a connection about to close
     }
 
+    // Issue 17, item 7: the member list a joiner gets holds the members on every node, and one
+    // RoomJoined carries at most WireLimits.MaxMembers; the room's cap counts them all, so a room spread
+    // over nodes cannot outgrow it (the transport used to throw encoding it and drop the joiner silently).
+    [Fact]
+    public async Task The_room_size_cap_counts_the_members_on_other_nodes_too()
+    {
+        using var carol = new TestIdentity("carol");
+        var settings = new ServerSettings { MaxRoomMembers = 2, Cluster = new ClusterSettings { Enabled = true } };
+        var room = Sys.ActorOf(Room.Props("attic", settings, StoreActors.Start(Sys, _store)), "attic");
+        var peer = CreateTestProbe();
+        peer.Send(room, new RoomSpan.Presence("attic", 1, [_bob.Member, carol.Member], Reply: false));
+        await peer.ExpectMsgAsync<RoomSpan.Presence>();
+        await peer.ExpectMsgAsync<RoomSpan.PresenceAck>();
+
+        var alice = CreateTestProbe();
+        room.Tell(new Room.Join("attic", _alice.Member, alice.Ref));
+
+        var refused = await alice.ExpectMsgAsync<Room.JoinRefused>();
+        Assert.Equal(ErrorCodes.RoomFull, refused.Code);
+    }
+
     private async Task<Akka.TestKit.TestProbe> PeerWithAsync(TestIdentity member)
     {
         var peer = CreateTestProbe();

@@ -173,6 +173,23 @@ public sealed class RoomSpecs : TestKit
         Assert.Equal(ErrorCodes.RoomFull, (await bob.ExpectMsgAsync<Room.JoinRefused>()).Code);
     }
 
+    [Fact]
+    public async Task An_envelope_stamped_with_a_members_name_is_taken_only_from_that_members_connection()
+    {
+        var (alice, _) = await JoinAsync(_alice);
+        var (bob, _) = await JoinAsync(_bob, alice);
+        // Connections route straight to the room; an older connection of alice's (replaced since) or any
+        // other actor cannot speak as her.
+        var stale = CreateTestProbe();
+        _room.Tell(new Room.Route(new Envelope("lobby", "alice", "", 5, false, [1])), stale.Ref);
+        await bob.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        await stale.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+
+        _room.Tell(new Room.Route(new Envelope("lobby", "alice", "", 6, false, [2])), alice.Ref);
+        Assert.Equal(6UL, Frames.Decode<Envelope>((await bob.ExpectMsgAsync<ClientTransport.Send>()).Frame).Id);
+        Assert.Equal(6UL, Frames.Decode<EnvelopeAck>((await alice.ExpectMsgAsync<ClientTransport.Send>()).Frame).Id);
+    }
+
     private async Task<(TestProbe Transport, IActorRef Member)> JoinAsync(TestIdentity who, params TestProbe[] alreadyIn)
     {
         var transport = CreateTestProbe();

@@ -28,6 +28,34 @@ public sealed class WireCodecEncodeSpecs
         }
     }
 
+    [Fact]
+    public void Frames_written_into_a_shared_buffer_are_the_bytes_EncodeFrame_returns()
+    {
+        var buffer = new byte[1 << 20];
+        var at = 0;
+        var expected = new List<byte>();
+        for (var i = 0; i < 200; i++)
+        {
+            var message = Generator.Any();
+            var frame = WireCodec.EncodeFrame(message);
+            Assert.Equal(frame.Length, WireCodec.FrameSize(message));
+            at += WireCodec.EncodeFrame(message, buffer.AsSpan(at));
+            expected.AddRange(frame);
+        }
+        Assert.Equal(expected, buffer.AsSpan(0, at).ToArray());
+    }
+
+    [Fact]
+    public void Writing_a_frame_into_too_small_a_buffer_is_refused_and_writes_nothing()
+    {
+        var message = new Envelope("lobby", "alice", "", 1, false, new byte[100]);
+        var buffer = new byte[WireCodec.FrameSize(message) - 1];
+
+        Assert.Throws<ArgumentException>(() => WireCodec.EncodeFrame(message, buffer));
+        Assert.All(buffer, b => Assert.Equal(0, b));
+        Assert.Throws<ArgumentException>(() => WireCodec.EncodeFrame(new JoinRoom(new string('a', 257)), new byte[1024]));
+    }
+
     [Theory]
     [InlineData(257, "a")]
     [InlineData(129, "é")]
