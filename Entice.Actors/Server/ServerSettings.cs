@@ -14,7 +14,7 @@ public sealed record ServerSettings
     public int LogHexPrefix { get; init; } = 16;
     public int MaxConnections { get; init; } = 10000;
     /// <summary>Connections opened or closed since the last memory trim that make the next one due (0: never trim).</summary>
-    public int MemoryTrimAfterConnections { get; init; } = 1000;
+    public int MemoryTrimAfterConnections { get; init; }
     /// <summary>How long no connection may open or close before a due memory trim runs.</summary>
     public TimeSpan MemoryTrimWhenQuietFor { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);

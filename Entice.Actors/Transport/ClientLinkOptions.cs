@@ -13,7 +13,7 @@ public sealed record ClientLinkOptions
     public int Port { get; init; }
     public int Backlog { get; init; } = 256;
     public int MaxConnections { get; init; } = 10000;
-    public int MemoryTrimAfterConnections { get; init; } = 1000;
+    public int MemoryTrimAfterConnections { get; init; }
     public TimeSpan MemoryTrimWhenQuietFor { get; init; } = TimeSpan.FromSeconds(2);
     public long FrameBufferBudget { get; init; } = 64L * 1024 * 1024;
     public int MaxHelloFrameSize { get; init; } = 1024;
