@@ -242,7 +242,7 @@ def main():
     data_dir = tempfile.mkdtemp(prefix="entice-chan-srv-")
     dirs = []
     procs = []
-    server = Proc(program("Entice.ServerNode") + ["--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir, "--no-discovery"], "server")
+    server = Proc(program("Entice.ServerNode") + ["--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir, "--no-discovery", "--log-level", "Debug"], "server")  # Debug: a line per relayed envelope
     procs.append(server)
     proxy = None
     try:

@@ -39,7 +39,7 @@ def main():
     if "--no-build" not in sys.argv:
         build()
     c = Checks()
-    server = Server(extra=["--log-level", "Information"])
+    server = Server(extra=["--log-level", "Debug"])  # Debug: a line per relayed envelope
     names = [f"g{i:02d}" for i in range(SIZE)]
     clients = {}
     try:

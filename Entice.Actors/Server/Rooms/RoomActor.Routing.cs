@@ -14,7 +14,9 @@ internal sealed partial class RoomActor
         if (!_members.TryGet(envelope.Sender, out var from))
             return; // The sender left between sending and routing; nothing to do.
 
-        var hex = _log.IsInfoEnabled
+        // A line per relayed envelope is Debug (issue 17: at Information it cost a light-loaded relay a third
+        // of its CPU, tests/perf/README.md "Light load"); kept envelopes stay at Information.
+        var hex = _log.IsDebugEnabled || (_log.IsInfoEnabled && _store is not null)
             ? Convert.ToHexStringLower(envelope.Ciphertext.AsSpan(0, Math.Min(_settings.LogHexPrefix, envelope.Ciphertext.Length)))
             : "";
         if (envelope.Recipient.Length == 0)
@@ -28,8 +30,8 @@ internal sealed partial class RoomActor
                 KeepForRoom(_store, envelope, from.Transport, hex);
             else
                 Acknowledge(from.Transport, envelope);
-            if (_log.IsInfoEnabled)
-                _log.Info("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
+            if (_log.IsDebugEnabled)
+                _log.Debug("Relayed envelope {EnvelopeId} from {Sender} to room {Room} ({Recipients} members): {Size} B {CiphertextPrefix}…",
                     [envelope.Id, envelope.Sender, _name, count + _span.Count(except: envelope.Sender), envelope.Ciphertext.Length, hex]);
             return;
         }
@@ -39,7 +41,7 @@ internal sealed partial class RoomActor
         else if (_span.Where(envelope.Recipient) is { } peer)
         {
             _span.HandToPeer(peer, envelope, from.Transport);
-            _log.Info("Relayed envelope {EnvelopeId} from {Sender} to {Recipient} in {Room} through {Node}: {Size} B {CiphertextPrefix}…",
+            _log.Debug("Relayed envelope {EnvelopeId} from {Sender} to {Recipient} in {Room} through {Node}: {Size} B {CiphertextPrefix}…",
                 [envelope.Id, envelope.Sender, envelope.Recipient, _name, peer.Path.Address, envelope.Ciphertext.Length, hex]);
             return;
         }
@@ -54,7 +56,7 @@ internal sealed partial class RoomActor
             return;
         }
         Acknowledge(from.Transport, envelope);
-        _log.Info("Relayed envelope {EnvelopeId} from {Sender} to {Recipient} in {Room}{Kind}: {Size} B {CiphertextPrefix}…",
+        _log.Debug("Relayed envelope {EnvelopeId} from {Sender} to {Recipient} in {Room}{Kind}: {Size} B {CiphertextPrefix}…",
             [envelope.Id, envelope.Sender, envelope.Recipient, _name, envelope.Direct ? " (direct)" : "", envelope.Ciphertext.Length, hex]);
     }
 
