@@ -14,12 +14,6 @@ using Serilog.Events;
 using Entice.Server.Store;
 
 const int UsageError = 2;
-// Socket completions run on the socket engine's own thread (they only hand Akka.IO a message), not as a
-// thread-pool work item that wakes a sleeping worker per read: with the channel executor (hocon/server.conf)
-// 4.1 -> 1.1 wake-ups per envelope at 1,000 envelopes/s (issue 17, tests/perf/README.md "Light load").
-// Read once, when the first socket is made; only an environment setting, so set here unless given.
-if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
-    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 var hostOption = new Option<string?>("--host") { Description = "Address to listen on (default from hocon/server.conf: 0.0.0.0, every interface)" };
 var portOption = new Option<int?>("--port") { Description = "TCP port (default 42000; 0 picks a free port)" };
 portOption.Validators.Add(CheckPort);

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Akka.Actor;
-using Entice.Config;
 using Entice.Logging;
 using Entice.Tests.Support;
 using Serilog.Events;
@@ -26,30 +24,6 @@ public sealed class LightLoadSpecs
         var properties = json.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
 
         Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
-    }
-
-    [Fact]
-    public async Task The_shipped_server_runs_actors_on_the_channel_executor_and_messages_still_flow()
-    {
-        var config = EnticeConfig.Server();
-        Assert.Equal("channel-executor", config.GetString("akka.actor.default-dispatcher.executor"));
-        Assert.Equal("channel-executor", config.GetString("akka.actor.internal-dispatcher.executor"));
-        var system = ActorSystem.Create("executor", Akka.Configuration.ConfigurationFactory
-            .ParseString("akka.loglevel = WARNING\nakka.loggers = [\"Akka.Event.DefaultLogger\"]").WithFallback(config));
-        try
-        {
-            var echo = system.ActorOf(Props.Create(() => new Echo()));
-            Assert.Equal("ping", await echo.Ask<string>("ping", TimeSpan.FromSeconds(30)));
-        }
-        finally
-        {
-            await system.Terminate();
-        }
-    }
-
-    private sealed class Echo : ReceiveActor
-    {
-        public Echo() => Receive<string>(s => Sender.Tell(s));
     }
 
     [Theory]
