@@ -46,7 +46,7 @@ start_variant() { # $1 = label[:items]
   env ${envs[@]+"${envs[@]}"} dotnet "$dll" --host 127.0.0.1 --port 0 --no-discovery --data-dir "$WORK/$label.data" \
     --config "$conf" ${args[@]+"${args[@]}"} >"$out" 2>&1 &
   local pid=$!; STARTED+=("$pid")
-  for _ in $(seq 300); do grep -q '^Listening on 127.0.0.1:' "$out" && break; sleep 0.1; done
+  for _ in $(seq 300); do grep -q "^Listening on 127.0.0.1:" "$out" 2>/dev/null && break; sleep 0.1; done
   local port; port=$(grep -o '^Listening on 127.0.0.1:[0-9]*' "$out" | head -1 | cut -d: -f2)
   [ -n "$port" ] || { log "server $label did not start:"; cat "$out" >&2; exit 1; }
   NAMES+=("$label"); PIDS+=("$pid"); PORTS+=("$port"); TARGETS+=(entice)
