@@ -132,6 +132,8 @@ root.SetAction(async (parse, cancel) =>
         }
     }
     var debug = EnticeLogging.ParseLevel(parse.GetValue(logLevelOption), LogEventLevel.Information) <= LogEventLevel.Debug;
+    if (parse.GetValue(logLevelOption) is { } chosen)
+        config = Akka.Configuration.ConfigurationFactory.ParseString($"akka.loglevel = {EnticeLogging.AkkaLevel(EnticeLogging.ParseLevel(chosen, LogEventLevel.Information))}").WithFallback(config);
 
     // Until the server listens, a failure is told in one line of ours (Akka's own bind errors would be a
     // second and third); stack traces only at Debug.

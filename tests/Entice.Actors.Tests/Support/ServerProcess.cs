@@ -115,10 +115,10 @@ internal sealed partial class ServerProcess : IDisposable
     }
 
     // This assembly runs from tests/Entice.Actors.Tests/bin/<Configuration>/net10.0/.
-    private static string BuildConfiguration() =>
+    internal static string BuildConfiguration() =>
         new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
