@@ -105,23 +105,6 @@ public sealed class CryptoAgentReservationSpecs(ITestOutputHelper output) : Cryp
             Assert.Equal($"r{i}", await ReadRoomAsync(bob, sent[i], alice.Info));
     }
 
-    private ulong _roomId = 5000;
-
-    private async Task<(List<Envelope> Distributions, Envelope Room)> RoomSendAsync(Agent from, IReadOnlyList<MemberInfo> members, string text)
-    {
-        var id = _roomId;
-        _roomId += 1 + (ulong)members.Count;
-        from.Ref.Tell(new CryptoAgent.EncryptRoom("lobby", members, text, id, id + 1));
-        var distributions = new List<Envelope>();
-        while (true)
-        {
-            var answer = await ExpectMsgAsync<CryptoAgent.Encrypted>(TimeSpan.FromSeconds(10));
-            if (!answer.Distribution)
-                return (distributions, answer.Envelope);
-            distributions.Add(answer.Envelope);
-        }
-    }
-
     private async Task<string> ReadRoomAsync(Agent to, Envelope envelope, MemberInfo from)
     {
         to.Ref.Tell(new CryptoAgent.Decrypt(envelope, from, 0, [from]));

@@ -16,7 +16,6 @@ namespace Entice.Tests.Client;
 /// </summary>
 public sealed class SenderKeyPersistenceSpecs(ITestOutputHelper output) : CryptoAgentTestKit(output)
 {
-    private ulong _id = 1000;
 
     [Fact]
     public async Task A_restart_mid_conversation_continues_the_chain_and_keeps_reading_the_others_keys()
@@ -71,21 +70,6 @@ public sealed class SenderKeyPersistenceSpecs(ITestOutputHelper output) : Crypto
         var (distributions, message) = await RoomSendAsync(alice2, [bob.Info], "still here");
         Assert.Single(distributions);
         Assert.Equal("", message.Recipient);
-    }
-
-    private async Task<(List<Envelope> Distributions, Envelope Room)> RoomSendAsync(Agent from, IReadOnlyList<MemberInfo> members, string text)
-    {
-        var id = _id;
-        _id += 1 + (ulong)members.Count;
-        from.Ref.Tell(new CryptoAgent.EncryptRoom("lobby", members, text, id, id + 1));
-        var distributions = new List<Envelope>();
-        while (true)
-        {
-            var answer = await ExpectMsgAsync<CryptoAgent.Encrypted>(TimeSpan.FromSeconds(10));
-            if (!answer.Distribution)
-                return (distributions, answer.Envelope);
-            distributions.Add(answer.Envelope);
-        }
     }
 
     private async Task<object> DecryptRoomAsync(Agent to, Envelope envelope, MemberInfo from, IReadOnlyList<MemberInfo> members)

@@ -16,6 +16,7 @@ public abstract class CryptoAgentTestKit : TestKit
 {
     private readonly TempDirs _dirs = new();
     private ulong _nextId = 1;
+    private ulong _nextRoomId = 5000;
 
     protected CryptoAgentTestKit(ITestOutputHelper output) : base("akka.loglevel = WARNING", output: output)
     {
@@ -47,6 +48,25 @@ public abstract class CryptoAgentTestKit : TestKit
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)))
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+    }
+
+    /// <summary>
+    /// A room message from <paramref name="from"/> to <paramref name="members"/>: the sender-key distributions it
+    /// needed first (one per member without our key yet), then the one room-wide envelope.
+    /// </summary>
+    protected async Task<(List<Envelope> Distributions, Envelope Room)> RoomSendAsync(Agent from, IReadOnlyList<MemberInfo> members, string text)
+    {
+        var id = _nextRoomId;
+        _nextRoomId += 1 + (ulong)members.Count;
+        from.Ref.Tell(new CryptoAgent.EncryptRoom("lobby", members, text, id, id + 1));
+        var distributions = new List<Envelope>();
+        while (true)
+        {
+            var answer = await ExpectMsgAsync<CryptoAgent.Encrypted>(TimeSpan.FromSeconds(10));
+            if (!answer.Distribution)
+                return (distributions, answer.Envelope);
+            distributions.Add(answer.Envelope);
+        }
     }
 
     protected async Task StopAsync(Agent agent)
