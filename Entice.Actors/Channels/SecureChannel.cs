@@ -20,7 +20,9 @@ namespace Entice.Channels;
 /// <para>
 /// The hot path allocates nothing per record: <see cref="Seal(ReadOnlySpan{byte}, Span{byte})"/> writes
 /// the padded plaintext straight into the caller's output and encrypts it there in place;
-/// <see cref="TryOpen"/> decrypts into the caller's buffer. Partial records and partial frames use pooled
+/// <see cref="TryOpen"/> decrypts into the caller's buffer, each record's header landing on the 3 bytes
+/// before where its content belongs (saved first and put back once the header is read), so the content
+/// needs no move. Partial records and partial frames use pooled
 /// buffers that go back to the pool as soon as they are complete, so an idle channel holds none.
 /// </para>
 /// Not thread-safe: one actor owns it.
@@ -158,17 +160,23 @@ public sealed class SecureChannel : IDisposable
 
     /// <summary>
     /// Consume inbound bytes: the frames they complete are written one after the other into
-    /// <paramref name="buffer"/> from its start (grown, by a new array, when too small; its bytes past
-    /// <paramref name="length"/> are scratch), or false with the reason the channel is now broken (the
-    /// frames completed before the bad record are still in <paramref name="buffer"/>). The caller owns the
-    /// buffer and zeroes it when done with it.
+    /// <paramref name="buffer"/>[<paramref name="start"/>..<paramref name="start"/> + <paramref name="length"/>]
+    /// (grown, by a new array, when too small; its other bytes are scratch: the few before
+    /// <paramref name="start"/> are where the first record's header is read, and are left as they were),
+    /// or false with the reason the channel is now broken (the frames completed before the bad record are
+    /// still there). The caller owns the buffer and zeroes buffer[..start + length] when done with it.
     /// </summary>
-    public bool TryOpen(ReadOnlySpan<byte> inbound, ref byte[] buffer, out int length, out ChannelError? error)
+    public bool TryOpen(ReadOnlySpan<byte> inbound, ref byte[] buffer, out int start, out int length, out ChannelError? error)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        error = OpenInto(inbound, ref buffer, out length, null);
+        error = OpenInto(inbound, ref buffer, out var end, null);
+        start = OpenedStart;
+        length = end - OpenedStart;
         return error is null;
     }
+
+    /// <summary>Where <see cref="TryOpen"/> puts the first opened frame in its buffer: room for one record header in front.</summary>
+    public const int OpenedStart = RecordHeader;
 
     public void Dispose()
     {
@@ -178,9 +186,10 @@ public sealed class SecureChannel : IDisposable
         ReleaseFrame();
     }
 
-    private ChannelError? OpenInto(ReadOnlySpan<byte> inbound, ref byte[] buffer, out int length, List<byte[]>? frames)
+    // Opens into buffer from OpenedStart; end is where the opened frames end.
+    private ChannelError? OpenInto(ReadOnlySpan<byte> inbound, ref byte[] buffer, out int end, List<byte[]>? frames)
     {
-        length = 0;
+        end = OpenedStart;
         if (broken is not null)
         {
             return broken;
@@ -208,7 +217,7 @@ public sealed class SecureChannel : IDisposable
                 // The whole record is here: open it straight from the input, no copy.
                 if (inbound.Length >= recordLength)
                 {
-                    if (OpenRecord(inbound[..recordLength], ref buffer, ref length, frames) is { } failure)
+                    if (OpenRecord(inbound[..recordLength], ref buffer, ref end, frames) is { } failure)
                     {
                         return Break(failure.Kind, failure.Reason);
                     }
@@ -234,7 +243,7 @@ public sealed class SecureChannel : IDisposable
                 break;
             }
 
-            var error = OpenRecord(record.AsSpan(0, recordLength), ref buffer, ref length, frames);
+            var error = OpenRecord(record.AsSpan(0, recordLength), ref buffer, ref end, frames);
             ReleaseRecord();
             lengthFilled = 0;
             if (error is not null)
@@ -246,40 +255,51 @@ public sealed class SecureChannel : IDisposable
         return null;
     }
 
-    // Decrypts one record into buffer[length..] and keeps its content there (a whole frame) or in the
-    // partial frame (a frame that continues in the next record).
-    private ChannelError? OpenRecord(ReadOnlySpan<byte> ciphertext, ref byte[] buffer, ref int length, List<byte[]>? frames)
+    // Decrypts one record so that its content lands at buffer[end..]: the padded plaintext starts 3 bytes
+    // earlier, its header on the tail of the previous frame (or the gap before OpenedStart). Those 3
+    // bytes are saved first and put back as soon as the header is read, before anything else reads the
+    // buffer, so the content needs no move. A whole frame stays where it landed; a frame that continues
+    // in the next record goes to the partial frame and its bytes here are zeroed.
+    private ChannelError? OpenRecord(ReadOnlySpan<byte> ciphertext, ref byte[] buffer, ref int end, List<byte[]>? frames)
     {
         var paddedLength = ciphertext.Length - CipherState.TagSize;
-        EnsureCapacity(ref buffer, length, length + paddedLength);
-        var padded = buffer.AsSpan(length, paddedLength);
+        var at = end - RecordHeader;
+        EnsureCapacity(ref buffer, end, at + paddedLength);
+        var padded = buffer.AsSpan(at, paddedLength);
+        var body = padded[RecordHeader..]; // content || zero padding, from end
+        Span<byte> saved = stackalloc byte[RecordHeader];
+        padded[..RecordHeader].CopyTo(saved);
         if (!receive.TryDecryptWithAd([], ciphertext, padded))
         {
+            padded.Clear();
+            saved.CopyTo(padded);
+            saved.Clear();
             return new ChannelError(ChannelFailure.AuthenticationFailed, "a record did not authenticate (altered, replayed, reordered or lost)");
         }
 
         var kind = padded[0];
         int contentLength = BinaryPrimitives.ReadUInt16BigEndian(padded[1..]);
-        if (kind is not (KindLast or KindMore) || contentLength > padded.Length - RecordHeader
-            || padded[(RecordHeader + contentLength)..].ContainsAnyExcept((byte)0))
+        saved.CopyTo(padded);
+        saved.Clear();
+        if (kind is not (KindLast or KindMore) || contentLength > body.Length
+            || body[contentLength..].ContainsAnyExcept((byte)0))
         {
-            padded.Clear();
+            body.Clear();
             return new ChannelError(ChannelFailure.Malformed, "an authenticated record with a bad layout");
         }
 
         if (frameFilled + contentLength > settings.MaxFrameSize)
         {
-            padded.Clear();
+            body.Clear();
             return new ChannelError(ChannelFailure.FrameTooLarge, $"a frame over the limit of {settings.MaxFrameSize} bytes");
         }
 
-        var content = padded.Slice(RecordHeader, contentLength);
+        var content = body[..contentLength];
         if (kind == KindLast && frame is null)
         {
-            content.CopyTo(padded); // moves the frame 3 bytes down onto the header: frames sit back to back
-            padded[contentLength..].Clear();
-            frames?.Add(padded[..contentLength].ToArray());
-            length += contentLength;
+            // Already in place, the padding after it already zero.
+            frames?.Add(content.ToArray());
+            end += contentLength;
             return null;
         }
 
@@ -290,13 +310,13 @@ public sealed class SecureChannel : IDisposable
 
         content.CopyTo(frame.AsSpan(frameFilled));
         frameFilled += contentLength;
-        padded.Clear();
+        body.Clear();
         if (kind == KindLast)
         {
-            EnsureCapacity(ref buffer, length, length + frameFilled);
-            frame.AsSpan(0, frameFilled).CopyTo(buffer.AsSpan(length));
+            EnsureCapacity(ref buffer, end, end + frameFilled);
+            frame.AsSpan(0, frameFilled).CopyTo(buffer.AsSpan(end));
             frames?.Add(frame.AsSpan(0, frameFilled).ToArray());
-            length += frameFilled;
+            end += frameFilled;
             ReleaseFrame();
         }
 
@@ -311,6 +331,7 @@ public sealed class SecureChannel : IDisposable
         }
 
         var grown = GC.AllocateUninitializedArray<byte>(Math.Max(needed, 2 * buffer.Length));
+        used = Math.Min(used, buffer.Length);
         buffer.AsSpan(0, used).CopyTo(grown);
         CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
         buffer = grown;

@@ -83,16 +83,16 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
         }
 
         var opened = TakeOpenedBuffer();
-        var ok = _channel.TryOpen(received, ref opened, out var length, out var error);
+        var ok = _channel.TryOpen(received, ref opened, out var start, out var length, out var error);
         t_opened = opened;
-        t_openedUsed = length;
+        t_openedUsed = start + length;
         if (!ok)
         {
             Failure = error;
             problem = Describe(error!);
             return false;
         }
-        frames = opened.AsSpan(0, length);
+        frames = opened.AsSpan(start, length);
         return true;
     }
 

@@ -116,7 +116,7 @@ public class ChannelBenchmarks
     private int SealOpenInPlace(byte[] frame)
     {
         var n = _client.Seal(frame, _sealed);
-        if (!_server.TryOpen(_sealed.AsSpan(0, n), ref _opened, out var length, out _))
+        if (!_server.TryOpen(_sealed.AsSpan(0, n), ref _opened, out _, out var length, out _))
             throw new InvalidOperationException("open failed");
         return length;
     }

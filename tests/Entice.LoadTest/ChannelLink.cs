@@ -79,8 +79,8 @@ internal sealed class ChannelLink : IDisposable
     /// <summary>Opens records into a buffer of this link's (valid until the next Open): the frames they complete, back to back; the error text when the channel broke.</summary>
     public string? Open(ReadOnlySpan<byte> records, out ReadOnlySpan<byte> frames)
     {
-        var ok = _channel.TryOpen(records, ref _opened, out var length, out var error);
-        frames = _opened.AsSpan(0, length);
+        var ok = _channel.TryOpen(records, ref _opened, out var start, out var length, out var error);
+        frames = _opened.AsSpan(start, length);
         return ok ? null : error!.ToString();
     }
 
