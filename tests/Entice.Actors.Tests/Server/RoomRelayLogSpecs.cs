@@ -56,6 +56,22 @@ public sealed class RoomRelayLogSpecs(ITestOutputHelper output) : TestKit("akka.
         Assert.Equal([Line(1), Line(2)], await NextRelayed(log));
     }
 
+    [Fact]
+    public async Task Pending_lines_past_the_cap_are_written_at_once()
+    {
+        var (room, alice, _, log) = await RoomOfTwo(TimeSpan.FromHours(1));
+        for (ulong i = 1; i <= 600; i++)
+            room.Tell(new Room.Route(new Envelope("lobby", "alice", "", i, false, [1, 2, 3])), alice.Ref);
+
+        // Written long before the interval: the first event holds the first lines, in order, up to the cap.
+        var relayed = await NextRelayed(log);
+        Assert.True(relayed.Sum(l => l.Length + 1) - 1 >= RoomActorCap, $"{relayed.Length} lines");
+        Assert.True(relayed.Length < 600);
+        Assert.Equal(Enumerable.Range(1, relayed.Length).Select(i => $"Relayed envelope {i} from alice to room lobby (1 members): 3 B 010203…"), relayed);
+    }
+
+    private const int RoomActorCap = 32 * 1024;
+
     private static string Line(int id) => $"Relayed envelope {id} from alice to room lobby (1 members): 3 B {id:x2}0203…";
 
     private async Task<(IActorRef Room, TestProbe Alice, TestProbe Bob, TestProbe Log)> RoomOfTwo(TimeSpan interval)
