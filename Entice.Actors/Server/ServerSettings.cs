@@ -12,6 +12,8 @@ public sealed record ServerSettings
     public long MaxOutboundQueueBytes { get; init; } = 4 * 1024 * 1024;
     public int Backlog { get; init; } = 256;
     public int LogHexPrefix { get; init; } = 16;
+    /// <summary>A room writes its pending relay lines at most once per this interval (zero: once per burst).</summary>
+    public TimeSpan RelayLogInterval { get; init; } = TimeSpan.FromMilliseconds(200);
     public int MaxConnections { get; init; } = 10000;
     /// <summary>Connections opened or closed since the last memory trim that make the next one due (0: never trim).</summary>
     public int MemoryTrimAfterConnections { get; init; }
@@ -108,6 +110,7 @@ public sealed record ServerSettings
             MaxOutboundQueueBytes = c.GetByteSize("max-outbound-queue") ?? d.MaxOutboundQueueBytes,
             Backlog = c.GetInt("backlog", d.Backlog),
             LogHexPrefix = c.GetInt("log-hex-prefix", d.LogHexPrefix),
+            RelayLogInterval = c.GetTimeSpan("relay-log-interval", d.RelayLogInterval),
             MaxConnections = c.GetInt("max-connections", d.MaxConnections),
             MemoryTrimAfterConnections = Math.Max(0, c.GetInt("memory-trim.after-connections", d.MemoryTrimAfterConnections)),
             MemoryTrimWhenQuietFor = c.GetTimeSpan("memory-trim.when-quiet-for", d.MemoryTrimWhenQuietFor),

@@ -20,10 +20,15 @@ internal sealed partial class RoomActor
     protected override void PreRestart(Exception reason, object message)
     {
         FlushFanout();
+        WriteRelayed();
         _log.Warning("Room {Room} failed ({Error}); restarting it with its members", _name, reason.GetType().Name);
     }
 
-    protected override void PostStop() => FlushFanout();
+    protected override void PostStop()
+    {
+        FlushFanout();
+        WriteRelayed(); // lines batched for the relay-log interval are not lost
+    }
 
     // ... and rebuild the member list from them.
     protected override void PostRestart(Exception reason)

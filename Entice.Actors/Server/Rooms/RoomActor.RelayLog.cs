@@ -8,7 +8,11 @@ namespace Entice.Server.Rooms;
 /// <summary>
 /// The relay's line per room-wide envelope ("Relayed envelope N from S to room R (M members): B bytes
 /// hex…", what an operator and the end-to-end checks read), written once per burst as one log event of
-/// one line per envelope. A log event per envelope (boxed arguments, the event stream, the logger
+/// one line per envelope; with <c>relay-log-interval</c> above zero (the default), written at most once
+/// per interval: the first line of a quiet period starts a single timer that writes every pending line,
+/// so a room with light traffic (every burst one envelope) still writes one event per interval, not
+/// one per envelope. A builder past <see cref="MaxPendingChars"/> is written at once; a stop or a
+/// restart writes what is pending. A log event per envelope (boxed arguments, the event stream, the logger
 /// actor, Serilog's rendering, a console write each) was a third of the relay's CPU with ten clients
 /// all sending (issue 17, perf profile); now each line is a few appends into a reused builder.
 /// Names and rooms are validated (no control characters), ids and sizes are numbers, the prefix is hex:
@@ -16,7 +20,16 @@ namespace Entice.Server.Rooms;
 /// </summary>
 internal sealed partial class RoomActor
 {
+    /// <summary>Pending relay lines are written at once past this many characters (about 270 lines).</summary>
+    internal const int MaxPendingChars = 32 * 1024;
+
     private StringBuilder? _relayed;
+
+    internal sealed class WriteRelayLog
+    {
+        public static readonly WriteRelayLog Instance = new();
+        private WriteRelayLog() { }
+    }
 
     private void NoteRelayed(Envelope envelope, int recipients)
     {
@@ -32,6 +45,19 @@ internal sealed partial class RoomActor
         if (Convert.TryToHexStringLower(prefix, hex, out var written))
             lines.Append(hex[..written]);
         lines.Append('…');
+        if (_settings.RelayLogInterval <= TimeSpan.Zero)
+            return; // written at the end of the burst (FlushFanout)
+        if (lines.Length >= MaxPendingChars)
+            WriteRelayed();
+        else if (!Timers.IsTimerActive(nameof(WriteRelayLog)))
+            Timers.StartSingleTimer(nameof(WriteRelayLog), WriteRelayLog.Instance, _settings.RelayLogInterval);
+    }
+
+    // The end of a burst: its lines are written now only when no interval batches them.
+    private void WriteRelayedPerBurst()
+    {
+        if (_settings.RelayLogInterval <= TimeSpan.Zero)
+            WriteRelayed();
     }
 
     private void WriteRelayed()

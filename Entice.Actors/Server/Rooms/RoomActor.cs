@@ -126,6 +126,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
         });
         Receive<Room.Route>(r => OnRoute(r.Envelope));
         Receive<RoomFanout.Flush>(_ => FlushFanout());
+        Receive<WriteRelayLog>(_ => WriteRelayed());
         Receive<Room.Leave>(l => RemoveMember(l.Name, leftForGood: true));
         Receive<Room.Drain>(d => AnswerWhenSaved(d.ReplyTo));
         Receive<Room.Away>(a =>
@@ -163,7 +164,7 @@ internal sealed partial class RoomActor : ReceiveActor, IWithTimers, IWithUnboun
     private void FlushFanout()
     {
         _fanout.SendTo(_members.All);
-        WriteRelayed();
+        WriteRelayedPerBurst();
     }
 
     private bool IsIdle => _members.Count == 0 && _store is not { Busy: true };
