@@ -176,15 +176,8 @@ public sealed class SenderKey : IDisposable
         if (!ahead || ExportedIteration - Iteration <= (uint)reservation / 2)
         {
             var target = (uint)Math.Min((ulong)Iteration + (uint)reservation, uint.MaxValue - 1);
-            var (chain, at) = ahead ? (reservedChain!, ExportedIteration) : (chainKey.ToArray(), Iteration);
-            while (at < target)
-            {
-                var (messageKey, next) = Kdf.ChainStep(chain);
-                Kdf.Wipe(messageKey);
-                Kdf.Wipe(chain);
-                chain = next;
-                at++;
-            }
+            var (start, at) = ahead ? (reservedChain!, ExportedIteration) : (chainKey.ToArray(), Iteration);
+            var chain = Kdf.StepChainTo(start, ref at, target);
 
             if (!ReferenceEquals(chain, reservedChain))
                 Kdf.Wipe(reservedChain);

@@ -115,6 +115,26 @@ public static class Kdf
     }
 
     /// <summary>
+    /// Steps <paramref name="chainKey"/> (at <paramref name="index"/>) forward until <paramref name="index"/> reaches
+    /// <paramref name="target"/>, wiping every message key on the way and every chain key but the one returned
+    /// (<paramref name="chainKey"/> itself once a step is taken; it is returned untouched when none is).
+    /// </summary>
+    public static byte[] StepChainTo(byte[] chainKey, ref uint index, uint target)
+    {
+        var chain = chainKey;
+        while (index < target)
+        {
+            var (messageKey, next) = ChainStep(chain);
+            Wipe(messageKey);
+            Wipe(chain);
+            chain = next;
+            index++;
+        }
+
+        return chain;
+    }
+
+    /// <summary>
     /// One DH-ratchet step of the root chain: RK' || CK = HKDF(ikm = DH output, salt = RK,
     /// info = "Entice/v1/rk", 64). The caller owns both results and must forget the old root key.
     /// </summary>

@@ -295,15 +295,8 @@ internal sealed class RatchetSession : IDisposable
         }
 
         var target = (uint)Math.Min((ulong)SendIndex + (uint)reservation, uint.MaxValue);
-        var (chain, index) = ahead ? (reservedChain!, ExportedIndex) : ([.. sendChain], SendIndex);
-        while (index < target)
-        {
-            var (messageKey, next) = Kdf.ChainStep(chain);
-            Kdf.Wipe(messageKey);
-            Kdf.Wipe(chain);
-            chain = next;
-            index++;
-        }
+        var (start, index) = ahead ? (reservedChain!, ExportedIndex) : ([.. sendChain], SendIndex);
+        var chain = Kdf.StepChainTo(start, ref index, target);
 
         if (!ReferenceEquals(chain, reservedChain))
         {
