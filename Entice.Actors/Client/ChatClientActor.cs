@@ -275,25 +275,35 @@ internal sealed partial class ChatClientActor : ActorBase, IWithTimers, IWithUnb
         _screen.Muted = true;
         _link.Close();
         _stopping = new StoppedEvent(exitCode, reason);
+        // The wait below is bounded: a place the crypto actor never fills must not keep the process alive
+        // (a stop from GoodbyeAck comes with the drain timer running; other stops start it).
+        if (!Timers.IsTimerActive("drain"))
+            Timers.StartSingleTimer("drain", new DrainTimedOut(), _settings.DrainTimeout);
         Become(Stopping);
         FinishStopping();
     }
 
-    // Messages still being decrypted when the client stops are shown first: the crypto actor answers
-    // every request, so this waits only for answers already on their way. Everything else is ignored.
+    // What fills a place on the screen still comes first: messages being decrypted and newcomers whose keys
+    // are being checked (the crypto actor answers both). Everything else is ignored; after the drain
+    // timeout the client stops without the places still waiting.
     private bool Stopping(object m)
     {
-        if (m is CryptoAgent.Decrypted or CryptoAgent.DecryptRejected or CryptoAgent.DecryptHeld)
+        switch (m)
         {
-            Common(m);
-            FinishStopping();
+            case CryptoAgent.Decrypted or CryptoAgent.DecryptRejected or CryptoAgent.DecryptHeld or CryptoAgent.PeerObserved:
+                Common(m);
+                FinishStopping();
+                break;
+            case DrainTimedOut:
+                FinishStopping(giveUp: true);
+                break;
         }
         return true;
     }
 
-    private void FinishStopping()
+    private void FinishStopping(bool giveUp = false)
     {
-        if (_stopping is null || _screen.HasPending)
+        if (_stopping is null || (_screen.HasPending && !giveUp))
             return;
         _screen.View.Tell(_stopping);
         _stopping = null;

@@ -20,13 +20,13 @@ internal sealed class ChatHarness : IDisposable
     private readonly List<TestProbe> _connections = [];
     private readonly List<TaskCompletionSource> _opened = [];
 
-    public ChatHarness(TestKitBase kit, Func<ClientSettings, ClientSettings>? configure = null)
+    public ChatHarness(TestKitBase kit, Func<ClientSettings, ClientSettings>? configure = null, string name = "chat")
     {
-        Crypto = kit.CreateTestProbe("crypto");
-        View = kit.CreateTestProbe("view");
+        Crypto = kit.CreateTestProbe($"{name}-crypto");
+        View = kit.CreateTestProbe($"{name}-view");
         for (var i = 0; i < MaxConnections; i++)
         {
-            _connections.Add(kit.CreateTestProbe($"connection-{i + 1}"));
+            _connections.Add(kit.CreateTestProbe($"{name}-connection-{i + 1}"));
             _opened.Add(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         }
         var settings = new ClientSettings
@@ -42,7 +42,7 @@ internal sealed class ChatHarness : IDisposable
         {
             _opened[generation - 1].TrySetResult();
             return _connections[generation - 1].Ref;
-        }), "chat");
+        }), name);
     }
 
     public IActorRef Chat { get; }
