@@ -23,10 +23,29 @@ PASSED=0
 FAILED=0
 PIDS=()
 
-cleanup() {
+# stop_all: SIGTERM to every process started; one still there 10 s later is a failure (a node must end on
+# SIGTERM) and gets SIGKILL, so the run never hangs on it.
+stop_all() {
+    local p i alive
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    exec 6>&- 7>&- 8>&- 9>&- 2>/dev/null
+    for i in $(seq 100); do
+        alive=0
+        for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+        [ "$alive" -eq 0 ] && break
+        sleep 0.1
+    done
+    for p in "${PIDS[@]}"; do
+        if kill -0 "$p" 2>/dev/null; then
+            fail "process $p ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-120)) still running 10 s after SIGTERM"
+            kill -9 "$p" 2>/dev/null
+        fi
+    done
     wait 2>/dev/null
+    PIDS=()
+}
+cleanup() {
+    exec 6>&- 7>&- 8>&- 9>&- 2>/dev/null
+    stop_all
     ip netns del "$NS_S" 2>/dev/null  # takes both veth pairs with it
     ip netns del "$NS_C" 2>/dev/null
     rm -rf "$WORK"
@@ -193,9 +212,7 @@ fi
 exec 6>&- 7>&- 8>&- 9>&-
 
 # 4. Discovery off: nothing is found; the client says how to give --server and exits 2.
-for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-wait 2>/dev/null
-PIDS=()
+stop_all
 ip netns exec "$NS_S" "$SERVER" --port 42000 --data-dir "$WORK/server1" --no-discovery >"$WORK/server3.out" 2>&1 &
 PIDS+=($!)
 wait_for 20 has server3.out "Discovery: off" && pass "--no-discovery: the server says discovery is off" || fail "--no-discovery line"
