@@ -21,27 +21,35 @@ VETH_S2="efs$$"
 VETH_C2="efc$$"
 PASSED=0
 FAILED=0
-PIDS=()
+PIDS=(); SERVER_PIDS=()
 
-# stop_all: SIGTERM to every process started; one still there 10 s later is a failure (a node must end on
+# stop_group PID...: SIGTERM, then up to 15 s to end; one still there is a failure (a node must end on
 # SIGTERM) and gets SIGKILL, so the run never hangs on it.
-stop_all() {
+stop_group() {
     local p i alive
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    for i in $(seq 100); do
+    for p in "$@"; do kill "$p" 2>/dev/null; done
+    for i in $(seq 150); do
         alive=0
-        for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+        for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
         [ "$alive" -eq 0 ] && break
         sleep 0.1
     done
-    for p in "${PIDS[@]}"; do
+    for p in "$@"; do
         if kill -0 "$p" 2>/dev/null; then
-            fail "process $p ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-120)) still running 10 s after SIGTERM"
+            fail "process $p ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-120)) still running 15 s after SIGTERM"
             kill -9 "$p" 2>/dev/null
         fi
     done
+}
+# stop_all: the clients first, while their server still answers their goodbye (with the server gone
+# a client waits for it up to drain-timeout, 30 s, by design), then the servers.
+stop_all() {
+    local p clients=()
+    for p in "${PIDS[@]}"; do [[ " ${SERVER_PIDS[*]} " == *" $p "* ]] || clients+=("$p"); done
+    stop_group "${clients[@]}"
+    stop_group "${SERVER_PIDS[@]}"
     wait 2>/dev/null
-    PIDS=()
+    PIDS=(); SERVER_PIDS=()
 }
 cleanup() {
     exec 6>&- 7>&- 8>&- 9>&- 2>/dev/null
@@ -103,7 +111,7 @@ in_c() { ip netns exec "$NS_C" "$@"; }
 mkfifo "$WORK/alice.in" "$WORK/bob.in" "$WORK/carol.in"
 T0=$(now_ms)
 ip netns exec "$NS_S" "$SERVER" --port 42000 --data-dir "$WORK/server1" >"$WORK/server1.out" 2>&1 &
-PIDS+=($!)
+PIDS+=($!); SERVER_PIDS+=($!)
 ip netns exec "$NS_C" "$CLIENT" --name alice --json --key-dir "$WORK/alice" <"$WORK/alice.in" >"$WORK/alice.out" 2>"$WORK/alice.err" &
 PIDS+=($!)
 ip netns exec "$NS_C" "$CLIENT" --name bob --json --key-dir "$WORK/bob" <"$WORK/bob.in" >"$WORK/bob.out" 2>"$WORK/bob.err" &
@@ -174,7 +182,7 @@ fi
 # 3. A second server (its own name): a --plain client lists both and connects to the one picked.
 printf 'entice.server.discovery.instance-name = "second relay"\n' >"$WORK/second.conf"
 ip netns exec "$NS_S" "$SERVER" --port 42002 --data-dir "$WORK/server2" --config "$WORK/second.conf" >"$WORK/server2.out" 2>&1 &
-PIDS+=($!)
+PIDS+=($!); SERVER_PIDS+=($!)
 wait_for 20 has server2.out "Discovery: announcing" || fail "second server announces"
 ip netns exec "$NS_C" "$CLIENT" --name carol --plain --key-dir "$WORK/carol" <"$WORK/carol.in" >"$WORK/carol.out" 2>"$WORK/carol.err" &
 PIDS+=($!)
@@ -214,7 +222,7 @@ exec 6>&- 7>&- 8>&- 9>&-
 # 4. Discovery off: nothing is found; the client says how to give --server and exits 2.
 stop_all
 ip netns exec "$NS_S" "$SERVER" --port 42000 --data-dir "$WORK/server1" --no-discovery >"$WORK/server3.out" 2>&1 &
-PIDS+=($!)
+PIDS+=($!); SERVER_PIDS+=($!)
 wait_for 20 has server3.out "Discovery: off" && pass "--no-discovery: the server says discovery is off" || fail "--no-discovery line"
 start=$(date +%s)
 in_c "$CLIENT" --list-servers >"$WORK/list2.out" 2>&1; rc=$?
