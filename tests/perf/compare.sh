@@ -103,10 +103,10 @@ CONF
   LAST_PID=$pid; LAST_PORT=$port
 }
 
-start_entice() { # sets LAST_PID LAST_PORT
-  local out="$WORK/entice.$RANDOM.log"
+start_entice() { # $1 channel on (default) | off; sets LAST_PID LAST_PORT
+  local channel=${1:-on} out="$WORK/entice.$RANDOM.log"
   # Flood protection off, as for ngIRCd (MaxPenaltyTime = 0): the benchmark is the flood.
-  cat >"$WORK/entice-bench.conf" <<'CONF'
+  cat >"$WORK/entice-bench-$channel.conf" <<CONF
 entice.server {
   rate-limit.envelopes-per-second = 0
   max-connections = 20000
@@ -115,9 +115,11 @@ entice.server {
   # closed after 45 s while the rest still connect (10,000 take over a minute), and the idle RSS
   # per connection is measured over fewer connections than it divides by.
   idle-timeout = 600s
+  channel.enabled = $channel
 }
 CONF
-  dotnet "$SERVER_DLL" --host 127.0.0.1 --port 0 --log-level "$ENTICE_LOG_LEVEL" --config "$WORK/entice-bench.conf" >"$out" 2>&1 &
+  dotnet "$SERVER_DLL" --host 127.0.0.1 --port 0 --no-discovery --data-dir "$WORK/entice-data-$channel.$RANDOM" --log-level "$ENTICE_LOG_LEVEL" \
+    --config "$WORK/entice-bench-$channel.conf" >"$out" 2>&1 &
   local pid=$!; STARTED+=("$pid")
   for _ in $(seq 300); do grep -q '^Listening on 127.0.0.1:' "$out" && break; sleep 0.1; done
   local port; port=$(grep -o '^Listening on 127.0.0.1:[0-9]*' "$out" | head -1 | cut -d: -f2)
@@ -137,9 +139,12 @@ start_crelay() { # sets LAST_PID LAST_PORT; the relay exits by itself after 3600
 start_ngircd ngircd; NG_PID=$LAST_PID; NG_PORT=$LAST_PORT
 start_crelay; CR_PID=$LAST_PID; CR_PORT=$LAST_PORT
 start_entice; EN_PID=$LAST_PID; EN_PORT=$LAST_PORT
+# The same Entice with the channel off (issue 13's layer): ngIRCd and the C relay speak plaintext, so this
+# column is the like-for-like one; the first Entice column pays the channel (AES-GCM or ChaCha20-Poly1305).
+start_entice off; EP_PID=$LAST_PID; EP_PORT=$LAST_PORT
 NGND_PID=""; NGND_PORT=""
 if [ -n "$NODELAY_SO" ]; then start_ngircd ngircd-nodelay "$NODELAY_SO"; NGND_PID=$LAST_PID; NGND_PORT=$LAST_PORT; fi
-log "ngircd pid $NG_PID port $NG_PORT; c-relay pid $CR_PID port $CR_PORT; entice pid $EN_PID port $EN_PORT (log level $ENTICE_LOG_LEVEL)${NGND_PID:+; ngircd+nodelay pid $NGND_PID port $NGND_PORT}"
+log "ngircd pid $NG_PID port $NG_PORT; c-relay pid $CR_PID port $CR_PORT; entice pid $EN_PID port $EN_PORT, plaintext pid $EP_PID port $EP_PORT (log level $ENTICE_LOG_LEVEL)${NGND_PID:+; ngircd+nodelay pid $NGND_PID port $NGND_PORT}"
 
 # ---- workloads -----------------------------------------------------------------------------------
 run() { # $1 target, $2 pid, $3 port, rest: load tool options; prints one JSON line
@@ -163,20 +168,23 @@ W3=(-c 10 -s 10 -b 256 -m 300 --rate 1000)
 pick() { jq -s -c --arg k "$1" 'map(select(.[$k] != null)) | sort_by(.[$k]) | .[(length-1)/2|floor] // {"ok":false}' "$2"; }
 alternate() { # $1 workload id, $2 median key, rest: load tool options
   local w=$1 key=$2; shift 2
-  local fe="$WORK/$w.entice" fn="$WORK/$w.ngircd" fc="$WORK/$w.crelay"; : >"$fe"; : >"$fn"; : >"$fc"
+  local fe="$WORK/$w.entice" fp="$WORK/$w.plain" fn="$WORK/$w.ngircd" fc="$WORK/$w.crelay"; : >"$fe"; : >"$fp"; : >"$fn"; : >"$fc"
   for i in $(seq "$REPEATS"); do
-    log "$w run $i/$REPEATS: entice, ngircd, c-relay"
+    log "$w run $i/$REPEATS: entice, entice plaintext, ngircd, c-relay"
     run entice "$EN_PID" "$EN_PORT" "$@" >>"$fe"; echo >>"$fe"
+    run entice "$EP_PID" "$EP_PORT" --plain "$@" >>"$fp"; echo >>"$fp"
     run irc "$NG_PID" "$NG_PORT" "$@" >>"$fn"; echo >>"$fn"
     run irc "$CR_PID" "$CR_PORT" "$@" >>"$fc"; echo >>"$fc"
   done
   pick "$key" "$fe" | record "$w" entice
+  pick "$key" "$fp" | record "$w" entice-plain
   pick "$key" "$fn" | record "$w" ngircd
   pick "$key" "$fc" | record "$w" c-relay
 }
 
 log "warm-up runs (JIT, pools; not recorded)"
 run entice "$EN_PID" "$EN_PORT" -c 10 -s 10 -m 2000 >/dev/null
+run entice "$EP_PID" "$EP_PORT" --plain -c 10 -s 10 -m 2000 >/dev/null
 run irc "$NG_PID" "$NG_PORT" -c 10 -s 10 -m 2000 >/dev/null
 run irc "$CR_PID" "$CR_PORT" -c 10 -s 10 -m 2000 >/dev/null
 # Paced first: before the throughput runs grow the server's heap.
@@ -194,7 +202,7 @@ FD=$(ulimit -n); N=$IDLE
 if [ "$N" -gt $(( FD - 200 )) ]; then N=$(( FD - 200 )); log "ulimit -n is $FD: idle count lowered to $N"; fi
 # Fresh servers, so RSS growth is not hidden by heap the throughput runs already grew.
 # (The C relay holds at most 4096 connections and no state per connection worth measuring: not in this row.)
-kill "$EN_PID" "$NG_PID" "$CR_PID" ${NGND_PID:+"$NGND_PID"} 2>/dev/null || true
+kill "$EN_PID" "$EP_PID" "$NG_PID" "$CR_PID" ${NGND_PID:+"$NGND_PID"} 2>/dev/null || true
 start_ngircd ngircd-idle; NG_PID=$LAST_PID; NG_PORT=$LAST_PORT
 start_entice; EN_PID=$LAST_PID; EN_PORT=$LAST_PORT
 sleep 2
@@ -212,25 +220,27 @@ echo
 echo "Entice (TCP_NODELAY on, log level $ENTICE_LOG_LEVEL) vs ngIRCd $("$NGIRCD" --version 2>/dev/null | head -1 | awk '{print $2}') (no TCP_NODELAY unless marked) vs the C epoll relay (TCP_NODELAY on); load tool sets TCP_NODELAY on its own sockets."
 echo "Throughput rows: median of $REPEATS runs. Latency: send to receive, in ms. CPU: % of one core."
 echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; 'other CPU' = busy CPU of everything except server and load tool during the run."
-printf '%-34s | %14s | %14s | %14s | %8s | %8s\n' "workload / metric" "Entice" "ngIRCd" "C relay" "E/ngIRCd" "E/C"
-printf '%s\n' "-----------------------------------+----------------+----------------+----------------+----------+---------"
-row() { # $1 name, $2 Entice, $3 ngIRCd, $4 C relay (optional)
-  printf '%-34s | %14s | %14s | %14s | %8s | %8s\n' "$1" "$2" "$3" "${4:--}" "$(ratio "$2" "$3")" "$(ratio "$2" "${4:--}")"; }
+echo "Entice = channel on (as shipped); Entice plain = the same server with the channel off, as the other two speak; ratios E/.. for the first, P/.. for the second."
+printf '%-34s | %14s | %14s | %14s | %14s | %8s | %8s | %8s | %8s\n' "workload / metric" "Entice" "Entice plain" "ngIRCd" "C relay" "E/ngIRCd" "E/C" "P/ngIRCd" "P/C"
+printf '%s\n' "-----------------------------------+----------------+----------------+----------------+----------------+----------+----------+----------+---------"
+row() { # $1 name, $2 Entice, $3 ngIRCd, $4 C relay (optional), $5 Entice plaintext (optional)
+  printf '%-34s | %14s | %14s | %14s | %14s | %8s | %8s | %8s | %8s\n' "$1" "$2" "${5:--}" "$3" "${4:--}" \
+    "$(ratio "$2" "$3")" "$(ratio "$2" "${4:--}")" "$(ratio "${5:--}" "$3")" "$(ratio "${5:--}" "${4:--}")"; }
 for w in w1 w2; do
   case $w in w1) name="C=10 S=10 B=256 full";; w2) name="C=100 S=10 B=256 full";; esac
-  row "$name deliveries/s" "$(get $w entice .deliveries_per_s)" "$(get $w ngircd .deliveries_per_s)" "$(get $w c-relay .deliveries_per_s)"
-  row "$name p50 ms" "$(get $w entice .latency_p50_ms)" "$(get $w ngircd .latency_p50_ms)" "$(get $w c-relay .latency_p50_ms)"
-  row "$name p99 ms" "$(get $w entice .latency_p99_ms)" "$(get $w ngircd .latency_p99_ms)" "$(get $w c-relay .latency_p99_ms)"
-  row "$name server CPU %" "$(get $w entice .server_cpu_percent)" "$(get $w ngircd .server_cpu_percent)" "$(get $w c-relay .server_cpu_percent)"
-  row "$name load tool CPU %" "$(get $w entice .loadtool_cpu_percent)" "$(get $w ngircd .loadtool_cpu_percent)" "$(get $w c-relay .loadtool_cpu_percent)"
-  row "$name lost" "$(get $w entice .lost)" "$(get $w ngircd .lost)" "$(get $w c-relay .lost)"
-  row "$name other CPU % (noise)" "$(get $w entice .other_cpu_percent)" "$(get $w ngircd .other_cpu_percent)" "$(get $w c-relay .other_cpu_percent)"
+  row "$name deliveries/s" "$(get $w entice .deliveries_per_s)" "$(get $w ngircd .deliveries_per_s)" "$(get $w c-relay .deliveries_per_s)" "$(get $w entice-plain .deliveries_per_s)"
+  row "$name p50 ms" "$(get $w entice .latency_p50_ms)" "$(get $w ngircd .latency_p50_ms)" "$(get $w c-relay .latency_p50_ms)" "$(get $w entice-plain .latency_p50_ms)"
+  row "$name p99 ms" "$(get $w entice .latency_p99_ms)" "$(get $w ngircd .latency_p99_ms)" "$(get $w c-relay .latency_p99_ms)" "$(get $w entice-plain .latency_p99_ms)"
+  row "$name server CPU %" "$(get $w entice .server_cpu_percent)" "$(get $w ngircd .server_cpu_percent)" "$(get $w c-relay .server_cpu_percent)" "$(get $w entice-plain .server_cpu_percent)"
+  row "$name load tool CPU %" "$(get $w entice .loadtool_cpu_percent)" "$(get $w ngircd .loadtool_cpu_percent)" "$(get $w c-relay .loadtool_cpu_percent)" "$(get $w entice-plain .loadtool_cpu_percent)"
+  row "$name lost" "$(get $w entice .lost)" "$(get $w ngircd .lost)" "$(get $w c-relay .lost)" "$(get $w entice-plain .lost)"
+  row "$name other CPU % (noise)" "$(get $w entice .other_cpu_percent)" "$(get $w ngircd .other_cpu_percent)" "$(get $w c-relay .other_cpu_percent)" "$(get $w entice-plain .other_cpu_percent)"
 done
-row "C=10 paced 1000/s p50 ms" "$(get w3 entice .latency_p50_ms)" "$(get w3 ngircd .latency_p50_ms)" "$(get w3 c-relay .latency_p50_ms)"
-row "C=10 paced 1000/s p99 ms" "$(get w3 entice .latency_p99_ms)" "$(get w3 ngircd .latency_p99_ms)" "$(get w3 c-relay .latency_p99_ms)"
-row "C=10 paced 1000/s max ms" "$(get w3 entice .latency_max_ms)" "$(get w3 ngircd .latency_max_ms)" "$(get w3 c-relay .latency_max_ms)"
-row "C=10 paced 1000/s server CPU %" "$(get w3 entice .server_cpu_percent)" "$(get w3 ngircd .server_cpu_percent)" "$(get w3 c-relay .server_cpu_percent)"
-row "C=10 paced other CPU % (noise)" "$(get w3 entice .other_cpu_percent)" "$(get w3 ngircd .other_cpu_percent)" "$(get w3 c-relay .other_cpu_percent)"
+row "C=10 paced 1000/s p50 ms" "$(get w3 entice .latency_p50_ms)" "$(get w3 ngircd .latency_p50_ms)" "$(get w3 c-relay .latency_p50_ms)" "$(get w3 entice-plain .latency_p50_ms)"
+row "C=10 paced 1000/s p99 ms" "$(get w3 entice .latency_p99_ms)" "$(get w3 ngircd .latency_p99_ms)" "$(get w3 c-relay .latency_p99_ms)" "$(get w3 entice-plain .latency_p99_ms)"
+row "C=10 paced 1000/s max ms" "$(get w3 entice .latency_max_ms)" "$(get w3 ngircd .latency_max_ms)" "$(get w3 c-relay .latency_max_ms)" "$(get w3 entice-plain .latency_max_ms)"
+row "C=10 paced 1000/s server CPU %" "$(get w3 entice .server_cpu_percent)" "$(get w3 ngircd .server_cpu_percent)" "$(get w3 c-relay .server_cpu_percent)" "$(get w3 entice-plain .server_cpu_percent)"
+row "C=10 paced other CPU % (noise)" "$(get w3 entice .other_cpu_percent)" "$(get w3 ngircd .other_cpu_percent)" "$(get w3 c-relay .other_cpu_percent)" "$(get w3 entice-plain .other_cpu_percent)"
 if [ -n "$NGND_PID" ]; then
   row "paced p50 ms vs ngIRCd+nodelay" "$(get w3 entice .latency_p50_ms)" "$(get w3 ngircd-nodelay .latency_p50_ms)"
   row "paced p99 ms vs ngIRCd+nodelay" "$(get w3 entice .latency_p99_ms)" "$(get w3 ngircd-nodelay .latency_p99_ms)"
@@ -242,5 +252,6 @@ echo
 echo "raw results (JSON lines):"
 cat "$RESULTS"
 echo
-# Last line, for scripts: C=100 S=10 deliveries/s, Entice over each of the other two.
+# Last lines, for scripts: C=100 S=10 deliveries/s over each of the other two, Entice plaintext then Entice as shipped (channel on).
+echo "ratio entice-plaintext/ngircd $(ratio "$(get w2 entice-plain .deliveries_per_s)" "$(get w2 ngircd .deliveries_per_s)") entice-plaintext/c-relay $(ratio "$(get w2 entice-plain .deliveries_per_s)" "$(get w2 c-relay .deliveries_per_s)") (channel off, like for like)"
 echo "ratio entice/ngircd $(ratio "$(get w2 entice .deliveries_per_s)" "$(get w2 ngircd .deliveries_per_s)") entice/c-relay $(ratio "$(get w2 entice .deliveries_per_s)" "$(get w2 c-relay .deliveries_per_s)")"
