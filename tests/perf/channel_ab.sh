@@ -4,7 +4,8 @@
 # C=100 S=10 B=256. Prints per mode the median deliveries/s, server and load tool CPU µs per delivery and
 # the ratio of each channel column to plaintext. See tests/perf/README.md ("Channel cost and idle memory").
 # Usage: A_SERVER=/tmp/base/server A_LOADTEST=/tmp/base/loadtest tests/perf/channel_ab.sh
-#        (env: REPEATS=5 MESSAGES=5000 SUITE=aesgcm; B_SERVER/B_LOADTEST default to this tree's Release bins)
+#        (env: REPEATS=5 MESSAGES=5000 SUITE=aesgcm; B_SERVER/B_LOADTEST default to this tree's Release bins;
+#        KEEP_RUNS=DIR keeps each run's JSON line; A_CONF / B_CONF: HOCON lines added to A's / B's server config, B's also to the plaintext server)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 REPEATS=${REPEATS:-5}
@@ -18,9 +19,9 @@ B_LOADTEST=${B_LOADTEST:-$ROOT/tests/Entice.LoadTest/bin/Release/net10.0}
 source "$ROOT/tests/perf/lib.sh"
 perf_begin channel-ab
 
-start() { # $1 tag $2 server dir $3 on|off; sets PORT_$1 PID_$1 FP_$1
+start() { # $1 tag $2 server dir $3 on|off $4 extra HOCON; sets PORT_$1 PID_$1 FP_$1
   local out="$WORK/$1.log" conf="$WORK/$1.conf"
-  printf 'entice.server {\n  rate-limit.envelopes-per-second = 0\n  max-connections = 20000\n  channel.enabled = %s\n}\n' "$3" >"$conf"
+  printf 'entice.server {\n  rate-limit.envelopes-per-second = 0\n  max-connections = 20000\n  channel.enabled = %s\n}\n%s\n' "$3" "$4" >"$conf"
   dotnet "$2/Entice.ServerNode.dll" --host 127.0.0.1 --port 0 --no-discovery --data-dir "$WORK/data-$1" --log-level Warning --config "$conf" >"$out" 2>&1 &
   local pid=$!; STARTED+=("$pid")
   for _ in $(seq 300); do grep -q '^Listening on 127.0.0.1:' "$out" && break; sleep 0.1; done
@@ -28,7 +29,7 @@ start() { # $1 tag $2 server dir $3 on|off; sets PORT_$1 PID_$1 FP_$1
   printf -v "PID_$1" '%s' "$pid"
   printf -v "FP_$1" '%s' "$(grep -o '^Server key fingerprint: .*' "$out" | head -1 | cut -d: -f2 | tr -d ' ' || true)"
 }
-start a "$A_SERVER" on; start b "$B_SERVER" on; start p "$B_SERVER" off
+start a "$A_SERVER" on "${A_CONF:-}"; start b "$B_SERVER" on "${B_CONF:-}"; start p "$B_SERVER" off "${B_CONF:-}"
 log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 run() { # $1 tag
   local tag=$1 port pid fp lt args
@@ -51,4 +52,5 @@ done
 for tag in a b; do
   echo "ratio $tag/plaintext deliveries $(awk -v x="$(f $tag .deliveries_per_s)" -v y="$(f p .deliveries_per_s)" 'BEGIN {printf "%.2f", x / y}')"
 done
+if [ -n "${KEEP_RUNS:-}" ]; then mkdir -p "$KEEP_RUNS"; cp "$WORK"/*.jsonl "$KEEP_RUNS"/; fi
 log "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -28,6 +28,7 @@ for i in $(seq "$REPEATS"); do
     pid=$!; STARTED+=("$pid")
     for _ in $(seq 300); do grep -q '^Listening on 127.0.0.1:' "$out" && break; sleep 0.1; done
     port=$(grep -o '^Listening on 127.0.0.1:[0-9]*' "$out" | head -1 | cut -d: -f2)
+    [ -n "$port" ] || { log "server $label did not start:"; tail -5 "$out" >&2; exit 1; }
     fp=$(grep -o '^Server key fingerprint: .*' "$out" | head -1 | cut -d: -f2 | tr -d ' ' || true)
     settle=$SETTLE; [ -n "${GCDUMP:-}" ] && settle=$((SETTLE + 60))
     timeout 900 dotnet "$LOADTEST/Entice.LoadTest.dll" --server "127.0.0.1:$port${fp:+@$fp}" --server-pid "$pid" --json \
@@ -42,8 +43,13 @@ for i in $(seq "$REPEATS"); do
       ~/.dotnet/tools/dotnet-gcdump collect -p "$pid" -o "$WORK/$label.gcdump" >/dev/null 2>&1 || log "gcdump failed"
       ~/.dotnet/tools/dotnet-gcdump report "$WORK/$label.gcdump" >"$WORK/$label.report" 2>&1 || true
       total=$(grep -m1 -o '^ *[0-9,]* *GC Heap bytes' "$WORK/$label.report" | tr -dc 0-9 || true)
-      echo "$label: RSS at dump $rss KiB; live heap $(awk -v t="$total" -v n="$N" 'BEGIN {printf "%.2f", t / n / 1024}') KiB per connection"
-      head -40 "$WORK/$label.report" | sed "s/^/  $label | /"
+      rss2=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+      echo "$label: RSS before the dump $rss KiB, after its full GC $rss2 KiB; live heap $(awk -v t="$total" -v n="$N" 'BEGIN {printf "%.2f", t / n / 1024}') KiB per connection"
+      # The report's first column is bytes per object: order by bytes per connection (size x count / N).
+      awk -v n="$N" 'NR > 4 && $1 ~ /^[0-9,]+$/ && $2 ~ /^[0-9,]+$/ { s = $1; c = $2; gsub(",", "", s); gsub(",", "", c);
+          t = $0; sub(/^ *[0-9,]+ +[0-9,]+ +/, "", t); printf "%8.0f B/conn %8.2f per conn  %s\n", s * c / n, c / n, t }' \
+        "$WORK/$label.report" | sort -rn | head -"${TOP:-45}" | sed "s/^/  $label | /" || true
+      if [ -n "${KEEP:-}" ]; then cp "$WORK/$label.report" "$KEEP-$label.report"; fi
       kill "$lt" 2>/dev/null || true
     fi
     wait "$lt" || true
