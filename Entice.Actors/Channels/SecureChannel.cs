@@ -153,7 +153,7 @@ public sealed class SecureChannel : IDisposable
     {
         var frames = new List<byte[]>();
         var buffer = Array.Empty<byte>();
-        var error = OpenInto(inbound, ref buffer, out _, frames);
+        var error = OpenInto(inbound, ref buffer, OpenedStart, out _, frames);
         CryptographicOperations.ZeroMemory(buffer);
         return new ChannelOpenResult(frames, error);
     }
@@ -169,14 +169,53 @@ public sealed class SecureChannel : IDisposable
     public bool TryOpen(ReadOnlySpan<byte> inbound, ref byte[] buffer, out int start, out int length, out ChannelError? error)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        error = OpenInto(inbound, ref buffer, out var end, null);
+        error = OpenInto(inbound, ref buffer, OpenedStart, out var end, null);
         start = OpenedStart;
         length = end - OpenedStart;
         return error is null;
     }
 
-    /// <summary>Where <see cref="TryOpen"/> puts the first opened frame in its buffer: room for one record header in front.</summary>
+    /// <summary>Where <see cref="TryOpen(ReadOnlySpan{byte}, ref byte[], out int, out int, out ChannelError?)"/> puts the first opened frame in its buffer: room for one record header in front.</summary>
     public const int OpenedStart = RecordHeader;
+
+    /// <summary>
+    /// As <see cref="TryOpen(ReadOnlySpan{byte}, ref byte[], out int, out int, out ChannelError?)"/>, but the
+    /// frames are appended at <paramref name="at"/> (at least <see cref="OpenedStart"/>) and end at
+    /// <paramref name="end"/>: a reader that parses frames out of one buffer opens straight into it, after
+    /// what it has not parsed yet. Every byte before <paramref name="at"/> is left as it was (the 3 before
+    /// it are scratch for a moment and put back); a grown buffer keeps them.
+    /// </summary>
+    public bool TryOpen(ReadOnlySpan<byte> inbound, ref byte[] buffer, int at, out int end, out ChannelError? error)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(at, OpenedStart);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(at, buffer.Length);
+        error = OpenInto(inbound, ref buffer, at, out end, null);
+        return error is null;
+    }
+
+    /// <summary>
+    /// The length of the longest run of whole records at the start of <paramref name="records"/> (by their
+    /// length prefixes; nothing is checked or opened). A reader that keeps a partial record in its own
+    /// receive buffer, and reads the rest right after it, passes only whole records to TryOpen, so the
+    /// channel never copies a record aside: a record split across reads costs no copy.
+    /// </summary>
+    public static int WholeRecordsLength(ReadOnlySpan<byte> records)
+    {
+        var at = 0;
+        while (records.Length - at >= ChannelProtocol.LengthPrefix)
+        {
+            var next = at + ChannelProtocol.LengthPrefix + BinaryPrimitives.ReadUInt16BigEndian(records[at..]);
+            if (next > records.Length)
+            {
+                break;
+            }
+
+            at = next;
+        }
+
+        return at;
+    }
 
     public void Dispose()
     {
@@ -186,10 +225,10 @@ public sealed class SecureChannel : IDisposable
         ReleaseFrame();
     }
 
-    // Opens into buffer from OpenedStart; end is where the opened frames end.
-    private ChannelError? OpenInto(ReadOnlySpan<byte> inbound, ref byte[] buffer, out int end, List<byte[]>? frames)
+    // Opens into buffer from at (>= OpenedStart); end is where the opened frames end.
+    private ChannelError? OpenInto(ReadOnlySpan<byte> inbound, ref byte[] buffer, int at, out int end, List<byte[]>? frames)
     {
-        end = OpenedStart;
+        end = at;
         if (broken is not null)
         {
             return broken;

@@ -124,11 +124,11 @@ public sealed class NoiseFrameLayer : IFrameLayer, IDisposable
     public byte[] SealNext(OutboundQueue queue)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        var size = queue.NextBatchBytes();
+        var size = queue.NextBatchBytes(out var frames);
         if (_channel is null || _rawPending > 0 || size == 0 || size > SecureChannel.MaxRecordContent)
             return Seal(queue.TakeBatch());
         var output = GC.AllocateUninitializedArray<byte>(_channel.SealedLength(size));
-        queue.TakeBatchInto(output.AsSpan(SecureChannel.PlacedContentOffset, size));
+        queue.TakeBatchInto(frames, output.AsSpan(SecureChannel.PlacedContentOffset, size));
         _channel.SealPlaced(output, size);
         return output;
     }

@@ -58,10 +58,45 @@ public sealed class OutboundQueue
     }
 
     /// <summary>The bytes of the batch <see cref="TakeBatch"/> would take now (0 when empty).</summary>
-    public int NextBatchBytes()
+    public int NextBatchBytes() => NextBatchBytes(out _);
+
+    /// <summary>
+    /// The bytes of the next batch and how many frames it holds (<paramref name="frames"/>): hand both to
+    /// <see cref="TakeBatchInto(int, Span{byte})"/> so the queue is walked once to size the batch and once
+    /// to copy it, not twice to size it.
+    /// </summary>
+    public int NextBatchBytes(out int frames)
     {
-        NextBatch(out var size);
+        frames = NextBatch(out var size);
         return size;
+    }
+
+    /// <summary>
+    /// Takes the next <paramref name="frames"/> frames (as sized by <see cref="NextBatchBytes(out int)"/>, with
+    /// nothing queued or taken since) into <paramref name="destination"/>, which they must fill exactly (a
+    /// mismatch is the caller's bug: ArgumentException, and nothing is taken).
+    /// </summary>
+    public void TakeBatchInto(int frames, Span<byte> destination)
+    {
+        if (frames < 0 || frames > _frames.Count || (frames == 0 && !destination.IsEmpty))
+            throw new ArgumentException($"{frames} frames of {_frames.Count} cannot fill {destination.Length} bytes.", nameof(frames));
+        // Copied while enumerated, taken only once they filled it exactly: a wrong size takes nothing.
+        var offset = 0;
+        var copied = 0;
+        foreach (var f in _frames)
+        {
+            if (copied == frames)
+                break;
+            if (f.Length > destination.Length - offset)
+                break;
+            f.CopyTo(destination[offset..]);
+            offset += f.Length;
+            copied++;
+        }
+        if (copied != frames || offset != destination.Length)
+            throw new ArgumentException($"The next {frames} frames are not {destination.Length} bytes.", nameof(destination));
+        for (var i = 0; i < frames; i++)
+            Dequeue();
     }
 
     /// <summary>

@@ -9,15 +9,14 @@ namespace Entice.LoadTest;
 /// client through the project's own <see cref="ChannelHandshake"/> (fresh client key each time, as the
 /// real client), then each write batch of encoded frames sealed as one unit with
 /// <see cref="SecureChannel.Seal"/> (the transports' layout: the channel carries the frame stream), and
-/// every read opened with <see cref="SecureChannel.TryOpen"/> into that stream, so the parsers are those of
-/// the plaintext mode. Seal runs on the sending side and Open on the receive loop: they touch disjoint state
+/// every read opened with <see cref="SecureChannel.TryOpen(ReadOnlySpan{byte}, ref byte[], int, out int, out ChannelError?)"/>
+/// straight into the connection's parse buffer, so the parsers are those of the plaintext mode. Seal runs on the sending side and Open on the receive loop: they touch disjoint state
 /// (one CipherState each way).
 /// </summary>
 internal sealed class ChannelLink : IDisposable
 {
     private readonly SecureChannel _channel;
     private byte[] _sealed = new byte[4096];
-    private byte[] _opened = new byte[4096];
 
     private ChannelLink(SecureChannel channel, byte[] remainder, ServerFingerprint presented)
     {
@@ -76,11 +75,16 @@ internal sealed class ChannelLink : IDisposable
     /// <summary>The largest unit sealed at once: a 64 KiB write batch, as the transports use.</summary>
     public const int Unit = 64 * 1024;
 
-    /// <summary>Opens records into a buffer of this link's (valid until the next Open): the frames they complete, back to back; the error text when the channel broke.</summary>
-    public string? Open(ReadOnlySpan<byte> records, out ReadOnlySpan<byte> frames)
+    /// <summary>
+    /// Opens records straight into the caller's parse buffer, the frames they complete appended at
+    /// <paramref name="at"/> (at least <see cref="SecureChannel.OpenedStart"/>; the buffer may be replaced by
+    /// a larger one holding the same bytes before <paramref name="at"/>), ending at <paramref name="end"/>:
+    /// no copy of the frames after decryption. Every record is decrypted and its tag, nonce and padding
+    /// checked, as on the relay. The error text when the channel broke.
+    /// </summary>
+    public string? OpenInto(ReadOnlySpan<byte> records, ref byte[] buffer, int at, out int end)
     {
-        var ok = _channel.TryOpen(records, ref _opened, out var start, out var length, out var error);
-        frames = _opened.AsSpan(start, length);
+        var ok = _channel.TryOpen(records, ref buffer, at, out end, out var error);
         return ok ? null : error!.ToString();
     }
 

@@ -64,34 +64,82 @@ internal abstract class LoadConn : IDisposable
     public async Task OpenChannelAsync(ChannelSettings settings, ServerFingerprint? expected, CancellationToken ct)
     {
         Link = await ChannelLink.HandshakeAsync(Socket, settings, expected, Name, ct);
-        _raw = new byte[Buffer.Length];
-        if (Link.Remainder.Length > 0 && Ingest(Link.Remainder) is { } problem)
-            throw new IOException($"{Name}: {problem}");
+        _raw = new byte[Math.Max(QuietRawSize, Link.Remainder.Length)];
+        Link.Remainder.CopyTo(_raw, 0);
+        _rawEnd = Link.Remainder.Length;
+        IngestRaw();
     }
 
-    // Records in, length-prefixed frames appended to Buffer[End..]; the error text when the channel broke.
+    // Records in, length-prefixed frames opened straight into Buffer[End..] (kept at or after
+    // SecureChannel.OpenedStart, the room the channel needs in front); the error text when the channel broke.
     private string? Ingest(ReadOnlySpan<byte> records)
     {
-        var problem = Link!.Open(records, out var frames);
-        Append(frames);
+        const int front = SecureChannel.OpenedStart;
+        if (Start == End)
+        {
+            Start = End = front;
+        }
+        else if (Buffer.Length - End < records.Length && Start > front)
+        {
+            Buffer.AsSpan(Start, End - Start).CopyTo(Buffer.AsSpan(front));
+            End -= Start - front;
+            Start = front;
+        }
+        var problem = Link!.OpenInto(records, ref Buffer, End, out var end);
+        End = end;
         return problem;
     }
 
-    private void Append(ReadOnlySpan<byte> frame)
+    // The channel's receive buffer: a record split across reads stays where it arrived and the next read
+    // lands right after it, so only whole records go to the channel and none is copied aside. A busy
+    // connection gets BusyRawSize and a read always has MinRead free (what is left of a record moves to
+    // the front only then); a quiet one (10,000 idle connections) keeps a small buffer, grown only when a
+    // record does not fit.
+    private const int BusyRawSize = 256 * 1024;
+    private const int QuietRawSize = 4096;
+    private const int MinRead = 66 * 1024; // more than the largest record (2 + 65,535 bytes)
+    private const long BusyAfterBytes = 256 * 1024;
+    private int _rawStart;
+    private int _rawEnd;
+
+    // Records read and not yet opened (a partial one) stay; makes room behind them for the next read.
+    private void MakeRawRoom()
     {
-        if (Buffer.Length - End < frame.Length)
+        if (_rawStart == _rawEnd)
+            _rawStart = _rawEnd = 0;
+        var busy = WireBytesIn >= BusyAfterBytes;
+        if (_raw.Length - _rawEnd >= (busy ? MinRead : 1))
+            return;
+        var pending = _rawEnd - _rawStart;
+        if ((busy && _raw.Length < BusyRawSize) || (!busy && _rawStart == 0))
         {
-            if (Start > 0)
-            {
-                Buffer.AsSpan(Start, End - Start).CopyTo(Buffer);
-                End -= Start;
-                Start = 0;
-            }
-            if (Buffer.Length - End < frame.Length)
-                Array.Resize(ref Buffer, Math.Max(Buffer.Length * 2, End + frame.Length));
+            var grown = new byte[busy ? BusyRawSize : 2 * _raw.Length];
+            _raw.AsSpan(_rawStart, pending).CopyTo(grown);
+            _raw = grown;
         }
-        frame.CopyTo(Buffer.AsSpan(End));
-        End += frame.Length;
+        else
+        {
+            _raw.AsSpan(_rawStart, pending).CopyTo(_raw);
+        }
+        _rawStart = 0;
+        _rawEnd = pending;
+    }
+
+    // Opens the whole records in _raw[_rawStart.._rawEnd] into Buffer; the partial one stays for the next read.
+    private void IngestRaw()
+    {
+        var whole = SecureChannel.WholeRecordsLength(_raw.AsSpan(_rawStart, _rawEnd - _rawStart));
+        if (whole == 0)
+            return;
+        var before = End - Start;
+        if (Ingest(_raw.AsSpan(_rawStart, whole)) is { } problem)
+        {
+            Failed = true;
+            Error ??= $"channel: {problem}";
+            throw new IOException($"{Name}: channel broken: {problem}");
+        }
+        _rawStart += whole;
+        FrameBytesIn += End - Start - before;
     }
 
     // One read from the socket into Buffer (through the channel when there is one); 0 at end of stream.
@@ -104,16 +152,11 @@ internal abstract class LoadConn : IDisposable
             End += n;
             return n;
         }
-        var got = await Socket.ReceiveAsync(_raw.AsMemory(), SocketFlags.None, ct);
+        MakeRawRoom();
+        var got = await Socket.ReceiveAsync(_raw.AsMemory(_rawEnd), SocketFlags.None, ct);
         WireBytesIn += got;
-        var before = End - Start;
-        if (got > 0 && Ingest(_raw.AsSpan(0, got)) is { } problem)
-        {
-            Failed = true;
-            Error ??= $"channel: {problem}";
-            throw new IOException($"{Name}: channel broken: {problem}");
-        }
-        FrameBytesIn += End - Start - before;
+        _rawEnd += got;
+        IngestRaw();
         return got;
     }
 

@@ -36,6 +36,25 @@ public sealed class OutboundQueueSpecs
     }
 
     [Fact]
+    public void A_batch_sized_once_is_taken_into_a_span_in_order_and_a_wrong_size_is_refused()
+    {
+        var q = new OutboundQueue(maxBytes: 10_000, maxBatchBytes: 250);
+        for (byte i = 0; i < 5; i++)
+            q.TryEnqueue(Enumerable.Repeat(i, 100).ToArray());
+
+        var size = q.NextBatchBytes(out var frames);
+        Assert.Equal((200, 2), (size, frames));
+        Assert.Throws<ArgumentException>(() => q.TakeBatchInto(frames, new byte[150]));
+        Assert.Throws<ArgumentException>(() => q.TakeBatchInto(6, new byte[500]));
+        Assert.Equal(5, q.QueuedFrames); // a refused size took nothing
+        var batch = new byte[size];
+        q.TakeBatchInto(frames, batch);
+        Assert.Equal([0, 1], new[] { batch[0], batch[199] });
+        Assert.Equal(300, q.QueuedBytes);
+        Assert.Equal((200, 2), (q.NextBatchBytes(out frames), frames));
+    }
+
+    [Fact]
     public void A_frame_larger_than_a_batch_goes_out_alone()
     {
         var q = new OutboundQueue(maxBytes: 10_000, maxBatchBytes: 100);
