@@ -39,6 +39,20 @@ internal static class CryptoProfile
         Report("Kdf.HkdfInto (libsodium HMAC) 44 B", () => Kdf.HkdfInto(key, KdfLabels.ZeroSalt, KdfLabels.Message, keyAndNonce));
         Report("ChaCha20-Poly1305 (libsodium) 256 B", () => Libsodium.AeadEncrypt(body, padded, ad, keyAndNonce.AsSpan(32, 12), keyAndNonce.AsSpan(0, 32)));
         Report("Kdf.ChainStep (2 HMAC-SHA256)", () => Kdf.ChainStep(key));
+        var mac = new byte[32];
+        var one = new byte[] { 1 };
+        var block96 = new byte[96];
+        Report("HMAC-SHA256 libsodium, 1 B", () => Libsodium.HmacSha256(mac, one, key));
+        Report("HMACSHA256.HashData (OpenSSL), 1 B", () => HMACSHA256.HashData(key, one, mac));
+        Report("SHA256.HashData (OpenSSL), 96 B", () => SHA256.HashData(block96, mac));
+        Report("SHA256.HashData (OpenSSL), 0 B", () => SHA256.HashData([], mac));
+        var kb = new byte[1024];
+        Report("SHA256.HashData (OpenSSL), 1024 B", () => SHA256.HashData(kb, mac));
+        Report("libsodium HMAC 1024 B", () => Libsodium.HmacSha256(mac, kb, key));
+        Console.WriteLine(string.Join(",", typeof(IncrementalHash).GetMethods().Select(m => m.Name).Distinct()));
+        using (var inc = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key))
+            Report("IncrementalHash HMAC reuse, 1 B", () => { inc.AppendData(one); inc.GetHashAndReset(mac); });
+        Report("IncrementalHash HMAC create+2+dispose", () => { using var h = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key); h.AppendData(one); h.GetHashAndReset(mac); h.AppendData(one); h.GetHashAndReset(mac); });
         Report("MessageCipher.Seal 256 B (HKDF + AEAD)", () => MessageCipher.Seal(key, ad, padded));
         Report("MessageCipher.Open 256 B (HKDF + AEAD)", () => MessageCipher.Open(key, ad, sealedBody));
         Report("Padding.Pad", () => Padding.Pad(plaintext));
@@ -49,7 +63,7 @@ internal static class CryptoProfile
         using (var receiver = bob.NewBook())
         {
             // Decrypt alone: in-order messages encrypted beforehand (one per call Report makes).
-            var queue = new Queue<byte[]>(Enumerable.Range(0, PerBatch * (Batches + 1)).Select(_ => sender.Encrypt(bob.Keys, ctx, plaintext)));
+            var queue = new Queue<byte[]>(Enumerable.Range(0, (PerBatch * (Batches + 1)) + 1).Select(_ => sender.Encrypt(bob.Keys, ctx, plaintext)));
             Report("SessionBook.Decrypt 256 B (in order)", () =>
             {
                 if (!receiver.Decrypt(alice.Keys, ctx, queue.Dequeue()).Succeeded)
@@ -67,6 +81,9 @@ internal static class CryptoProfile
     {
         for (var i = 0; i < PerBatch; i++)
             step();
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        step();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         var best = double.MaxValue;
         for (var b = 0; b < Batches; b++)
         {
@@ -75,6 +92,6 @@ internal static class CryptoProfile
                 step();
             best = Math.Min(best, watch.Elapsed.TotalMicroseconds / PerBatch);
         }
-        Console.WriteLine($"{what,-45} {best,8:F2} µs (best of {Batches} x {PerBatch})");
+        Console.WriteLine($"{what,-45} {best,8:F2} µs (best of {Batches} x {PerBatch}) {allocated,6} B allocated");
     }
 }

@@ -48,5 +48,16 @@ public sealed record PublicIdentity(byte[] SigningKey, byte[] DhKey, byte[] Bind
         return sameSigning & sameDh;
     }
 
+    /// <summary>
+    /// <see cref="SameKeysAs(PublicIdentity)"/> against raw keys (a bundle's), without building an identity:
+    /// constant-time, both keys compared.
+    /// </summary>
+    public bool SameKeysAs(ReadOnlySpan<byte> signingKey, ReadOnlySpan<byte> dhKey)
+    {
+        var sameSigning = CryptographicOperations.FixedTimeEquals(SigningKey, signingKey);
+        var sameDh = CryptographicOperations.FixedTimeEquals(DhKey, dhKey);
+        return sameSigning & sameDh;
+    }
+
     public override string ToString() => $"PublicIdentity({Fingerprint})";
 }
