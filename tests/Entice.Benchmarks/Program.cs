@@ -27,6 +27,11 @@ if (args is ["crypto-profile"])
     Entice.Benchmarks.CryptoProfile.Run();
     return;
 }
+if (args is ["crypto-profile", "loop", var seconds])
+{
+    Entice.Benchmarks.CryptoProfile.Run(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
 if (args is ["ratchet-vector"])
 {
     Entice.Benchmarks.RatchetVector.Run();
