@@ -124,8 +124,7 @@ public sealed class SenderKey : IDisposable
         var message = new byte[signedLength + GroupMessageHeader.SignatureSize];
         var header = message.AsSpan(0, GroupMessageHeader.Size);
         new GroupMessageHeader(KeyId, Iteration, Roster.Epoch, Roster.MemberSetHash).Write(header);
-        var associatedData = adLength <= StackFields ? stackalloc byte[StackFields] : new byte[adLength];
-        associatedData = associatedData[..adLength];
+        var associatedData = adLength <= StackFields ? stackalloc byte[adLength] : new byte[adLength];
         GroupCipher.WriteFields(associatedData, GroupLabels.AssociatedData, Room, Sender, envelopeId, header);
 
         Span<byte> messageKey = stackalloc byte[Kdf.HmacKeySize];
@@ -136,8 +135,7 @@ public sealed class SenderKey : IDisposable
             var body = message.AsSpan(GroupMessageHeader.Size, paddedLength + GroupMessageHeader.TagSize);
             Padding.PadInto(plaintext, body[..paddedLength]);
             MessageCipher.SealInPlace(messageKey, associatedData, body, GroupLabels.MessageKeys);
-            var toSign = toSignLength <= StackFields ? stackalloc byte[StackFields] : new byte[toSignLength];
-            toSign = toSign[..toSignLength];
+            var toSign = toSignLength <= StackFields ? stackalloc byte[toSignLength] : new byte[toSignLength];
             GroupCipher.WriteFields(toSign, GroupLabels.Signature, Room, Sender, envelopeId, message.AsSpan(0, signedLength));
             Libsodium.SignDetached(message.AsSpan(signedLength), toSign, secretKey);
             // Signed: only now does the chain move (in place, the old chain key gone).

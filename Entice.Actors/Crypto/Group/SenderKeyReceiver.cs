@@ -143,8 +143,7 @@ public sealed class SenderKeyReceiver : IDisposable
             if (toVerifyLength < 0 || adLength < 0)
                 return GroupDecryptResult.Fail(GroupDecryptFailure.Malformed, iteration); // a sender name that is not strict UTF-8
             // The signed bytes and the AD are written on the stack (on the heap when long): no allocation.
-            var toVerify = toVerifyLength <= StackFields ? stackalloc byte[StackFields] : new byte[toVerifyLength];
-            toVerify = toVerify[..toVerifyLength];
+            var toVerify = toVerifyLength <= StackFields ? stackalloc byte[toVerifyLength] : new byte[toVerifyLength];
             GroupCipher.WriteFields(toVerify, GroupLabels.Signature, Room, sender, envelopeId, message[..signedLength]);
             if (!Libsodium.VerifyDetached(message[signedLength..], toVerify, key.SigningPublicKey))
                 return GroupDecryptResult.Fail(GroupDecryptFailure.BadSignature, iteration);
@@ -155,8 +154,7 @@ public sealed class SenderKeyReceiver : IDisposable
                 return GroupDecryptResult.Mismatched(new RosterMismatch(sender, header.Epoch, ownView.Epoch, difference), iteration);
             }
 
-            var associatedData = adLength <= StackFields ? stackalloc byte[StackFields] : new byte[adLength];
-            associatedData = associatedData[..adLength];
+            var associatedData = adLength <= StackFields ? stackalloc byte[adLength] : new byte[adLength];
             GroupCipher.WriteFields(associatedData, GroupLabels.AssociatedData, Room, sender, envelopeId, message[..GroupMessageHeader.Size]);
             var body = message[GroupMessageHeader.Size..signedLength];
             return fromSkipped ? OpenSkipped(state, key, iteration, associatedData, body)
@@ -204,8 +202,7 @@ public sealed class SenderKeyReceiver : IDisposable
         var paddedLength = body.Length - GroupMessageHeader.TagSize;
         if (paddedLength < 0)
             return null;
-        var padded = paddedLength <= StackPlaintext ? stackalloc byte[StackPlaintext] : new byte[paddedLength];
-        padded = padded[..paddedLength];
+        var padded = paddedLength <= StackPlaintext ? stackalloc byte[paddedLength] : new byte[paddedLength];
         try
         {
             return MessageCipher.OpenInto(messageKey, associatedData, body, padded, GroupLabels.MessageKeys)

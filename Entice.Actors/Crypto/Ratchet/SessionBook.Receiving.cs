@@ -56,8 +56,7 @@ public sealed partial class SessionBook
                 return DecryptResult.Fail(DecryptFailure.Malformed);
             }
 
-            var associatedData = adLength <= StackAssociatedData ? stackalloc byte[StackAssociatedData] : new byte[adLength];
-            associatedData = associatedData[..adLength];
+            var associatedData = adLength <= StackAssociatedData ? stackalloc byte[adLength] : new byte[adLength];
             MessageCipher.WriteAssociatedData(associatedData, prefix, headerBytes, ctx);
             return OpenExisting(session, header, associatedData, body, now);
         }
@@ -208,8 +207,7 @@ public sealed partial class SessionBook
             return DecryptResult.Fail(DecryptFailure.Malformed);
         }
 
-        var associatedData = adLength <= StackAssociatedData ? stackalloc byte[StackAssociatedData] : new byte[adLength];
-        associatedData = associatedData[..adLength];
+        var associatedData = adLength <= StackAssociatedData ? stackalloc byte[adLength] : new byte[adLength];
         MessageCipher.WriteAssociatedData(associatedData, prefix, headerBytes, ctx);
 
         byte[] sharedKey;
@@ -278,8 +276,7 @@ public sealed partial class SessionBook
             return DecryptResult.Fail(DecryptFailure.Invalid);
         }
 
-        var padded = paddedLength <= StackPlaintext ? stackalloc byte[StackPlaintext] : new byte[paddedLength];
-        padded = padded[..paddedLength];
+        var padded = paddedLength <= StackPlaintext ? stackalloc byte[paddedLength] : new byte[paddedLength];
         try
         {
             if (!MessageCipher.OpenInto(messageKey, associatedData, body, padded, KdfLabels.Message))

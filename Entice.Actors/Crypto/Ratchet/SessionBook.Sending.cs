@@ -41,8 +41,7 @@ public sealed partial class SessionBook
             throw new CryptoException("Text is not valid Unicode.");
         }
 
-        var associatedData = adLength <= StackAssociatedData ? stackalloc byte[StackAssociatedData] : new byte[adLength];
-        associatedData = associatedData[..adLength];
+        var associatedData = adLength <= StackAssociatedData ? stackalloc byte[adLength] : new byte[adLength];
         MessageCipher.WriteAssociatedData(associatedData, prefix, output.AsSpan(0, headerSize), ctx);
 
         Span<byte> messageKey = stackalloc byte[Kdf.HmacKeySize];
