@@ -68,6 +68,13 @@ internal static class CryptoProfile
         if (!probeKey.AsSpan().SequenceEqual(referenceKey) || !probeChain.AsSpan().SequenceEqual(referenceChain))
             throw new InvalidOperationException("the OpenSSL probe's chain step differs from Kdf.ChainStep");
         Report("chain step on OpenSSL SHA-256 (SHA-NI; probe only)", () => ShaNiProbe.ChainStep(chainCopy, stepKey, chainCopy));
+        var probeHkdf = new byte[44];
+        ShaNiProbe.HkdfZeroSalt(key, KdfLabels.Message, probeHkdf);
+        var referenceHkdf = new byte[44];
+        Kdf.HkdfZeroSaltInto(key, KdfLabels.Message, referenceHkdf);
+        if (!probeHkdf.AsSpan().SequenceEqual(referenceHkdf))
+            throw new InvalidOperationException("the OpenSSL probe's HKDF differs from Kdf.HkdfZeroSaltInto");
+        Report("HKDF 44 B on OpenSSL SHA-256 (SHA-NI; probe only)", () => ShaNiProbe.HkdfZeroSalt(key, KdfLabels.Message, probeHkdf));
         var mac = new byte[32];
         var one = new byte[] { 1 };
         var block96 = new byte[96];

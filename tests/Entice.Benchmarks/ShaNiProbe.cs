@@ -48,6 +48,60 @@ internal static class ShaNiProbe
         }
     }
 
+    /// <summary>HKDF-SHA256 with the 32-byte zero salt into <paramref name="output"/> (≤ 64 bytes), as <c>Kdf.HkdfZeroSaltInto</c>.</summary>
+    public static void HkdfZeroSalt(ReadOnlySpan<byte> ikm, ReadOnlySpan<byte> info, Span<byte> output)
+    {
+        Span<byte> inner = stackalloc byte[ContextSize];
+        Span<byte> outer = stackalloc byte[ContextSize];
+        Span<byte> work = stackalloc byte[ContextSize];
+        Span<byte> prk = stackalloc byte[32];
+        Span<byte> digest = stackalloc byte[32];
+        Span<byte> t = stackalloc byte[32 + 64 + 1];
+        try
+        {
+            Key(ZeroKey, inner, outer);
+            Mac(inner, outer, work, digest, ikm, prk);
+            Key(prk, inner, outer);
+            var previous = 0;
+            for (byte i = 1; (i - 1) * 32 < output.Length; i++)
+            {
+                info.CopyTo(t[previous..]);
+                t[previous + info.Length] = i;
+                Mac(inner, outer, work, digest, t[..(previous + info.Length + 1)], t[..32]);
+                var offset = (i - 1) * 32;
+                t[..Math.Min(32, output.Length - offset)].CopyTo(output[offset..]);
+                previous = 32;
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(inner);
+            CryptographicOperations.ZeroMemory(outer);
+            CryptographicOperations.ZeroMemory(work);
+            CryptographicOperations.ZeroMemory(prk);
+            CryptographicOperations.ZeroMemory(digest);
+            CryptographicOperations.ZeroMemory(t);
+        }
+    }
+
+    private static readonly byte[] ZeroKey = new byte[32];
+
+    private static void Key(ReadOnlySpan<byte> key, Span<byte> inner, Span<byte> outer)
+    {
+        Span<byte> pad = stackalloc byte[64];
+        pad.Fill(0x36);
+        for (var i = 0; i < key.Length; i++)
+            pad[i] ^= key[i];
+        _ = SHA256_Init(ref MemoryMarshal.GetReference(inner));
+        _ = SHA256_Update(ref MemoryMarshal.GetReference(inner), ref MemoryMarshal.GetReference(pad), 64);
+        pad.Fill(0x5c);
+        for (var i = 0; i < key.Length; i++)
+            pad[i] ^= key[i];
+        _ = SHA256_Init(ref MemoryMarshal.GetReference(outer));
+        _ = SHA256_Update(ref MemoryMarshal.GetReference(outer), ref MemoryMarshal.GetReference(pad), 64);
+        CryptographicOperations.ZeroMemory(pad);
+    }
+
     private static void Mac(ReadOnlySpan<byte> inner, ReadOnlySpan<byte> outer, Span<byte> work, Span<byte> digest, ReadOnlySpan<byte> data, Span<byte> mac)
     {
         inner.CopyTo(work);
