@@ -43,8 +43,8 @@ public sealed record PublicIdentity(byte[] SigningKey, byte[] DhKey, byte[] Bind
     {
         ArgumentNullException.ThrowIfNull(other);
         // Evaluate both comparisons so timing does not reveal which key differs.
-        var sameSigning = CryptographicOperations.FixedTimeEquals(SigningKey, other.SigningKey);
-        var sameDh = CryptographicOperations.FixedTimeEquals(DhKey, other.DhKey);
+        var sameSigning = KeyEquality.Same(SigningKey, other.SigningKey);
+        var sameDh = KeyEquality.Same(DhKey, other.DhKey);
         return sameSigning & sameDh;
     }
 
@@ -54,8 +54,8 @@ public sealed record PublicIdentity(byte[] SigningKey, byte[] DhKey, byte[] Bind
     /// </summary>
     public bool SameKeysAs(ReadOnlySpan<byte> signingKey, ReadOnlySpan<byte> dhKey)
     {
-        var sameSigning = CryptographicOperations.FixedTimeEquals(SigningKey, signingKey);
-        var sameDh = CryptographicOperations.FixedTimeEquals(DhKey, dhKey);
+        var sameSigning = KeyEquality.Same(SigningKey, signingKey);
+        var sameDh = KeyEquality.Same(DhKey, dhKey);
         return sameSigning & sameDh;
     }
 

@@ -176,7 +176,7 @@ internal sealed class RatchetSession : IDisposable
             return DecryptFailure.TooFarAhead;
         }
 
-        if (ReceiveKey is not null && CryptographicOperations.FixedTimeEquals(header.RatchetKey, ReceiveKey))
+        if (ReceiveKey is not null && KeyEquality.Same(header.RatchetKey, ReceiveKey))
         {
             if (receiveChain is null)
             {
@@ -195,7 +195,7 @@ internal sealed class RatchetSession : IDisposable
         }
         else
         {
-            if (PreviousReceiveKeys.Any(key => CryptographicOperations.FixedTimeEquals(key, header.RatchetKey)))
+            if (PreviousReceiveKeys.Any(key => KeyEquality.Same(key, header.RatchetKey)))
             {
                 return DecryptFailure.Replay;
             }
@@ -240,7 +240,7 @@ internal sealed class RatchetSession : IDisposable
     public bool TryNextInOrder(RatchetHeader header, Span<byte> messageKey, Span<byte> nextChain)
     {
         if (receiveChain is null || ReceiveKey is null || header.Index != ReceiveIndex || header.Index == uint.MaxValue
-            || !CryptographicOperations.FixedTimeEquals(header.RatchetKey, ReceiveKey))
+            || !KeyEquality.Same(header.RatchetKey, ReceiveKey))
         {
             return false;
         }

@@ -124,7 +124,7 @@ public sealed partial class SessionBook
         return sendingTo.TryGetValue(peer.Name, out var id) && sessions.TryGetValue(id, out var current)
             && current.PeerIdentity.SameKeysAs(bundle.SigningKey, bundle.DhKey)
             && current.PeerPrekey.Id == bundle.PrekeyId
-            && CryptographicOperations.FixedTimeEquals(current.PeerPrekey.PublicKey, bundle.Prekey)
+            && KeyEquality.Same(current.PeerPrekey.PublicKey, bundle.Prekey)
             && !current.Exhausted
             ? current
             : null;

@@ -114,4 +114,25 @@ public sealed class HotPathPrimitiveSpecs
             Assert.Equal(Padding.Pad(data), buffer);
         }
     }
+
+    [Fact]
+    public void Key_equality_sees_a_difference_in_any_byte_of_a_32_byte_key_and_in_the_length()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        Assert.True(KeyEquality.Same(key, (byte[])key.Clone()));
+        for (var i = 0; i < 32; i++)
+        {
+            foreach (var bit in new byte[] { 0x01, 0x80 })
+            {
+                var other = (byte[])key.Clone();
+                other[i] ^= bit;
+                Assert.False(KeyEquality.Same(key, other));
+                Assert.False(KeyEquality.Same(other, key));
+            }
+        }
+
+        Assert.False(KeyEquality.Same(key, key.AsSpan(0, 31)));
+        Assert.False(KeyEquality.Same(key, [.. key, 0]));
+        Assert.True(KeyEquality.Same(key.AsSpan(0, 16), key.AsSpan(0, 16).ToArray()));
+    }
 }
