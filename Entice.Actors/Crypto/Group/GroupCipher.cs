@@ -23,6 +23,49 @@ internal static class GroupCipher
     public static byte[] SignedBytes(string room, string sender, ulong envelopeId, ReadOnlySpan<byte> headerAndBody) =>
         new LengthPrefixedWriter().Add(GroupLabels.Signature).Add(room).Add(sender).Add(U64(envelopeId)).Add(headerAndBody).ToArray();
 
+    /// <summary>
+    /// The length of <c>LP(label) || LP(room) || LP(sender) || LP(envelope id) || LP(tail)</c> (the AD with the
+    /// header as tail, the signed bytes with header || body), or -1 when a name is not valid Unicode.
+    /// </summary>
+    public static int FieldsLength(byte[] label, string room, string sender, int tailLength)
+    {
+        var roomLength = StrictUtf8.ByteCount(room);
+        var senderLength = StrictUtf8.ByteCount(sender);
+        return roomLength < 0 || senderLength < 0 ? -1 : checked((5 * 4) + label.Length + roomLength + senderLength + sizeof(ulong) + tailLength);
+    }
+
+    /// <summary>
+    /// The bytes of <see cref="AssociatedData"/> (label <see cref="GroupLabels.AssociatedData"/>, tail = header) or
+    /// <see cref="SignedBytes"/> (label <see cref="GroupLabels.Signature"/>, tail = header || body) into
+    /// <paramref name="destination"/> of exactly <see cref="FieldsLength"/> bytes: no allocation.
+    /// </summary>
+    public static void WriteFields(Span<byte> destination, byte[] label, string room, string sender, ulong envelopeId, ReadOnlySpan<byte> tail)
+    {
+        var at = Field(destination, label);
+        at += Text(destination[at..], room);
+        at += Text(destination[at..], sender);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[at..], sizeof(ulong));
+        BinaryPrimitives.WriteUInt64BigEndian(destination[(at + 4)..], envelopeId);
+        at += 4 + sizeof(ulong);
+        at += Field(destination[at..], tail);
+        if (at != destination.Length)
+            throw new CryptoException("Group message field length mismatch.");
+    }
+
+    private static int Field(Span<byte> destination, ReadOnlySpan<byte> field)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(destination, checked((uint)field.Length));
+        field.CopyTo(destination[4..]);
+        return 4 + field.Length;
+    }
+
+    private static int Text(Span<byte> destination, string text)
+    {
+        var length = StrictUtf8.Write(text, destination[4..]);
+        BinaryPrimitives.WriteUInt32BigEndian(destination, checked((uint)length));
+        return 4 + length;
+    }
+
     /// <summary>K || NONCE for one message key (what the AEAD derives inside; the vectors check it); the caller wipes it.</summary>
     public static byte[] KeyAndNonce(ReadOnlySpan<byte> messageKey) =>
         Kdf.Hkdf(messageKey, KdfLabels.ZeroSalt, GroupLabels.MessageKeys, Libsodium.AeadKeySize + Libsodium.AeadNonceSize);

@@ -26,12 +26,18 @@ internal readonly record struct GroupMessageHeader(uint KeyId, uint Iteration, u
     public byte[] Encode()
     {
         var bytes = new byte[Size];
-        bytes[0] = Version;
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(1, 4), KeyId);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(5, 4), Iteration);
-        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(9, 8), Epoch);
-        MemberSetHash.CopyTo(bytes, 17);
+        Write(bytes);
         return bytes;
+    }
+
+    /// <summary>The encoding, into the first <see cref="Size"/> bytes of <paramref name="bytes"/>.</summary>
+    public void Write(Span<byte> bytes)
+    {
+        bytes[0] = Version;
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.Slice(1, 4), KeyId);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.Slice(5, 4), Iteration);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.Slice(9, 8), Epoch);
+        MemberSetHash.CopyTo(bytes[17..]);
     }
 
     /// <summary>

@@ -38,6 +38,13 @@ internal sealed class ReceivedSenderKey : IDisposable
     public RosterView Roster { get; }
 
     /// <summary>Takes ownership of <paramref name="chainKey"/>; wipes the old one.</summary>
+    /// <summary>The in-order step: the chain key overwritten in place with <paramref name="chainKey"/> (the caller wipes its copy).</summary>
+    public void AdvanceInPlace(ReadOnlySpan<byte> chainKey, uint next)
+    {
+        chainKey.CopyTo(ChainKey);
+        Next = next;
+    }
+
     public void Advance(byte[] chainKey, uint next)
     {
         Kdf.Wipe(ChainKey);

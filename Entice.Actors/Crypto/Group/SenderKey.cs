@@ -112,30 +112,51 @@ public sealed class SenderKey : IDisposable
         if (Iteration == uint.MaxValue)
             throw new InvalidOperationException("This sender key is used up; start a new one.");
 
-        var header = new GroupMessageHeader(KeyId, Iteration, Roster.Epoch, Roster.MemberSetHash).Encode();
-        var (messageKey, nextChainKey) = Kdf.ChainStep(chainKey);
-        var padded = Padding.Pad(plaintext);
+        // header || ChaCha20-Poly1305(padded plaintext) || tag || Ed25519 signature, in one array: the plaintext
+        // is padded and encrypted in place; AD and signed bytes are written on the stack (heap when long).
+        var paddedLength = Padding.PaddedLength(plaintext.Length);
+        var signedLength = GroupMessageHeader.Size + paddedLength + GroupMessageHeader.TagSize;
+        var adLength = GroupCipher.FieldsLength(GroupLabels.AssociatedData, Room, Sender, GroupMessageHeader.Size);
+        var toSignLength = GroupCipher.FieldsLength(GroupLabels.Signature, Room, Sender, signedLength);
+        if (adLength < 0 || toSignLength < 0)
+            throw new CryptoException("Text is not valid Unicode.");
+
+        var message = new byte[signedLength + GroupMessageHeader.SignatureSize];
+        var header = message.AsSpan(0, GroupMessageHeader.Size);
+        new GroupMessageHeader(KeyId, Iteration, Roster.Epoch, Roster.MemberSetHash).Write(header);
+        var associatedData = adLength <= StackFields ? stackalloc byte[adLength] : new byte[adLength];
+        GroupCipher.WriteFields(associatedData, GroupLabels.AssociatedData, Room, Sender, envelopeId, header);
+
+        Span<byte> messageKey = stackalloc byte[Kdf.HmacKeySize];
+        Span<byte> nextChainKey = stackalloc byte[Kdf.HmacKeySize];
         try
         {
-            var body = GroupCipher.Seal(messageKey, GroupCipher.AssociatedData(Room, Sender, envelopeId, header), padded);
-            var message = new byte[header.Length + body.Length + GroupMessageHeader.SignatureSize];
-            header.CopyTo(message, 0);
-            body.CopyTo(message, header.Length);
-            var signed = GroupCipher.SignedBytes(Room, Sender, envelopeId, message.AsSpan(0, header.Length + body.Length));
-            Libsodium.SignDetached(message.AsSpan(header.Length + body.Length), signed, secretKey);
-            Kdf.Wipe(chainKey);
-            chainKey = nextChainKey;
-            nextChainKey = null;
+            Kdf.ChainStepInto(chainKey, messageKey, nextChainKey);
+            var body = message.AsSpan(GroupMessageHeader.Size, paddedLength + GroupMessageHeader.TagSize);
+            Padding.PadInto(plaintext, body[..paddedLength]);
+            MessageCipher.SealInPlace(messageKey, associatedData, body, GroupLabels.MessageKeys);
+            var toSign = toSignLength <= StackFields ? stackalloc byte[toSignLength] : new byte[toSignLength];
+            GroupCipher.WriteFields(toSign, GroupLabels.Signature, Room, Sender, envelopeId, message.AsSpan(0, signedLength));
+            Libsodium.SignDetached(message.AsSpan(signedLength), toSign, secretKey);
+            // Signed: only now does the chain move (in place, the old chain key gone).
+            nextChainKey.CopyTo(chainKey);
             Iteration++;
             return message;
         }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(message); // it may hold the plaintext
+            throw;
+        }
         finally
         {
-            Kdf.Wipe(messageKey);
-            Kdf.Wipe(nextChainKey);
-            CryptographicOperations.ZeroMemory(padded);
+            CryptographicOperations.ZeroMemory(messageKey);
+            CryptographicOperations.ZeroMemory(nextChainKey);
         }
     }
+
+    // AD and signed bytes up to this size are written on the stack (a chat line signs a few hundred bytes).
+    private const int StackFields = 2048;
 
     /// <summary>
     /// What each member gets over its pairwise session: the chain as it is now (a member given it later

@@ -138,8 +138,14 @@ public sealed class SenderKeyReceiver : IDisposable
         try
         {
             var signedLength = message.Length - GroupMessageHeader.SignatureSize;
-            var signed = GroupCipher.SignedBytes(Room, sender, envelopeId, message[..signedLength]);
-            if (!Libsodium.VerifyDetached(message[signedLength..], signed, key.SigningPublicKey))
+            var toVerifyLength = GroupCipher.FieldsLength(GroupLabels.Signature, Room, sender, signedLength);
+            var adLength = GroupCipher.FieldsLength(GroupLabels.AssociatedData, Room, sender, GroupMessageHeader.Size);
+            if (toVerifyLength < 0 || adLength < 0)
+                return GroupDecryptResult.Fail(GroupDecryptFailure.Malformed, iteration); // a sender name that is not strict UTF-8
+            // The signed bytes and the AD are written on the stack (on the heap when long): no allocation.
+            var toVerify = toVerifyLength <= StackFields ? stackalloc byte[toVerifyLength] : new byte[toVerifyLength];
+            GroupCipher.WriteFields(toVerify, GroupLabels.Signature, Room, sender, envelopeId, message[..signedLength]);
+            if (!Libsodium.VerifyDetached(message[signedLength..], toVerify, key.SigningPublicKey))
                 return GroupDecryptResult.Fail(GroupDecryptFailure.BadSignature, iteration);
 
             if (!ownView.Matches(header.Epoch, header.MemberSetHash))
@@ -148,10 +154,11 @@ public sealed class SenderKeyReceiver : IDisposable
                 return GroupDecryptResult.Mismatched(new RosterMismatch(sender, header.Epoch, ownView.Epoch, difference), iteration);
             }
 
-            var associatedData = GroupCipher.AssociatedData(Room, sender, envelopeId, message[..GroupMessageHeader.Size]);
+            var associatedData = adLength <= StackFields ? stackalloc byte[adLength] : new byte[adLength];
+            GroupCipher.WriteFields(associatedData, GroupLabels.AssociatedData, Room, sender, envelopeId, message[..GroupMessageHeader.Size]);
             var body = message[GroupMessageHeader.Size..signedLength];
-            return fromSkipped
-                ? OpenSkipped(state, key, iteration, associatedData, body)
+            return fromSkipped ? OpenSkipped(state, key, iteration, associatedData, body)
+                : iteration == key.Next ? OpenNext(key, iteration, associatedData, body)
                 : OpenAhead(state, key, iteration, associatedData, body);
         }
         catch (CryptoException)
@@ -160,16 +167,63 @@ public sealed class SenderKeyReceiver : IDisposable
         }
     }
 
-    private static GroupDecryptResult OpenSkipped(SenderState state, ReceivedSenderKey key, uint iteration, byte[] associatedData, ReadOnlySpan<byte> body)
+    // AD and signed bytes up to this size are written on the stack (a chat line signs a few hundred bytes).
+    private const int StackFields = 2048;
+
+    // A padded plaintext up to this size is opened on the stack.
+    private const int StackPlaintext = 1024;
+
+    /// <summary>
+    /// The common case: the next message on the chain (nothing skipped). Keys on the stack, the chain key
+    /// overwritten in place once the tag verifies; nothing changes otherwise.
+    /// </summary>
+    private static GroupDecryptResult OpenNext(ReceivedSenderKey key, uint iteration, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body)
+    {
+        Span<byte> messageKey = stackalloc byte[Kdf.HmacKeySize];
+        Span<byte> nextChainKey = stackalloc byte[Kdf.HmacKeySize];
+        try
+        {
+            Kdf.ChainStepInto(key.ChainKey, messageKey, nextChainKey);
+            if (Unpadded(messageKey, associatedData, body) is not { } plaintext)
+                return GroupDecryptResult.Fail(GroupDecryptFailure.Invalid, iteration);
+            key.AdvanceInPlace(nextChainKey, iteration + 1);
+            return GroupDecryptResult.Success(plaintext, iteration);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(messageKey);
+            CryptographicOperations.ZeroMemory(nextChainKey);
+        }
+    }
+
+    // Opens into a stack buffer (heap when long), zeroed after; the unpadded plaintext, or null.
+    private static byte[]? Unpadded(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body)
+    {
+        var paddedLength = body.Length - GroupMessageHeader.TagSize;
+        if (paddedLength < 0)
+            return null;
+        var padded = paddedLength <= StackPlaintext ? stackalloc byte[paddedLength] : new byte[paddedLength];
+        try
+        {
+            return MessageCipher.OpenInto(messageKey, associatedData, body, padded, GroupLabels.MessageKeys)
+                && Padding.TryUnpad(padded, out var plaintext) ? plaintext : null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(padded);
+        }
+    }
+
+    private static GroupDecryptResult OpenSkipped(SenderState state, ReceivedSenderKey key, uint iteration, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body)
     {
         state.Skipped.TryGet(key.KeyId, iteration, out var messageKey);
-        if (Unpadded(GroupCipher.Open(messageKey, associatedData, body)) is not { } plaintext)
+        if (Unpadded(messageKey, associatedData, body) is not { } plaintext)
             return GroupDecryptResult.Fail(GroupDecryptFailure.Invalid, iteration);
         state.Skipped.Remove(key.KeyId, iteration);
         return GroupDecryptResult.Success(plaintext, iteration);
     }
 
-    private GroupDecryptResult OpenAhead(SenderState state, ReceivedSenderKey key, uint iteration, byte[] associatedData, ReadOnlySpan<byte> body)
+    private GroupDecryptResult OpenAhead(SenderState state, ReceivedSenderKey key, uint iteration, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body)
     {
         // Step copies; keep only the newest max-skipped-kept of the skipped keys; adopt nothing until the tag verifies.
         var chainKey = key.ChainKey.ToArray();
@@ -192,7 +246,7 @@ public sealed class SenderKeyReceiver : IDisposable
             (messageKey, var nextChainKey) = Kdf.ChainStep(chainKey);
             Kdf.Wipe(chainKey);
             chainKey = nextChainKey;
-            if (Unpadded(GroupCipher.Open(messageKey, associatedData, body)) is not { } plaintext)
+            if (Unpadded(messageKey, associatedData, body) is not { } plaintext)
                 return GroupDecryptResult.Fail(GroupDecryptFailure.Invalid, iteration);
 
             key.Advance(chainKey, iteration + 1);
@@ -210,20 +264,6 @@ public sealed class SenderKeyReceiver : IDisposable
                 foreach (var (_, kept) in skipped)
                     Kdf.Wipe(kept);
             }
-        }
-    }
-
-    private static byte[]? Unpadded(byte[]? padded)
-    {
-        if (padded is null)
-            return null;
-        try
-        {
-            return Padding.TryUnpad(padded, out var plaintext) ? plaintext : null;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(padded);
         }
     }
 

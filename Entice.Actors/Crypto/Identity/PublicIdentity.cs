@@ -43,8 +43,19 @@ public sealed record PublicIdentity(byte[] SigningKey, byte[] DhKey, byte[] Bind
     {
         ArgumentNullException.ThrowIfNull(other);
         // Evaluate both comparisons so timing does not reveal which key differs.
-        var sameSigning = CryptographicOperations.FixedTimeEquals(SigningKey, other.SigningKey);
-        var sameDh = CryptographicOperations.FixedTimeEquals(DhKey, other.DhKey);
+        var sameSigning = KeyEquality.Same(SigningKey, other.SigningKey);
+        var sameDh = KeyEquality.Same(DhKey, other.DhKey);
+        return sameSigning & sameDh;
+    }
+
+    /// <summary>
+    /// <see cref="SameKeysAs(PublicIdentity)"/> against raw keys (a bundle's), without building an identity:
+    /// constant-time, both keys compared.
+    /// </summary>
+    public bool SameKeysAs(ReadOnlySpan<byte> signingKey, ReadOnlySpan<byte> dhKey)
+    {
+        var sameSigning = KeyEquality.Same(SigningKey, signingKey);
+        var sameDh = KeyEquality.Same(DhKey, dhKey);
         return sameSigning & sameDh;
     }
 

@@ -14,11 +14,25 @@ public static class Padding
 
     public static byte[] Pad(ReadOnlySpan<byte> data)
     {
-        var paddedLength = (data.Length / BlockSize + 1) * BlockSize;
-        var padded = new byte[paddedLength];
-        data.CopyTo(padded);
-        padded[data.Length] = Marker;
+        var padded = new byte[PaddedLength(data.Length)];
+        PadInto(data, padded);
         return padded;
+    }
+
+    /// <summary>The padded length of <paramref name="length"/> bytes of data (always at least one pad byte).</summary>
+    public static int PaddedLength(int length) => checked(((length / BlockSize) + 1) * BlockSize);
+
+    /// <summary>The same bytes as <see cref="Pad"/>, into <paramref name="destination"/> (exactly <see cref="PaddedLength"/> bytes).</summary>
+    public static void PadInto(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        if (destination.Length != PaddedLength(data.Length))
+        {
+            throw new CryptoException("Padding buffer has the wrong length.");
+        }
+
+        data.CopyTo(destination);
+        destination[data.Length] = Marker;
+        destination[(data.Length + 1)..].Clear();
     }
 
     /// <summary>Remove padding, or return false when it is not valid padding of the right block size.</summary>

@@ -22,6 +22,32 @@ internal static class StrictUtf8
         }
     }
 
+    /// <summary>The UTF-8 length of <paramref name="text"/>, or -1 when it is not valid Unicode (a lone surrogate).</summary>
+    public static int ByteCount(string text)
+    {
+        try
+        {
+            return Encoding.GetByteCount(text);
+        }
+        catch (EncoderFallbackException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>Encodes <paramref name="text"/> into <paramref name="destination"/>; the bytes written. Throws <see cref="CryptoException"/> on invalid Unicode.</summary>
+    public static int Write(string text, Span<byte> destination)
+    {
+        try
+        {
+            return Encoding.GetBytes(text, destination);
+        }
+        catch (EncoderFallbackException)
+        {
+            throw new CryptoException("Text is not valid Unicode.");
+        }
+    }
+
     public static bool TryGetString(ReadOnlySpan<byte> bytes, out string text)
     {
         try

@@ -87,18 +87,31 @@ internal sealed class RatchetHeader
     public byte[] Encode()
     {
         var bytes = new byte[Size];
-        bytes[0] = Version;
-        bytes[1] = Prekey is null ? Ordinary : Prekey.OneTimePrekeyId is null ? WithPrekey : WithOneTimePrekey;
-        BaseKey.CopyTo(bytes, 2);
-        RatchetKey.CopyTo(bytes, 2 + KeySize);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(2 + (2 * KeySize), 4), PreviousCount);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(2 + (2 * KeySize) + 4, 4), Index);
-        if (Prekey is not null)
+        Write(bytes, BaseKey, RatchetKey, PreviousCount, Index, Prekey);
+        return bytes;
+    }
+
+    /// <summary>The size of a header with or without the X3DH facts.</summary>
+    public static int SizeFor(PrekeyUse? prekey) => prekey is null ? OrdinarySize : PrekeySize;
+
+    /// <summary>The encoding <see cref="Encode"/> gives, written into <paramref name="bytes"/> (exactly <see cref="SizeFor"/> bytes).</summary>
+    public static void Write(Span<byte> bytes, ReadOnlySpan<byte> baseKey, ReadOnlySpan<byte> ratchetKey, uint previousCount, uint index, PrekeyUse? prekey)
+    {
+        if (bytes.Length != SizeFor(prekey) || baseKey.Length != KeySize || ratchetKey.Length != KeySize)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(OrdinarySize, 4), Prekey.SignedPrekeyId);
-            BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(OrdinarySize + 4, 4), Prekey.OneTimePrekeyId ?? 0);
+            throw new CryptoException("Bad ratchet header buffer or key size.");
         }
 
-        return bytes;
+        bytes[0] = Version;
+        bytes[1] = prekey is null ? Ordinary : prekey.OneTimePrekeyId is null ? WithPrekey : WithOneTimePrekey;
+        baseKey.CopyTo(bytes[2..]);
+        ratchetKey.CopyTo(bytes[(2 + KeySize)..]);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.Slice(2 + (2 * KeySize), 4), previousCount);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.Slice(2 + (2 * KeySize) + 4, 4), index);
+        if (prekey is not null)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(bytes.Slice(OrdinarySize, 4), prekey.SignedPrekeyId);
+            BinaryPrimitives.WriteUInt32BigEndian(bytes.Slice(OrdinarySize + 4, 4), prekey.OneTimePrekeyId ?? 0);
+        }
     }
 }

@@ -134,19 +134,33 @@ internal sealed class RatchetSession : IDisposable
         string peer, byte[] baseKey, PublicIdentity peerIdentity, PeerPrekey peerPrekey, PrekeyUse used, byte[] sharedKey, byte[] signedPrekeyPrivate, byte[] signedPrekeyPublic) =>
         new(peer, baseKey, weInitiated: false, peerIdentity, peerPrekey, sharedKey, signedPrekeyPrivate, signedPrekeyPublic) { Prekeys = used };
 
-    /// <summary>The header the next message will carry, without moving the chain.</summary>
-    public RatchetHeader PeekHeader() => new(BaseKey, SendPublic, PreviousCount, SendIndex, PendingPrekey);
+    /// <summary>The size of the header the next message will carry.</summary>
+    public int HeaderSize => RatchetHeader.SizeFor(PendingPrekey);
 
-    /// <summary>The header and message key for the next message we send; the chain moves at once.</summary>
-    public (RatchetHeader Header, byte[] MessageKey) NextSend()
+    /// <summary>The header the next message will carry (<see cref="PeekHeader"/>'s encoding), into <paramref name="destination"/>.</summary>
+    public void WriteHeader(Span<byte> destination) =>
+        RatchetHeader.Write(destination, BaseKey, SendPublic, PreviousCount, SendIndex, PendingPrekey);
+
+    /// <summary>
+    /// The associated data's fixed part for this session (label, initiator's then responder's identity keys),
+    /// computed on first use and kept in memory only (public keys: nothing to wipe).
+    /// </summary>
+    public byte[] AssociatedDataPrefix(IBoundKeys me) =>
+        associatedDataPrefix ??= WeInitiated
+            ? MessageCipher.AssociatedDataPrefix(me, PeerIdentity)
+            : MessageCipher.AssociatedDataPrefix(PeerIdentity, me);
+
+    private byte[]? associatedDataPrefix;
+
+    /// <summary>
+    /// The message key for the next message we send, into <paramref name="messageKey"/> (32 bytes, the caller
+    /// zeroes it); the chain key is stepped in place, so the old one is gone at once.
+    /// </summary>
+    public void NextSend(Span<byte> messageKey)
     {
         var chain = sendChain ?? throw new InvalidOperationException("This session has no sending chain yet.");
-        var header = new RatchetHeader(BaseKey, SendPublic, PreviousCount, SendIndex, PendingPrekey);
-        var (messageKey, nextChain) = Kdf.ChainStep(chain);
-        Kdf.Wipe(chain);
-        sendChain = nextChain;
+        Kdf.ChainStepInto(chain, messageKey, chain);
         SendIndex++;
-        return (header, messageKey);
     }
 
     /// <summary>
@@ -162,7 +176,7 @@ internal sealed class RatchetSession : IDisposable
             return DecryptFailure.TooFarAhead;
         }
 
-        if (ReceiveKey is not null && CryptographicOperations.FixedTimeEquals(header.RatchetKey, ReceiveKey))
+        if (ReceiveKey is not null && KeyEquality.Same(header.RatchetKey, ReceiveKey))
         {
             if (receiveChain is null)
             {
@@ -181,7 +195,7 @@ internal sealed class RatchetSession : IDisposable
         }
         else
         {
-            if (PreviousReceiveKeys.Any(key => CryptographicOperations.FixedTimeEquals(key, header.RatchetKey)))
+            if (PreviousReceiveKeys.Any(key => KeyEquality.Same(key, header.RatchetKey)))
             {
                 return DecryptFailure.Replay;
             }
@@ -223,24 +237,25 @@ internal sealed class RatchetSession : IDisposable
     /// and nothing here changes until <see cref="CommitNext"/> (once the message authenticates; else the caller
     /// wipes both). False for anything else, which goes through <see cref="Advance"/> on a copy.
     /// </summary>
-    public bool TryNextInOrder(RatchetHeader header, out byte[] messageKey, out byte[] nextChain)
+    public bool TryNextInOrder(RatchetHeader header, Span<byte> messageKey, Span<byte> nextChain)
     {
         if (receiveChain is null || ReceiveKey is null || header.Index != ReceiveIndex || header.Index == uint.MaxValue
-            || !CryptographicOperations.FixedTimeEquals(header.RatchetKey, ReceiveKey))
+            || !KeyEquality.Same(header.RatchetKey, ReceiveKey))
         {
-            messageKey = nextChain = [];
             return false;
         }
 
-        (messageKey, nextChain) = Kdf.ChainStep(receiveChain);
+        Kdf.ChainStepInto(receiveChain, messageKey, nextChain);
         return true;
     }
 
-    /// <summary>The message <see cref="TryNextInOrder"/> gave the key of authenticated: the chain moves on.</summary>
-    public void CommitNext(byte[] nextChain)
+    /// <summary>
+    /// The message <see cref="TryNextInOrder"/> gave the key of authenticated: the chain moves on (the chain key
+    /// is overwritten in place; the caller zeroes its copy of <paramref name="nextChain"/>).
+    /// </summary>
+    public void CommitNext(ReadOnlySpan<byte> nextChain)
     {
-        Kdf.Wipe(receiveChain);
-        receiveChain = nextChain;
+        nextChain.CopyTo(receiveChain);
         ReceiveIndex++;
     }
 

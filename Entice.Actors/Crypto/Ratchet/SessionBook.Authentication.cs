@@ -20,28 +20,4 @@ public sealed partial class SessionBook
         verifiedBundles.AddOrUpdate(bundle, bundle);
         return true;
     }
-
-    private byte[] AssociatedData(RatchetSession session, byte[] header, MessageContext ctx) =>
-        session.WeInitiated
-            ? MessageCipher.AssociatedData(me.Public, session.PeerIdentity, header, ctx)
-            : MessageCipher.AssociatedData(session.PeerIdentity, me.Public, header, ctx);
-
-    private bool TryAssociatedData(RatchetSession session, byte[] header, MessageContext ctx, out byte[] associatedData) =>
-        session.WeInitiated
-            ? TryAssociatedData(me.Public, session.PeerIdentity, header, ctx, out associatedData)
-            : TryAssociatedData(session.PeerIdentity, me.Public, header, ctx, out associatedData);
-
-    private static bool TryAssociatedData(PublicIdentity initiator, PublicIdentity responder, byte[] header, MessageContext ctx, out byte[] associatedData)
-    {
-        try
-        {
-            associatedData = MessageCipher.AssociatedData(initiator, responder, header, ctx);
-            return true;
-        }
-        catch (CryptoException)
-        {
-            associatedData = [];
-            return false;
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Entice.Wire;
 using Entice.Crypto.Identity;
 using Entice.Crypto.Primitives;
@@ -19,7 +20,7 @@ public sealed partial class SessionBook
             return DecryptResult.Fail(DecryptFailure.Malformed);
         }
 
-        var headerBytes = ciphertext[..header.Size].ToArray();
+        var headerBytes = ciphertext[..header.Size];
         var body = ciphertext[header.Size..];
         var paddedLength = body.Length - MessageCipher.TagSize;
         if (paddedLength < Padding.BlockSize || paddedLength % Padding.BlockSize != 0)
@@ -43,14 +44,21 @@ public sealed partial class SessionBook
         var id = SessionIdFor(sender.Name, header.BaseKey);
         if (sessions.TryGetValue(id, out var session))
         {
-            if (!session.PeerIdentity.SameKeysAs(sender.Identity))
+            if (!session.PeerIdentity.SameKeysAs(sender.Bundle.SigningKey, sender.Bundle.DhKey))
             {
                 return DecryptResult.Fail(DecryptFailure.Invalid);
             }
 
-            return TryAssociatedData(session, headerBytes, ctx, out var associatedData)
-                ? OpenExisting(session, header, associatedData, body, now)
-                : DecryptResult.Fail(DecryptFailure.Malformed);
+            var prefix = session.AssociatedDataPrefix(me.Public);
+            var adLength = MessageCipher.AssociatedDataLength(prefix, headerBytes.Length, ctx);
+            if (adLength < 0)
+            {
+                return DecryptResult.Fail(DecryptFailure.Malformed);
+            }
+
+            var associatedData = adLength <= StackAssociatedData ? stackalloc byte[adLength] : new byte[adLength];
+            MessageCipher.WriteAssociatedData(associatedData, prefix, headerBytes, ctx);
+            return OpenExisting(session, header, associatedData, body, now);
         }
 
         if (retired.ContainsKey(id))
@@ -102,7 +110,7 @@ public sealed partial class SessionBook
         return !sessions.ContainsKey(id) && !retired.ContainsKey(id);
     }
 
-    private DecryptResult OpenExisting(RatchetSession session, RatchetHeader header, byte[] associatedData, ReadOnlySpan<byte> body, DateTimeOffset now)
+    private DecryptResult OpenExisting(RatchetSession session, RatchetHeader header, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
         // The skipped keys' ids are hex strings: built only when this peer has any.
         var skippedId = skipped.CountFor(session.Peer) > 0 ? SkippedKeyId.For(session.Id, header.RatchetKey, header.Index) : default;
@@ -122,23 +130,32 @@ public sealed partial class SessionBook
         }
 
         // In order on the current chain (most messages): no copy; the chain moves only if the message authenticates.
-        if (session.TryNextInOrder(header, out var messageKey, out var nextChain))
+        // Both keys on the stack, zeroed whatever happens.
+        Span<byte> messageKey = stackalloc byte[Kdf.HmacKeySize];
+        Span<byte> nextChain = stackalloc byte[Kdf.HmacKeySize];
+        try
         {
-            var inOrder = Open(messageKey, associatedData, body);
-            Kdf.Wipe(messageKey);
-            if (!inOrder.Succeeded)
+            if (session.TryNextInOrder(header, messageKey, nextChain))
             {
-                Kdf.Wipe(nextChain);
+                var inOrder = Open(messageKey, associatedData, body);
+                if (!inOrder.Succeeded)
+                {
+                    return inOrder;
+                }
+
+                session.CommitNext(nextChain);
+                if (session.WeInitiated)
+                {
+                    session.Acknowledge();
+                }
+
                 return inOrder;
             }
-
-            session.CommitNext(nextChain);
-            if (session.WeInitiated)
-            {
-                session.Acknowledge();
-            }
-
-            return inOrder;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(messageKey);
+            CryptographicOperations.ZeroMemory(nextChain);
         }
 
         var working = session.Copy();
@@ -161,7 +178,7 @@ public sealed partial class SessionBook
         return result;
     }
 
-    private DecryptResult OpenNew(PeerKeys sender, MessageContext ctx, RatchetHeader header, byte[] headerBytes, ReadOnlySpan<byte> body, DateTimeOffset now)
+    private DecryptResult OpenNew(PeerKeys sender, MessageContext ctx, RatchetHeader header, ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
         var used = header.Prekey!;
         if (!signedPrekeys.TryGet(used.SignedPrekeyId, out var signedPrekey))
@@ -183,10 +200,15 @@ public sealed partial class SessionBook
         }
 
         var initiator = sender.Identity;
-        if (!TryAssociatedData(initiator, me.Public, headerBytes, ctx, out var associatedData))
+        var prefix = MessageCipher.AssociatedDataPrefix(initiator, me.Public);
+        var adLength = MessageCipher.AssociatedDataLength(prefix, headerBytes.Length, ctx);
+        if (adLength < 0)
         {
             return DecryptResult.Fail(DecryptFailure.Malformed);
         }
+
+        var associatedData = adLength <= StackAssociatedData ? stackalloc byte[adLength] : new byte[adLength];
+        MessageCipher.WriteAssociatedData(associatedData, prefix, headerBytes, ctx);
 
         byte[] sharedKey;
         try
@@ -229,7 +251,7 @@ public sealed partial class SessionBook
     /// Runs the ratchet on <paramref name="working"/> (a copy or a new session) and opens the body. On any
     /// failure the working session and the keys it skipped are wiped, so the caller's state is untouched.
     /// </summary>
-    private DecryptResult Advance(RatchetSession working, RatchetHeader header, byte[] associatedData, ReadOnlySpan<byte> body, List<SkippedKey> newlySkipped)
+    private DecryptResult Advance(RatchetSession working, RatchetHeader header, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body, List<SkippedKey> newlySkipped)
     {
         var failure = working.Advance(header, maxSkip, newlySkipped, out var messageKey);
         var result = failure is { } refused ? DecryptResult.Fail(refused) : Open(messageKey, associatedData, body);
@@ -243,23 +265,32 @@ public sealed partial class SessionBook
         return result;
     }
 
-    private static DecryptResult Open(byte[] messageKey, byte[] associatedData, ReadOnlySpan<byte> body)
+    // The padded plaintext of a message up to this size is opened on the stack (a chat line is a few hundred bytes).
+    private const int StackPlaintext = 1024;
+
+    private static DecryptResult Open(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body)
     {
-        var padded = MessageCipher.Open(messageKey, associatedData, body);
-        if (padded is null)
+        var paddedLength = body.Length - MessageCipher.TagSize;
+        if (paddedLength < 0)
         {
             return DecryptResult.Fail(DecryptFailure.Invalid);
         }
 
+        var padded = paddedLength <= StackPlaintext ? stackalloc byte[paddedLength] : new byte[paddedLength];
         try
         {
+            if (!MessageCipher.OpenInto(messageKey, associatedData, body, padded, KdfLabels.Message))
+            {
+                return DecryptResult.Fail(DecryptFailure.Invalid);
+            }
+
             return Padding.TryUnpad(padded, out var plaintext)
                 ? DecryptResult.Success(plaintext)
                 : DecryptResult.Fail(DecryptFailure.Malformed);
         }
         finally
         {
-            Kdf.Wipe(padded);
+            CryptographicOperations.ZeroMemory(padded);
         }
     }
 

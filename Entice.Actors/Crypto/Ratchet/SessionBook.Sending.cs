@@ -25,23 +25,50 @@ public sealed partial class SessionBook
         var current = CurrentSendingSession(peer);
         var newSession = current is null;
         var session = current ?? SendingSessionFor(peer);
+
+        // header || ChaCha20-Poly1305(padded plaintext) || tag, built in one array: the header is written in
+        // place, the plaintext padded in place and encrypted in place (no copy of it anywhere else).
+        var headerSize = session.HeaderSize;
+        var paddedLength = Padding.PaddedLength(plaintext.Length);
+        var output = new byte[headerSize + paddedLength + MessageCipher.TagSize];
+        session.WriteHeader(output.AsSpan(0, headerSize));
+
         // Built before the chain steps, so a context that cannot be encoded costs no message key.
-        var encoded = session.PeekHeader().Encode();
-        var associatedData = AssociatedData(session, encoded, ctx);
+        var prefix = session.AssociatedDataPrefix(me.Public);
+        var adLength = MessageCipher.AssociatedDataLength(prefix, headerSize, ctx);
+        if (adLength < 0)
+        {
+            throw new CryptoException("Text is not valid Unicode.");
+        }
+
+        var associatedData = adLength <= StackAssociatedData ? stackalloc byte[adLength] : new byte[adLength];
+        MessageCipher.WriteAssociatedData(associatedData, prefix, output.AsSpan(0, headerSize), ctx);
+
+        Span<byte> messageKey = stackalloc byte[Kdf.HmacKeySize];
         var used = session.SendIndex;
-        var (_, messageKey) = session.NextSend();
+        session.NextSend(messageKey);
         NoteSend(session, used, newSession);
-        var padded = Padding.Pad(plaintext);
+        var body = output.AsSpan(headerSize);
         try
         {
-            return [.. encoded, .. MessageCipher.Seal(messageKey, associatedData, padded)];
+            Padding.PadInto(plaintext, body[..paddedLength]);
+            MessageCipher.SealInPlace(messageKey, associatedData, body, KdfLabels.Message);
+            return output;
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(output); // it may hold the plaintext
+            throw;
         }
         finally
         {
-            Kdf.Wipe(messageKey);
-            Kdf.Wipe(padded);
+            CryptographicOperations.ZeroMemory(messageKey);
         }
     }
+
+    // Associated data up to this size lives on the stack (the identity keys, the header and three names: a few
+    // hundred bytes); longer names get a heap buffer.
+    private const int StackAssociatedData = 512;
 
     /// <summary>
     /// The next message to <paramref name="peer"/> starts a new session (X3DH), as if none were held. Nothing
@@ -95,9 +122,9 @@ public sealed partial class SessionBook
     {
         var bundle = peer.Bundle;
         return sendingTo.TryGetValue(peer.Name, out var id) && sessions.TryGetValue(id, out var current)
-            && current.PeerIdentity.SameKeysAs(peer.Identity)
+            && current.PeerIdentity.SameKeysAs(bundle.SigningKey, bundle.DhKey)
             && current.PeerPrekey.Id == bundle.PrekeyId
-            && CryptographicOperations.FixedTimeEquals(current.PeerPrekey.PublicKey, bundle.Prekey)
+            && KeyEquality.Same(current.PeerPrekey.PublicKey, bundle.Prekey)
             && !current.Exhausted
             ? current
             : null;
