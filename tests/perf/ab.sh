@@ -4,6 +4,8 @@
 # on a shared machine), deliveries/s and other CPU. A and B are directories holding Entice.ServerNode.dll
 # (e.g. a copy of Entice.ServerNode/bin/Release/net10.0 taken before a change).
 #   A=/tmp/base B=Entice.ServerNode/bin/Release/net10.0 REPEATS=5 tests/perf/ab.sh
+# CONF_A / CONF_B: a HOCON file layered over that server's configuration (e.g. an executor knob).
+# ENV_A / ENV_B: environment settings for that server, space-separated VAR=value.
 # PLAIN=1: both servers with channel.enabled = off and the load tool with --plain.
 # WORKLOADS: which of c100 (C=100 S=10) and c10 (C=10 all sending) to run; default both.
 set -euo pipefail
@@ -20,7 +22,9 @@ LOADTEST=(dotnet "$ROOT/tests/Entice.LoadTest/bin/Release/net10.0/Entice.LoadTes
 start() { # $1 tag, $2 dir; sets PID_<tag> PORT_<tag> FP_<tag>
   local out="$WORK/$1.log" conf="$WORK/$1.conf"
   printf 'entice.server {\n  rate-limit.envelopes-per-second = 0\n  max-connections = 20000\n  handshake-timeout = 60s\n  channel.enabled = %s\n}\n' "$CHANNEL" >"$conf"
-  dotnet "$2/Entice.ServerNode.dll" --host 127.0.0.1 --port 0 --no-discovery --data-dir "$WORK/data-$1" \
+  local extra; eval "extra=\${CONF_${1^^}:-}"; [ -n "$extra" ] && cat "$extra" >>"$conf"
+  local envs; eval "envs=\${ENV_${1^^}:-}"
+  env $envs dotnet "$2/Entice.ServerNode.dll" --host 127.0.0.1 --port 0 --no-discovery --data-dir "$WORK/data-$1" \
     --log-level "${ENTICE_LOG_LEVEL:-Information}" --config "$conf" >"$out" 2>&1 &
   local pid=$!; STARTED+=("$pid")
   for _ in $(seq 300); do grep -q '^Listening on 127.0.0.1:' "$out" && break; sleep 0.1; done

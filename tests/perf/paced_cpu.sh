@@ -8,6 +8,7 @@
 # Usage: tests/perf/paced_cpu.sh [VARIANT...]      (no build: build Release first)
 #   VARIANT = label[:ITEM,ITEM...], ITEM = VAR=value (environment) | conf=FILE (layered HOCON) | arg=--opt=value
 #             | dll=PATH (another build of Entice.ServerNode.dll, e.g. a copy of the bin before a change)
+#             | plain (the channel off: entice.server.channel.enabled = off, and the load tool with --plain)
 #   default: the shipped server alone. Example:
 #   tests/perf/paced_cpu.sh shipped spin0:DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 warn:arg=--log-level=Warning
 # env: ROUNDS=5 MESSAGES=1000 (per sender) RATE=1000 C=10 CRELAY=1 (0: no C relay) NGIRCD=0 (1: add ngIRCd)
@@ -27,21 +28,26 @@ cat >"$WORK/bench.conf" <<'CONF'
 entice.server { rate-limit.envelopes-per-second = 0, max-connections = 20000, handshake-timeout = 60s }
 CONF
 
-NAMES=(); PIDS=(); PORTS=(); TARGETS=()
+NAMES=(); PIDS=(); PORTS=(); TARGETS=(); PLAINS=()
 start_variant() { # $1 = label[:items]
-  local label=${1%%:*} items="" envs=() args=() conf="$WORK/bench.conf" out dll=$SERVER_DLL
+  local label=${1%%:*} items="" envs=() args=() conf="$WORK/bench.conf" out dll=$SERVER_DLL plain=0
   [[ $1 == *:* ]] && items=${1#*:}
   local IFS=,
   for it in $items; do
     case $it in
       conf=*) conf="$WORK/$label.conf"; cat "$WORK/bench.conf" "${it#conf=}" >"$conf";;
       dll=*) dll=${it#dll=};;
+      plain) plain=1;;
       arg=*) local a=${it#arg=}; args+=("${a%%=*}" "${a#*=}");;
       *=*) envs+=("$it");;
       *) log "bad item '$it' in variant $1"; exit 2;;
     esac
   done
   unset IFS
+  if [ "$plain" = 1 ]; then
+    [ "$conf" = "$WORK/bench.conf" ] && { cp "$WORK/bench.conf" "$WORK/$label.conf"; conf="$WORK/$label.conf"; }
+    echo 'entice.server.channel.enabled = off' >>"$conf"
+  fi
   out="$WORK/$label.log"
   env ${envs[@]+"${envs[@]}"} dotnet "$dll" --host 127.0.0.1 --port 0 --no-discovery --data-dir "$WORK/$label.data" \
     --config "$conf" ${args[@]+"${args[@]}"} >"$out" 2>&1 &
@@ -49,7 +55,7 @@ start_variant() { # $1 = label[:items]
   for _ in $(seq 300); do grep -q "^Listening on 127.0.0.1:" "$out" 2>/dev/null && break; sleep 0.1; done
   local port; port=$(grep -o '^Listening on 127.0.0.1:[0-9]*' "$out" | head -1 | cut -d: -f2)
   [ -n "$port" ] || { log "server $label did not start:"; cat "$out" >&2; exit 1; }
-  NAMES+=("$label"); PIDS+=("$pid"); PORTS+=("$port"); TARGETS+=(entice)
+  NAMES+=("$label"); PIDS+=("$pid"); PORTS+=("$port"); TARGETS+=(entice); PLAINS+=("$plain")
   log "$label: pid $pid port $port ${envs[*]+env ${envs[*]}} ${args[*]+args ${args[*]}} conf $(basename "$conf")${dll/#$SERVER_DLL/} "
 }
 for v in "$@"; do start_variant "$v"; done
@@ -63,7 +69,7 @@ if [ "$CRELAY" = 1 ]; then
   if [ -n "$src" ] && cc -O2 -o "$WORK/ircish_relay" "$src"; then
     port=$(free_port); "$WORK/ircish_relay" "$port" 3600 >"$WORK/crelay.log" 2>&1 & pid=$!; STARTED+=("$pid")
     for _ in $(seq 100); do ss -Htln "sport = :$port" | grep -q . && break; sleep 0.1; done
-    NAMES+=(c-relay); PIDS+=("$pid"); PORTS+=("$port"); TARGETS+=(irc)
+    NAMES+=(c-relay); PIDS+=("$pid"); PORTS+=("$port"); TARGETS+=(irc); PLAINS+=(0)
   else log "no C relay (source or cc missing)"; fi
 fi
 if [ "$NGIRCD" = 1 ]; then
@@ -71,16 +77,17 @@ if [ "$NGIRCD" = 1 ]; then
   printf '[Global]\n Name = bench.localhost\n Listen = 127.0.0.1\n Ports = %s\n PidFile = %s/ng/pid\n[Limits]\n MaxConnections = 0\n MaxConnectionsIP = 0\n MaxJoins = 0\n MaxNickLength = 30\n MaxPenaltyTime = 0\n PingTimeout = 600\n[Options]\n DNS = no\n Ident = no\n PAM = no\n' "$port" "$WORK" >"$WORK/ng/ngircd.conf"
   "$NG" -n -f "$WORK/ng/ngircd.conf" >"$WORK/ng/out.log" 2>&1 & pid=$!; STARTED+=("$pid")
   for _ in $(seq 100); do ss -Htln "sport = :$port" | grep -q . && break; sleep 0.1; done
-  NAMES+=(ngircd); PIDS+=("$pid"); PORTS+=("$port"); TARGETS+=(irc)
+  NAMES+=(ngircd); PIDS+=("$pid"); PORTS+=("$port"); TARGETS+=(irc); PLAINS+=(0)
 fi
 
 ctxt() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches/ { s += $2 } END { print s + 0 }'; }  # voluntary: wake-ups, not preemption by neighbours
 run() { # $1 index, rest: load tool options; prints one JSON line with ctx switches added
-  local i=$1 par=64 c0 c1 line; shift
+  local i=$1 par=64 c0 c1 line plain=(); shift
   [ "${TARGETS[$i]}" = irc ] && par=8
+  [ "${PLAINS[$i]}" = 1 ] && plain=(--plain)
   c0=$(ctxt "${PIDS[$i]}")
   line=$(timeout 300 "${LOADTEST[@]}" --target "${TARGETS[$i]}" --server "127.0.0.1:${PORTS[$i]}" --server-pid "${PIDS[$i]}" --json \
-    --handshake-parallelism "$par" "$@" 2>>"$WORK/loadtest.err" | tail -1) || line='{"ok":false}'
+    --handshake-parallelism "$par" ${plain[@]+"${plain[@]}"} "$@" 2>>"$WORK/loadtest.err" | tail -1) || line='{"ok":false}'
   c1=$(ctxt "${PIDS[$i]}")
   echo "$line" | jq -c --arg n "${NAMES[$i]}" --argjson cs $((c1 - c0)) --arg la "$(cut -d' ' -f1 /proc/loadavg)" '. + {server:$n, ctxt_switches:$cs, loadavg:$la}'
 }
