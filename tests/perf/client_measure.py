@@ -52,6 +52,9 @@ def chat(count, direct=False):
         load = os.getloadavg()[0]
         print(f"two people, {'direct (/msg)' if direct else 'room'}, {count} lines one at a time: keyboard-to-screen p50 {percentile(times, 50):.2f} ms, "
               f"p99 {percentile(times, 99):.2f} ms, max {max(times):.2f} ms (load average {load:.1f})")
+        if os.environ.get("SLOWEST"):
+            slow = sorted(range(len(times)), key=lambda k: -times[k])[:int(os.environ["SLOWEST"])]
+            print("slowest (line: ms, receiver): " + ", ".join(f"{k + 10}: {times[k]:.2f} {'bob' if k % 2 == 0 else 'alice'}" for k in slow))
     finally:
         for c in (alice, bob):
             if c is not None:
