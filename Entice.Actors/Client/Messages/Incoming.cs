@@ -175,7 +175,10 @@ internal sealed class Incoming(ClientSettings settings, RoomRoster roster, IChat
             events.Add(new ErrorEvent(ErrorCodes.DecryptFailed, $"a part of a long message from {d.From} had a malformed header; dropped"));
             return;
         }
-        events.Add(new MessageEvent(d.Room, d.From, text, d.Direct, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(d.Plaintext.SentAtUnixMs, 0, 253402300799999))));
+        events.Add(new MessageEvent(d.Room, d.From, text, d.Direct, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(d.Plaintext.SentAtUnixMs, 0, 253402300799999)))
+        {
+            EnvelopeId = arrival.EnvelopeId,
+        });
         if (arrival.EnvelopeId is { } id)
         {
             if (_unsaved.ContainsKey(d.Ticket))
