@@ -68,16 +68,14 @@ public sealed class LineHistory : IAsyncDisposable
     {
         foreach (var (conversation, messages) in store.LoadAll().Conversations)
         {
-            foreach (var m in messages.Where(m => !m.Own && m.Id.StartsWith(EnvelopePrefix, StringComparison.Ordinal)).TakeLast(ReceivedPerConversationAtStart))
+            foreach (var m in messages.Where(m => m.KeptByEnvelope).TakeLast(ReceivedPerConversationAtStart))
                 Received((conversation, m.From, m.Id));
         }
     }
 
-    private const string EnvelopePrefix = "e:";
-
     private static (string Conversation, string From, string Id)? ReceivedKey(ChatEvent e) =>
         e is MessageEvent { EnvelopeId: { } envelope } m && RoomTopic.Of(m) is null
-            ? (m.Direct ? KeptMessage.DirectWith(m.From) : KeptMessage.Room(m.Room), PeerText.Visible(m.From), EnvelopePrefix + envelope.ToString("x16", CultureInfo.InvariantCulture))
+            ? (m.Direct ? KeptMessage.DirectWith(m.From) : KeptMessage.Room(m.Room), PeerText.Visible(m.From), KeptMessage.ReceivedId(envelope))
             : null;
 
     // True when it was not known yet; the oldest are forgotten past MaxWaiting.
