@@ -24,6 +24,8 @@ public sealed partial class ChatPresenter
     private string? _lastKeptId;
     // Received messages kept under their envelope id (issue 17): a copy delivered again after a crash is not shown twice.
     private readonly HashSet<(string Conversation, string From, string Id)> _keptReceived = [];
+    private readonly Queue<(string Conversation, string From, string Id)> _keptReceivedOrder = new();
+    private const int MaxKeptReceived = 10_000; // the newest received this run (a copy after a crash comes soon)
 
     private static string? ReceivedId(Entice.Client.MessageEvent m) => m.EnvelopeId is { } id ? KeptMessage.ReceivedId(id) : null;
 
@@ -61,7 +63,7 @@ public sealed partial class ChatPresenter
         foreach (var (conversation, messages) in kept.Conversations)
         {
             _kept[conversation] = [.. messages];
-            foreach (var m in messages.Where(m => m.KeptByEnvelope))
+            foreach (var m in messages.Where(m => m.KeptByEnvelope).TakeLast(256)) // the newest: a copy after a crash comes soon
                 _keptReceived.Add((conversation, m.From, m.Id));
         }
         foreach (var line in kept.Input)
@@ -150,8 +152,12 @@ public sealed partial class ChatPresenter
             return;
         var key = KeyOf(conversation);
         var message = new KeptMessage(id ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), key, from, text, at, own, direct, Delivery.None);
-        if (message.KeptByEnvelope)
-            _keptReceived.Add((key, from, message.Id));
+        if (message.KeptByEnvelope && _keptReceived.Add((key, from, message.Id)))
+        {
+            _keptReceivedOrder.Enqueue((key, from, message.Id));
+            while (_keptReceivedOrder.Count > MaxKeptReceived)
+                _keptReceived.Remove(_keptReceivedOrder.Dequeue());
+        }
         _writer.Append(message);
         if (!_kept.TryGetValue(key, out var kept))
             _kept[key] = kept = [];
