@@ -4,7 +4,8 @@ after a Release build):
 
   python3 tests/perf/client_measure.py           (SKIP_LONG=1: the burst only; BURST_LINES=N)
   python3 tests/perf/client_measure.py chat [N] [direct]  (issue 17: two people, keyboard-to-screen p50/p99;
-                                                  'direct': /msg, pairwise Double Ratchet; else the room, sender keys)
+                                                  'direct': /msg, pairwise Double Ratchet; else the room, sender keys;
+                                                  SLOWEST=N also lists the N slowest lines and who received them)
 
 - delivery time of a 100 KB and a 1 MiB message (typed by alice, until bob's client shows it), and
 - the order in which three receivers show a burst of 1,500 lines typed at once (default settings:
