@@ -105,6 +105,9 @@ internal sealed partial class ChatClientActor
             case CryptoAgent.DecryptRejected r:
                 _incoming.OnDecryptRejected(r);
                 break;
+            case CryptoAgent.DecryptSaved saved:
+                _incoming.OnDecryptSaved(saved);
+                break;
             case CryptoAgent.SenderKeyTaken taken:
                 _incoming.OnSenderKeyTaken(taken);
                 break;

@@ -186,7 +186,8 @@ internal sealed partial class ChatClientActor : ActorBase, IWithTimers, IWithUnb
     // everything before it, so GoodbyeAck means "your messages are on their way".
     private void SayGoodbyeWhenSettled()
     {
-        if (!_outgoing.Settled)
+        // A receipt waiting for the save of a message shown before it must leave before the goodbye.
+        if (!_outgoing.Settled || _incoming.WaitingForSaves)
             return;
         // --once: leave every room for good before the goodbye (the server handles a connection's frames
         // in order), so rooms do not keep a member who will never return.

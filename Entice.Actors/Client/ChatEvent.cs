@@ -23,6 +23,12 @@ public sealed record MemberAwayEvent(string Room, string Name) : ChatEvent;
 
 public sealed record MessageEvent(string Room, string From, string Text, bool Direct, DateTimeOffset SentAt) : ChatEvent
 {
+    /// <summary>
+    /// The (authenticated) id of the envelope that carried it (the last part of a long one), when it came from a
+    /// peer: a copy of it shown before a crash is known by it after the restart (kept history: not shown twice).
+    /// </summary>
+    public ulong? EnvelopeId { get; init; }
+
     public override string ToString() => $"MessageEvent {{ Room = {Room}, From = {From}, Direct = {Direct} }}";
 }
 

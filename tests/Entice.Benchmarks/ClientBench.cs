@@ -356,7 +356,7 @@ internal static class ClientBench
                 "command -> sender's crypto (root, chat, CommandRunner, Outgoing)",
                 "sender's crypto: encrypt + session save before the answer",
                 "answer -> chat -> connection -> relay -> connection -> chat -> receiver's crypto",
-                "receiver's crypto: decrypt + session save before the answer",
+                "receiver's crypto: decrypt (a live message: answered before its key-file write, its receipt after)",
                 "answer -> chat (Inbox, Screen) -> root -> view",
                 "total",
             ];
@@ -403,7 +403,7 @@ internal static class ClientBench
             [
                 "sender's crypto: request in -> Encrypted out (queue, encrypt + sign, save)",
                 "sender's Encrypted -> receiver's crypto request (chat, connection, relay fan-out, connection, chat)",
-                "receiver's crypto: request in -> Decrypted out (queue, verify + decrypt, save)",
+                "receiver's crypto: request in -> Decrypted out (queue, verify + decrypt; live: before the save)",
                 "receiver's Decrypted -> view (chat: Inbox, Screen, receipt; root; view)",
             ];
             var lines = new List<string>

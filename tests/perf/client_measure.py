@@ -4,7 +4,8 @@ after a Release build):
 
   python3 tests/perf/client_measure.py           (SKIP_LONG=1: the burst only; BURST_LINES=N)
   python3 tests/perf/client_measure.py chat [N] [direct]  (issue 17: two people, keyboard-to-screen p50/p99;
-                                                  'direct': /msg, pairwise Double Ratchet; else the room, sender keys)
+                                                  'direct': /msg, pairwise Double Ratchet; else the room, sender keys;
+                                                  SLOWEST=N also lists the N slowest lines and who received them)
 
 - delivery time of a 100 KB and a 1 MiB message (typed by alice, until bob's client shows it), and
 - the order in which three receivers show a burst of 1,500 lines typed at once (default settings:
@@ -52,6 +53,9 @@ def chat(count, direct=False):
         load = os.getloadavg()[0]
         print(f"two people, {'direct (/msg)' if direct else 'room'}, {count} lines one at a time: keyboard-to-screen p50 {percentile(times, 50):.2f} ms, "
               f"p99 {percentile(times, 99):.2f} ms, max {max(times):.2f} ms (load average {load:.1f})")
+        if os.environ.get("SLOWEST"):
+            slow = sorted(range(len(times)), key=lambda k: -times[k])[:int(os.environ["SLOWEST"])]
+            print("slowest (line: ms, receiver): " + ", ".join(f"{k + 10}: {times[k]:.2f} {'bob' if k % 2 == 0 else 'alice'}" for k in slow))
     finally:
         for c in (alice, bob):
             if c is not None:

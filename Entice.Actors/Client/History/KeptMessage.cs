@@ -22,6 +22,15 @@ public sealed record KeptMessage(string Id, string Conversation, string From, st
     /// <summary>The conversation key of a direct conversation.</summary>
     public static string DirectWith(string peer) => "@" + peer;
 
+    /// <summary>
+    /// The id a received message is kept under: its envelope's (authenticated, chosen by the sender), so a copy of
+    /// it delivered again after a crash (shown before its key state was saved) is known (issue 17).
+    /// </summary>
+    public static string ReceivedId(ulong envelopeId) => "e:" + envelopeId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether this is a received message kept under <see cref="ReceivedId"/>.</summary>
+    public bool KeptByEnvelope => !Own && Id.StartsWith("e:", StringComparison.Ordinal);
+
     // Never print the text.
     public override string ToString() => $"KeptMessage {{ Id = {Id}, Conversation = {Conversation}, From = {From}, At = {At:O}, Own = {Own}, Delivery = {Delivery} }}";
 }

@@ -84,6 +84,12 @@ public static class CryptoAgent
         /// <summary>How long a key-file write may stay unflushed (default <c>entice.client.key-sync-interval</c>, 1 s).</summary>
         public TimeSpan? KeySyncInterval { get; init; }
 
+        /// <summary>
+        /// Whether a live message is answered (<see cref="Decrypted"/> with <c>Saved</c> false) before the write of its
+        /// new state, with <see cref="DecryptSaved"/> after it (default <c>entice.client.show-before-save</c>, on).
+        /// </summary>
+        public bool? ShowBeforeSave { get; init; }
+
         /// <summary>Sender keys for rooms (default: <c>entice.client.sender-keys</c>).</summary>
         public Crypto.Group.SenderKeyOptions? SenderKeys { get; init; }
 
@@ -207,10 +213,20 @@ public static class CryptoAgent
         /// <summary>The sender's number for this message in <see cref="Conversation"/>; 0 for a receipt.</summary>
         public ulong Sequence => Plaintext.ReceiptFor is null ? Plaintext.Sequence : 0;
 
+        /// <summary>
+        /// False: answered before the new state is written (a live message, to be shown at once); a
+        /// <see cref="DecryptSaved"/> with the same ticket follows once it is. Nothing that tells anyone else the
+        /// message was read (a receipt, a stored envelope's acknowledgement) may leave before that.
+        /// </summary>
+        public bool Saved { get; init; } = true;
+
         public override string ToString() => $"Decrypted {{ From = {From}, Room = {Room}, Sequence = {Sequence}, Ticket = {Ticket} }}";
     }
 
     public sealed record DecryptRejected(string From, string Code, string Reason, ulong Ticket = 0);
+
+    /// <summary>The state a <see cref="Decrypted"/> answered before its save (<c>Saved</c> false) left is now written.</summary>
+    public sealed record DecryptSaved(ulong Ticket);
 
     /// <summary>
     /// From a peer whose key changed: kept, unread, until the user trusts the new key; then it is

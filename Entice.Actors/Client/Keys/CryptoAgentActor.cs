@@ -81,6 +81,8 @@ internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
     // A write went out without fsync and no sync is scheduled yet; the sync timer's interval.
     private bool _syncPending;
     private readonly TimeSpan _syncInterval;
+    // Live messages are answered before their save, with DecryptSaved after it (entice.client.show-before-save).
+    private readonly bool _showBeforeSave;
     // Encrypts since the last write moved sending chains in memory only (inside the saved reservation).
     private bool _sendsUnsaved;
     // Whether the write in flight is flushed to disk (only then are the send reservations it carries relied on).
@@ -115,6 +117,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
         _syncInterval = options.KeySyncInterval ?? config.GetTimeSpan("entice.client.key-sync-interval", DefaultKeySyncInterval, allowInfinite: false);
         if (_syncInterval <= TimeSpan.Zero)
             _syncInterval = DefaultKeySyncInterval;
+        _showBeforeSave = options.ShowBeforeSave ?? config.GetBoolean("entice.client.show-before-save", true);
         _throttle = new CryptoAgentThrottle(
             Math.Max(1, options.ThrottleAfter ?? config.GetInt("entice.client.throttle-after", DefaultThrottleAfter)),
             options.ThrottleInterval ?? config.GetTimeSpan("entice.client.throttle-interval", TimeSpan.FromSeconds(1), allowInfinite: false),
@@ -210,7 +213,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
         Receive<CryptoAgent.EncryptRoom>(e => Handling(e, () => OnEncryptRoom(e)));
         Receive<CryptoAgent.Decrypt>(d => Handling(d, () =>
         {
-            Answer(OnDecrypt(d));
+            AnswerDecrypt(d, OnDecrypt(d));
             TopUpIfLow();
         }));
         Receive<CryptoAgent.ComputeSafetyNumber>(c => Answer(new CryptoAgent.SafetyNumberComputed(c.Peer.Name,
@@ -221,6 +224,23 @@ internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
             _syncPending = false;
             _writer.Tell(KeyWriter.Sync.Instance);
         });
+    }
+
+    /// <summary>
+    /// A live message whose save needs no flush (nothing durable pending: no new session, pin, prekey or stored
+    /// envelope) is shown at once, before the write; <see cref="CryptoAgent.DecryptSaved"/> follows the write,
+    /// and only then may the chat actor tell anyone it was read. Everything else is answered after the save.
+    /// </summary>
+    private void AnswerDecrypt(CryptoAgent.Decrypt d, object answer)
+    {
+        if (_showBeforeSave && answer is CryptoAgent.Decrypted shown && !d.Durable && !_durableNeeded && !_keys.Pins.HasPendingWrites
+            && (_saveScheduled || _inFlight is not null))
+        {
+            Sender.Tell(shown with { Saved = false });
+            Answer(new CryptoAgent.DecryptSaved(shown.Ticket));
+            return;
+        }
+        Answer(answer);
     }
 
     private void Handling(object request, Action handle)

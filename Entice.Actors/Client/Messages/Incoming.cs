@@ -27,6 +27,12 @@ internal sealed class Incoming(ClientSettings settings, RoomRoster roster, IChat
     private readonly Reassembly _reassembly = new(settings.MaxMessageBytes);
     // Envelopes at the crypto actor, by display ticket; StoredSeq is set for one kept while we were away.
     private readonly Dictionary<ulong, (string Sender, ulong Id, ulong? StoredSeq)> _decrypting = [];
+    // Messages shown before their new key state was written (by display ticket), with the receipt each waits
+    // to send: nobody learns that a message was read before a crash could no longer show it again.
+    private readonly Dictionary<ulong, Action?> _unsaved = [];
+
+    /// <summary>Whether a shown message still waits for its save before its receipt can go.</summary>
+    public bool WaitingForSaves => _unsaved.Count > 0;
 
     // A stored envelope (kept while we were away) is acknowledged once handled, whatever the outcome,
     // so the server deletes it: each is shown at most once, and a copy after a crash is a quiet replay.
@@ -67,6 +73,8 @@ internal sealed class Incoming(ClientSettings settings, RoomRoster roster, IChat
             _seen.Add(key.Sender, key.Id);
             envelopeId = key.Id;
         }
+        if (!d.Saved)
+            _unsaved[d.Ticket] = null;
         var events = new List<ChatEvent>();
         var arrival = new Arrival(d, envelopeId);
         // Receipts are not numbered (their order does not matter); messages are, per conversation.
@@ -75,6 +83,13 @@ internal sealed class Incoming(ClientSettings settings, RoomRoster roster, IChat
         else
             Release(_inbox.Accept(d.From, d.Conversation, d.Sequence, arrival, MonotonicClock.Now()), events);
         screen.Answer(d.Ticket, events);
+    }
+
+    /// <summary>The key state a message was shown before is written: its receipt may go now.</summary>
+    public void OnDecryptSaved(CryptoAgent.DecryptSaved saved)
+    {
+        if (_unsaved.Remove(saved.Ticket, out var receipt))
+            receipt?.Invoke();
     }
 
     public void OnDecryptRejected(CryptoAgent.DecryptRejected r)
@@ -160,8 +175,16 @@ internal sealed class Incoming(ClientSettings settings, RoomRoster roster, IChat
             events.Add(new ErrorEvent(ErrorCodes.DecryptFailed, $"a part of a long message from {d.From} had a malformed header; dropped"));
             return;
         }
-        events.Add(new MessageEvent(d.Room, d.From, text, d.Direct, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(d.Plaintext.SentAtUnixMs, 0, 253402300799999))));
+        events.Add(new MessageEvent(d.Room, d.From, text, d.Direct, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(d.Plaintext.SentAtUnixMs, 0, 253402300799999)))
+        {
+            EnvelopeId = arrival.EnvelopeId,
+        });
         if (arrival.EnvelopeId is { } id)
-            outgoing.SendReceipt(d.Room, d.From, id, roomMessage: !d.Direct);
+        {
+            if (_unsaved.ContainsKey(d.Ticket))
+                _unsaved[d.Ticket] = () => outgoing.SendReceipt(d.Room, d.From, id, roomMessage: !d.Direct);
+            else
+                outgoing.SendReceipt(d.Room, d.From, id, roomMessage: !d.Direct);
+        }
     }
 }

@@ -57,12 +57,14 @@ public sealed partial class ChatPresenter
                 }
                 Notice(RoomOrSystem(m.Room), $"In #{V(m.Room)}: {string.Join(", ", m.Members.Select(V))}");
                 break;
+            case MessageEvent m when KeptBefore(m):
+                break; // shown (and kept) before a crash that came before its key state was saved: not twice
             case MessageEvent { Direct: true } m:
                 var dm = OpenDirect(m.From);
                 dm.ViaRoom = m.Room;
-                return AddMessage(dm, V(m.From), Body(m.Text), m.SentAt, own: false, direct: true) ? [new UiEffect.Bell()] : [];
+                return AddMessage(dm, V(m.From), Body(m.Text), m.SentAt, own: false, direct: true, ReceivedId(m)) ? [new UiEffect.Bell()] : [];
             case MessageEvent m:
-                return AddMessage(_conversations[OpenRoom(m.Room)], V(m.From), Body(m.Text), m.SentAt, own: false, direct: false) ? [new UiEffect.Bell()] : [];
+                return AddMessage(_conversations[OpenRoom(m.Room)], V(m.From), Body(m.Text), m.SentAt, own: false, direct: false, ReceivedId(m)) ? [new UiEffect.Bell()] : [];
             case SentEvent { Tag: { } sentTag }:
                 MarkOwn(sentTag, l => l with { Sent = true });
                 break;

@@ -22,6 +22,16 @@ public sealed partial class ChatPresenter
     private HistoryWriter? _writer;
     private int _keepMax = 10_000;
     private string? _lastKeptId;
+    // Received messages kept under their envelope id (issue 17): a copy delivered again after a crash is not shown twice.
+    private readonly HashSet<(string Conversation, string From, string Id)> _keptReceived = [];
+    private readonly Queue<(string Conversation, string From, string Id)> _keptReceivedOrder = new();
+    private const int MaxKeptReceived = 10_000; // the newest received this run (a copy after a crash comes soon)
+
+    private static string? ReceivedId(Entice.Client.MessageEvent m) => m.EnvelopeId is { } id ? KeptMessage.ReceivedId(id) : null;
+
+    private bool KeptBefore(Entice.Client.MessageEvent m) =>
+        _writer is not null && ReceivedId(m) is { } id
+        && _keptReceived.Contains((m.Direct ? KeptMessage.DirectWith(m.From) : KeptMessage.Room(m.Room), V(m.From), id));
     private bool _loading;
     private (Conversation Conversation, string Query, List<PaneLine> Lines)? _search;
 
@@ -51,7 +61,11 @@ public sealed partial class ChatPresenter
         _writer = writer;
         _keepMax = writer.Settings.MaxPerConversation;
         foreach (var (conversation, messages) in kept.Conversations)
+        {
             _kept[conversation] = [.. messages];
+            foreach (var m in messages.Where(m => m.KeptByEnvelope).TakeLast(256)) // the newest: a copy after a crash comes soon
+                _keptReceived.Add((conversation, m.From, m.Id));
+        }
         foreach (var line in kept.Input)
             History.Add(line);
         foreach (var conversation in kept.Conversations.Keys.Where(k => k.StartsWith('@')).Order(StringComparer.Ordinal))
@@ -131,13 +145,19 @@ public sealed partial class ChatPresenter
     }
 
     // A message the pane now shows: kept (the writer seals and appends it on its own thread).
-    private void Keep(Conversation conversation, string from, string text, DateTimeOffset at, bool own, bool direct)
+    private void Keep(Conversation conversation, string from, string text, DateTimeOffset at, bool own, bool direct, string? id = null)
     {
         _lastKeptId = null;
         if (_writer is null)
             return;
         var key = KeyOf(conversation);
-        var message = new KeptMessage(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), key, from, text, at, own, direct, Delivery.None);
+        var message = new KeptMessage(id ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), key, from, text, at, own, direct, Delivery.None);
+        if (message.KeptByEnvelope && _keptReceived.Add((key, from, message.Id)))
+        {
+            _keptReceivedOrder.Enqueue((key, from, message.Id));
+            while (_keptReceivedOrder.Count > MaxKeptReceived)
+                _keptReceived.Remove(_keptReceivedOrder.Dequeue());
+        }
         _writer.Append(message);
         if (!_kept.TryGetValue(key, out var kept))
             _kept[key] = kept = [];

@@ -33,10 +33,10 @@ public sealed partial class ChatPresenter
     }
 
     // True when the message mentions you or came to you directly (the UI rings the bell).
-    private bool AddMessage(Conversation conversation, string from, string text, DateTimeOffset at, bool own, bool direct)
+    private bool AddMessage(Conversation conversation, string from, string text, DateTimeOffset at, bool own, bool direct, string? keptId = null)
     {
         if (!_loading)
-            Keep(conversation, from, text, at, own, direct);
+            Keep(conversation, from, text, at, own, direct, keptId);
         var action = text.StartsWith(PaneLine.ActionPrefix, StringComparison.Ordinal) && text.Length > PaneLine.ActionPrefix.Length;
         if (action)
             text = text[PaneLine.ActionPrefix.Length..];

@@ -39,6 +39,13 @@ public sealed class LineHistory : IAsyncDisposable
     private readonly List<string> _rooms = [];
     private string _name = "";
     private long _tags;
+    // Received messages kept (conversation, sender, "e:" + envelope id): the newest of each conversation in the
+    // store at start, and those kept since (bounded). A message shown before its key state was saved comes again
+    // after a crash (a stored envelope not acknowledged, a copy the sender resent): it is then neither kept nor
+    // shown a second time.
+    private readonly HashSet<(string Conversation, string From, string Id)> _received = [];
+    private readonly Queue<(string Conversation, string From, string Id)> _receivedOrder = new();
+    private const int ReceivedPerConversationAtStart = 256;
 
     /// <param name="store">The key directory's store; null keeps nothing.</param>
     /// <param name="view">The line or JSON view (errors are shown through it).</param>
@@ -53,6 +60,45 @@ public sealed class LineHistory : IAsyncDisposable
         _view = view ?? new Silent();
         _output = output ?? TextWriter.Null;
         _json = json;
+        if (store is not null)
+            RememberReceived(store);
+    }
+
+    private void RememberReceived(HistoryStore store)
+    {
+        foreach (var (conversation, messages) in store.LoadAll().Conversations)
+        {
+            foreach (var m in messages.Where(m => m.KeptByEnvelope).TakeLast(ReceivedPerConversationAtStart))
+                Received((conversation, m.From, m.Id));
+        }
+    }
+
+    private static (string Conversation, string From, string Id)? ReceivedKey(ChatEvent e) =>
+        e is MessageEvent { EnvelopeId: { } envelope } m && RoomTopic.Of(m) is null
+            ? (m.Direct ? KeptMessage.DirectWith(m.From) : KeptMessage.Room(m.Room), PeerText.Visible(m.From), KeptMessage.ReceivedId(envelope))
+            : null;
+
+    // True when it was not known yet; the oldest are forgotten past MaxWaiting.
+    private bool Received((string Conversation, string From, string Id) key)
+    {
+        if (!_received.Add(key))
+            return false;
+        _receivedOrder.Enqueue(key);
+        while (_receivedOrder.Count > MaxWaiting)
+            _received.Remove(_receivedOrder.Dequeue());
+        return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="e"/> is a received message already kept (the same envelope from the same sender in
+    /// the same conversation): shown before a crash that came before its key state was saved, delivered again.
+    /// </summary>
+    public bool AlreadyKept(ChatEvent e)
+    {
+        if (_writer is null || ReceivedKey(e) is not { } key)
+            return false;
+        lock (_gate)
+            return !Received(key);
     }
 
     public bool Keeps => _writer is not null;
@@ -189,7 +235,7 @@ public sealed class LineHistory : IAsyncDisposable
                     _rooms.Remove(r.Room);
                     break;
                 case MessageEvent m when _writer is not null && RoomTopic.Of(m) is null:
-                    _writer.Append(new KeptMessage(id ?? NewId(), m.Direct ? KeptMessage.DirectWith(m.From) : KeptMessage.Room(m.Room),
+                    _writer.Append(new KeptMessage(id ?? ReceivedKey(m)?.Id ?? NewId(), m.Direct ? KeptMessage.DirectWith(m.From) : KeptMessage.Room(m.Room),
                         PeerText.Visible(m.From), PeerText.Visible(m.Text, keepNewlines: true), m.SentAt, Own: false, m.Direct, Delivery.None));
                     break;
                 case SentEvent { Tag: { } tag } s when _writer is not null && _typed.Remove(tag, out var typed):
@@ -359,6 +405,8 @@ public sealed class LineHistory : IAsyncDisposable
     {
         public void Show(ChatEvent e)
         {
+            if (history.AlreadyKept(e))
+                return;
             history.Observe(e);
             inner.Show(e);
         }

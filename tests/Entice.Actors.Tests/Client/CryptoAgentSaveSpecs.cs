@@ -27,7 +27,7 @@ public sealed class CryptoAgentSaveSpecs(ITestOutputHelper output) : CryptoAgent
         public int Writes => Volatile.Read(ref _writes);
 
         // Every message saved before it leaves (no send reservation): what these specs check is the write machinery.
-        public CryptoAgent.Options Options => new() { BeforeKeyWrite = Write, SendReservation = 0 };
+        public CryptoAgent.Options Options => new() { BeforeKeyWrite = Write, SendReservation = 0, ShowBeforeSave = true };
 
         public void Close() => _open.Reset();
 
@@ -86,13 +86,16 @@ public sealed class CryptoAgentSaveSpecs(ITestOutputHelper output) : CryptoAgent
         await IntroduceAsync(alice, bob);
         Assert.Equal("hello", await SendAsync(alice, bob, "hello"));
 
-        // Bob's disk is slow: the answer still comes only once the state that opened the message is saved.
+        // Bob's disk is slow: a live message is shown at once, but that it was read (DecryptSaved, which lets the
+        // chat actor send its receipt) comes only once the state that opened it is saved.
         var shown = await EncryptAsync(alice, bob.Info, "shown once");
         bobDisk.Close();
         bob.Ref.Tell(new CryptoAgent.Decrypt(shown, alice.Info, 1));
+        var early = await ExpectMsgAsync<CryptoAgent.Decrypted>(Long);
+        Assert.Equal(("shown once", false), (early.Plaintext.Text, early.Saved));
         await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
         bobDisk.Open();
-        Assert.Equal("shown once", (await ExpectMsgAsync<CryptoAgent.Decrypted>(Long)).Plaintext.Text);
+        Assert.Equal(1UL, (await ExpectMsgAsync<CryptoAgent.DecryptSaved>(Long)).Ticket);
         var bobAfterCrash = await StartAsync("bob", CrashCopy(bob.KeyDir));
         await MeetAsync(bobAfterCrash, alice.Info);
         var again = Assert.IsType<CryptoAgent.DecryptRejected>(await DecryptAsync(bobAfterCrash, shown, alice.Info));

@@ -162,7 +162,7 @@ public sealed class CryptoAgentSpecs : TestKit
     private async Task<(IActorRef Agent, MemberInfo Info)> StartAgentAsync(string name, string? dir = null)
     {
         var keys = new KeyDirectory(dir ?? NewDir());
-        var agent = Sys.ActorOf(CryptoAgent.Props(name, keys, 1000));
+        var agent = Sys.ActorOf(CryptoAgent.Props(name, keys, new CryptoAgent.Options { MaxSkip = 1000, ShowBeforeSave = false }));
         agent.Tell(new CryptoAgent.GetIdentity());
         var info = await ExpectMsgAsync<CryptoAgent.IdentityInfo>();
         return (agent, new MemberInfo(name, info.Bundle));

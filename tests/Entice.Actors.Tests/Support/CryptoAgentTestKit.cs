@@ -36,7 +36,11 @@ public abstract class CryptoAgentTestKit : TestKit
     /// <summary>A crypto actor on <paramref name="keys"/> (a passphrase-protected directory, say).</summary>
     protected async Task<Agent> StartAsync(string name, KeyDirectory keys, CryptoAgent.Options? options = null)
     {
-        var agent = Sys.ActorOf(CryptoAgent.Props(name, keys, options ?? new CryptoAgent.Options()));
+        // One answer per decrypt here unless a spec asks for the early one (shown before the save, DecryptSaved after).
+        options ??= new CryptoAgent.Options();
+        if (options.ShowBeforeSave is null)
+            options = options with { ShowBeforeSave = false };
+        var agent = Sys.ActorOf(CryptoAgent.Props(name, keys, options));
         agent.Tell(new CryptoAgent.GetIdentity());
         var info = await ExpectMsgAsync<CryptoAgent.IdentityInfo>();
         return new Agent(agent, new MemberInfo(name, info.Bundle), keys.Path);
@@ -113,7 +117,11 @@ public abstract class CryptoAgentTestKit : TestKit
     protected async Task<object> DecryptAsync(Agent to, Envelope envelope, MemberInfo from, ulong ticket = 0)
     {
         to.Ref.Tell(new CryptoAgent.Decrypt(envelope, from, ticket));
-        return await ExpectMsgAsync<object>(m => m is CryptoAgent.Decrypted or CryptoAgent.DecryptRejected or CryptoAgent.DecryptHeld);
+        var answer = await ExpectMsgAsync<object>(m => m is CryptoAgent.Decrypted or CryptoAgent.DecryptRejected or CryptoAgent.DecryptHeld);
+        // Shown before its save: the save's answer follows; the decrypt is done only then.
+        if (answer is CryptoAgent.Decrypted { Saved: false } early)
+            Assert.Equal(early.Ticket, (await ExpectMsgAsync<CryptoAgent.DecryptSaved>(TimeSpan.FromSeconds(30))).Ticket);
+        return answer;
     }
 
     protected async Task<CryptoAgent.Decrypted> OpenAsync(Agent to, Envelope envelope, MemberInfo from) =>

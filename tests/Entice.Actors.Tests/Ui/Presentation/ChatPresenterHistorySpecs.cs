@@ -50,6 +50,33 @@ public sealed class ChatPresenterHistorySpecs : IDisposable
 
     private static ChatClient.Command Sent(IReadOnlyList<InputAction> actions) => PresenterFixture.Sent(actions);
 
+    /// <summary>
+    /// Issue 17: a message is shown before its key state is saved; if the client dies in between, the same
+    /// envelope can come again after the restart (and decrypts again from the older state). The pane and the kept
+    /// history show it once; another envelope from bob, or the same id from carol, is a new message.
+    /// </summary>
+    [Fact]
+    public async Task A_message_kept_before_a_crash_is_not_shown_or_kept_again_when_its_envelope_comes_again()
+    {
+        await using (var first = Start())
+        {
+            first.P.Apply(new MessageEvent("lobby", "bob", "only once", false, Noon.AddMinutes(-2)) { EnvelopeId = 42 });
+            first.P.Apply(new MessageEvent("lobby", "bob", "direct once", true, Noon.AddMinutes(-1)) { EnvelopeId = 7 });
+        }
+        await using var second = Start();
+        second.P.Apply(new MessageEvent("lobby", "bob", "only once", false, Noon.AddMinutes(-2)) { EnvelopeId = 42 });
+        second.P.Apply(new MessageEvent("lobby", "bob", "direct once", true, Noon.AddMinutes(-1)) { EnvelopeId = 7 });
+        second.P.Apply(new MessageEvent("lobby", "carol", "carol's own", false, Noon) { EnvelopeId = 42 });
+        second.P.Apply(new MessageEvent("lobby", "bob", "next", false, Noon) { EnvelopeId = 43 });
+
+        var room = second.P.Conversations.Single(c => !c.IsDirect && c.Title.Contains("lobby", StringComparison.Ordinal));
+        Assert.Single(room.Lines, l => l.Plain.EndsWith("bob: only once", StringComparison.Ordinal));
+        Assert.Single(second.P.Conversations.Single(c => c.IsDirect).Lines, l => l.Plain.EndsWith("bob: direct once", StringComparison.Ordinal));
+        Assert.Equal(["only once", "carol's own", "next"], second.P.KeptOf(KeptMessage.Room("lobby")).Select(m => m.Text));
+        await second.Flush();
+        Assert.Equal(["only once", "carol's own", "next"], second.Store.Read(KeptMessage.Room("lobby")).Select(m => m.Text));
+    }
+
     [Fact]
     public async Task What_a_pane_showed_is_there_again_after_a_restart()
     {

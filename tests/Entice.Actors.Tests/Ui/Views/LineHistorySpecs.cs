@@ -96,6 +96,47 @@ public sealed class LineHistorySpecs
         }
     }
 
+    /// <summary>
+    /// Issue 17, the crash window of a message shown before its key state is saved: the client showed (and kept)
+    /// bob's message, then died before the state was written; after the restart the same envelope comes again
+    /// (a stored one not acknowledged, or a copy bob's client resent) and decrypts again from the older state.
+    /// It is neither shown nor kept a second time; bob's next message is.
+    /// </summary>
+    [Fact]
+    public async Task A_message_shown_before_a_crash_is_not_shown_or_kept_again_when_its_envelope_comes_again()
+    {
+        var dirs = new TempDirs();
+        try
+        {
+            var dir = dirs.New();
+            var sent = DateTimeOffset.UtcNow;
+            var before = new RecordingView();
+            await using (var history = Open(dir, new StringWriter(), json: true, before))
+            {
+                history.Around(before).Show(new MessageEvent("lobby", "bob", "only once", false, sent) { EnvelopeId = 42 });
+                await history.FlushAsync();
+            }
+            Assert.Equal("only once", (await before.NextAsync<MessageEvent>()).Text);
+
+            var after = new RecordingView();
+            await using var again = Open(dir, new StringWriter(), json: true, after);
+            var view = again.Around(after);
+            view.Show(new MessageEvent("lobby", "bob", "only once", false, sent) { EnvelopeId = 42 });
+            // The same id from someone else, or in another conversation, is another message.
+            view.Show(new MessageEvent("lobby", "carol", "carol's own", false, sent) { EnvelopeId = 42 });
+            view.Show(new MessageEvent("lobby", "bob", "next", false, sent) { EnvelopeId = 43 });
+            Assert.Equal(["carol's own", "next"], (await after.DrainAsync(TimeSpan.FromMilliseconds(300))).OfType<MessageEvent>().Select(m => m.Text));
+            await again.FlushAsync();
+            var kept = KeptHistoryStart.OpenStore(EnticeConfig.Client(), new KeyDirectory(dir))!;
+            using (kept)
+                Assert.Equal(["only once", "carol's own", "next"], kept.Read(KeptMessage.Room("lobby")).Select(m => m.Text));
+        }
+        finally
+        {
+            dirs.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Without_kept_history_search_and_forget_say_so_and_go_nowhere()
     {
