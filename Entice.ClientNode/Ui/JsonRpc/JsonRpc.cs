@@ -27,6 +27,15 @@ public static class JsonRpc
         Views.LineHistory? history = null) =>
         Akka.Actor.Props.Create(() => new JsonRpcActor(limits, output, exit, commands, history));
 
+    /// <summary>
+    /// The crypto actor's options under JSON-RPC and --web: a message is shown only once its key state is written
+    /// (<c>show-before-save</c> off). These sessions name a received message by an id of their own, so a copy the
+    /// relay delivers again after a crash in between could not be told from a new one (the line and terminal views
+    /// keep received messages under their envelope id and drop such a copy).
+    /// </summary>
+    public static Entice.Client.Keys.CryptoAgent.Options CryptoOptions(Entice.Client.ClientSettings settings) =>
+        new() { MaxSkip = settings.MaxSkip, ShowBeforeSave = false };
+
     /// <summary>How much one session may ask for at once (entice.client.json-rpc in hocon/client.conf).</summary>
     /// <param name="MaxLineChars">A longer request line is refused unread (-32600).</param>
     /// <param name="MaxPending">Requests waiting for the chat actor; more are refused (-32005).</param>

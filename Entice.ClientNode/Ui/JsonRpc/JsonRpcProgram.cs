@@ -30,7 +30,7 @@ internal static class JsonRpcProgram
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = Channel.CreateBounded<string>(new BoundedChannelOptions(limits.MaxQueuedLines) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        var client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, settings.MaxSkip),
+        var client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, JsonRpc.CryptoOptions(settings)),
             JsonRpc.Props(limits, lines.Writer, exit, history: history), exit), "client");
         var session = (await client.Ask<ClientRoot.Children>(new ClientRoot.GetChildren(), TimeSpan.FromSeconds(30))).View;
 

@@ -35,7 +35,7 @@ internal static class WebProgram
         using var system = ActorSystem.Create("entice-client", config);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var connections = new WebConnections(web);
-        var client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, settings.MaxSkip),
+        var client = system.ActorOf(ClientRoot.Props(settings, CryptoAgent.Props(name, keys, Entice.ClientNode.Ui.JsonRpc.JsonRpc.CryptoOptions(settings)),
             Rpc.Props(limits, connections, exit, history: history), exit, keeper), "client");
         var session = (await client.Ask<ClientRoot.Children>(new ClientRoot.GetChildren(), TimeSpan.FromSeconds(30))).View;
         foreach (var room in moreRooms)

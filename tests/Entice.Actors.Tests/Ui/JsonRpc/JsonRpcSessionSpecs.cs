@@ -24,6 +24,14 @@ public sealed class JsonRpcSessionSpecs : TestKit
 
     public JsonRpcSessionSpecs() => _chat = CreateTestProbe("chat");
 
+    [Fact]
+    public void A_session_shows_a_message_only_once_its_key_state_is_written_since_it_could_not_recognise_a_copy_after_a_crash()
+    {
+        var options = Rpc.CryptoOptions(new ClientSettings { Name = "alice", MaxSkip = 77 });
+        Assert.False(options.ShowBeforeSave);
+        Assert.Equal(77, options.MaxSkip);
+    }
+
     private void Start(Rpc.Limits? limits = null) =>
         _session = Sys.ActorOf(Rpc.Props(limits ?? Rpc.Limits.Default, _out.Writer, _exit, _chat.Ref));
 
