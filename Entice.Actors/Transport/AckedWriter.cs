@@ -4,15 +4,16 @@ using Akka.IO;
 namespace Entice.Transport;
 
 /// <summary>
-/// Writes frames to an Akka.IO connection with explicit backpressure: one batch in flight, the next
-/// only after Akka.IO acknowledges the previous one, and everything else in a bounded
-/// <see cref="OutboundQueue"/>. Used by the actor that owns the connection, from its own thread only.
+/// Writes frames to a connection with explicit backpressure: one batch in flight, the next only after
+/// the previous one is written (Akka.IO's acknowledgement, or the socket's send completing), and
+/// everything else in a bounded <see cref="OutboundQueue"/>. Used by the actor that owns the connection,
+/// from its own thread only.
 /// </summary>
 public sealed class AckedWriter
 {
     private readonly OutboundQueue _queue;
     private readonly IFrameLayer _layer;
-    private IActorRef? _connection;
+    private IConnectionIo? _connection;
     private bool _writing;
     private bool _closeWhenDrained;
     private bool _closeSent;
@@ -25,7 +26,7 @@ public sealed class AckedWriter
         _queue = new OutboundQueue(maxQueueBytes, _layer is NoiseFrameLayer ? NoiseFrameLayer.MaxBatchBytes : OutboundQueue.DefaultMaxBatchBytes);
     }
 
-    /// <summary>The acknowledgement Akka.IO sends back for each batch; route it to <see cref="OnAck"/>.</summary>
+    /// <summary>The acknowledgement sent back for each batch written asynchronously; route it to <see cref="OnAck"/>.</summary>
     public sealed class Ack : Tcp.Event
     {
         public static readonly Ack Instance = new();
@@ -39,7 +40,10 @@ public sealed class AckedWriter
     public bool Closing => _closeWhenDrained;
 
     /// <summary>Starts writing to <paramref name="connection"/> (frames queued before this go first).</summary>
-    public void Attach(IActorRef connection)
+    public void Attach(IActorRef connection) => Attach(new AkkaIoConnection(connection));
+
+    /// <summary>Starts writing to <paramref name="connection"/> (frames queued before this go first).</summary>
+    internal void Attach(IConnectionIo connection)
     {
         _connection = connection;
         Flush();
@@ -71,18 +75,22 @@ public sealed class AckedWriter
 
     private void Flush()
     {
-        if (_writing || _connection is null)
-            return;
-        if (_queue.IsEmpty)
+        // A write that completes at once (a socket with room in its send buffer) is followed by the next
+        // batch here; one that does not leaves _writing set until its Ack.
+        while (!_writing && _connection is not null)
         {
-            if (_closeWhenDrained && !_closeSent)
+            if (_queue.IsEmpty)
             {
-                _closeSent = true;
-                _connection.Tell(Tcp.Close.Instance);
+                if (_closeWhenDrained && !_closeSent)
+                {
+                    _closeSent = true;
+                    _connection.Close();
+                }
+                return;
             }
-            return;
+            _writing = true;
+            if (_connection.Write(_layer.SealNext(_queue)))
+                _writing = false;
         }
-        _writing = true;
-        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_layer.SealNext(_queue)), Ack.Instance));
     }
 }

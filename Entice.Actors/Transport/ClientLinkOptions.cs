@@ -12,6 +12,7 @@ public sealed record ClientLinkOptions
     public string Host { get; init; } = "0.0.0.0";
     public int Port { get; init; }
     public int Backlog { get; init; } = 256;
+    public ServerTransportKind Transport { get; init; } = ServerTransportKind.Sockets;
     public int MaxConnections { get; init; } = 10000;
     public int MemoryTrimAfterConnections { get; init; }
     public TimeSpan MemoryTrimWhenQuietFor { get; init; } = TimeSpan.FromSeconds(2);

@@ -1,13 +1,16 @@
 using System.Net;
+using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using Entice.Transport.Sockets;
 using Entice.Wire;
 
 namespace Entice.Transport;
 
 /// <summary>
-/// The socket side of one client connection (Akka.IO's handler for it, so it stays the one actor):
+/// The socket side of one client connection: it owns the socket (<see cref="SocketConnection"/>:
+/// entice.server.transport = sockets) or is Akka.IO's handler for it (akka-io), so it stays the one actor:
 /// TCP bytes through an <see cref="IFrameLayer"/> into a <see cref="FrameDecoder"/>, frames out through an
 /// <see cref="AckedWriter"/>, the heartbeat and idle timeout, the pre-hello frame limit and the
 /// server-wide <see cref="FrameBudget"/>. What the client says goes to an <see cref="IClientProtocol"/>,
@@ -42,7 +45,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
     /// <summary>Frames decoded in the same read as the hello: handled first once the claim is done.</summary>
     private sealed record HeldFrames(List<byte[]> Frames);
 
-    private readonly IActorRef _connection;
+    /// <summary>Akka.IO's connection actor (akka-io), watched; null with a socket of our own.</summary>
+    private readonly IActorRef? _connection;
+    private readonly IConnectionIo _io;
+    private readonly SocketConnection? _socket;
     private readonly ClientLinkOptions _settings;
     private readonly List<byte[]> _unready = [];
     private int _unreadyBytes;
@@ -61,10 +67,12 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
     /// <summary>First size of a frame buffer; it doubles as the frame's bytes arrive.</summary>
     private const int FrameBufferStart = 256;
 
-    public ClientTransportActor(IActorRef connection, EndPoint remote, ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol,
+    public ClientTransportActor(IActorRef? connection, Socket? socket, EndPoint remote, ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol,
         bool refuse, FrameBudget? budget, IFrameLayer layer)
     {
         _connection = connection;
+        _socket = socket is null ? null : new SocketConnection(socket, Self);
+        _io = _socket ?? (IConnectionIo)new AkkaIoConnection(connection ?? throw new ArgumentNullException(nameof(connection)));
         Remote = remote;
         _settings = settings;
         _refuse = refuse;
@@ -93,8 +101,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
 
     protected override void PreStart()
     {
-        Context.Watch(_connection);
-        _writer.Attach(_connection);
+        if (_connection is not null)
+            Context.Watch(_connection);
+        _writer.Attach(_io);
+        _socket?.ResumeReading();
         if (_refuse)
         {
             Close(ErrorCodes.Overloaded, "the server is not taking connections now (full or shutting down); try again later", "refused at accept");
@@ -112,11 +122,13 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
     {
         _budget.ReleaseAll();
         (_layer as IDisposable)?.Dispose();
+        _socket?.Dispose();
     }
 
     private void AwaitingHello()
     {
-        Receive<Tcp.Received>(r => OnReceived(r.Data, _beforeHello));
+        Receive<Tcp.Received>(r => OnReceived(r.Data.ToReadOnlySpan(), _beforeHello));
+        Receive<SocketConnection.Received>(r => OnRead(r, _beforeHello));
         Receive<HandshakeDeadline>(_ => Close(ErrorCodes.HandshakeTimeout, $"no hello within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout"));
         Receive<ChannelDeadline>(_ =>
         {
@@ -129,7 +141,16 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
 
     private void Claiming()
     {
-        Receive<Tcp.Received>(r => Hold(r.Data));
+        Receive<Tcp.Received>(r => Hold(r.Data.Count));
+        Receive<SocketConnection.Received>(r =>
+        {
+            // Kept (with its buffer) until the welcome; reading goes on so a flood is seen and bounded.
+            if (Hold(r.Count))
+                _socket!.Keep(r);
+            else
+                _socket!.Release(r, _layer is PlainFrameLayer);
+            _socket.ResumeReading();
+        });
         Receive<HandshakeDeadline>(_ => Close(ErrorCodes.HandshakeTimeout, $"no welcome within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout while claiming"));
         Receive<ClientTransport.Shutdown>(_ => CloseForShutdown());
         Always();
@@ -138,7 +159,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
 
     private void Serving()
     {
-        Receive<Tcp.Received>(r => OnReceived(r.Data, _serving));
+        Receive<Tcp.Received>(r => OnReceived(r.Data.ToReadOnlySpan(), _serving));
+        Receive<SocketConnection.Received>(r => OnRead(r, _serving));
         Receive<HeldFrames>(h =>
         {
             foreach (var frame in h.Frames)
@@ -158,6 +180,13 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         Receive<AckedWriter.Ack>(_ => _writer.OnAck());
         Receive<Tcp.CommandFailed>(OnWriteFailed);
         Receive<Tcp.ConnectionClosed>(OnClosed);
+        Receive<SocketConnection.Closed>(OnSocketClosed);
+        Receive<SocketConnection.Received>(r =>
+        {
+            // Input is dropped, but read, so the peer's close is seen and unread input does not reset the last frame.
+            _socket!.Release(r, _layer is PlainFrameLayer);
+            _socket.ResumeReading();
+        });
         Receive<Terminated>(t => { if (t.ActorRef.Equals(_connection)) Context.Stop(Self); });
         ReceiveAny(_ => { });
     }
@@ -171,6 +200,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         Receive<HeartbeatTick>(_ => OnHeartbeat(ping: false));
         Receive<Tcp.CommandFailed>(OnWriteFailed);
         Receive<Tcp.ConnectionClosed>(OnClosed);
+        Receive<SocketConnection.Closed>(OnSocketClosed);
         Receive<Terminated>(t => t.ActorRef.Equals(_connection), _ => Context.Stop(Self));
     }
 
@@ -192,6 +222,21 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         Context.Stop(Self);
     }
 
+    private void OnSocketClosed(SocketConnection.Closed c)
+    {
+        Log.Info("Connection from {Remote} ({Name}) closed: {Reason}", Remote, _protocol.Name, c.Cause);
+        Context.Stop(Self);
+    }
+
+    // One read from our own socket: handled like Akka.IO's, then its buffer goes back and the next read
+    // starts (not before: an actor that is behind reads nothing more, and TCP holds the client back).
+    private void OnRead(SocketConnection.Received r, Action<byte[]> handle)
+    {
+        OnReceived(r.Bytes, handle);
+        _socket!.Release(r, _layer is PlainFrameLayer);
+        _socket.ResumeReading();
+    }
+
     // Quiet for a heartbeat interval: ping (a live client answers with a pong, which counts as heard).
     // Quiet for the idle timeout: the client or its network is gone; close so its name and memory free up.
     private void OnHeartbeat(bool ping)
@@ -203,13 +248,13 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
             Send(new Ping(++_pingNonce));
     }
 
-    private void OnReceived(ByteString data, Action<byte[]> handle)
+    private void OnReceived(ReadOnlySpan<byte> data, Action<byte[]> handle)
     {
         _lastHeardTicks = NowTicks();
         var limit = _decoder.MaxFrameSize;
         var beforeHello = ReferenceEquals(handle, _beforeHello);
         var wasReady = _layer.IsReady;
-        if (!_layer.TryOpen(data.ToReadOnlySpan(), out var bytes, out var problem))
+        if (!_layer.TryOpen(data, out var bytes, out var problem))
         {
             var code = wasReady ? ErrorCodes.BadFrame : ErrorCodes.UnsupportedVersion;
             Close(code, wasReady ? $"bad input: {problem}" : problem, $"frame layer: {problem}");
@@ -289,11 +334,13 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         return true;
     }
 
-    private void Hold(ByteString data)
+    private bool Hold(int count)
     {
         _lastHeardTicks = NowTicks();
-        if (HoldWithinBounds(1, data.Count))
-            Stash.Stash();
+        if (!HoldWithinBounds(1, count))
+            return false;
+        Stash.Stash();
+        return true;
     }
 
     // Claiming is short (one registry round trip) and an honest client waits for Welcome: whatever it
@@ -392,7 +439,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         }
         Log.Warning("{Name} at {Remote} is too slow: {Queued} bytes queued (limit {Limit}); disconnecting",
             _protocol.Name, Remote, _writer.QueuedBytes, _writer.MaxQueueBytes);
-        _connection.Tell(Tcp.Abort.Instance);
+        _io.Abort();
         Context.Stop(Self);
     }
 }

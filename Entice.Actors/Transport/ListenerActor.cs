@@ -7,6 +7,7 @@ using Entice.Wire;
 namespace Entice.Transport;
 
 /// <summary>
+/// The listener over Akka.IO (entice.server.transport = akka-io; <see cref="Sockets.SocketListenerActor"/> is the other).
 /// States: Binding -> Listening -> (socket lost: Binding again, with a pause) ; Stopping on shutdown.
 /// Accepted connections get a transport child each; a transport that throws is stopped (its connection
 /// closes) and nobody else is affected. Past max-connections a connection is told "overloaded".
@@ -102,10 +103,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    // A wave of connections leaves its handshakes' garbage promoted to the old generation, where it
-    // would sit uncollected (and resident) while the connections stay idle: at 10,000 idle connections
-    // about a third of the server's memory (issue 17). Once the wave is over, one full compacting
-    // collection that decommits what it frees gives it back.
+    // See MemoryTrim: once a wave of connections is over.
     private void ConnectionsChanged()
     {
         if (_settings.MemoryTrimAfterConnections <= 0 || ++_changedSinceTrim < _settings.MemoryTrimAfterConnections)
@@ -117,18 +115,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     {
         var changed = _changedSinceTrim;
         _changedSinceTrim = 0;
-        var live = _live;
-        var log = _log;
-        // Off the listener's thread: the collection is a pause for every thread anyway, but the listener
-        // need not wait for it to finish.
-        _ = Task.Run(() =>
-        {
-            var before = Environment.WorkingSet;
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            log.Info("Memory trimmed after {Changed} connections opened or closed ({Live} open): working set {Before} -> {After} MB in {Ms} ms",
-                changed, live, before >> 20, Environment.WorkingSet >> 20, watch.ElapsedMilliseconds);
-        });
+        MemoryTrim.Run(_log, changed, _live);
     }
 
     private void FinishStopping()

@@ -166,14 +166,17 @@ public sealed class LimitsSpecs : IAsyncDisposable
         var (system, endpoint) = await LocalNodes.StartServerAsync();
         _systems.Add(system);
         var listener = await system.ActorSelection("/user/relay/listener").ResolveOne(TimeSpan.FromSeconds(3));
-        var socket = await listener.Ask<IActorRef>(new Listener.GetSocket());
+        var socket = await listener.Ask<object>(new Listener.GetSocket());
 
-        system.Stop(socket);
+        if (socket is System.Net.Sockets.Socket own)
+            own.Dispose();
+        else
+            system.Stop((IActorRef)socket);
 
         await Eventually.HoldsAsync(async () =>
         {
-            var current = await listener.Ask<IActorRef>(new Listener.GetSocket());
-            return !current.IsNobody() && !current.Equals(socket);
+            var current = await listener.Ask<object>(new Listener.GetSocket());
+            return !(current is IActorRef r && r.IsNobody()) && !current.Equals(socket);
         });
         using var bob = await RawClient.ConnectAsync(endpoint);
         Assert.IsType<Welcome>(await bob.HelloAsync(_bob));

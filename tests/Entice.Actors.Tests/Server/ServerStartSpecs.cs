@@ -93,7 +93,7 @@ public sealed class ServerStartSpecs : IDisposable
         var (code, stdout, stderr) = await ServerProcess.RunToExitAsync(Limit, "--host", "127.0.0.1", "--port", port, "--data-dir", data);
 
         Assert.True(code == 2 && stdout.Trim().Length == 0, $"exit {code}; stdout: {stdout}; stderr: {stderr}");
-        Assert.Equal($"entice-server: cannot listen on 127.0.0.1:{port}:  because of Address already in use", stderr.Trim());
+        Assert.Equal($"entice-server: cannot listen on 127.0.0.1:{port}: Address already in use", stderr.Trim());
         var (debugCode, debugOut, debugErr) = await ServerProcess.RunToExitAsync(Limit, "--host", "127.0.0.1", "--port", port, "--data-dir", data, "--log-level", "Debug");
         Assert.True(debugCode == 2 && (debugOut + debugErr).Contains("   at ", StringComparison.Ordinal), $"exit {debugCode}; stdout: {debugOut}; stderr: {debugErr}");
     }

@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Akka.Actor;
+
+namespace Entice.Transport.Sockets;
+
+/// <summary>
+/// One accepted socket, owned by its connection actor (<see cref="ClientTransportActor"/>) with no actor of
+/// its own (Kestrel's SocketConnection is the model). Everything starts on the owner's thread and ends as a
+/// message to it; nothing blocks a thread:
+/// <list type="bullet">
+/// <item>Reads: one at a time, started by <see cref="ResumeReading"/>. A zero-byte receive waits for data
+/// holding no buffer, then a buffer is rented for what is there and handed to the owner as
+/// <see cref="Received"/>; the owner gives it back with <see cref="Release"/> once handled and only then
+/// resumes. An owner that is behind stops the reading, and TCP stops the client.</item>
+/// <item>Writes (<see cref="IConnectionIo"/>): one send in flight; a send that completes at once returns
+/// true, one that waits for the peer ends with <see cref="AckedWriter.Ack"/>.</item>
+/// <item>Endings: the peer's close, a reset or an error arrive as one <see cref="Closed"/>. <see cref="Close"/>
+/// sends FIN after the last write and reads (and drops) what the peer still sends until it closes too, at
+/// most <see cref="CloseLinger"/>, so unread input never turns the last error frame into a reset.</item>
+/// </list>
+/// </summary>
+internal sealed class SocketConnection : IConnectionIo, IDisposable
+{
+    /// <summary>The most one read takes (rented only while there is something to read).</summary>
+    public const int ReadBufferBytes = 16 * 1024;
+
+    /// <summary>How long a graceful close waits for the peer to close its side before the socket is closed anyway.</summary>
+    public static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
+
+    private readonly Socket _socket;
+    private readonly IActorRef _owner;
+    private readonly ArrayPool<byte> _pool;
+    private bool _reading;
+    private bool _closing;
+    private volatile bool _disposed;
+
+    /// <param name="pool">Where read buffers are rented (tests count them); the shared pool by default.</param>
+    public SocketConnection(Socket socket, IActorRef owner, ArrayPool<byte>? pool = null)
+    {
+        _socket = socket;
+        _owner = owner;
+        _pool = pool ?? ArrayPool<byte>.Shared;
+    }
+
+    /// <summary>Bytes read: <see cref="Count"/> of <see cref="Buffer"/> (rented; give it back with <see cref="Release"/>).</summary>
+    public sealed class Received(byte[] buffer, int count)
+    {
+        public byte[] Buffer { get; } = buffer;
+
+        public int Count { get; } = count;
+
+        public ReadOnlySpan<byte> Bytes => Buffer.AsSpan(0, Count);
+
+        /// <summary>Kept by the owner for later (<see cref="Keep"/>): reading went on without it.</summary>
+        internal bool Kept { get; set; }
+
+        public override string ToString() => $"Received({Count} bytes)";
+    }
+
+    /// <summary>The connection ended: <paramref name="Cause"/> says how ("PeerClosed", "closed", or the error).</summary>
+    public sealed record Closed(string Cause, bool IsError);
+
+    /// <summary>True while a read is out (its <see cref="Received"/> not yet released).</summary>
+    public bool Reading => _reading;
+
+    /// <summary>Starts the next read unless one is out.</summary>
+    public void ResumeReading()
+    {
+        if (_reading || _disposed)
+            return;
+        _reading = true;
+        _ = ReadAsync();
+    }
+
+    /// <summary>The owner is done with a read: the buffer goes back, zeroed first when it held <paramref name="plaintext"/> frames.</summary>
+    public void Release(Received read, bool plaintext)
+    {
+        if (plaintext)
+            read.Buffer.AsSpan(0, read.Count).Clear();
+        _pool.Return(read.Buffer);
+        if (!read.Kept)
+            _reading = false;
+    }
+
+    /// <summary>The owner keeps this read (and its buffer) to handle later: the next read may start now. Release it when handled.</summary>
+    public void Keep(Received read)
+    {
+        if (read.Kept)
+            return;
+        read.Kept = true;
+        _reading = false;
+    }
+
+    private async Task ReadAsync()
+    {
+        byte[]? buffer = null;
+        try
+        {
+            // Wait for data with no buffer: an idle connection holds none.
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            buffer = _pool.Rent(ReadBufferBytes);
+            var count = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+            if (count == 0)
+            {
+                _pool.Return(buffer);
+                Report(new Closed(_closing ? "closed" : "PeerClosed", false));
+                return;
+            }
+            _owner.Tell(new Received(buffer, count));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            if (buffer is not null)
+                _pool.Return(buffer, clearArray: true);
+            Report(Failure(e));
+        }
+    }
+
+    public bool Write(byte[] bytes)
+    {
+        if (_disposed)
+            return false;
+        ValueTask<int> send;
+        try
+        {
+            send = _socket.SendAsync(bytes.AsMemory(), SocketFlags.None);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            Report(Failure(e));
+            return false;
+        }
+        if (send.IsCompletedSuccessfully)
+            return Sent(send.Result, bytes.Length);
+        _ = CompleteAsync(send, bytes.Length);
+        return false;
+    }
+
+    private async Task CompleteAsync(ValueTask<int> send, int length)
+    {
+        try
+        {
+            if (Sent(await send.ConfigureAwait(false), length))
+                _owner.Tell(AckedWriter.Ack.Instance);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            Report(Failure(e));
+        }
+    }
+
+    // A stream socket's send completes once every byte is taken; anything else is a broken connection.
+    private bool Sent(int sent, int length)
+    {
+        if (sent == length)
+            return true;
+        Report(new Closed($"write failed ({sent} of {length} bytes sent)", true));
+        return false;
+    }
+
+    public void Close()
+    {
+        if (_disposed || _closing)
+            return;
+        _closing = true;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            Report(Failure(e));
+            return;
+        }
+        ResumeReading();
+        _ = LingerAsync();
+    }
+
+    private async Task LingerAsync()
+    {
+        await Task.Delay(CloseLinger).ConfigureAwait(false);
+        Report(new Closed("closed", false));
+    }
+
+    public void Abort()
+    {
+        if (_disposed)
+            return;
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0); // close sends a reset
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // closing anyway
+        }
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _socket.Dispose();
+    }
+
+    // After Dispose nothing is reported: the owner closed it and knows.
+    private void Report(Closed closed)
+    {
+        if (!_disposed)
+            _owner.Tell(closed);
+    }
+
+    private Closed Failure(Exception e) => e switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionReset } => new Closed("connection reset by peer", true),
+        SocketException s => new Closed($"socket error {s.SocketErrorCode}: {s.Message}", true),
+        _ => new Closed(_closing ? "closed" : "socket closed", !_closing),
+    };
+}
