@@ -26,6 +26,17 @@ public sealed class LightLoadSpecs
         Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
     }
 
+    [Fact]
+    public void The_built_client_compiles_each_method_once_optimised_so_the_first_minutes_of_a_chat_are_not_slower()
+    {
+        var file = Path.Combine(ServerProcess.RepoRoot(), "Entice.ClientNode", "bin", ServerProcess.BuildConfiguration(), "net10.0", "Entice.ClientNode.runtimeconfig.json");
+        using var json = JsonDocument.Parse(File.ReadAllText(file));
+
+        var properties = json.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.False(properties.GetProperty("System.Runtime.TieredCompilation").GetBoolean());
+    }
+
     [Theory]
     [InlineData(LogEventLevel.Verbose, "DEBUG")]
     [InlineData(LogEventLevel.Debug, "DEBUG")]
