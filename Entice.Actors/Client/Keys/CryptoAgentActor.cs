@@ -234,7 +234,7 @@ internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
     private void AnswerDecrypt(CryptoAgent.Decrypt d, object answer)
     {
         if (_showBeforeSave && answer is CryptoAgent.Decrypted shown && !d.Durable && !_durableNeeded && !_keys.Pins.HasPendingWrites
-            && (_saveScheduled || _inFlight is not null))
+            && (_saveScheduled || _inFlight is not null) && !AnswersWaitBeforeIt())
         {
             Sender.Tell(shown with { Saved = false });
             Answer(new CryptoAgent.DecryptSaved(shown.Ticket));
@@ -242,6 +242,13 @@ internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
         }
         Answer(answer);
     }
+
+    // An early answer must not overtake one still waiting for its save (a stored envelope's, in a durable write
+    // slowed by the disk): the chat actor's inbox would give up on the earlier message and a long message's
+    // later parts would arrive without their beginning. Only the "saved" notices may be passed.
+    private bool AnswersWaitBeforeIt() =>
+        _held.Exists(h => h.Message is not CryptoAgent.DecryptSaved)
+        || (_inFlight is not null && _inFlight.Exists(h => h.Message is not CryptoAgent.DecryptSaved));
 
     private void Handling(object request, Action handle)
     {

@@ -115,6 +115,35 @@ public sealed class CryptoAgentSaveSpecs(ITestOutputHelper output) : CryptoAgent
     }
 
     [Fact]
+    public async Task A_live_message_is_not_shown_before_an_earlier_one_still_waiting_for_a_slow_durable_save()
+    {
+        using var bobDisk = new SlowDisk();
+        var alice = await StartAsync("alice");
+        var bob = await StartAsync("bob", options: bobDisk.Options);
+        await IntroduceAsync(alice, bob);
+        Assert.Equal("hello", await SendAsync(alice, bob, "hello"));
+        var stored = await EncryptAsync(alice, bob.Info, "kept while away");
+        var live = await EncryptAsync(alice, bob.Info, "live");
+
+        // The stored envelope's answer waits for a durable write, which the disk holds up; the live one comes meanwhile.
+        bobDisk.Close();
+        bob.Ref.Tell(new CryptoAgent.Decrypt(stored, alice.Info, 1) { Durable = true });
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        bob.Ref.Tell(new CryptoAgent.Decrypt(live, alice.Info, 2));
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        bobDisk.Open();
+        Assert.Equal((1UL, "kept while away"), await NextDecryptedAsync());
+        Assert.Equal((2UL, "live"), await NextDecryptedAsync());
+
+        async Task<(ulong, string)> NextDecryptedAsync()
+        {
+            var d = await FishForMessageAsync<CryptoAgent.Decrypted>(_ => true, Long);
+            return (d.Ticket, d.Plaintext.Text);
+        }
+    }
+
+    [Fact]
     public async Task A_pin_answer_waits_for_its_append_and_a_crash_right_after_it_finds_the_pin_in_the_log()
     {
         using var disk = new SlowDisk();
