@@ -289,6 +289,24 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
     }
 
     [BrowserFact]
+    public async Task A_room_entered_while_the_page_asks_for_the_rooms_is_listed()
+    {
+        // The client node is still joining when the page opens: its rooms answer predates the join, whose
+        // notification comes right after it (a CI run saw #lobby missing this way).
+        Node.Rooms.Remove("lobby");
+        Node.AfterAnswer = method =>
+        {
+            if (method != "rooms" || Node.Rooms.Contains("lobby"))
+                return;
+            Node.Rooms.Add("lobby");
+            Node.Notify("room_joined", new { room = "lobby", members = new[] { "alice", "bob", "carol" }, time = DateTimeOffset.UtcNow.ToString("O") });
+        };
+        var page = await OpenAsync();
+        await Expect(page.Locator(".conv[data-key='#lobby']")).ToBeVisibleAsync();
+        await Expect(page.Locator(".conv[data-key='#games']")).ToBeVisibleAsync();
+    }
+
+    [BrowserFact]
     public async Task A_reload_keeps_the_session_and_a_spent_address_says_so()
     {
         var page = await OpenAsync();

@@ -52,6 +52,9 @@ internal sealed class FakeClientNode
     public string QrSvg { get; set; } =
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 21 21\"><path d=\"M0 0h7v7H0z M14 0h7v7h-7z M0 14h7v7H0z\" fill=\"#000\"/></svg>";
 
+    /// <summary>Called with each method's name right after its answer went (a notification can follow it there).</summary>
+    public Action<string>? AfterAnswer { get; set; }
+
     public List<string> SocketUrls { get; } = [];
 
     public int Connections { get; private set; }
@@ -156,6 +159,8 @@ internal sealed class FakeClientNode
             _ => JsonSerializer.Serialize(new { jsonrpc = "2.0", id = request["id"], result }),
         };
         socket.Send(reply);
+        if (method is not null)
+            AfterAnswer?.Invoke(method);
         // As the client node does: the answer to send, then "sent" to every connection.
         if (method == "send" && result is not null)
         {

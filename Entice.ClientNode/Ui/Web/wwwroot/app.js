@@ -227,6 +227,9 @@ function toast(text) {
 // ---- talking to the client node ----------------------------------------------------------------
 
 const rpc = new Rpc(socketUrl(location), onNotification, onSocket);
+// Rooms joined or left while the rooms list is being asked for: the answer may predate them, so they are
+// applied again after it (else a room entered while the page opened would be hidden until the next reload).
+let roomNews = null;
 
 async function onSocket(what, why) {
   if (what === 'closed') {
@@ -239,6 +242,7 @@ async function onSocket(what, why) {
   if (!performance.getEntriesByName('entice-socket').length) performance.mark('entice-socket');
   try {
     // Asked together: one round trip for who we are, the rooms and the conversations.
+    roomNews = [];
     const [st, { rooms }] = await Promise.all([rpc.call('status').catch(() => null), rpc.call('rooms'), loadConversations()]);
     if (st) {
       if (typeof st.name === 'string') state.me = st.name;
@@ -249,6 +253,8 @@ async function onSocket(what, why) {
     renderConnection();
     for (const c of state.conversations.values()) if (c.kind === 'room') c.joined = false;
     for (const room of rooms) conversation('#' + room).joined = true;
+    for (const [room, joined] of roomNews) conversation('#' + room).joined = joined;
+    roomNews = null;
     await Promise.all(rooms.map((room) => loadMembers(room)));
     if (!state.selected && rooms.length) state.selected = conversation('#' + rooms[0]);
     renderAll();
@@ -263,6 +269,7 @@ async function onSocket(what, why) {
     }
     if (!performance.getEntriesByName('entice-history').length) performance.mark('entice-history');
   } catch (e) {
+    roomNews = null;
     toast(e.message);
   }
   ready();
@@ -394,6 +401,7 @@ function onNotification(method, p) {
     case 'room_joined': {
       const c = conversation('#' + p.room);
       c.joined = true;
+      if (roomNews) roomNews.push([p.room, true]);
       loadMembers(p.room);
       if (!state.selected) select(c); else renderConversations();
       break;
@@ -401,6 +409,7 @@ function onNotification(method, p) {
     case 'room_left': {
       const c = conversation('#' + p.room);
       c.joined = false;
+      if (roomNews) roomNews.push([p.room, false]);
       if (state.selected === c) state.selected = null;
       renderAll();
       break;
