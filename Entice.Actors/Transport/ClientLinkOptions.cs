@@ -10,6 +10,10 @@ namespace Entice.Transport;
 public sealed record ClientLinkOptions
 {
     public string Host { get; init; } = "0.0.0.0";
+
+    /// <summary>Where a listener binds: <see cref="Host"/> (an address, or a name resolved to its first address) and <see cref="Port"/>.</summary>
+    internal System.Net.IPEndPoint ListenEndpoint() =>
+        new(System.Net.IPAddress.TryParse(Host, out var ip) ? ip : System.Net.Dns.GetHostAddresses(Host)[0], Port);
     public int Port { get; init; }
     public int Backlog { get; init; } = 256;
     public ServerTransportKind Transport { get; init; } = ServerTransportKind.Sockets;

@@ -21,18 +21,19 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private readonly ClientLinkOptions _settings;
     private readonly Func<IClientLink, IClientProtocol> _protocol;
     private readonly FrameBudget _budget;
+    private readonly MemoryTrimCounter _trim;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _socket;
     private EndPoint? _boundTo;
     private bool _stopping;
     private long _accepted;
     private int _live;
-    private int _changedSinceTrim;
 
     public ListenerActor(ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol)
     {
         _protocol = protocol;
         _budget = new FrameBudget(settings.FrameBufferBudget);
+        _trim = new MemoryTrimCounter(settings);
         _settings = settings;
 
         Receive<Tcp.Bound>(b =>
@@ -86,7 +87,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
                 FinishStopping();
         });
         Receive<Rebind>(_ => Bind(_boundTo!));
-        Receive<TrimMemory>(_ => Trim());
+        Receive<TrimMemory>(_ => _trim.Run(_log, _live));
         Receive<Listener.Stop>(_ =>
         {
             // Unbinding ends Akka.IO's accepted connections at once (they are the listening socket's
@@ -106,16 +107,8 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     // See MemoryTrim: once a wave of connections is over.
     private void ConnectionsChanged()
     {
-        if (_settings.MemoryTrimAfterConnections <= 0 || ++_changedSinceTrim < _settings.MemoryTrimAfterConnections)
-            return;
-        Timers.StartSingleTimer("trim", new TrimMemory(), _settings.MemoryTrimWhenQuietFor); // restarted by each change: quiet for
-    }
-
-    private void Trim()
-    {
-        var changed = _changedSinceTrim;
-        _changedSinceTrim = 0;
-        MemoryTrim.Run(_log, changed, _live);
+        if (_trim.Changed())
+            Timers.StartSingleTimer("trim", new TrimMemory(), _settings.MemoryTrimWhenQuietFor); // restarted by each change: quiet for
     }
 
     private void FinishStopping()
@@ -126,8 +119,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var address = IPAddress.TryParse(_settings.Host, out var ip) ? ip : System.Net.Dns.GetHostAddresses(_settings.Host)[0];
-        Bind(new IPEndPoint(address, _settings.Port));
+        Bind(_settings.ListenEndpoint());
     }
 
     private void Bind(EndPoint endpoint) =>

@@ -20,3 +20,21 @@ internal static class MemoryTrim
             changed, live, before >> 20, Environment.WorkingSet >> 20, watch.ElapsedMilliseconds);
     });
 }
+
+/// <summary>
+/// A listener's count of connections opened or closed since the last trim: <see cref="Changed"/> says when the
+/// trim timer is to be (re)started (the wave is over once it stays quiet), <see cref="Run"/> trims and starts over.
+/// </summary>
+internal sealed class MemoryTrimCounter(ClientLinkOptions settings)
+{
+    private int _changed;
+
+    public bool Changed() => settings.MemoryTrimAfterConnections > 0 && ++_changed >= settings.MemoryTrimAfterConnections;
+
+    public void Run(ILoggingAdapter log, int live)
+    {
+        var changed = _changed;
+        _changed = 0;
+        MemoryTrim.Run(log, changed, live);
+    }
+}

@@ -27,18 +27,19 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private readonly ClientLinkOptions _settings;
     private readonly Func<IClientLink, IClientProtocol> _protocol;
     private readonly FrameBudget _budget;
+    private readonly MemoryTrimCounter _trim;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private Socket? _listening;
     private EndPoint? _boundTo;
     private bool _stopping;
     private long _accepted;
     private int _live;
-    private int _changedSinceTrim;
 
     public SocketListenerActor(ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol)
     {
         _protocol = protocol;
         _budget = new FrameBudget(settings.FrameBufferBudget);
+        _trim = new MemoryTrimCounter(settings);
         _settings = settings;
 
         Receive<Accepted>(a => OnAccepted(a.Socket));
@@ -62,12 +63,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
                 FinishStopping();
         });
         Receive<Rebind>(_ => Bind(_boundTo!));
-        Receive<TrimMemory>(_ =>
-        {
-            var changed = _changedSinceTrim;
-            _changedSinceTrim = 0;
-            MemoryTrim.Run(_log, changed, _live);
-        });
+        Receive<TrimMemory>(_ => _trim.Run(_log, _live));
         Receive<Listener.Stop>(_ =>
         {
             _stopping = true;
@@ -84,8 +80,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var address = IPAddress.TryParse(_settings.Host, out var ip) ? ip : Dns.GetHostAddresses(_settings.Host)[0];
-        Bind(new IPEndPoint(address, _settings.Port));
+        Bind(_settings.ListenEndpoint());
     }
 
     protected override void PostStop()
@@ -178,9 +173,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
     private void ConnectionsChanged()
     {
-        if (_settings.MemoryTrimAfterConnections <= 0 || ++_changedSinceTrim < _settings.MemoryTrimAfterConnections)
-            return;
-        Timers.StartSingleTimer("trim", new TrimMemory(), _settings.MemoryTrimWhenQuietFor); // restarted by each change: quiet for
+        if (_trim.Changed())
+            Timers.StartSingleTimer("trim", new TrimMemory(), _settings.MemoryTrimWhenQuietFor); // restarted by each change: quiet for
     }
 
     private void FinishStopping()
