@@ -20,4 +20,9 @@ public static class ClientConnection
     public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms,
         bool refuse = false, IActorRef? store = null, FrameBudget? budget = null) =>
         ClientTransport.Props(connection, remote, settings.LinkOptions(null), Protocol(settings, names, rooms, store), refuse, budget);
+
+    /// <summary>As above, for an accepted socket the connection owns from now on.</summary>
+    internal static Props Props(System.Net.Sockets.Socket socket, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms,
+        bool refuse = false, IActorRef? store = null, FrameBudget? budget = null) =>
+        ClientTransport.Props(socket, remote, settings.LinkOptions(null), Protocol(settings, names, rooms, store), refuse, budget);
 }

@@ -1,7 +1,6 @@
-using System.Net;
+using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
-using Akka.IO;
 using Akka.TestKit.Xunit2;
 using Entice.Server;
 using Entice.Tests.Support;
@@ -15,13 +14,15 @@ using Entice.Transport;
 namespace Entice.Tests.Server;
 
 /// <summary>
-/// The server's protocol handler (the transport actor) fed thousands of random and mutated frames, with a
-/// probe standing in for the socket. Whatever arrives, no exception may escape: the worst allowed
-/// outcome is that the offending connection is closed.
+/// The server's protocol handler (the transport actor) fed thousands of random and mutated frames over a
+/// real loopback socket. Whatever arrives, no exception may escape: the worst allowed outcome is that the
+/// offending connection is closed, with an error frame as the last thing written.
 /// </summary>
 public sealed class ProtocolFuzzSpecs : TestKit
 {
-    private static readonly IPEndPoint Remote = new(IPAddress.Loopback, 5555);
+    /// <summary>The errors the transport closes a connection with when its input is broken.</summary>
+    private static readonly string[] ClosingCodes = [ErrorCodes.BadFrame, ErrorCodes.FrameTooLarge, ErrorCodes.NotAuthenticated];
+
     private readonly ServerSettings _settings = new() { EnvelopesPerSecond = 0 };
     private readonly IActorRef _names;
     private readonly IActorRef _rooms;
@@ -43,18 +44,39 @@ public sealed class ProtocolFuzzSpecs : TestKit
         var generator = new WireMessageGenerator(seed);
         using var me = new TestIdentity("fuzzer");
 
+        var (survived, closedWithError) = (0, 0);
         for (var i = 0; i < 1000; i++)
         {
-            var (connection, transport) = await OpenAsync(authenticated ? me : null, i, $"fuzzer{i}");
-            for (var f = 0; f < 4; f++)
-                transport.Tell(new Tcp.Received(ByteString.FromBytes(Hostile(random, generator))), connection.Ref);
-            Sys.Stop(transport);
+            var (client, accepted, _) = await OpenAsync(authenticated ? me : null, i, $"fuzzer{i}");
+            using (client)
+            {
+                for (var f = 0; f < 4; f++)
+                {
+                    if (!await SendAsync(client, Hostile(random, generator)))
+                        break;
+                    await SocketPair.ReadByServerAsync(accepted); // a read each, as a slow network would split them
+                }
+                // Our end closes: a connection that survived closes too, without a word; one the bytes broke
+                // has said why. Either way every byte written is a whole frame (RawClient checks each).
+                client.CloseSending();
+                var written = await client.DrainAsync(TimeSpan.FromSeconds(10));
+                Assert.True(await client.ClosedByServerAsync(TimeSpan.FromSeconds(1)), "the server closed the connection");
+                var fatal = written.FindIndex(m => m is ErrorMessage e && ClosingCodes.Contains(e.Code));
+                Assert.True(fatal < 0 || fatal == written.Count - 1, $"written after the closing error: {string.Join(", ", written)}");
+                if (fatal < 0)
+                    survived++;
+                else
+                    closedWithError++;
+            }
         }
+        // Both outcomes happen: the hostile bytes reach the checks that close a connection.
+        Assert.True(survived > 0 && closedWithError > 0, $"{survived} survived, {closedWithError} closed with an error");
 
         await errors.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
         using var honest = new TestIdentity("honest");
-        var (_, last) = await OpenAsync(honest, -1, "honest");
-        Assert.False(last.IsNobody());
+        var (honestClient, _, last) = await OpenAsync(honest, -1, "honest");
+        using (honestClient)
+            Assert.False(last.IsNobody());
     }
 
     // Whole random frames, mutated valid frames, random bytes, and valid-looking frames cut short.
@@ -80,24 +102,30 @@ public sealed class ProtocolFuzzSpecs : TestKit
         }
     }
 
-    private async Task<(Akka.TestKit.TestProbe Connection, IActorRef Transport)> OpenAsync(TestIdentity? hello, int n, string name)
+    private async Task<(RawClient Client, Socket Accepted, IActorRef Transport)> OpenAsync(TestIdentity? hello, int n, string name)
     {
-        var connection = CreateTestProbe();
-        var transport = Sys.ActorOf(ClientConnection.Props(connection.Ref, Remote, _settings, _names, _rooms), $"t{n + 1}");
-        var first = await connection.ExpectMsgAsync<Tcp.Write>();
+        var (accepted, client) = await SocketPair.OpenAsync();
+        var transport = Sys.ActorOf(ClientConnection.Props(accepted, accepted.RemoteEndPoint!, _settings, _names, _rooms), $"t{n + 1}");
+        var serverHello = Assert.IsType<ServerHello>(await client.ReceiveAsync());
         if (hello is null)
-            return (connection, transport);
+            return (client, accepted, transport);
 
-        var serverHello = Assert.IsType<ServerHello>(Frames.Decode(first.Data.ToArray()));
-        transport.Tell(WriteAckFor(first), connection.Ref);
         var signature = Entice.Crypto.Identity.IdentitySignatures.SignHello(hello.Keys, serverHello.Challenge, name);
-        var frame = WireCodec.EncodeFrame(new Hello(ProtocolVersion.Current, name, hello.Bundle, signature));
-        transport.Tell(new Tcp.Received(ByteString.FromBytes(frame)), connection.Ref);
-        var welcome = await connection.ExpectMsgAsync<Tcp.Write>();
-        Assert.IsType<Welcome>(Frames.Decode(welcome.Data.ToArray()));
-        transport.Tell(WriteAckFor(welcome), connection.Ref);
-        return (connection, transport);
+        await client.SendAsync(new Hello(ProtocolVersion.Current, name, hello.Bundle, signature));
+        Assert.IsType<Welcome>(await client.ReceiveAsync());
+        return (client, accepted, transport);
     }
 
-    private static Tcp.Event WriteAckFor(Tcp.Write write) => write.Ack;
-}
+    // False once the server has gone (it closed the connection and our bytes met a reset).
+    private static async Task<bool> SendAsync(RawClient client, byte[] bytes)
+    {
+        try
+        {
+            await client.SendRawAsync(bytes);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }}

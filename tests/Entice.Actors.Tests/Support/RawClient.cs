@@ -49,6 +49,9 @@ internal sealed class RawClient : IDisposable
     /// <summary>Bytes straight onto the TCP connection, under the channel (a tampering network).</summary>
     public Task SendUnderChannelAsync(byte[] bytes) => _tcp.GetStream().WriteAsync(bytes).AsTask();
 
+    /// <summary>Ends what this side sends (a FIN) and keeps reading what the server still writes.</summary>
+    public void CloseSending() => _tcp.Client.Shutdown(SocketShutdown.Send);
+
     public Task SendRawAsync(byte[] bytes) => _stream.WriteAsync(bytes).AsTask();
 
     public Task SendAsync(WireMessage message) => SendRawAsync(WireCodec.EncodeFrame(message));

@@ -1,6 +1,5 @@
-using System.Net;
+using System.Net.Sockets;
 using Akka.Actor;
-using Akka.IO;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Entice.Server;
@@ -16,12 +15,13 @@ namespace Entice.Tests.Transport;
 /// <summary>
 /// What a client sends between its hello and its welcome (while the name registry decides) waits and is
 /// handled afterwards in order; a client that floods in that window is closed with a clear error
-/// instead of the server holding whatever it sends. A probe stands in for the socket and the registry.
+/// instead of the server holding whatever it sends. The transport runs on a real loopback socket; a probe
+/// stands in for the registry.
 /// </summary>
 public sealed class ClaimWaitSpecs : TestKit
 {
-    private static readonly IPEndPoint Remote = new(IPAddress.Loopback, 5555);
     private readonly ServerSettings _settings = new() { EnvelopesPerSecond = 0 };
+    private readonly List<IDisposable> _open = [];
 
     public ClaimWaitSpecs() : base("akka.loglevel = WARNING")
     {
@@ -30,18 +30,18 @@ public sealed class ClaimWaitSpecs : TestKit
     [Fact]
     public async Task Frames_sent_before_the_welcome_are_handled_after_it_in_order()
     {
-        var (connection, names, transport) = await HelloAsync("early", WireCodec.EncodeFrame(new Ping(1)));
-        transport.Tell(new Tcp.Received(ByteString.FromBytes(WireCodec.EncodeFrame(new Ping(2)))), connection.Ref);
+        var (client, accepted, names, transport) = await HelloAsync("early", WireCodec.EncodeFrame(new Ping(1)));
         var claim = await names.ExpectMsgAsync<NameRegistry.Claim>();
         Assert.Equal("early", claim.Name);
-        await connection.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        await client.SendAsync(new Ping(2));
+        await SocketPair.ReadByServerAsync(accepted); // read while claiming
+        Assert.Null(await client.ReceiveAsync(TimeSpan.FromMilliseconds(200))); // and not answered yet
 
         transport.Tell(new NameRegistry.Claimed("early"), names.Ref);
 
-        var frames = await ReadFramesAsync(connection, transport, 3);
-        Assert.IsType<Welcome>(frames[0]);
-        Assert.Equal(1UL, Assert.IsType<Pong>(frames[1]).Nonce);
-        Assert.Equal(2UL, Assert.IsType<Pong>(frames[2]).Nonce);
+        Assert.IsType<Welcome>(await client.ReceiveAsync());
+        Assert.Equal(1UL, Assert.IsType<Pong>(await client.ReceiveAsync()).Nonce);
+        Assert.Equal(2UL, Assert.IsType<Pong>(await client.ReceiveAsync()).Nonce);
     }
 
     [Fact]
@@ -49,74 +49,71 @@ public sealed class ClaimWaitSpecs : TestKit
     {
         // One large frame right behind the hello: a frame count alone would let it wait in memory.
         var flood = FrameEncoder.Frame(new byte[_settings.MaxFrameSize - 16]);
-        var (connection, names, transport) = await HelloAsync("flooder");
+        var (client, _, names, transport) = await HelloAsync("flooder");
         await names.ExpectMsgAsync<NameRegistry.Claim>();
-        transport.Tell(new Tcp.Received(ByteString.FromBytes(flood)), connection.Ref);
+        await client.SendRawAsync(flood);
 
-        var error = Assert.IsType<ErrorMessage>((await ReadFramesAsync(connection, transport, 1))[0]);
+        var error = Assert.IsType<ErrorMessage>(await client.ReceiveAsync());
         Assert.Equal(ErrorCodes.NotAuthenticated, error.Code);
         Assert.Contains("wait for welcome", error.Message, StringComparison.Ordinal);
-        await connection.FishForMessageAsync(m => m is Tcp.Close, TimeSpan.FromSeconds(10));
 
         // Too late: the registry's answer finds a closing connection, nothing more is written.
+        Watch(transport);
         transport.Tell(new NameRegistry.Claimed("flooder"), names.Ref);
-        await connection.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.Null(await client.ReceiveAsync());
+        client.Dispose();
+        await ExpectTerminatedAsync(transport, TimeSpan.FromSeconds(10));
     }
 
     [Fact]
     public async Task Many_small_reads_before_the_welcome_close_the_connection_too()
     {
-        var (connection, names, transport) = await HelloAsync("chatty");
+        var (client, accepted, names, _) = await HelloAsync("chatty");
         await names.ExpectMsgAsync<NameRegistry.Claim>();
         for (var i = 0; i < 40; i++)
-            transport.Tell(new Tcp.Received(ByteString.FromBytes(WireCodec.EncodeFrame(new Ping((ulong)i)))), connection.Ref);
+        {
+            // Each ping a read of its own: a few hundred bytes in all, so only the count of reads is past its bound.
+            try
+            {
+                await client.SendAsync(new Ping((ulong)i));
+            }
+            catch (IOException)
+            {
+                break; // closed already
+            }
+            await SocketPair.ReadByServerAsync(accepted);
+        }
 
-        var error = Assert.IsType<ErrorMessage>((await ReadFramesAsync(connection, transport, 1))[0]);
-        Assert.Equal(ErrorCodes.NotAuthenticated, error.Code);
-        await connection.FishForMessageAsync(m => m is Tcp.Close, TimeSpan.FromSeconds(10));
+        var answer = await client.ReceiveAsync();
+        Assert.Equal(ErrorCodes.NotAuthenticated, Assert.IsType<ErrorMessage>(answer).Code);
+        Assert.True(await client.ClosedByServerAsync());
     }
 
-    // Opens a transport whose registry is a probe and sends a signed hello (with extra frames in the same read).
-    private async Task<(TestProbe Connection, TestProbe Names, IActorRef Transport)> HelloAsync(string name, params byte[][] sameRead)
+    // Opens a transport on a loopback socket, with a probe as its registry, and sends a signed hello
+    // (with extra frames in the same write).
+    private async Task<(RawClient Client, Socket Accepted, TestProbe Names, IActorRef Transport)> HelloAsync(string name, params byte[][] sameRead)
     {
-        var connection = CreateTestProbe();
+        var (accepted, client) = await SocketPair.OpenAsync();
+        _open.Add(client);
         var names = CreateTestProbe();
         var rooms = Sys.ActorOf(RoomDirectory.Props(_settings));
-        var transport = Sys.ActorOf(ClientConnection.Props(connection.Ref, Remote, _settings, names.Ref, rooms));
-        var first = await connection.ExpectMsgAsync<Tcp.Write>();
-        var serverHello = Assert.IsType<ServerHello>(Decode(first.Data.ToArray()).Single());
-        transport.Tell(first.Ack, connection.Ref);
+        var transport = Sys.ActorOf(ClientConnection.Props(accepted, accepted.RemoteEndPoint!, _settings, names.Ref, rooms));
+        var serverHello = Assert.IsType<ServerHello>(await client.ReceiveAsync());
 
         using var identity = new TestIdentity(name);
         var signature = Entice.Crypto.Identity.IdentitySignatures.SignHello(identity.Keys, serverHello.Challenge, name);
         var read = new List<byte>(WireCodec.EncodeFrame(new Hello(ProtocolVersion.Current, name, identity.Bundle, signature)));
         foreach (var frame in sameRead)
             read.AddRange(frame);
-        transport.Tell(new Tcp.Received(ByteString.FromBytes([.. read])), connection.Ref);
-        return (connection, names, transport);
+        await client.SendRawAsync([.. read]);
+        return (client, accepted, names, transport);
     }
 
-    // Collects written frames, acknowledging each write as the socket would.
-    private static async Task<List<WireMessage>> ReadFramesAsync(TestProbe connection, IActorRef transport, int count)
+    protected override void Dispose(bool disposing)
     {
-        var frames = new List<WireMessage>();
-        while (frames.Count < count)
-        {
-            var write = await connection.ExpectMsgAsync<Tcp.Write>(TimeSpan.FromSeconds(10));
-            frames.AddRange(Decode(write.Data.ToArray()));
-            transport.Tell(write.Ack, connection.Ref);
-        }
-        return frames;
-    }
-
-    private static List<WireMessage> Decode(byte[] bytes)
-    {
-        var payloads = new List<byte[]>();
-        Assert.Equal(FrameDecodeStatus.Ok, new FrameDecoder(1 << 20).Feed(bytes, payloads));
-        return payloads.Select(p =>
-        {
-            Assert.True(WireCodec.TryDecode(p, out var message, out var error), error);
-            return message;
-        }).ToList();
+        if (disposing)
+            foreach (var c in _open)
+                c.Dispose();
+        base.Dispose(disposing);
     }
 }
