@@ -11,8 +11,6 @@ public sealed record ServerSettings
     public int MaxFrameSize { get; init; } = 64 * 1024;
     public long MaxOutboundQueueBytes { get; init; } = 4 * 1024 * 1024;
     public int Backlog { get; init; } = 256;
-    /// <summary>How connections do their IO (entice.server.transport: akka-io or sockets).</summary>
-    public Entice.Transport.ServerTransportKind Transport { get; init; } = Entice.Transport.ServerTransportKind.Sockets;
     public int LogHexPrefix { get; init; } = 16;
     /// <summary>A room writes its pending relay lines at most once per this interval (zero: once per burst).</summary>
     public TimeSpan RelayLogInterval { get; init; } = TimeSpan.FromMilliseconds(200);
@@ -80,7 +78,6 @@ public sealed record ServerSettings
         Host = Host,
         Port = Port,
         Backlog = Backlog,
-        Transport = Transport,
         MaxConnections = MaxConnections,
         MemoryTrimAfterConnections = MemoryTrimAfterConnections,
         MemoryTrimWhenQuietFor = MemoryTrimWhenQuietFor,
@@ -112,7 +109,6 @@ public sealed record ServerSettings
             MaxFrameSize = checked((int)(c.GetByteSize("max-frame-size") ?? d.MaxFrameSize)),
             MaxOutboundQueueBytes = c.GetByteSize("max-outbound-queue") ?? d.MaxOutboundQueueBytes,
             Backlog = c.GetInt("backlog", d.Backlog),
-            Transport = ParseTransport(c.GetString("transport", null) ?? "sockets"),
             LogHexPrefix = c.GetInt("log-hex-prefix", d.LogHexPrefix),
             RelayLogInterval = c.GetTimeSpan("relay-log-interval", d.RelayLogInterval),
             MaxConnections = c.GetInt("max-connections", d.MaxConnections),
@@ -147,11 +143,4 @@ public sealed record ServerSettings
             ChannelEnabled = c.GetBoolean("channel.enabled", d.ChannelEnabled),
         };
     }
-
-    private static Entice.Transport.ServerTransportKind ParseTransport(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "akka-io" => Entice.Transport.ServerTransportKind.AkkaIo,
-        "sockets" => Entice.Transport.ServerTransportKind.Sockets,
-        _ => throw new Akka.Configuration.ConfigurationException($"entice.server.transport must be akka-io or sockets, not '{value}'"),
-    };
 }

@@ -16,7 +16,6 @@ public sealed record ClientLinkOptions
         new(System.Net.IPAddress.TryParse(Host, out var ip) ? ip : System.Net.Dns.GetHostAddresses(Host)[0], Port);
     public int Port { get; init; }
     public int Backlog { get; init; } = 256;
-    public ServerTransportKind Transport { get; init; } = ServerTransportKind.Sockets;
     public int MaxConnections { get; init; } = 10000;
     public int MemoryTrimAfterConnections { get; init; }
     public TimeSpan MemoryTrimWhenQuietFor { get; init; } = TimeSpan.FromSeconds(2);

@@ -11,19 +11,14 @@ namespace Entice.Transport;
 /// </summary>
 public static class ClientTransport
 {
+    /// <param name="socket">The accepted socket: the transport owns it from now on.</param>
     /// <param name="protocol">Makes the protocol side for this connection.</param>
     /// <param name="refuse">Over the connection limit: say "overloaded" and close.</param>
     /// <param name="budget">The memory all connections may hold in incomplete frames (null: unbounded, for tests).</param>
     /// <param name="layer">Between TCP bytes and frames, owned by the transport (null: <see cref="PlainFrameLayer"/>).</param>
-    public static Props Props(IActorRef connection, EndPoint remote, ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol,
-        bool refuse = false, FrameBudget? budget = null, IFrameLayer? layer = null) =>
-        Akka.Actor.Props.Create(() => new ClientTransportActor(connection, null, remote, settings, protocol, refuse, budget, layer ?? PlainFrameLayer.Instance));
-
-    /// <summary>As <see cref="Props(IActorRef, EndPoint, ClientLinkOptions, Func{IClientLink, IClientProtocol}, bool, FrameBudget?, IFrameLayer?)"/>,
-    /// for an accepted socket the transport owns from now on (entice.server.transport = sockets).</summary>
     internal static Props Props(System.Net.Sockets.Socket socket, EndPoint remote, ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol,
         bool refuse = false, FrameBudget? budget = null, IFrameLayer? layer = null) =>
-        Akka.Actor.Props.Create(() => new ClientTransportActor(null, socket, remote, settings, protocol, refuse, budget, layer ?? PlainFrameLayer.Instance));
+        Akka.Actor.Props.Create(() => new ClientTransportActor(socket, remote, settings, protocol, refuse, budget, layer ?? PlainFrameLayer.Instance));
 
     /// <summary>One or more whole encoded frames, back to back, to write to this client (a room hands a burst as one).</summary>
     public sealed record Send(byte[] Frame);

@@ -2,19 +2,18 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
-using Akka.IO;
 using Entice.Transport.Sockets;
 using Entice.Wire;
 
 namespace Entice.Transport;
 
 /// <summary>
-/// The socket side of one client connection: it owns the socket (<see cref="SocketConnection"/>:
-/// entice.server.transport = sockets) or is Akka.IO's handler for it (akka-io), so it stays the one actor:
+/// The socket side of one client connection: it owns the accepted socket (<see cref="SocketConnection"/>):
 /// TCP bytes through an <see cref="IFrameLayer"/> into a <see cref="FrameDecoder"/>, frames out through an
 /// <see cref="AckedWriter"/>, the heartbeat and idle timeout, the pre-hello frame limit and the
 /// server-wide <see cref="FrameBudget"/>. What the client says goes to an <see cref="IClientProtocol"/>,
-/// a plain object called on this actor's thread (no mailbox hop per frame). States, each a <c>Become</c>:
+/// a plain object called on this actor's thread (no mailbox hop per frame). States, each a method
+/// switching over the message types, entered with <c>Become</c>:
 /// <code>
 ///   AwaitingHello --Hello accepted--> Claiming --Welcomed--> Serving --goodbye drained--> Closing
 ///        |                               |                      |                            ^
@@ -30,14 +29,25 @@ namespace Entice.Transport;
 /// Before all of them the frame layer's handshake (the encrypted channel): frames the protocol sends
 /// meanwhile (the ServerHello) wait, bounded, until it is done; a close before it is done (a plaintext
 /// client, a timeout) goes out as one plaintext error frame, the only plaintext the server writes.
+/// An <see cref="UntypedActor"/> with no per-instance delegates beyond the current state's: with thousands
+/// of mostly idle connections, a ReceiveActor's handler objects (~2 KiB each) were a tenth of their memory.
 /// </summary>
-internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithStash, IClientLink
+internal sealed class ClientTransportActor : UntypedActor, IWithTimers, IWithStash, IClientLink
 {
-    private sealed record HandshakeDeadline;
+    private sealed class HandshakeDeadline
+    {
+        public static readonly HandshakeDeadline Instance = new();
+    }
 
-    private sealed record HeartbeatTick;
+    private sealed class HeartbeatTick
+    {
+        public static readonly HeartbeatTick Instance = new();
+    }
 
-    private sealed record ChannelDeadline;
+    private sealed class ChannelDeadline
+    {
+        public static readonly ChannelDeadline Instance = new();
+    }
 
     /// <summary>Frames the protocol may send before the channel is up (the ServerHello): at most this many bytes.</summary>
     private const int MaxUnreadyBytes = 16 * 1024;
@@ -45,12 +55,9 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
     /// <summary>Frames decoded in the same read as the hello: handled first once the claim is done.</summary>
     private sealed record HeldFrames(List<byte[]> Frames);
 
-    /// <summary>Akka.IO's connection actor (akka-io), watched; null with a socket of our own.</summary>
-    private readonly IActorRef? _connection;
-    private readonly IConnectionIo _io;
-    private readonly SocketConnection? _socket;
+    private readonly SocketConnection _socket;
     private readonly ClientLinkOptions _settings;
-    private readonly List<byte[]> _unready = [];
+    private List<byte[]>? _unready;
     private int _unreadyBytes;
     private readonly FrameDecoder _decoder;
     private readonly AckedWriter _writer;
@@ -59,20 +66,16 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
     private readonly InboundBudget _budget;
     private readonly List<byte[]> _frames = [];
     private readonly bool _refuse;
-    private readonly Action<byte[]> _beforeHello;
-    private readonly Action<byte[]> _serving;
     private long _lastHeardTicks = NowTicks();
     private ulong _pingNonce;
 
     /// <summary>First size of a frame buffer; it doubles as the frame's bytes arrive.</summary>
     private const int FrameBufferStart = 256;
 
-    public ClientTransportActor(IActorRef? connection, Socket? socket, EndPoint remote, ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol,
+    public ClientTransportActor(Socket socket, EndPoint remote, ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol,
         bool refuse, FrameBudget? budget, IFrameLayer layer)
     {
-        _connection = connection;
-        _socket = socket is null ? null : new SocketConnection(socket, Self);
-        _io = _socket ?? (IConnectionIo)new AkkaIoConnection(connection ?? throw new ArgumentNullException(nameof(connection)));
+        _socket = new SocketConnection(socket, Self);
         Remote = remote;
         _settings = settings;
         _refuse = refuse;
@@ -82,9 +85,6 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         _writer = new AckedWriter(settings.MaxOutboundQueueBytes, layer);
         _budget = new InboundBudget(budget, Math.Max(settings.MaxHelloFrameSize, 4096));
         _protocol = protocol(this);
-        _beforeHello = OnFrameBeforeHello;
-        _serving = OnFrame;
-        AwaitingHello();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -93,7 +93,8 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
 
     public EndPoint Remote { get; }
 
-    public ILoggingAdapter Log { get; } = Context.GetLogger();
+    /// <summary>Made when used (a connection logs at its start and end), not kept: an idle connection holds no adapter.</summary>
+    public ILoggingAdapter Log => Context.GetLogger();
 
     IActorRef IClientLink.Self => Self;
 
@@ -101,107 +102,144 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
 
     protected override void PreStart()
     {
-        if (_connection is not null)
-            Context.Watch(_connection);
-        _writer.Attach(_io);
-        _socket?.ResumeReading();
+        _writer.Attach(_socket);
+        _socket.ResumeReading();
         if (_refuse)
         {
             Close(ErrorCodes.Overloaded, "the server is not taking connections now (full or shutting down); try again later", "refused at accept");
             return;
         }
         _protocol.Start();
-        Timers.StartSingleTimer("handshake", new HandshakeDeadline(), _settings.HandshakeTimeout);
+        Timers.StartSingleTimer("handshake", HandshakeDeadline.Instance, _settings.HandshakeTimeout);
         if (!_layer.IsReady)
-            Timers.StartSingleTimer("channel", new ChannelDeadline(), _settings.Channel.HandshakeTimeout);
+            Timers.StartSingleTimer("channel", ChannelDeadline.Instance, _settings.Channel.HandshakeTimeout);
         var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond / 10, Math.Min(_settings.HeartbeatInterval.Ticks, _settings.IdleTimeout.Ticks) / 2));
-        Timers.StartPeriodicTimer("heartbeat", new HeartbeatTick(), tick);
+        Timers.StartPeriodicTimer("heartbeat", HeartbeatTick.Instance, tick);
     }
 
     protected override void PostStop()
     {
         _budget.ReleaseAll();
         (_layer as IDisposable)?.Dispose();
-        _socket?.Dispose();
+        _socket.Dispose();
     }
 
-    private void AwaitingHello()
+    // The first state (UntypedActor's own receive).
+    protected override void OnReceive(object message) => AwaitingHello(message);
+
+    private void AwaitingHello(object message)
     {
-        Receive<Tcp.Received>(r => OnReceived(r.Data.ToReadOnlySpan(), _beforeHello));
-        Receive<SocketConnection.Received>(r => OnRead(r, _beforeHello));
-        Receive<HandshakeDeadline>(_ => Close(ErrorCodes.HandshakeTimeout, $"no hello within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout"));
-        Receive<ChannelDeadline>(_ =>
+        switch (message)
         {
-            if (!_layer.IsReady)
-                Close(ErrorCodes.HandshakeTimeout, $"no channel handshake within {_settings.Channel.HandshakeTimeout.TotalSeconds:0.#} s", "channel handshake timeout");
-        });
-        Receive<ClientTransport.Shutdown>(_ => CloseForShutdown());
-        Always();
+            case SocketConnection.Received r:
+                OnRead(r, beforeHello: true);
+                break;
+            case HandshakeDeadline:
+                Close(ErrorCodes.HandshakeTimeout, $"no hello within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout");
+                break;
+            case ChannelDeadline:
+                if (!_layer.IsReady)
+                    Close(ErrorCodes.HandshakeTimeout, $"no channel handshake within {_settings.Channel.HandshakeTimeout.TotalSeconds:0.#} s", "channel handshake timeout");
+                break;
+            case ClientTransport.Shutdown:
+                CloseForShutdown();
+                break;
+            default:
+                if (!Always(message, ping: false))
+                    Unhandled(message);
+                break;
+        }
     }
 
-    private void Claiming()
+    private void Claiming(object message)
     {
-        Receive<Tcp.Received>(r => Hold(r.Data.Count));
-        Receive<SocketConnection.Received>(r =>
+        switch (message)
         {
-            // Kept (with its buffer) until the welcome; reading goes on so a flood is seen and bounded.
-            if (Hold(r.Count))
-                _socket!.Keep(r);
-            else
-                _socket!.Release(r, _layer is PlainFrameLayer);
-            _socket.ResumeReading();
-        });
-        Receive<HandshakeDeadline>(_ => Close(ErrorCodes.HandshakeTimeout, $"no welcome within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout while claiming"));
-        Receive<ClientTransport.Shutdown>(_ => CloseForShutdown());
-        Always();
-        ReceiveAny(ToProtocol);
+            case SocketConnection.Received r:
+                // Kept (with its buffer) until the welcome; reading goes on so a flood is seen and bounded.
+                if (Hold(r.Count))
+                    _socket.Keep(r);
+                else
+                    _socket.Release(r, _layer is PlainFrameLayer);
+                _socket.ResumeReading();
+                break;
+            case HandshakeDeadline:
+                Close(ErrorCodes.HandshakeTimeout, $"no welcome within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout while claiming");
+                break;
+            case ClientTransport.Shutdown:
+                CloseForShutdown();
+                break;
+            default:
+                if (!Always(message, ping: false))
+                    ToProtocol(message);
+                break;
+        }
     }
 
-    private void Serving()
+    private void Serving(object message)
     {
-        Receive<Tcp.Received>(r => OnReceived(r.Data.ToReadOnlySpan(), _serving));
-        Receive<SocketConnection.Received>(r => OnRead(r, _serving));
-        Receive<HeldFrames>(h =>
+        switch (message)
         {
-            foreach (var frame in h.Frames)
-                if (!_writer.Closing)
-                    OnFrame(frame);
-        });
-        Receive<HeartbeatTick>(_ => OnHeartbeat(ping: true));
-        Receive<HandshakeDeadline>(_ => { });
-        Receive<ClientTransport.Shutdown>(_ => _protocol.OnShutdown());
-        Always();
-        ReceiveAny(ToProtocol);
+            case SocketConnection.Received r:
+                OnRead(r, beforeHello: false);
+                break;
+            case HeldFrames h:
+                foreach (var frame in h.Frames)
+                    if (!_writer.Closing)
+                        OnFrame(frame);
+                break;
+            case HandshakeDeadline:
+                break;
+            case ClientTransport.Shutdown:
+                _protocol.OnShutdown();
+                break;
+            default:
+                if (!Always(message, ping: true))
+                    ToProtocol(message);
+                break;
+        }
     }
 
     // A final frame is queued; what the client or the rooms still send is of no use now.
-    private void Closing()
+    private void Closing(object message)
     {
-        Receive<AckedWriter.Ack>(_ => _writer.OnAck());
-        Receive<Tcp.CommandFailed>(OnWriteFailed);
-        Receive<Tcp.ConnectionClosed>(OnClosed);
-        Receive<SocketConnection.Closed>(OnSocketClosed);
-        Receive<SocketConnection.Received>(r =>
+        switch (message)
         {
-            // Input is dropped, but read, so the peer's close is seen and unread input does not reset the last frame.
-            _socket!.Release(r, _layer is PlainFrameLayer);
-            _socket.ResumeReading();
-        });
-        Receive<Terminated>(t => { if (t.ActorRef.Equals(_connection)) Context.Stop(Self); });
-        ReceiveAny(_ => { });
+            case AckedWriter.Ack:
+                _writer.OnAck();
+                break;
+            case SocketConnection.Closed c:
+                OnSocketClosed(c);
+                break;
+            case SocketConnection.Received r:
+                // Input is dropped, but read, so the peer's close is seen and unread input does not reset the last frame.
+                _socket.Release(r, _layer is PlainFrameLayer);
+                _socket.ResumeReading();
+                break;
+        }
     }
 
     // What every open state handles the same way: acknowledged writes, frames from the rooms, the
-    // heartbeat, the socket going away.
-    private void Always()
+    // heartbeat (pinging a quiet client only once it is served), the socket going away.
+    private bool Always(object message, bool ping)
     {
-        Receive<AckedWriter.Ack>(_ => _writer.OnAck());
-        Receive<ClientTransport.Send>(s => Enqueue(s.Frame));
-        Receive<HeartbeatTick>(_ => OnHeartbeat(ping: false));
-        Receive<Tcp.CommandFailed>(OnWriteFailed);
-        Receive<Tcp.ConnectionClosed>(OnClosed);
-        Receive<SocketConnection.Closed>(OnSocketClosed);
-        Receive<Terminated>(t => t.ActorRef.Equals(_connection), _ => Context.Stop(Self));
+        switch (message)
+        {
+            case AckedWriter.Ack:
+                _writer.OnAck();
+                return true;
+            case ClientTransport.Send s:
+                Enqueue(s.Frame);
+                return true;
+            case HeartbeatTick:
+                OnHeartbeat(ping);
+                return true;
+            case SocketConnection.Closed c:
+                OnSocketClosed(c);
+                return true;
+            default:
+                return false;
+        }
     }
 
     private void ToProtocol(object message)
@@ -210,30 +248,18 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
             Unhandled(message);
     }
 
-    private void OnWriteFailed(Tcp.CommandFailed f)
-    {
-        Log.Warning("Write to {Remote} failed: {Cmd}; closing", Remote, f.Cmd);
-        Context.Stop(Self);
-    }
-
-    private void OnClosed(Tcp.ConnectionClosed c)
-    {
-        Log.Info("Connection from {Remote} ({Name}) closed: {Reason}", Remote, _protocol.Name, c is Tcp.ErrorClosed e ? e.Cause : c.GetType().Name);
-        Context.Stop(Self);
-    }
-
     private void OnSocketClosed(SocketConnection.Closed c)
     {
         Log.Info("Connection from {Remote} ({Name}) closed: {Reason}", Remote, _protocol.Name, c.Cause);
         Context.Stop(Self);
     }
 
-    // One read from our own socket: handled like Akka.IO's, then its buffer goes back and the next read
+    // One read from the socket: its frames are handled, then its buffer goes back and the next read
     // starts (not before: an actor that is behind reads nothing more, and TCP holds the client back).
-    private void OnRead(SocketConnection.Received r, Action<byte[]> handle)
+    private void OnRead(SocketConnection.Received r, bool beforeHello)
     {
-        OnReceived(r.Bytes, handle);
-        _socket!.Release(r, _layer is PlainFrameLayer);
+        OnReceived(r.Bytes, beforeHello);
+        _socket.Release(r, _layer is PlainFrameLayer);
         _socket.ResumeReading();
     }
 
@@ -248,11 +274,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
             Send(new Ping(++_pingNonce));
     }
 
-    private void OnReceived(ReadOnlySpan<byte> data, Action<byte[]> handle)
+    private void OnReceived(ReadOnlySpan<byte> data, bool beforeHello)
     {
         _lastHeardTicks = NowTicks();
         var limit = _decoder.MaxFrameSize;
-        var beforeHello = ReferenceEquals(handle, _beforeHello);
         var wasReady = _layer.IsReady;
         if (!_layer.TryOpen(data, out var bytes, out var problem))
         {
@@ -286,7 +311,10 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
                     break;
                 return;
             }
-            handle(_frames[i]);
+            if (beforeHello)
+                OnFrameBeforeHello(_frames[i]);
+            else
+                OnFrame(_frames[i]);
         }
         _frames.Clear();
         if (status != FrameDecodeStatus.Ok && !_writer.Closing)
@@ -402,7 +430,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         {
             // No channel (yet): one plaintext error frame that a plaintext client can show, and nothing
             // the protocol queued meanwhile.
-            _unready.Clear();
+            _unready = null;
             _writer.TryEnqueue(WireCodec.EncodeFrame(new ErrorMessage(code, message)));
         }
         CloseWhenSent();
@@ -411,10 +439,12 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
     private void ChannelReady()
     {
         Timers.Cancel("channel");
-        foreach (var frame in _unready)
-            Enqueue(frame);
-        _unready.Clear();
+        var unready = _unready;
+        _unready = null;
         _unreadyBytes = 0;
+        if (unready is not null)
+            foreach (var frame in unready)
+                Enqueue(frame);
     }
 
     private void CloseForShutdown() =>
@@ -429,7 +459,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
             _unreadyBytes += frame.Length;
             if (_unreadyBytes <= MaxUnreadyBytes)
             {
-                _unready.Add(frame);
+                (_unready ??= []).Add(frame);
                 return;
             }
         }
@@ -439,7 +469,7 @@ internal sealed class ClientTransportActor : ReceiveActor, IWithTimers, IWithSta
         }
         Log.Warning("{Name} at {Remote} is too slow: {Queued} bytes queued (limit {Limit}); disconnecting",
             _protocol.Name, Remote, _writer.QueuedBytes, _writer.MaxQueueBytes);
-        _io.Abort();
+        _socket.Abort();
         Context.Stop(Self);
     }
 }

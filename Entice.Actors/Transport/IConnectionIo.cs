@@ -2,8 +2,8 @@ namespace Entice.Transport;
 
 /// <summary>
 /// Where an <see cref="AckedWriter"/> writes one connection's bytes: Akka.IO's connection actor
-/// (<see cref="AkkaIoConnection"/>: the client's link, and the server's with entice.server.transport = akka-io)
-/// or a socket the connection actor owns (<see cref="Sockets.SocketConnection"/>). Called from the owning
+/// (<see cref="AkkaIoConnection"/>: the client's link to its server) or a socket the connection actor owns
+/// (<see cref="Sockets.SocketConnection"/>: the server's side of each client). Called from the owning
 /// actor's thread only.
 /// </summary>
 internal interface IConnectionIo

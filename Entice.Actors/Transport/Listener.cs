@@ -7,9 +7,8 @@ namespace Entice.Transport;
 public static class Listener
 {
     /// <param name="protocol">The protocol side for each accepted connection (the relay's: ClientConnection.Protocol).</param>
-    public static Props Props(ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol) => settings.Transport == ServerTransportKind.Sockets
-        ? Akka.Actor.Props.Create(() => new Sockets.SocketListenerActor(settings, protocol))
-        : Akka.Actor.Props.Create(() => new ListenerActor(settings, protocol));
+    public static Props Props(ClientLinkOptions settings, Func<IClientLink, IClientProtocol> protocol) =>
+        Akka.Actor.Props.Create(() => new Sockets.SocketListenerActor(settings, protocol));
 
     public sealed record Bound(EndPoint Endpoint);
 
@@ -21,7 +20,7 @@ public static class Listener
     /// <summary>To the parent, after <see cref="Stop"/>: every client connection is closed.</summary>
     public sealed record Drained;
 
-    /// <summary>Answered with the listening socket: its Akka.IO actor (akka-io) or the <see cref="System.Net.Sockets.Socket"/> (sockets); Nobody while unbound. For tests.</summary>
+    /// <summary>Answered with the listening <see cref="System.Net.Sockets.Socket"/>; Nobody while unbound. For tests.</summary>
     public sealed record GetSocket;
 
     /// <summary>Answered with the <see cref="FrameBudget"/> every connection's incomplete frames count against.</summary>

@@ -14,14 +14,10 @@ public static class ClientConnection
     public static Func<IClientLink, IClientProtocol> Protocol(ServerSettings settings, IActorRef names, IActorRef rooms, IActorRef? store) =>
         link => new ClientProtocol(link, settings, names, rooms, store);
 
+    /// <param name="socket">An accepted socket; the connection owns it from now on.</param>
     /// <param name="refuse">Over the connection limit: say "overloaded" and close.</param>
     /// <param name="budget">The memory all connections may hold in incomplete frames (null: unbounded, for tests).</param>
     /// <remarks>Plaintext (no channel): for specs that drive the protocol with frames; the listener adds the channel.</remarks>
-    public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms,
-        bool refuse = false, IActorRef? store = null, FrameBudget? budget = null) =>
-        ClientTransport.Props(connection, remote, settings.LinkOptions(null), Protocol(settings, names, rooms, store), refuse, budget);
-
-    /// <summary>As above, for an accepted socket the connection owns from now on.</summary>
     internal static Props Props(System.Net.Sockets.Socket socket, EndPoint remote, ServerSettings settings, IActorRef names, IActorRef rooms,
         bool refuse = false, IActorRef? store = null, FrameBudget? budget = null) =>
         ClientTransport.Props(socket, remote, settings.LinkOptions(null), Protocol(settings, names, rooms, store), refuse, budget);

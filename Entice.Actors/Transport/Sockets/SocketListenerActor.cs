@@ -6,13 +6,12 @@ using Akka.Event;
 namespace Entice.Transport.Sockets;
 
 /// <summary>
-/// The listener over System.Net.Sockets (entice.server.transport = sockets). It binds a socket and runs
-/// an accept loop (<see cref="Socket.AcceptAsync(CancellationToken)"/> on the pool) that hands each accepted
-/// socket to this actor as a message; each gets a transport child that owns it from then on
-/// (<see cref="ClientTransport"/>, with a <see cref="SocketConnection"/>). The rest is
-/// <see cref="ListenerActor"/>'s: past max-connections a connection is told "overloaded"; a transport that
-/// throws is stopped alone; a listening socket that fails is bound again after a pause; Stop tells every
-/// client first and closes the socket once they have gone.
+/// The server's TCP listener, over System.Net.Sockets. It binds a socket and runs an accept loop
+/// (<see cref="Socket.AcceptAsync(CancellationToken)"/> on the pool) that hands each accepted socket to this
+/// actor as a message; each gets a transport child that owns it from then on (<see cref="ClientTransport"/>,
+/// with a <see cref="SocketConnection"/>). Past max-connections a connection is told "overloaded"; a
+/// transport that throws is stopped alone; a listening socket that fails is bound again after a pause;
+/// Stop tells every client first and closes the socket once they have gone.
 /// </summary>
 internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 {
@@ -51,7 +50,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
             _listening = null;
             if (_stopping)
                 return;
-            // Unlike Akka.IO's, the accepted connections live on: only new ones wait for the socket.
+            // The accepted connections live on: only new ones wait for the socket.
             _log.Warning("The TCP listener on {Endpoint} failed ({Cause}); binding it again", _boundTo, f.Cause);
             Timers.StartSingleTimer("rebind", new Rebind(), TimeSpan.FromMilliseconds(200));
         });
@@ -94,7 +93,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            // As Akka.IO's: a restarted server takes its port back while old connections linger in TIME_WAIT.
+            // A restarted server takes its port back while old connections linger in TIME_WAIT.
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.Bind(endpoint);
             socket.Listen(_settings.Backlog);
