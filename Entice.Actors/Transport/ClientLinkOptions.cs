@@ -11,9 +11,16 @@ public sealed record ClientLinkOptions
 {
     public string Host { get; init; } = "0.0.0.0";
 
-    /// <summary>Where a listener binds: <see cref="Host"/> (an address, or a name resolved to its first address) and <see cref="Port"/>.</summary>
-    internal System.Net.IPEndPoint ListenEndpoint() =>
-        new(System.Net.IPAddress.TryParse(Host, out var ip) ? ip : System.Net.Dns.GetHostAddresses(Host)[0], Port);
+    /// <summary>
+    /// Where a listener binds when <see cref="Host"/> is an address; null when it is a name, which the listener
+    /// resolves first (asynchronously) and binds to <see cref="ListenAddress"/> of what it finds.
+    /// </summary>
+    internal System.Net.IPEndPoint? ListenEndpoint() =>
+        System.Net.IPAddress.TryParse(Host, out var ip) ? new(ip, Port) : null;
+
+    /// <summary>Of the addresses a host name resolved to, the one to listen on (the first IPv4 one, else the first); null when there are none.</summary>
+    internal static System.Net.IPAddress? ListenAddress(System.Net.IPAddress[] resolved) =>
+        Array.Find(resolved, a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? resolved.FirstOrDefault();
     public int Port { get; init; }
     public int Backlog { get; init; } = 256;
     public int MaxConnections { get; init; } = 10000;

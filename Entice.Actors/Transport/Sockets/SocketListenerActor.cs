@@ -12,6 +12,8 @@ namespace Entice.Transport.Sockets;
 /// with a <see cref="SocketConnection"/>). Past max-connections a connection is told "overloaded"; a
 /// transport that throws is stopped alone; a listening socket that fails is bound again after a pause;
 /// Stop tells every client first and closes the socket once they have gone.
+/// States: Resolving (only when the host is a name: looked up without blocking a thread; none found is a
+/// bind failure naming it) -> Listening.
 /// </summary>
 internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 {
@@ -22,6 +24,10 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private sealed record Accepted(Socket Socket);
 
     private sealed record ListenFailed(Socket Listening, string Cause);
+
+    private sealed record Resolved(IPAddress[] Addresses);
+
+    private sealed record ResolveFailed(string Cause);
 
     private readonly ClientLinkOptions _settings;
     private readonly Func<IClientLink, IClientProtocol> _protocol;
@@ -40,7 +46,42 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         _budget = new FrameBudget(settings.FrameBufferBudget);
         _trim = new MemoryTrimCounter(settings);
         _settings = settings;
+        if (settings.ListenEndpoint() is null)
+            Resolving();
+        else
+            Listening();
+    }
 
+    private void Resolving()
+    {
+        Receive<Resolved>(r =>
+        {
+            if (_stopping)
+                return;
+            if (ClientLinkOptions.ListenAddress(r.Addresses) is not { } address)
+            {
+                Fail($"the host name '{_settings.Host}' has no address");
+                return;
+            }
+            Become(Listening);
+            Bind(new IPEndPoint(address, _settings.Port));
+        });
+        Receive<ResolveFailed>(f =>
+        {
+            if (!_stopping)
+                Fail($"the host name '{_settings.Host}' cannot be resolved: {f.Cause}");
+        });
+        Receive<Listener.Stop>(_ =>
+        {
+            _stopping = true;
+            FinishStopping();
+        });
+        Receive<Listener.GetSocket>(_ => Sender.Tell(ActorRefs.Nobody));
+        Receive<Listener.GetFrameBudget>(_ => Sender.Tell(_budget));
+    }
+
+    private void Listening()
+    {
         Receive<Accepted>(a => OnAccepted(a.Socket));
         Receive<ListenFailed>(f =>
         {
@@ -79,7 +120,16 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        Bind(_settings.ListenEndpoint());
+        if (_settings.ListenEndpoint() is { } endpoint)
+            Bind(endpoint);
+        else
+            Dns.GetHostAddressesAsync(_settings.Host).PipeTo(Self, success: a => new Resolved(a), failure: e => new ResolveFailed(e.Message));
+    }
+
+    private void Fail(string reason)
+    {
+        Context.Parent.Tell(new Listener.BindFailed(reason));
+        Context.Stop(Self);
     }
 
     protected override void PostStop()
@@ -103,8 +153,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
             socket.Dispose();
             if (_boundTo is null)
             {
-                Context.Parent.Tell(new Listener.BindFailed(e.Message));
-                Context.Stop(Self);
+                Fail(e.Message);
                 return;
             }
             _log.Warning("Re-binding {Endpoint} failed ({Cause}); trying again", _boundTo, e.Message);
