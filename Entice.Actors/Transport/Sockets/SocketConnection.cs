@@ -146,7 +146,14 @@ internal sealed class SocketConnection : IConnectionIo, IDisposable
         var error = send.SocketError;
         var sent = send.BytesTransferred;
         var length = send.Count;
-        send.SetBuffer(Memory<byte>.Empty);
+        try
+        {
+            send.SetBuffer(Memory<byte>.Empty);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed with the connection while this send was out: the args and the buffer go with it.
+        }
         if (error != SocketError.Success)
         {
             Report(Failure(new SocketException((int)error)));
