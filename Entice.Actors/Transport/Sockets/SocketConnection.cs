@@ -31,6 +31,8 @@ internal sealed class SocketConnection : IConnectionIo, IDisposable
     private readonly Socket _socket;
     private readonly IActorRef _owner;
     private readonly ArrayPool<byte> _pool;
+    private ReceiveArgs? _receive;
+    private SendArgs? _send;
     private bool _reading;
     private bool _closing;
     private volatile bool _disposed;
@@ -70,7 +72,7 @@ internal sealed class SocketConnection : IConnectionIo, IDisposable
         if (_reading || _disposed)
             return;
         _reading = true;
-        _ = ReadAsync();
+        Receive(_receive ??= new ReceiveArgs(this));
     }
 
     /// <summary>The owner is done with a read: the buffer goes back, zeroed first when it held <paramref name="plaintext"/> frames.</summary>
@@ -92,28 +94,88 @@ internal sealed class SocketConnection : IConnectionIo, IDisposable
         _reading = false;
     }
 
-    private async Task ReadAsync()
+    // One read on our own event args (no task or state machine per read): first a zero-byte receive that
+    // waits for data holding no buffer, then a rented buffer for what is there. Runs on the owner's thread
+    // until a receive waits; a receive that waited goes on from ReceiveArgs.OnCompleted on an I/O thread.
+    private void Receive(ReceiveArgs args)
     {
-        byte[]? buffer = null;
-        try
+        while (true)
         {
-            // Wait for data with no buffer: an idle connection holds none.
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-            buffer = _pool.Rent(ReadBufferBytes);
-            var count = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
-            if (count == 0)
+            bool pending;
+            try
             {
-                _pool.Return(buffer);
-                Report(new Closed(_closing ? "closed" : "PeerClosed", false));
+                pending = _socket.ReceiveAsync(args);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                Report(Failure(e));
+                ReturnRented(args);
                 return;
             }
-            _owner.Tell(new Received(buffer, count));
+            if (pending || !ReceiveCompleted(args))
+                return;
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+    }
+
+    // True when the wait for data is over and the receive into a rented buffer is next.
+    private bool ReceiveCompleted(ReceiveArgs args)
+    {
+        if (args.SocketError != SocketError.Success)
         {
-            if (buffer is not null)
-                _pool.Return(buffer, clearArray: true);
-            Report(Failure(e));
+            Report(Failure(new SocketException((int)args.SocketError)));
+            ReturnRented(args);
+            return false;
+        }
+        if (args.Rented is not { } buffer)
+        {
+            var rented = _pool.Rent(ReadBufferBytes);
+            args.Rented = rented;
+            return SetBuffer(args, rented.AsMemory()) || ReturnRented(args);
+        }
+        var count = args.BytesTransferred;
+        args.Rented = null;
+        SetBuffer(args, Memory<byte>.Empty);
+        if (count == 0)
+        {
+            _pool.Return(buffer);
+            Report(new Closed(_closing ? "closed" : "PeerClosed", false));
+            return false;
+        }
+        _owner.Tell(new Received(buffer, count));
+        return false;
+    }
+
+    // False when the connection was disposed meanwhile (its args with it).
+    private static bool SetBuffer(SocketAsyncEventArgs args, Memory<byte> buffer)
+    {
+        try
+        {
+            args.SetBuffer(buffer);
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private bool ReturnRented(ReceiveArgs args)
+    {
+        if (args.Rented is { } buffer)
+            _pool.Return(buffer, clearArray: true);
+        args.Rented = null;
+        return false;
+    }
+
+    private sealed class ReceiveArgs(SocketConnection connection) : SocketAsyncEventArgs(unsafeSuppressExecutionContextFlow: true)
+    {
+        /// <summary>The buffer the receive fills; null while waiting for data.</summary>
+        public byte[]? Rented { get; set; }
+
+        protected override void OnCompleted(SocketAsyncEventArgs e)
+        {
+            if (connection.ReceiveCompleted(this))
+                connection.Receive(this);
         }
     }
 
@@ -121,33 +183,37 @@ internal sealed class SocketConnection : IConnectionIo, IDisposable
     {
         if (_disposed)
             return false;
-        ValueTask<int> send;
+        // Our own event args, not Socket.SendAsync(Memory): the socket's cached ones keep a reference to the
+        // last buffer sent for the connection's whole life (about 1-8 KiB per idle connection, measured).
+        var send = _send ??= new SendArgs(this);
+        send.SetBuffer(bytes.AsMemory());
+        bool pending;
         try
         {
-            send = _socket.SendAsync(bytes.AsMemory(), SocketFlags.None);
+            pending = _socket.SendAsync(send);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
+            SetBuffer(send, Memory<byte>.Empty);
             Report(Failure(e));
             return false;
         }
-        if (send.IsCompletedSuccessfully)
-            return Sent(send.Result, bytes.Length);
-        _ = CompleteAsync(send, bytes.Length);
-        return false;
+        return !pending && SendCompleted(send);
     }
 
-    private async Task CompleteAsync(ValueTask<int> send, int length)
+    // The send's outcome, read before the args let go of the buffer; on an I/O thread when it waited.
+    private bool SendCompleted(SendArgs send)
     {
-        try
+        var error = send.SocketError;
+        var sent = send.BytesTransferred;
+        var length = send.Count;
+        SetBuffer(send, Memory<byte>.Empty); // disposed with the connection meanwhile: the buffer goes with the args
+        if (error != SocketError.Success)
         {
-            if (Sent(await send.ConfigureAwait(false), length))
-                _owner.Tell(AckedWriter.Ack.Instance);
+            Report(Failure(new SocketException((int)error)));
+            return false;
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            Report(Failure(e));
-        }
+        return Sent(sent, length);
     }
 
     // A stream socket's send completes once every byte is taken; anything else is a broken connection.
@@ -157,6 +223,15 @@ internal sealed class SocketConnection : IConnectionIo, IDisposable
             return true;
         Report(new Closed($"write failed ({sent} of {length} bytes sent)", true));
         return false;
+    }
+
+    private sealed class SendArgs(SocketConnection connection) : SocketAsyncEventArgs(unsafeSuppressExecutionContextFlow: true)
+    {
+        protected override void OnCompleted(SocketAsyncEventArgs e)
+        {
+            if (connection.SendCompleted(this))
+                connection._owner.Tell(AckedWriter.Ack.Instance);
+        }
     }
 
     public void Close()
@@ -202,6 +277,8 @@ internal sealed class SocketConnection : IConnectionIo, IDisposable
     {
         _disposed = true;
         _socket.Dispose();
+        _send?.Dispose(); // deferred by the args themselves while an operation is still out
+        _receive?.Dispose();
     }
 
     // After Dispose nothing is reported: the owner closed it and knows.

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Akka.TestKit.Xunit2;
 using Entice.Transport;
 using Entice.Transport.Sockets;
@@ -95,13 +96,14 @@ public sealed class SocketConnectionSpecs : TestKit
         _server.SendBufferSize = 4096;
         _peer.ReceiveBufferSize = 4096;
         using var connection = new SocketConnection(_server, owner.Ref);
-        var writer = new AckedWriter(maxQueueBytes: 4 << 20);
+        // Small: with 4 KiB socket buffers loopback TCP moves about a window per delayed ACK (~80 ms).
+        var writer = new AckedWriter(maxQueueBytes: 64 * 1024);
         writer.Attach(connection);
 
         // Far more than the socket buffers hold: one send is left waiting for the peer, the rest stays queued.
-        var frame = new byte[64 * 1024];
+        var frame = new byte[16 * 1024];
         var queued = 0;
-        while (queued < 1000 && writer.TryEnqueue(frame)) // 64 fit the queue; a writer that does not wait for the send takes them all
+        while (queued < 1000 && writer.TryEnqueue(frame)) // 4 fit the queue; a writer that does not wait for the send takes them all
             queued++;
         Assert.True(queued > 2);
         Assert.True(writer.QueuedBytes > 0, "the frames wait in the bounded queue, not in the socket");
@@ -112,7 +114,7 @@ public sealed class SocketConnectionSpecs : TestKit
         var total = (long)queued * frame.Length;
         var reader = Task.Run(() =>
         {
-            var buffer = new byte[64 * 1024];
+            var buffer = new byte[16 * 1024];
             long read = 0;
             while (read < total)
                 read += _peer.Receive(buffer);
@@ -124,6 +126,46 @@ public sealed class SocketConnectionSpecs : TestKit
             writer.OnAck();
         }
         Assert.Equal(total, await reader.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task A_record_once_sent_is_not_held_by_the_connection()
+    {
+        // Each idle connection kept the last record it sent (1-8 KiB of ciphertext) for its whole life in
+        // the socket's cached send state: at 10,000 connections most of the memory over the target.
+        var owner = CreateTestProbe();
+        _server.SendBufferSize = 4096;
+        _peer.ReceiveBufferSize = 4096;
+        using var connection = new SocketConnection(_server, owner.Ref);
+        var (sent, total) = SendUntilOneWaits(connection);
+
+        var received = new byte[64 * 1024];
+        long read = 0;
+        while (read < total)
+            read += await _peer.ReceiveAsync(received.AsMemory());
+        await owner.ExpectMsgAsync<AckedWriter.Ack>(TimeSpan.FromSeconds(10)); // the send that waited has completed
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.All(sent, record => Assert.False(record.IsAlive, "a record already sent is still held"));
+    }
+
+    // Sends records until one has to wait for the peer (which reads nothing yet); only weak references stay.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (List<WeakReference> Sent, long Total) SendUntilOneWaits(SocketConnection connection)
+    {
+        var sent = new List<WeakReference>();
+        long total = 0;
+        var completed = true;
+        while (completed && sent.Count < 100)
+        {
+            var record = new byte[sent.Count == 0 ? 512 : 32 * 1024];
+            sent.Add(new WeakReference(record));
+            total += record.Length;
+            completed = connection.Write(record);
+        }
+        Assert.False(completed, "no send ever waited");
+        return (sent, total);
     }
 
     [Fact]
