@@ -158,10 +158,14 @@ internal sealed class ClientTransportActor : UntypedActor, IWithTimers, IWithSta
             case SocketConnection.Received r:
                 // Kept (with its buffer) until the welcome; reading goes on so a flood is seen and bounded.
                 if (Hold(r.Count))
+                {
                     _socket.Keep(r);
+                    _socket.ResumeReading();
+                }
                 else
-                    _socket.Release(r, _layer is PlainFrameLayer);
-                _socket.ResumeReading();
+                {
+                    NextRead(r);
+                }
                 break;
             case HandshakeDeadline:
                 Close(ErrorCodes.HandshakeTimeout, $"no welcome within {_settings.HandshakeTimeout.TotalSeconds:0.#} s", "handshake timeout while claiming");
@@ -213,8 +217,7 @@ internal sealed class ClientTransportActor : UntypedActor, IWithTimers, IWithSta
                 break;
             case SocketConnection.Received r:
                 // Input is dropped, but read, so the peer's close is seen and unread input does not reset the last frame.
-                _socket.Release(r, _layer is PlainFrameLayer);
-                _socket.ResumeReading();
+                NextRead(r);
                 break;
         }
     }
@@ -259,6 +262,12 @@ internal sealed class ClientTransportActor : UntypedActor, IWithTimers, IWithSta
     private void OnRead(SocketConnection.Received r, bool beforeHello)
     {
         OnReceived(r.Bytes, beforeHello);
+        NextRead(r);
+    }
+
+    // A read is done with: its buffer goes back (zeroed if it held plaintext frames) and the next read starts.
+    private void NextRead(SocketConnection.Received r)
+    {
         _socket.Release(r, _layer is PlainFrameLayer);
         _socket.ResumeReading();
     }
