@@ -4,8 +4,12 @@ namespace Entice.Crypto.Primitives;
 
 /// <summary>
 /// X25519 on raw key bytes, for the ratchet keys and one-time prekeys. They are held as raw 32-byte
-/// scalars (wiped when replaced) rather than NSec keys because sessions must be exportable, and importing
-/// a scalar for each agreement is cheap next to the agreement itself.
+/// scalars (wiped when replaced) rather than NSec keys because sessions must be exportable. The raw forms
+/// call libsodium directly (<see cref="Libsodium"/>): through NSec each generation, import and agreement put
+/// a key or secret in guarded memory of its own (<c>sodium_malloc</c>: mmap and mprotect, then munmap, and
+/// with it a TLB flush on every core the process runs on), several per DH ratchet step, and in a
+/// conversation that alternates every message takes a DH ratchet step. Same primitive, same bytes: the
+/// RFC 7748 vectors and NSec itself are the specs' reference.
 /// </summary>
 internal static class DiffieHellman
 {
@@ -14,22 +18,34 @@ internal static class DiffieHellman
     /// <summary>A fresh key pair: (private scalar, public key). The caller wipes the private scalar.</summary>
     public static (byte[] PrivateKey, byte[] PublicKey) Generate()
     {
-        using var key = Key.Create(KeyAgreementAlgorithm.X25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-        return (key.Export(KeyBlobFormat.RawPrivateKey), key.PublicKey.Export(KeyBlobFormat.RawPublicKey));
+        // As NSec's X25519 key creation: 32 bytes from libsodium's CSPRNG (clamped by scalar multiplication).
+        var privateKey = new byte[KeySize];
+        Libsodium.RandomBytes(privateKey);
+        return (privateKey, PublicKeyOf(privateKey));
     }
 
     /// <summary>The public key of a raw private scalar.</summary>
     public static byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
     {
-        using var key = Key.Import(KeyAgreementAlgorithm.X25519, privateKey, KeyBlobFormat.RawPrivateKey);
-        return key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        if (privateKey.Length != KeySize)
+            throw new CryptoException("An X25519 private key must be 32 bytes.");
+        var publicKey = new byte[KeySize];
+        Libsodium.ScalarMultBase(publicKey, privateKey);
+        return publicKey;
     }
 
     /// <summary>DH(private, public); throws <see cref="CryptoException"/> on a malformed, non-canonical or low-order public key, and on an all-zero result.</summary>
     public static byte[] Agree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
     {
-        using var key = Key.Import(KeyAgreementAlgorithm.X25519, privateKey, KeyBlobFormat.RawPrivateKey);
-        return Agree(key, publicKey);
+        if (privateKey.Length != KeySize)
+            throw new CryptoException("An X25519 private key must be 32 bytes.");
+        // Refused before any work: a low-order or non-canonical point (PublicKeyCheck).
+        if (!PublicKeyCheck.IsUsableX25519(publicKey))
+            throw new CryptoException("An X25519 public key is malformed.");
+        var shared = new byte[KeySize];
+        if (!Libsodium.ScalarMult(shared, privateKey, publicKey))
+            throw new CryptoException("Key agreement produced no secret (low-order public key).");
+        return shared;
     }
 
     public static byte[] Agree(Key privateKey, ReadOnlySpan<byte> publicKey)

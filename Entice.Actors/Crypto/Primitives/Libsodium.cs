@@ -4,7 +4,7 @@ namespace Entice.Crypto.Primitives;
 
 /// <summary>
 /// The libsodium functions the per-message path calls with raw key bytes: ChaCha20-Poly1305 (IETF), AES256-GCM
-/// (the channel's second suite, on CPUs that have it) and HMAC-SHA256. The same native library NSec loads (the <c>libsodium</c> package), the same primitives NSec's
+/// (the channel's second suite, on CPUs that have it), HMAC-SHA256, Ed25519 and X25519 (the ratchet's DH steps). The same native library NSec loads (the <c>libsodium</c> package), the same primitives NSec's
 /// <c>AeadAlgorithm.ChaCha20Poly1305</c> and <c>MacAlgorithm.HmacSha256</c> call. Why not through NSec: NSec
 /// takes keys only as <c>Key</c> objects, each imported into guarded memory (<c>sodium_malloc</c>: mmap,
 /// mprotect, munmap), and a message key is used exactly once, so every message paid two imports (issue 17:
@@ -199,6 +199,45 @@ internal static class Libsodium
         return crypto_sign_verify_detached(ref MemoryMarshal.GetReference(signature), ref MemoryMarshal.GetReference(message), (ulong)message.Length,
             ref MemoryMarshal.GetReference(publicKey)) == 0;
     }
+
+    public const int ScalarMultSize = 32;
+
+    /// <summary>
+    /// X25519 (RFC 7748) of a raw 32-byte scalar and a peer's public key into <paramref name="shared"/>; false when
+    /// the result is all zeros (libsodium's check: a low-order point), and <paramref name="shared"/> is then zeroed.
+    /// </summary>
+    public static bool ScalarMult(Span<byte> shared, ReadOnlySpan<byte> scalar, ReadOnlySpan<byte> publicKey)
+    {
+        if (shared.Length != ScalarMultSize || scalar.Length != ScalarMultSize || publicKey.Length != ScalarMultSize)
+            throw new CryptoException("Bad X25519 key size.");
+        if (crypto_scalarmult_curve25519(ref MemoryMarshal.GetReference(shared), ref MemoryMarshal.GetReference(scalar),
+                ref MemoryMarshal.GetReference(publicKey)) == 0)
+            return true;
+        shared.Clear();
+        return false;
+    }
+
+    /// <summary>The X25519 public key of a raw 32-byte scalar.</summary>
+    public static void ScalarMultBase(Span<byte> publicKey, ReadOnlySpan<byte> scalar)
+    {
+        if (publicKey.Length != ScalarMultSize || scalar.Length != ScalarMultSize)
+            throw new CryptoException("Bad X25519 key size.");
+        if (crypto_scalarmult_curve25519_base(ref MemoryMarshal.GetReference(publicKey), ref MemoryMarshal.GetReference(scalar)) != 0)
+            throw new CryptoException("X25519 public key derivation failed.");
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> from libsodium's CSPRNG (the one NSec's key generation uses).</summary>
+    public static void RandomBytes(Span<byte> buffer) =>
+        randombytes_buf(ref MemoryMarshal.GetReference(buffer), (UIntPtr)buffer.Length);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_scalarmult_curve25519(ref byte q, ref byte n, ref byte p);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern int crypto_scalarmult_curve25519_base(ref byte q, ref byte n);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    private static extern void randombytes_buf(ref byte buf, UIntPtr size);
 
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
     private static extern int crypto_sign_seed_keypair(ref byte pk, ref byte sk, ref byte seed);

@@ -9,7 +9,7 @@ public sealed partial class SessionBook
 {
     // Two Ed25519 verifications per message were most of its cost; a bundle object is immutable in
     // practice (the chat actor keeps one per member), so once verified it stays verified.
-    private bool VerifiedOnce(IdentityBundle? bundle)
+    internal bool VerifiedOnce(IdentityBundle? bundle)
     {
         if (bundle is null)
             return false;

@@ -28,7 +28,7 @@ public sealed partial class SessionBook
         {
             Reservation = exact ? null : ReservationFor,
             SequenceToSave = exact ? null : SequenceToSave,
-        });
+        }, stateMacKey ??= SessionBookState.MacKey(me));
         pendingChains.Clear();
         foreach (var session in list)
         {

@@ -48,6 +48,8 @@ public sealed partial class SessionBook : IDisposable
     private readonly Dictionary<SendSequenceKey, ulong> sendSequences = [];
     private long nextSequence;
     private bool disposed;
+    // The saved state's MAC key (an X25519 and an HKDF to derive): made at the first export, zeroed on dispose.
+    private byte[]? stateMacKey;
 
     // Send reservations (see Export): steps reserved ahead per sending chain; per send sequence, the value the
     // latest export wrote and the value a durable save holds; what the export in flight carries.
@@ -149,6 +151,8 @@ public sealed partial class SessionBook : IDisposable
         }
 
         disposed = true;
+        if (stateMacKey is not null)
+            Kdf.Wipe(stateMacKey);
         foreach (var session in sessions.Values)
         {
             session.Dispose();

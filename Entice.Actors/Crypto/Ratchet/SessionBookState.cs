@@ -22,7 +22,9 @@ internal static class SessionBookState
     private const int MacSize = 32;
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("ENSB");
 
-    public static byte[] Write(IdentityKeys me, string myName, Parts parts)
+    /// <param name="macKey">The key of <see cref="MacKey"/> for <paramref name="me"/>, when the caller keeps it (a save per
+    /// message should not pay an X25519 for it); derived here and wiped when null.</param>
+    public static byte[] Write(IdentityKeys me, string myName, Parts parts, byte[]? macKey = null)
     {
         var writer = new StateWriter();
         foreach (var b in Magic)
@@ -58,7 +60,7 @@ internal static class SessionBookState
             writer.String(key.Peer).String(key.Conversation).I64((long)(parts.SequenceToSave?.Invoke(key, last) ?? last));
         }
 
-        var mac = Mac(me, writer.Written);
+        var mac = Mac(me, writer.Written, macKey);
         foreach (var b in mac)
         {
             writer.U8(b);
@@ -165,18 +167,34 @@ internal static class SessionBookState
         }
     }
 
-    private static byte[] Mac(IdentityKeys me, ReadOnlySpan<byte> content)
+    /// <summary>
+    /// The key that authenticates a saved state: HKDF of the DH of our identity key with itself, a secret only the
+    /// holder of the private key can compute. The caller zeroes it.
+    /// </summary>
+    public static byte[] MacKey(IdentityKeys me)
     {
-        // DH of our identity key with itself: a secret only the holder of the private key can compute.
         var self = DiffieHellman.Agree(me.DhKey, me.Public.DhKey);
-        var key = Kdf.Hkdf(self, KdfLabels.ZeroSalt, KdfLabels.StateMac, Kdf.HmacKeySize);
+        try
+        {
+            return Kdf.Hkdf(self, KdfLabels.ZeroSalt, KdfLabels.StateMac, Kdf.HmacKeySize);
+        }
+        finally
+        {
+            Kdf.Wipe(self);
+        }
+    }
+
+    private static byte[] Mac(IdentityKeys me, ReadOnlySpan<byte> content, byte[]? macKey = null)
+    {
+        if (macKey is not null)
+            return Kdf.Hmac(macKey, content);
+        var key = MacKey(me);
         try
         {
             return Kdf.Hmac(key, content);
         }
         finally
         {
-            Kdf.Wipe(self);
             Kdf.Wipe(key);
         }
     }
