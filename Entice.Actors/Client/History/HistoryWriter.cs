@@ -24,7 +24,7 @@ public sealed class HistoryWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _warn = warn ?? (_ => { });
-        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public HistorySettings Settings => _store.Settings;
@@ -62,10 +62,12 @@ public sealed class HistoryWriter : IAsyncDisposable
         }
     }
 
-    private async Task Run()
+    // On the writer's own thread, which it may block: an awaiting loop would resume on the pool threads the
+    // actors run on, and do its file work there.
+    private void Run()
     {
         var batch = new List<HistoryRecord>();
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (_queue.Reader.TryRead(out var work))
             {
