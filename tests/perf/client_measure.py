@@ -24,6 +24,16 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def clients_cpu_ticks(*clients):
+    """utime + stime of each client's program (the deepest process under its launcher), in clock ticks."""
+    total = 0
+    for c in clients:
+        pid = ([c.p.pid] + h.descendants(c.p.pid))[-1]
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total
+
+
 def chat(count, direct=False):
     """Two --json clients in one room; alice and bob take turns typing one line, each waits until the other's
     client shows it (from the write to the client's stdin to the 'message' event read from the other's stdout),
@@ -38,7 +48,10 @@ def chat(count, direct=False):
                 raise SystemExit(f"{c.name} never got ready:\n" + c.text()[-2000:])
         alice.event("joined", 30, name="bob")
         times = []
+        cpu_start = None
         for i in range(count + 10):
+            if i == 10:
+                cpu_start = clients_cpu_ticks(alice, bob)
             sender, receiver = (alice, bob) if i % 2 == 0 else (bob, alice)
             text = f"line {i} from {sender.name[7:]}"
             start = time.perf_counter()
@@ -50,9 +63,10 @@ def chat(count, direct=False):
             if i >= 10:
                 times.append(took * 1000)
             time.sleep(0.1)
+        cpu_ms = (clients_cpu_ticks(alice, bob) - cpu_start) * 1000 / os.sysconf("SC_CLK_TCK") / count
         load = os.getloadavg()[0]
         print(f"two people, {'direct (/msg)' if direct else 'room'}, {count} lines one at a time: keyboard-to-screen p50 {percentile(times, 50):.2f} ms, "
-              f"p99 {percentile(times, 99):.2f} ms, max {max(times):.2f} ms (load average {load:.1f})")
+              f"p99 {percentile(times, 99):.2f} ms, max {max(times):.2f} ms; both clients' CPU {cpu_ms:.2f} ms per line (load average {load:.1f})")
         if os.environ.get("SLOWEST"):
             slow = sorted(range(len(times)), key=lambda k: -times[k])[:int(os.environ["SLOWEST"])]
             print("slowest (line: ms, receiver): " + ", ".join(f"{k + 10}: {times[k]:.2f} {'bob' if k % 2 == 0 else 'alice'}" for k in slow))
