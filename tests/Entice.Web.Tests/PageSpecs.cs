@@ -307,6 +307,24 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
     }
 
     [BrowserFact]
+    public async Task A_page_opened_before_the_client_node_is_ready_lists_its_room_once_it_is()
+    {
+        // The client node has not joined yet when the page asks for the rooms; its first room then comes in
+        // the "ready" notification, not as "room_joined" (a CI run saw a restarted client's page without #lobby).
+        Node.Rooms.Remove("lobby");
+        Node.AfterAnswer = method =>
+        {
+            if (method != "rooms" || Node.Rooms.Contains("lobby"))
+                return;
+            Node.Rooms.Add("lobby");
+            Node.Notify("ready", new { name = "alice", room = "lobby", fingerprint = "0000 1111 2222 3333 4444 5555 6666 7777 8888 9999" });
+        };
+        var page = await OpenAsync();
+        await Expect(page.Locator(".conv[data-key='#lobby']")).ToBeVisibleAsync();
+        await Expect(page.Locator(".conv[data-key='#games']")).ToBeVisibleAsync();
+    }
+
+    [BrowserFact]
     public async Task A_reload_keeps_the_session_and_a_spent_address_says_so()
     {
         var page = await OpenAsync();

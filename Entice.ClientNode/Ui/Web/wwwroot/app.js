@@ -231,6 +231,14 @@ const rpc = new Rpc(socketUrl(location), onNotification, onSocket);
 // applied again after it (else a room entered while the page opened would be hidden until the next reload).
 let roomNews = null;
 
+function roomEntered(room) {
+  const c = conversation('#' + room);
+  c.joined = true;
+  if (roomNews) roomNews.push([room, true]);
+  loadMembers(room);
+  if (!state.selected) select(c); else renderConversations();
+}
+
 async function onSocket(what, why) {
   if (what === 'closed') {
     if (state.opened) for (const c of state.conversations.values()) if (c.shownAtClose === null) c.shownAtClose = c.rows.filter((r) => !r.sep).length;
@@ -396,16 +404,13 @@ function onNotification(method, p) {
     case 'ready':
       state.me = p.name;
       state.connection = 'online';
+      // Its first room comes with "ready", not as "room_joined": a page opened before that lists it here.
+      if (typeof p.room === 'string' && p.room) roomEntered(p.room);
       renderAll();
       break;
-    case 'room_joined': {
-      const c = conversation('#' + p.room);
-      c.joined = true;
-      if (roomNews) roomNews.push([p.room, true]);
-      loadMembers(p.room);
-      if (!state.selected) select(c); else renderConversations();
+    case 'room_joined':
+      roomEntered(p.room);
       break;
-    }
     case 'room_left': {
       const c = conversation('#' + p.room);
       c.joined = false;
