@@ -17,6 +17,10 @@ public sealed class NameRegistrySpecs : TestKit
     private readonly OfflineStore _store;
     private readonly SemaphoreSlim _held = new(0);
 
+    // A claim is answered after a SQLite write on the store's thread: under a loaded CI machine that took
+    // over TestKit's default 3 s once. Generous, as the wait ends when the answer comes.
+    private static readonly TimeSpan StoreAnswer = TimeSpan.FromSeconds(20);
+
     public NameRegistrySpecs() : base("akka.loglevel = WARNING\n" + StoreActors.DispatcherHocon) =>
         _store = OfflineStore.Open(_dirs.New("entice-test-names-"));
 
@@ -38,10 +42,10 @@ public sealed class NameRegistrySpecs : TestKit
         var quick = CreateTestProbe();
         names.Tell(new NameRegistry.Claim("quick", Key(2), quick.Ref), quick.Ref);
 
-        Assert.Equal("quick", (await quick.ExpectMsgAsync<NameRegistry.Claimed>()).Name);
+        Assert.Equal("quick", (await quick.ExpectMsgAsync<NameRegistry.Claimed>(StoreAnswer)).Name);
         await slow.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
         _held.Release();
-        Assert.Equal("slow", (await slow.ExpectMsgAsync<NameRegistry.Claimed>()).Name);
+        Assert.Equal("slow", (await slow.ExpectMsgAsync<NameRegistry.Claimed>(StoreAnswer)).Name);
     }
 
     [Fact]
@@ -57,10 +61,10 @@ public sealed class NameRegistrySpecs : TestKit
 
         _held.Release(3);
 
-        await first.ExpectMsgAsync<NameRegistry.Claimed>();
-        await sameIdentity.ExpectMsgAsync<NameRegistry.Claimed>();
-        await first.ExpectMsgAsync<NameRegistry.Replaced>(); // the same identity again: the older connection goes
-        Assert.Equal(ErrorCodes.NameOwned, (await other.ExpectMsgAsync<NameRegistry.Refused>()).Code);
+        await first.ExpectMsgAsync<NameRegistry.Claimed>(StoreAnswer);
+        await sameIdentity.ExpectMsgAsync<NameRegistry.Claimed>(StoreAnswer);
+        await first.ExpectMsgAsync<NameRegistry.Replaced>(StoreAnswer); // the same identity again: the older connection goes
+        Assert.Equal(ErrorCodes.NameOwned, (await other.ExpectMsgAsync<NameRegistry.Refused>(StoreAnswer)).Code);
     }
 
     [Fact]
@@ -70,7 +74,7 @@ public sealed class NameRegistrySpecs : TestKit
         var slow = CreateTestProbe();
         names.Tell(new NameRegistry.Claim("slow", Key(1), slow.Ref), slow.Ref);
 
-        Assert.Equal(ErrorCodes.Overloaded, (await slow.ExpectMsgAsync<NameRegistry.Refused>()).Code);
+        Assert.Equal(ErrorCodes.Overloaded, (await slow.ExpectMsgAsync<NameRegistry.Refused>(StoreAnswer)).Code);
         _held.Release();
     }
 
@@ -80,7 +84,7 @@ public sealed class NameRegistrySpecs : TestKit
         var names = Registry(new NameRegistry.SharedClaims("node-a"));
         var holder = CreateTestProbe();
         names.Tell(new NameRegistry.Claim("ann", Key(1), holder.Ref), holder.Ref);
-        await holder.ExpectMsgAsync<NameRegistry.Claimed>();
+        await holder.ExpectMsgAsync<NameRegistry.Claimed>(StoreAnswer);
         Assert.False(_store.ClaimName("ann", Key(2), "node-b").Granted); // held through node-a
 
         Sys.Stop(holder.Ref);
