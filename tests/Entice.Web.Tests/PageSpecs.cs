@@ -289,35 +289,29 @@ public sealed class PageSpecs(BrowserFixture fixture, ITestOutputHelper output) 
     }
 
     [BrowserFact]
-    public async Task A_room_entered_while_the_page_asks_for_the_rooms_is_listed()
-    {
+    public Task A_room_entered_while_the_page_asks_for_the_rooms_is_listed() =>
         // The client node is still joining when the page opens: its rooms answer predates the join, whose
         // notification comes right after it (a CI run saw #lobby missing this way).
-        Node.Rooms.Remove("lobby");
-        Node.AfterAnswer = method =>
-        {
-            if (method != "rooms" || Node.Rooms.Contains("lobby"))
-                return;
-            Node.Rooms.Add("lobby");
-            Node.Notify("room_joined", new { room = "lobby", members = new[] { "alice", "bob", "carol" }, time = DateTimeOffset.UtcNow.ToString("O") });
-        };
-        var page = await OpenAsync();
-        await Expect(page.Locator(".conv[data-key='#lobby']")).ToBeVisibleAsync();
-        await Expect(page.Locator(".conv[data-key='#games']")).ToBeVisibleAsync();
-    }
+        LobbyComesRightAfterTheRoomsAnswer("room_joined",
+            new { room = "lobby", members = new[] { "alice", "bob", "carol" }, time = DateTimeOffset.UtcNow.ToString("O") });
 
     [BrowserFact]
-    public async Task A_page_opened_before_the_client_node_is_ready_lists_its_room_once_it_is()
+    public Task A_page_opened_before_the_client_node_is_ready_lists_its_room_once_it_is() =>
+        // Not joined yet when the page asks; its first room then comes in the "ready" notification, not as
+        // "room_joined" (a CI run saw a restarted client's page without #lobby).
+        LobbyComesRightAfterTheRoomsAnswer("ready",
+            new { name = "alice", room = "lobby", fingerprint = "0000 1111 2222 3333 4444 5555 6666 7777 8888 9999" });
+
+    // The rooms answer leaves #lobby out; the notification that puts the node in it follows that answer.
+    private async Task LobbyComesRightAfterTheRoomsAnswer(string notification, object payload)
     {
-        // The client node has not joined yet when the page asks for the rooms; its first room then comes in
-        // the "ready" notification, not as "room_joined" (a CI run saw a restarted client's page without #lobby).
         Node.Rooms.Remove("lobby");
         Node.AfterAnswer = method =>
         {
             if (method != "rooms" || Node.Rooms.Contains("lobby"))
                 return;
             Node.Rooms.Add("lobby");
-            Node.Notify("ready", new { name = "alice", room = "lobby", fingerprint = "0000 1111 2222 3333 4444 5555 6666 7777 8888 9999" });
+            Node.Notify(notification, payload);
         };
         var page = await OpenAsync();
         await Expect(page.Locator(".conv[data-key='#lobby']")).ToBeVisibleAsync();
