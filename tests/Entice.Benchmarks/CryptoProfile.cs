@@ -112,12 +112,8 @@ internal static class CryptoProfile
     // Ed25519 floor under both (libsodium, raw keys, 450 signed bytes: what a 256-byte room message signs).
     private static void GroupSteps(byte[] plaintext)
     {
-        var view = RosterView.Create(1, [new RosterMember("alice", RandomNumberGenerator.GetBytes(32)), new RosterMember("bob", RandomNumberGenerator.GetBytes(32))]);
-        using var sender = SenderKey.Create("lobby", "alice", view, DateTimeOffset.UtcNow);
-        using var receiver = new SenderKeyReceiver("lobby", SenderKeyOptions.Default);
-        var parsed = SenderKeyDistribution.Parse(sender.Distribution().Encode());
-        if (!parsed.Succeeded || receiver.Accept(parsed.Distribution!, "alice") != DistributionOutcome.Accepted)
-            throw new InvalidOperationException("distribution failed");
+        using var pair = new SenderKeyPair();
+        var (view, sender, receiver) = (pair.View, pair.Sender, pair.Receiver);
         ulong id = 0;
         var messages = new Queue<(ulong Id, byte[] Message)>();
         Report("SenderKey.Encrypt 256 B (chain step, AEAD, sign)", () =>

@@ -100,12 +100,8 @@ internal static class RoomSend
     private static void SenderKeyRoundTrip()
     {
         const int rounds = 20_000;
-        var view = RosterView.Create(1, [new RosterMember("alice", RandomNumberGenerator.GetBytes(32)), new RosterMember("bob", RandomNumberGenerator.GetBytes(32))]);
-        using var sender = SenderKey.Create("lobby", "alice", view, DateTimeOffset.UtcNow);
-        using var receiver = new SenderKeyReceiver("lobby", SenderKeyOptions.Default);
-        var parsed = SenderKeyDistribution.Parse(sender.Distribution().Encode());
-        if (!parsed.Succeeded || receiver.Accept(parsed.Distribution!, "alice") != DistributionOutcome.Accepted)
-            throw new InvalidOperationException("distribution failed");
+        using var pair = new SenderKeyPair();
+        var (view, sender, receiver) = (pair.View, pair.Sender, pair.Receiver);
         var plaintext = RandomNumberGenerator.GetBytes(256);
         ulong id = 0;
         for (var i = 0; i < 2000; i++)

@@ -15,6 +15,7 @@ namespace Entice.Benchmarks;
 [MemoryDiagnoser]
 public class SenderKeyBenchmarks
 {
+    private SenderKeyPair _pair = null!;
     private SenderKey _sender = null!;
     private SenderKeyReceiver _receiver = null!;
     private RosterView _view = null!;
@@ -29,12 +30,8 @@ public class SenderKeyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _view = RosterView.Create(1, [new RosterMember("alice", RandomNumberGenerator.GetBytes(32)), new RosterMember("bob", RandomNumberGenerator.GetBytes(32))]);
-        _sender = SenderKey.Create("lobby", "alice", _view, DateTimeOffset.UtcNow);
-        _receiver = new SenderKeyReceiver("lobby", SenderKeyOptions.Default);
-        var parsed = SenderKeyDistribution.Parse(_sender.Distribution().Encode());
-        if (!parsed.Succeeded || _receiver.Accept(parsed.Distribution, "alice") != DistributionOutcome.Accepted)
-            throw new InvalidOperationException("distribution failed");
+        _pair = new SenderKeyPair();
+        (_view, _sender, _receiver) = (_pair.View, _pair.Sender, _pair.Receiver);
         _plaintext = RandomNumberGenerator.GetBytes(256);
         var seed = RandomNumberGenerator.GetBytes(32);
         _nsecKey = Key.Import(SignatureAlgorithm.Ed25519, seed, KeyBlobFormat.RawPrivateKey);
@@ -49,8 +46,7 @@ public class SenderKeyBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _receiver.Dispose();
-        _sender.Dispose();
+        _pair.Dispose();
         _nsecKey.Dispose();
         CryptographicOperations.ZeroMemory(_rawSecret);
     }
