@@ -406,9 +406,18 @@ internal sealed partial class CryptoAgentActor : ReceiveActor, IWithTimers
         if (_saveScheduled || _inFlight is not null)
             return;
         _saveScheduled = true;
-        Self.Tell(SaveNow.Instance);
+        PostSaveNow();
         _saveState = SaveState.Dirty;
     }
+
+    // SaveNow reaches the mailbox through the thread pool's shared queue, not straight from here. Told directly,
+    // it was handled in this same mailbox run, so the export (about 170 µs for two people) came before the
+    // actors this message woke: the chat actor with a message to show before the save, then the view; they
+    // wait in this thread's own queue, which it empties before it looks at the shared one. Posted, the save
+    // follows them (measured: socket to screen 505 → 340 µs, median, docs in tests/perf/README.md), and
+    // requests arriving meanwhile join the same write. Akka's default executor queues actors there too.
+    private void PostSaveNow() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static self => self.Tell(SaveNow.Instance), Self, preferLocal: false);
 
     private void StartWrite()
     {
