@@ -45,6 +45,9 @@ root.SetAction(async (parse, cancel) =>
     {
         layers = UserConfig.Load(parse.GetValue(configOption));
         config = layers.Full;
+        foreach (var (file, paths) in layers.Unknown)
+            foreach (var line in UnknownSettings.Lines("entice-client", file, paths, "hocon/client.conf"))
+                Console.Error.WriteLine(line);
     }
     catch (Exception ex) when (ex is IOException or FormatException or Akka.Configuration.ConfigurationException)
     {

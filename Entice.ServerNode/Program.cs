@@ -78,6 +78,13 @@ root.SetAction(async (parse, cancel) =>
         {
             throw new FormatException($"not a valid HOCON file ({OneLine(ex)})", ex);
         }
+        if (file is not null)
+        {
+            // A typo or a setting that no longer exists would otherwise leave the default in force without a word.
+            var unknown = UnknownSettings.In(EnticeConfig.ParseFile(file), EnticeConfig.Defaults("server.conf"), EnticeConfig.Defaults("cluster.conf"));
+            foreach (var line in UnknownSettings.Lines("entice-server", file, unknown, "hocon/server.conf and hocon/cluster.conf"))
+                await Console.Error.WriteLineAsync(line);
+        }
         _ = config.Root; // parsing is lazy in places: fail here, naming the file
         settings = ServerSettings.FromConfig(config);
         discovery = ServerDiscoverySettings.FromConfig(config);

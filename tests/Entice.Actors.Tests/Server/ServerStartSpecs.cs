@@ -99,6 +99,28 @@ public sealed class ServerStartSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_setting_the_server_does_not_have_is_named_on_stderr()
+    {
+        // The port is taken so that the program ends by itself once past its configuration.
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var conf = _dirs.New("entice-test-conf-");
+        await File.WriteAllTextAsync(conf, "entice.server { max-conections = 5, transport = akka-io, idle-timeout = 60s }");
+
+        var (code, _, stderr) = await ServerProcess.RunToExitAsync(Limit, "--host", "127.0.0.1", "--port", port, "--data-dir", _dirs.New("entice-test-data-"), "--config", conf);
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            [
+                $"entice-server: {conf}: unknown setting entice.server.max-conections (not used; the settings are listed in hocon/server.conf and hocon/cluster.conf)",
+                $"entice-server: {conf}: unknown setting entice.server.transport (not used; the settings are listed in hocon/server.conf and hocon/cluster.conf)",
+                $"entice-server: cannot listen on 127.0.0.1:{port}: Address already in use",
+            ],
+            stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task The_operator_releases_a_name_with_release_name()
     {
         var data = _dirs.New("entice-test-data-");
