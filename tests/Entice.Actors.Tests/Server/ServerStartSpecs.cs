@@ -82,12 +82,19 @@ public sealed class ServerStartSpecs : IDisposable
         File.Delete(conf);
     }
 
+    // A loopback port held by a listener of ours (disposed by the caller), so a server started on it cannot listen.
+    private static TcpListener TakenPort(out string port)
+    {
+        var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return taken;
+    }
+
     [Fact]
     public async Task A_port_in_use_is_one_line_and_exit_2_and_a_trace_only_at_debug()
     {
-        using var taken = new TcpListener(IPAddress.Loopback, 0);
-        taken.Start();
-        var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var taken = TakenPort(out var port);
         var data = _dirs.New("entice-test-data-");
 
         var (code, stdout, stderr) = await ServerProcess.RunToExitAsync(Limit, "--host", "127.0.0.1", "--port", port, "--data-dir", data);
@@ -102,9 +109,7 @@ public sealed class ServerStartSpecs : IDisposable
     public async Task A_setting_the_server_does_not_have_is_named_on_stderr()
     {
         // The port is taken so that the program ends by itself once past its configuration.
-        using var taken = new TcpListener(IPAddress.Loopback, 0);
-        taken.Start();
-        var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var taken = TakenPort(out var port);
         var conf = _dirs.New("entice-test-conf-");
         await File.WriteAllTextAsync(conf, "entice.server { max-conections = 5, transport = akka-io, idle-timeout = 60s }");
 
