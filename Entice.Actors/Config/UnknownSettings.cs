@@ -1,4 +1,5 @@
 using Akka.Configuration.Hocon;
+using Entice.Display;
 
 namespace Entice.Config;
 
@@ -30,14 +31,12 @@ public static class UnknownSettings
     }
 
     /// <summary>
-    /// One line per unknown setting, for stderr: the file, the path, and where the settings are listed. A control
-    /// character in a key (a file from elsewhere may hold an escape sequence) is shown as its code, never sent to the terminal.
+    /// One line per unknown setting, for stderr: the file, the path, and where the settings are listed. A key or
+    /// file name goes through <see cref="PeerText"/> (a file from elsewhere may hold an escape sequence or a bidi
+    /// override): made visible, never acted on by the terminal.
     /// </summary>
     public static IEnumerable<string> Lines(string program, string file, IReadOnlyList<string> unknown, string listedIn) =>
-        unknown.Select(path => $"{program}: {Shown(file)}: unknown setting {Shown(path)} (not used; the settings are listed in {listedIn})");
-
-    private static string Shown(string text) =>
-        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+        unknown.Select(path => $"{program}: {PeerText.Visible(file)}: unknown setting {PeerText.Visible(path)} (not used; the settings are listed in {listedIn})");
 
     // Every object and leaf path (or leaves only); an object the defaults leave empty would be a map of the
     // user's own keys, but no default file has one.

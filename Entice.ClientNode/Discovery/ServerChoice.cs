@@ -4,6 +4,7 @@ using Entice.ClientNode.Ui.Tui;
 using Entice.Channels;
 using Entice.ClientNode.Ui.Views;
 using Entice.Discovery;
+using Entice.Display;
 
 namespace Entice.ClientNode.Discovery;
 

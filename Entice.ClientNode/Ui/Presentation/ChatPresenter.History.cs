@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Entice.Client.History;
 using Entice.ClientNode.Ui.Views;
+using Entice.Display;
 
 namespace Entice.ClientNode.Ui.Presentation;
 

@@ -1,5 +1,6 @@
 using Entice.Client;
 using Entice.ClientNode.Ui.Views;
+using Entice.Display;
 
 namespace Entice.ClientNode.Ui.Presentation;
 

@@ -1,4 +1,5 @@
 using Entice.ClientNode.Ui.Views;
+using Entice.Display;
 
 namespace Entice.ClientNode.Ui.Presentation;
 

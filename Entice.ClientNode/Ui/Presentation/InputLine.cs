@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Entice.ClientNode.Ui.Views;
+using Entice.Display;
 
 namespace Entice.ClientNode.Ui.Presentation;
 

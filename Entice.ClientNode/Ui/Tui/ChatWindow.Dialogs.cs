@@ -1,6 +1,7 @@
 using Terminal.Gui.Input;
 using Entice.ClientNode.Ui.Presentation;
 using Entice.ClientNode.Ui.Views;
+using Entice.Display;
 
 namespace Entice.ClientNode.Ui.Tui;
 

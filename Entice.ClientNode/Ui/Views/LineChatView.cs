@@ -1,5 +1,6 @@
 using Entice.Client;
 using Entice.Crypto.Identity;
+using Entice.Display;
 
 namespace Entice.ClientNode.Ui.Views;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Entice.Client;
 using Entice.Client.History;
 using Entice.Wire;
+using Entice.Display;
 
 namespace Entice.ClientNode.Ui.Views;
 

@@ -1,6 +1,6 @@
-using Entice.ClientNode.Ui.Views;
+using Entice.Display;
 
-namespace Entice.Tests.Ui.Views;
+namespace Entice.Tests.Display;
 
 public sealed class PeerTextSpecs
 {

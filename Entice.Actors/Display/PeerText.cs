@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
 
-namespace Entice.ClientNode.Ui.Views;
+namespace Entice.Display;
 
 /// <summary>
-/// Text that came from a peer (a message, a name, a topic) made safe to put on a terminal: nothing a
-/// peer sends is ever executed by the terminal or reorders what is around it. C0 and C1 controls (ESC
+/// Text that came from a peer (a message, a name, a topic; also a key in a configuration file made elsewhere)
+/// made safe to put on a terminal: nothing a peer sends is ever executed by the terminal or reorders what is
+/// around it. C0 and C1 controls (ESC
 /// starts every terminal escape sequence) become their visible Control Pictures (U+2400 block) or
 /// <c>&lt;U+XXXX&gt;</c>; bidi embeddings, overrides and isolates (which can make "evil" read "live" or
 /// move text into another person's line) and other invisible format characters become <c>&lt;U+XXXX&gt;</c>.
